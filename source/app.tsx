@@ -1,0 +1,107 @@
+import {Box, render, renderToString} from 'ink';
+import {host} from '../collectors/host.js';
+import {processes} from '../collectors/processes.js';
+import {App} from '../views/App.js';
+import {HostSummary} from '../views/HostSummary.js';
+import {ProcessesPane} from '../views/ProcessesPane.js';
+import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
+import type {Collector} from './collector.js';
+import type {Options} from './options.js';
+import {createScheduler, type Scheduler} from './scheduler.js';
+import {toSnapshot} from './snapshot.js';
+import {createStore, initialState, type Store} from './store.js';
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+
+/** The pieces of a running dbtop: one store, the collectors feeding it and their scheduler. */
+export type Runtime = {store: Store; scheduler: Scheduler};
+
+/** Builds the store, the collectors and the scheduler that feeds one into the other. */
+export function createRuntime(options: Options): Runtime {
+	const store = createStore(initialState(options.refreshMs));
+	const collectors: Array<Collector<unknown>> = [
+		host(),
+		processes({focus: () => store.getState().ui.processes.detailPid}),
+	];
+	const scheduler = createScheduler({
+		collectors,
+		dispatch: store.dispatch,
+		refreshMs: options.refreshMs,
+		intervals: options.intervals,
+	});
+	return {store, scheduler};
+}
+
+/** Samples twice, one interval apart, so rates and CPU percentages are real. */
+async function sampleTwice(runtime: Runtime, gapMs: number): Promise<void> {
+	await runtime.scheduler.tickAll();
+	await new Promise(resolve => setTimeout(resolve, gapMs));
+	await runtime.scheduler.tickAll();
+}
+
+/** `--once` and `--json`: one snapshot on stdout, then exit. */
+export async function runSnapshot(options: Options, version: string): Promise<void> {
+	const runtime = createRuntime(options);
+	try {
+		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
+		const state = runtime.store.getState();
+		if (options.mode === 'json') {
+			process.stdout.write(`${JSON.stringify(toSnapshot(state, version, Date.now()), null, 2)}\n`);
+			return;
+		}
+
+		const width = process.stdout.columns || 120;
+		const count = state.processes?.processes.length ?? 0;
+		const text = renderToString(
+			<StoreContext.Provider value={runtime.store}>
+				<Box flexDirection="column" width={width}>
+					<HostSummary width={width} hasCharts={false} version={version} />
+					<ProcessesPane width={width} height={count + 2} />
+				</Box>
+			</StoreContext.Provider>,
+			{columns: width},
+		);
+		process.stdout.write(`${text}\n`);
+	} finally {
+		await runtime.scheduler.stop();
+	}
+}
+
+/** The live monitor: alternate screen, incremental rendering, keys until quit. */
+export async function runLive(options: Options, version: string): Promise<void> {
+	const runtime = createRuntime(options);
+	const {store, scheduler} = runtime;
+	let instance: ReturnType<typeof render> | undefined;
+	let isExiting = false;
+	const exit = () => {
+		if (!isExiting) {
+			isExiting = true;
+			instance?.unmount();
+		}
+	};
+
+	process.stdout.write(ENTER_ALTERNATE_SCREEN);
+	const restore = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+	process.once('exit', restore);
+	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+		process.once(signal, exit);
+	}
+
+	instance = render(
+		<StoreContext.Provider value={store}>
+			<CommandContextValue.Provider value={{scheduler, exit}}>
+				<App version={version} />
+			</CommandContextValue.Provider>
+		</StoreContext.Provider>,
+		{exitOnCtrlC: false, incrementalRendering: true, patchConsole: true, maxFps: 10},
+	);
+	scheduler.start();
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		await scheduler.stop();
+		restore();
+		process.off('exit', restore);
+	}
+}

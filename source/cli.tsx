@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {toOptions, UsageError} from './options.js';
+
+const cli = meow(
+	`
+	Usage
+	  $ dbtop [options]
+
+	Options
+	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
+	  --interval <id>=<dur>     A fixed interval for one collector (host, processes); repeatable.
+	  --once                    Print one text snapshot on stdout and exit.
+	  --json                    Print one JSON snapshot on stdout and exit (see the README).
+	  --no-color                No colours (NO_COLOR in the environment does the same).
+	  --help                    Show this help.
+	  --version                 Show the version.
+
+	Keys: press ? in dbtop for the key table.
+
+	Examples
+	  $ dbtop --interval 2s
+	  $ dbtop --json | jq '.processes | length'
+`,
+	{
+		importMeta: import.meta,
+		allowUnknownFlags: true,
+		flags: {
+			interval: {type: 'string', isMultiple: true},
+			once: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			color: {type: 'boolean', default: true},
+		},
+	},
+);
+
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'help', 'version', '--']);
+
+function fail(message: string): never {
+	process.stderr.write(`dbtop: ${message}\n`);
+	process.exit(2);
+}
+
+try {
+	const given = cli.unnormalizedFlags as Record<string, unknown>;
+	const unknown = Object.keys(given).find(flag => !KNOWN_FLAGS.has(flag));
+	if (unknown) {
+		fail(`unknown flag --${unknown} (see dbtop --help)`);
+	}
+
+	if (given['help'] === true) {
+		cli.showHelp(0);
+	}
+
+	if (given['version'] === true) {
+		cli.showVersion();
+	}
+
+	if (cli.input.length > 0) {
+		fail(`unknown command "${cli.input[0]}" (see dbtop --help)`);
+	}
+
+	const options = toOptions(cli.flags, process.env);
+	// Before Ink and React load: Ink's chalk ignores NO_COLOR, and React's development build costs CPU.
+	if (!options.hasColor) {
+		process.env['FORCE_COLOR'] = '0';
+	}
+
+	process.env['NODE_ENV'] ??= 'production';
+	if (options.mode === 'live' && !process.stdout.isTTY) {
+		fail('stdout is not a terminal: use --once for text or --json for JSON');
+	}
+
+	if (options.mode === 'live' && !process.stdin.isTTY) {
+		fail('stdin is not a terminal: the live monitor reads keys; use --once or --json');
+	}
+
+	const app = await import('./app.js');
+	const version = cli.pkg.version ?? '0.0.0';
+	await (options.mode === 'live' ? app.runLive(options, version) : app.runSnapshot(options, version));
+	process.exit(0);
+} catch (error) {
+	if (error instanceof UsageError) {
+		fail(error.message);
+	}
+
+	process.stderr.write(`dbtop: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.exit(1);
+}

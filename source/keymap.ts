@@ -1,0 +1,127 @@
+/** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
+export type Scope = 'global' | 'processes' | 'process-detail' | 'help' | 'prompt' | 'confirm';
+
+/** One row of the key table: what keys run which command, and the line the help shows. */
+export type Binding = {
+	scope: Scope;
+	keys: readonly string[];
+	command: string;
+	help: string;
+};
+
+/** The one key table: input handling, the help overlay and the README are all made from it. */
+export const keymap = [
+	{scope: 'global', keys: ['q'], command: 'quit', help: 'Quit'},
+	{scope: 'global', keys: ['ctrl+c'], command: 'interrupt', help: 'Quit, from anywhere'},
+	{scope: 'global', keys: ['tab'], command: 'next-pane', help: 'Next pane'},
+	{scope: 'global', keys: ['shift+tab'], command: 'previous-pane', help: 'Previous pane'},
+	{scope: 'global', keys: ['1'], command: 'show-processes', help: 'Processes pane'},
+	{scope: 'global', keys: ['2'], command: 'show-host', help: 'Host pane: charts, cores, filesystems'},
+	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume refreshing'},
+	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Refresh less often (longer interval)'},
+	{scope: 'global', keys: ['-'], command: 'faster', help: 'Refresh more often (shorter interval)'},
+	{scope: 'global', keys: ['?'], command: 'toggle-help', help: 'Show or hide this help'},
+
+	{scope: 'processes', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
+	{scope: 'processes', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
+	{scope: 'processes', keys: ['pageup'], command: 'page-up', help: 'One page up'},
+	{scope: 'processes', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
+	{scope: 'processes', keys: ['home', 'g'], command: 'select-first', help: 'First process'},
+	{scope: 'processes', keys: ['end', 'G'], command: 'select-last', help: 'Last process'},
+	{scope: 'processes', keys: ['P'], command: 'sort-cpu', help: 'Sort by CPU %'},
+	{scope: 'processes', keys: ['M'], command: 'sort-mem', help: 'Sort by memory'},
+	{scope: 'processes', keys: ['N'], command: 'sort-pid', help: 'Sort by pid'},
+	{scope: 'processes', keys: ['T'], command: 'sort-time', help: 'Sort by CPU time'},
+	{scope: 'processes', keys: ['t'], command: 'toggle-tree', help: 'Tree view by parent pid'},
+	{scope: 'processes', keys: ['/'], command: 'open-filter', help: 'Filter by user or command'},
+	{scope: 'processes', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+	{scope: 'processes', keys: ['enter'], command: 'open-detail', help: 'Drill into the selected process'},
+
+	{scope: 'process-detail', keys: ['escape', 'backspace'], command: 'close-detail', help: 'Back to the list'},
+	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'Send SIGTERM (asks first)'},
+
+	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
+
+	{scope: 'prompt', keys: ['enter'], command: 'commit-prompt', help: 'Keep what was typed'},
+	{scope: 'prompt', keys: ['escape'], command: 'cancel-prompt', help: 'Undo what was typed'},
+	{scope: 'prompt', keys: ['backspace'], command: 'erase-char', help: 'Erase a character'},
+	{scope: 'prompt', keys: ['ctrl+c'], command: 'interrupt', help: 'Quit'},
+
+	{scope: 'confirm', keys: ['y'], command: 'confirm-yes', help: 'Yes, do it'},
+	{scope: 'confirm', keys: ['n', 'escape'], command: 'confirm-no', help: 'No, leave it'},
+] as const satisfies readonly Binding[];
+
+/** A command name from the table. */
+export type Command = (typeof keymap)[number]['command'];
+
+/** Titles of the scopes, in the order the help shows them. */
+export const SCOPE_TITLES: Record<Scope, string> = {
+	global: 'Everywhere',
+	processes: 'Processes pane',
+	'process-detail': 'Process detail',
+	help: 'Help',
+	prompt: 'Filter prompt (type to filter)',
+	confirm: 'Confirmation',
+};
+
+/** The key stacks that can be active at once, first match wins; a key may appear once per stack. */
+export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
+	['prompt'],
+	['confirm', 'global'],
+	['help', 'global'],
+	['process-detail', 'global'],
+	['processes', 'global'],
+	['global'],
+];
+
+/** Finds the command a key runs in a stack of scopes, or undefined. */
+export function resolveKey(scopes: readonly Scope[], key: string): Command | undefined {
+	for (const scope of scopes) {
+		const binding = keymap.find(b => b.scope === scope && (b.keys as readonly string[]).includes(key));
+		if (binding) {
+			return binding.command;
+		}
+	}
+
+	return undefined;
+}
+
+/** What Ink reports for a key press, reduced to what naming a key needs. */
+export type KeyPress = {
+	upArrow?: boolean;
+	downArrow?: boolean;
+	leftArrow?: boolean;
+	rightArrow?: boolean;
+	pageUp?: boolean;
+	pageDown?: boolean;
+	home?: boolean;
+	end?: boolean;
+	return?: boolean;
+	escape?: boolean;
+	ctrl?: boolean;
+	shift?: boolean;
+	tab?: boolean;
+	backspace?: boolean;
+	delete?: boolean;
+	meta?: boolean;
+};
+
+/** Normalises an Ink key press to one key name (`up`, `enter`, `ctrl+c`, `G`, `/`), as the table names keys. */
+export function keyName(input: string, key: KeyPress): string {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.escape) return 'escape';
+	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+	// Terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
+	if (key.backspace || key.delete) return 'backspace';
+	if (key.ctrl) return `ctrl+${input}`;
+	if (key.meta) return `meta+${input}`;
+	return input;
+}

@@ -1,0 +1,62 @@
+import {parseDuration} from './duration.js';
+
+/** What the command line asks for, validated. */
+export type Options = {
+	refreshMs: number;
+	/** Fixed intervals by collector id, from `--interval id=duration`. */
+	intervals: Record<string, number>;
+	mode: 'live' | 'once' | 'json';
+	hasColor: boolean;
+};
+
+/** A command-line mistake: one line naming the input and what is accepted; exit code 2. */
+export class UsageError extends Error {}
+
+/** The collectors whose interval `--interval id=duration` can set. */
+export const COLLECTOR_IDS = ['host', 'processes'] as const;
+
+const DEFAULT_REFRESH_MS = 1000;
+const MIN_INTERVAL_MS = 100;
+
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean};
+
+function duration(flag: string, text: string): number {
+	const ms = parseDuration(text);
+	if (ms === null) {
+		throw new UsageError(`${flag}: "${text}" is not a duration (accepted: 500ms, 2s, 1.5s, 2)`);
+	}
+
+	if (ms < MIN_INTERVAL_MS) {
+		throw new UsageError(`${flag}: "${text}" is too short (the shortest is ${MIN_INTERVAL_MS}ms)`);
+	}
+
+	return ms;
+}
+
+/** Validates parsed flags and the environment into Options; throws UsageError. */
+export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv): Options {
+	let refreshMs = DEFAULT_REFRESH_MS;
+	const intervals: Record<string, number> = {};
+	for (const value of flags.interval ?? []) {
+		const equals = value.indexOf('=');
+		if (equals < 0) {
+			refreshMs = duration('--interval', value);
+			continue;
+		}
+
+		const id = value.slice(0, equals);
+		if (!(COLLECTOR_IDS as readonly string[]).includes(id)) {
+			throw new UsageError(`--interval: unknown collector "${id}" in "${value}" (accepted: ${COLLECTOR_IDS.join(', ')})`);
+		}
+
+		intervals[id] = duration(`--interval ${id}`, value.slice(equals + 1));
+	}
+
+	if (flags.once && flags.json) {
+		throw new UsageError('--once and --json: choose one (text or JSON)');
+	}
+
+	// NO_COLOR: any non-empty value turns colour off (https://no-color.org).
+	const hasColor = flags.color !== false && !env['NO_COLOR'];
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor};
+}

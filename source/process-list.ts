@@ -1,0 +1,88 @@
+import type {State, ProcessSort} from './store.js';
+import type {ProcessRow} from './types.js';
+
+/** A row as the processes pane lists it: the process and, in tree view, its branch drawing. */
+export type VisibleProcess = {row: ProcessRow; prefix: string};
+
+const COMPARE: Record<ProcessSort, (a: ProcessRow, b: ProcessRow) => number> = {
+	cpu: (a, b) => b.cpuPct - a.cpuPct || b.cpuTime - a.cpuTime || a.pid - b.pid,
+	mem: (a, b) => b.rss - a.rss || a.pid - b.pid,
+	pid: (a, b) => a.pid - b.pid,
+	time: (a, b) => b.cpuTime - a.cpuTime || a.pid - b.pid,
+};
+
+/** Does a process match the filter: a case-insensitive substring of its user or command. */
+export function matchesFilter(row: ProcessRow, filter: string): boolean {
+	if (filter === '') {
+		return true;
+	}
+
+	const needle = filter.toLowerCase();
+	return row.user.toLowerCase().includes(needle) || row.command.toLowerCase().includes(needle);
+}
+
+/** Orders processes as a tree by parent pid; siblings keep the sort order; orphans are roots. */
+export function toTree(rows: readonly ProcessRow[]): VisibleProcess[] {
+	const pids = new Set(rows.map(row => row.pid));
+	const children = new Map<number, ProcessRow[]>();
+	const roots: ProcessRow[] = [];
+	for (const row of rows) {
+		if (row.ppid !== row.pid && pids.has(row.ppid)) {
+			const siblings = children.get(row.ppid);
+			if (siblings) {
+				siblings.push(row);
+			} else {
+				children.set(row.ppid, [row]);
+			}
+		} else {
+			roots.push(row);
+		}
+	}
+
+	const result: VisibleProcess[] = [];
+	const walk = (row: ProcessRow, indent: string, branch: string) => {
+		result.push({row, prefix: indent + branch});
+		const kids = children.get(row.pid) ?? [];
+		const childIndent = indent + (branch === '' ? '' : branch === '└─ ' ? '   ' : '│  ');
+		kids.forEach((kid, index) => walk(kid, childIndent, index === kids.length - 1 ? '└─ ' : '├─ '));
+	};
+
+	for (const root of roots) {
+		walk(root, '', '');
+	}
+
+	return result;
+}
+
+const cache = new WeakMap<readonly ProcessRow[], {key: string; value: VisibleProcess[]}>();
+
+/** The processes the pane lists, filtered, sorted and maybe treed; memoized per sample and view. */
+export function visibleProcesses(state: State): VisibleProcess[] {
+	const rows = state.processes?.processes;
+	if (!rows) {
+		return [];
+	}
+
+	const {sort, filter, isTree} = state.ui.processes;
+	const key = `${sort}\u0000${filter}\u0000${isTree}`;
+	const cached = cache.get(rows);
+	if (cached?.key === key) {
+		return cached.value;
+	}
+
+	const sorted = rows.filter(row => matchesFilter(row, filter)).sort(COMPARE[sort]);
+	const value = isTree ? toTree(sorted) : sorted.map(row => ({row, prefix: ''}));
+	cache.set(rows, {key, value});
+	return value;
+}
+
+/** Index of the selection in the visible list: its pid if still there, else the old position clamped. */
+export function selectedIndex(state: State, list: readonly VisibleProcess[]): number {
+	if (list.length === 0) {
+		return -1;
+	}
+
+	const {selectedPid, selectedIndex: index} = state.ui.processes;
+	const found = selectedPid === null ? -1 : list.findIndex(item => item.row.pid === selectedPid);
+	return found >= 0 ? found : Math.min(Math.max(index, 0), list.length - 1);
+}

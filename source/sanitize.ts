@@ -1,0 +1,21 @@
+// Every string from outside (command lines, user names, queries, log lines, ring rows)
+// reaches the terminal through this one function, so nothing external can move the cursor,
+// retitle the window, clear the screen or reorder text.
+
+// C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+const escape = (char: string): string => {
+	const code = char.charCodeAt(0);
+	return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/** Makes control characters and escape sequences visible (`\x1b`, `\x07`, `\u202e`) instead of emitting them. */
+export function sanitize(text: string): string {
+	return text.replace(UNSAFE, escape);
+}
+
+/** Sanitizes and folds every run of white space (newlines, tabs) into one space, for one-line cells. */
+export function sanitizeLine(text: string): string {
+	return sanitize(text.replace(/[\t\n\r\v\f ]+/g, ' ').trim());
+}

@@ -1,0 +1,247 @@
+import {selectedIndex, visibleProcesses} from './process-list.js';
+import type {CollectorId, HostSample, ProcessSample, SampleMap} from './types.js';
+
+/** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
+export const HISTORY_POINTS = 300;
+/** Points kept per process for the drill-down sparklines. */
+export const PROCESS_HISTORY_POINTS = 120;
+
+/** Host metrics that keep a history for sparklines. */
+export type HostMetric = 'cpu' | 'memory' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
+
+/** Health of one collector: when it last succeeded and why it fails now. */
+export type CollectorStatus = {
+	lastOkAt: number | null;
+	error: string | null;
+	errorAt: number | null;
+	failures: number;
+};
+
+/** The main panes, in the order Tab and the number keys walk them. */
+export const PANES = ['processes', 'host'] as const;
+export type PaneId = (typeof PANES)[number];
+
+export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
+
+/** A question the user must answer with y or n before a destructive action. */
+export type Confirm = {kind: 'kill'; pid: number; command: string};
+
+/** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
+export type Notice = {text: string; level: 'info' | 'error'};
+
+/** What the user is looking at and how: pane, sort, filter, selection. */
+export type Ui = {
+	pane: PaneId;
+	isPaused: boolean;
+	refreshMs: number;
+	isHelpOpen: boolean;
+	/** Text being typed into a prompt (the filter), or null when no prompt is open. */
+	input: {kind: 'filter'; text: string; previous: string} | null;
+	confirm: Confirm | null;
+	notice: Notice | null;
+	processes: {
+		sort: ProcessSort;
+		filter: string;
+		isTree: boolean;
+		selectedPid: number | null;
+		/** Where the selection was, for when its process goes away. */
+		selectedIndex: number;
+		/** The process whose drill-down is open. */
+		detailPid: number | null;
+	};
+};
+
+/** Per-process history, tied to the start time so a reused pid starts over. */
+export type ProcessHistory = {startedAt: number; cpu: number[]; rss: number[]};
+
+/** The whole application state: latest samples, histories, collector health and the UI. */
+export type State = {
+	/** Time of the latest sample or error (epoch ms): the clock ages are measured against. */
+	now: number;
+	host: HostSample | null;
+	processes: ProcessSample | null;
+	status: Partial<Record<string, CollectorStatus>>;
+	history: Record<HostMetric, number[]>;
+	processHistory: ReadonlyMap<number, ProcessHistory>;
+	ui: Ui;
+};
+
+type SampleAction = {[K in CollectorId]: {type: 'sample'; id: K; at: number; value: SampleMap[K]}}[CollectorId];
+
+/** Everything that changes the state. */
+export type Action =
+	| SampleAction
+	| {type: 'collector-error'; id: string; at: number; message: string}
+	| {type: 'set-pane'; pane: PaneId}
+	| {type: 'set-paused'; isPaused: boolean}
+	| {type: 'set-refresh'; refreshMs: number}
+	| {type: 'set-help'; isOpen: boolean}
+	| {type: 'set-sort'; sort: ProcessSort}
+	| {type: 'toggle-tree'}
+	| {type: 'select-process'; pid: number | null; index: number}
+	| {type: 'open-detail'; pid: number}
+	| {type: 'close-detail'}
+	| {type: 'set-input'; input: Ui['input']}
+	| {type: 'set-filter'; filter: string}
+	| {type: 'set-confirm'; confirm: Confirm | null}
+	| {type: 'notice'; notice: Notice | null};
+
+/** The state before any sample arrives. */
+export function initialState(refreshMs: number): State {
+	return {
+		now: 0,
+		host: null,
+		processes: null,
+		status: {},
+		history: {cpu: [], memory: [], diskRead: [], diskWrite: [], netRx: [], netTx: []},
+		processHistory: new Map(),
+		ui: {
+			pane: 'processes',
+			isPaused: false,
+			refreshMs,
+			isHelpOpen: false,
+			input: null,
+			confirm: null,
+			notice: null,
+			processes: {sort: 'cpu', filter: '', isTree: false, selectedPid: null, selectedIndex: 0, detailPid: null},
+		},
+	};
+}
+
+/** Appends to a bounded history, returning a new array. */
+export function appendBounded(points: readonly number[], value: number, max: number): number[] {
+	const next = points.slice(points.length >= max ? points.length - max + 1 : 0);
+	next.push(value);
+	return next;
+}
+
+function withHost(state: State, host: HostSample): State {
+	const {history} = state;
+	const memoryPct = host.memory.total > 0 ? (host.memory.used / host.memory.total) * 100 : 0;
+	return {
+		...state,
+		host,
+		history: {
+			cpu: appendBounded(history.cpu, host.cpu.total, HISTORY_POINTS),
+			memory: appendBounded(history.memory, memoryPct, HISTORY_POINTS),
+			diskRead: appendBounded(history.diskRead, host.disk.readBytesPerSec, HISTORY_POINTS),
+			diskWrite: appendBounded(history.diskWrite, host.disk.writeBytesPerSec, HISTORY_POINTS),
+			netRx: appendBounded(history.netRx, host.network.rxBytesPerSec, HISTORY_POINTS),
+			netTx: appendBounded(history.netTx, host.network.txBytesPerSec, HISTORY_POINTS),
+		},
+	};
+}
+
+function withProcesses(state: State, sample: ProcessSample): State {
+	const previous = state.processHistory;
+	const processHistory = new Map<number, ProcessHistory>();
+	for (const row of sample.processes) {
+		const old = previous.get(row.pid);
+		const isSameProcess = old !== undefined && old.startedAt === row.startedAt;
+		processHistory.set(row.pid, {
+			startedAt: row.startedAt,
+			cpu: appendBounded(isSameProcess ? old.cpu : [], row.cpuPct, PROCESS_HISTORY_POINTS),
+			rss: appendBounded(isSameProcess ? old.rss : [], row.rss, PROCESS_HISTORY_POINTS),
+		});
+	}
+
+	// Where the selection is on screen now: if its process is gone in this sample, the selection stays there.
+	const index = selectedIndex(state, visibleProcesses(state));
+	const ui = index >= 0 ? {...state.ui, processes: {...state.ui.processes, selectedIndex: index}} : state.ui;
+	return {...state, processes: sample, processHistory, ui};
+}
+
+function withUi(state: State, ui: Partial<Ui>): State {
+	return {...state, ui: {...state.ui, ...ui}};
+}
+
+function withProcessUi(state: State, processes: Partial<Ui['processes']>): State {
+	return withUi(state, {processes: {...state.ui.processes, ...processes}});
+}
+
+function withStatus(state: State, id: string, status: CollectorStatus): State {
+	return {...state, status: {...state.status, [id]: status}};
+}
+
+/** The one reducer: pure, no I/O, no clock. */
+export function reduce(state: State, action: Action): State {
+	switch (action.type) {
+		case 'sample': {
+			const sampled = action.id === 'host' ? withHost(state, action.value) : withProcesses(state, action.value);
+			return withStatus({...sampled, now: Math.max(state.now, action.at)}, action.id, {
+				lastOkAt: action.at,
+				error: null,
+				errorAt: null,
+				failures: 0,
+			});
+		}
+
+		case 'collector-error': {
+			const old = state.status[action.id];
+			return withStatus({...state, now: Math.max(state.now, action.at)}, action.id, {
+				lastOkAt: old?.lastOkAt ?? null,
+				error: action.message,
+				errorAt: action.at,
+				failures: (old?.failures ?? 0) + 1,
+			});
+		}
+
+		case 'set-pane':
+			return withUi(state, {pane: action.pane});
+		case 'set-paused':
+			return withUi(state, {isPaused: action.isPaused});
+		case 'set-refresh':
+			return withUi(state, {refreshMs: action.refreshMs});
+		case 'set-help':
+			return withUi(state, {isHelpOpen: action.isOpen});
+		case 'set-input':
+			return withUi(state, {input: action.input});
+		case 'set-confirm':
+			return withUi(state, {confirm: action.confirm});
+		case 'notice':
+			return withUi(state, {notice: action.notice});
+		case 'set-sort':
+			return withProcessUi(state, {sort: action.sort});
+		case 'toggle-tree':
+			return withProcessUi(state, {isTree: !state.ui.processes.isTree});
+		case 'select-process':
+			return withProcessUi(state, {selectedPid: action.pid, selectedIndex: action.index});
+		case 'open-detail':
+			return withProcessUi(state, {detailPid: action.pid});
+		case 'close-detail':
+			return withProcessUi(state, {detailPid: null});
+		case 'set-filter':
+			return withProcessUi(state, {filter: action.filter, selectedIndex: 0});
+	}
+}
+
+/** A store instance: one per app (and one per test), never a module global. */
+export type Store = {
+	getState(): State;
+	dispatch(action: Action): void;
+	subscribe(listener: () => void): () => void;
+};
+
+/** Creates a store around the reducer; listeners run once per dispatch. */
+export function createStore(state: State): Store {
+	let current = state;
+	const listeners = new Set<() => void>();
+	return {
+		getState: () => current,
+		dispatch(action) {
+			const next = reduce(current, action);
+			if (next === current) {
+				return;
+			}
+
+			current = next;
+			for (const listener of listeners) {
+				listener();
+			}
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+	};
+}

@@ -1,0 +1,39 @@
+// Synthetic samples for pure tests of the store and the views.
+import type {HostSample, ProcessRow} from '../../source/types.js';
+
+export function processRow(fields: Partial<ProcessRow> & {pid: number}): ProcessRow {
+	return {
+		ppid: 1,
+		user: 'root',
+		cpuPct: 0,
+		memPct: 0,
+		rss: 1024 * 1024,
+		state: 'S',
+		cpuTime: 0,
+		threads: 1,
+		nice: 0,
+		startedAt: 1_700_000_000_000,
+		command: `proc-${fields.pid}`,
+		comm: `proc-${fields.pid}`,
+		containerId: null,
+		...fields,
+	};
+}
+
+export function hostSample(fields: Partial<HostSample> = {}): HostSample {
+	return {
+		hostname: 'db1',
+		os: 'Debian GNU/Linux 12',
+		cpuModel: 'Test CPU',
+		cpu: {total: 25, user: 15, nice: 0, system: 8, iowait: 2, irq: 0, softirq: 0, steal: 0, cores: [20, 30]},
+		load: {one: 0.5, five: 0.4, fifteen: 0.3},
+		memory: {total: 8 * 1024 ** 3, used: 2 * 1024 ** 3, available: 6 * 1024 ** 3, free: 5 * 1024 ** 3, buffers: 100 * 1024 ** 2, cached: 1024 ** 3},
+		swap: {total: 0, used: 0, free: 0},
+		disk: {readBytesPerSec: 1024 ** 2, writeBytesPerSec: 2 * 1024 ** 2, readIops: 10, writeIops: 20},
+		network: {rxBytesPerSec: 1000, txBytesPerSec: 2000, rxPacketsPerSec: 5, txPacketsPerSec: 6, errorsPerSec: 0, dropsPerSec: 0},
+		filesystems: [{mount: '/', device: '/dev/vda', type: 'ext4', sizeBytes: 100 * 1024 ** 3, usedBytes: 30 * 1024 ** 3, freePct: 70}],
+		temperature: null,
+		uptime: 3 * 86_400 + 4 * 3600,
+		...fields,
+	};
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES} from '../../source/keymap.js';
+
+test('every command is bound once per scope and described', () => {
+	const seen = new Set<string>();
+	for (const binding of keymap) {
+		const id = `${binding.scope}:${binding.command}`;
+		assert.ok(!seen.has(id), `${id} is bound twice`);
+		seen.add(id);
+		assert.ok(binding.help.length > 3, `${id} has no description`);
+		assert.ok(binding.keys.length > 0, `${id} has no key`);
+		assert.ok(binding.scope in SCOPE_TITLES, `${id} has an unknown scope`);
+	}
+});
+
+test('no key is bound twice in a scope, nor in two scopes that are active together', () => {
+	for (const stack of SCOPE_STACKS) {
+		const owner = new Map<string, string>();
+		for (const binding of keymap.filter(b => (stack as readonly string[]).includes(b.scope))) {
+			for (const key of binding.keys) {
+				assert.ok(!owner.has(key), `key ${key} is bound to ${owner.get(key)} and ${binding.command} in [${stack.join(', ')}]`);
+				owner.set(key, binding.command);
+			}
+		}
+	}
+});
+
+test('keys resolve through the active scopes, the first scope first', () => {
+	assert.equal(resolveKey(['processes', 'global'], 'k'), 'select-up');
+	assert.equal(resolveKey(['process-detail', 'global'], 'k'), 'kill');
+	assert.equal(resolveKey(['processes', 'global'], 'q'), 'quit');
+	assert.equal(resolveKey(['prompt'], 'q'), undefined);
+	assert.equal(resolveKey(['prompt'], 'ctrl+c'), 'interrupt');
+	assert.equal(resolveKey(['processes', 'global'], 'x'), undefined);
+});
+
+test('Ink key presses become key names', () => {
+	assert.equal(keyName('', {upArrow: true}), 'up');
+	assert.equal(keyName('', {pageDown: true}), 'pagedown');
+	assert.equal(keyName('', {tab: true, shift: true}), 'shift+tab');
+	assert.equal(keyName('c', {ctrl: true}), 'ctrl+c');
+	assert.equal(keyName('', {delete: true}), 'backspace');
+	assert.equal(keyName('\r', {return: true}), 'enter');
+	assert.equal(keyName('G', {shift: true}), 'G');
+	assert.equal(keyName('/', {}), '/');
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {formatDuration, parseDuration} from '../../source/duration.js';
+import {toOptions, UsageError} from '../../source/options.js';
+
+test('durations: 500ms, 2s, bare seconds, minutes', () => {
+	assert.equal(parseDuration('500ms'), 500);
+	assert.equal(parseDuration('2s'), 2000);
+	assert.equal(parseDuration('2'), 2000);
+	assert.equal(parseDuration('1.5s'), 1500);
+	assert.equal(parseDuration('1m'), 60_000);
+	for (const bad of ['', 'abc', '-1', '0', '2h', '1e3', 's']) {
+		assert.equal(parseDuration(bad), null, bad);
+	}
+});
+
+test('durations format back the way they are typed', () => {
+	assert.equal(formatDuration(500), '500ms');
+	assert.equal(formatDuration(2000), '2s');
+	assert.equal(formatDuration(1500), '1.5s');
+});
+
+test('--interval sets the refresh interval, or one collector with id=duration', () => {
+	const options = toOptions({interval: ['2s', 'processes=5s']}, {});
+	assert.equal(options.refreshMs, 2000);
+	assert.deepEqual(options.intervals, {processes: 5000});
+	assert.equal(toOptions({}, {}).refreshMs, 1000);
+});
+
+test('bad values give one error naming the input', () => {
+	assert.throws(() => toOptions({interval: ['fast']}, {}), (error: Error) => error instanceof UsageError && error.message.includes('"fast"') && error.message.includes('--interval'));
+	assert.throws(() => toOptions({interval: ['10ms']}, {}), /too short/);
+	assert.throws(() => toOptions({interval: ['disk=2s']}, {}), /unknown collector "disk"/);
+	assert.throws(() => toOptions({once: true, json: true}, {}), /choose one/);
+});
+
+test('colour is off with --no-color or NO_COLOR', () => {
+	assert.equal(toOptions({color: false}, {}).hasColor, false);
+	assert.equal(toOptions({}, {NO_COLOR: '1'}).hasColor, false);
+	assert.equal(toOptions({}, {}).hasColor, true);
+	assert.equal(toOptions({json: true}, {}).mode, 'json');
+	assert.equal(toOptions({once: true}, {}).mode, 'once');
+});

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {sanitize, sanitizeLine} from '../../source/sanitize.js';
+
+test('escape sequences are shown, never emitted', () => {
+	const title = '\u001B]0;x\u0007';
+	const clear = '\u001B[2J';
+	const out = sanitize(`a${title}b${clear}c`);
+	assert.equal(out, 'a\\x1b]0;x\\x07b\\x1b[2Jc');
+	assert.doesNotMatch(out, /[\u0000-\u001F\u007F-\u009F]/);
+});
+
+test('C1 controls, DEL and text-reordering characters are shown as code points', () => {
+	assert.equal(sanitize('\u009B31m'), '\\x9b31m');
+	assert.equal(sanitize('x\u007F'), 'x\\x7f');
+	assert.equal(sanitize('evil\u202Etxt.exe'), 'evil\\u202etxt.exe');
+	assert.equal(sanitize('nul\u0000'), 'nul\\x00');
+});
+
+test('printable text, including wide characters, passes unchanged', () => {
+	assert.equal(sanitize('postgres: checkpointer 日本語 ü'), 'postgres: checkpointer 日本語 ü');
+});
+
+test('sanitizeLine folds white space into one line', () => {
+	assert.equal(sanitizeLine('  SELECT *\n\tFROM  t\r\n'), 'SELECT * FROM t');
+	assert.equal(sanitizeLine('a\u001B[31mb'), 'a\\x1b[31mb');
+});

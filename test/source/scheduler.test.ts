@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
+import type {Collector} from '../../source/collector.js';
+import {backoffMs, createScheduler, MAX_BACKOFF_MS} from '../../source/scheduler.js';
+import type {Action} from '../../source/store.js';
+
+function recorder() {
+	const actions: Action[] = [];
+	return {actions, dispatch: (action: Action) => actions.push(action)};
+}
+
+test('each collector ticks on its own interval and reports samples', async () => {
+	const {actions, dispatch} = recorder();
+	let fast = 0;
+	let slow = 0;
+	const scheduler = createScheduler({
+		collectors: [
+			{id: 'fast', intervalMs: 20, collect: async () => ++fast},
+			{id: 'slow', intervalMs: 1000, collect: async () => ++slow},
+		],
+		dispatch,
+		refreshMs: 1000,
+	});
+	scheduler.start();
+	await sleep(230);
+	await scheduler.stop();
+	assert.ok(fast >= 5, `fast ticked ${fast} times`);
+	assert.equal(slow, 1);
+	assert.ok(actions.every(action => action.type === 'sample'));
+});
+
+test('a collector never runs two ticks at once, and a slow tick times out as an error', async () => {
+	const {actions, dispatch} = recorder();
+	let running = 0;
+	let maxRunning = 0;
+	let closed = false;
+	const slow: Collector<number> = {
+		id: 'slow',
+		intervalMs: 5,
+		timeoutMs: 30,
+		async collect() {
+			running++;
+			maxRunning = Math.max(maxRunning, running);
+			await sleep(80);
+			running--;
+			return 1;
+		},
+		close() {
+			closed = true;
+		},
+	};
+	const scheduler = createScheduler({collectors: [slow], dispatch, refreshMs: 1000});
+	scheduler.start();
+	await Promise.all([scheduler.tickAll(), scheduler.tickAll()]);
+	await sleep(200);
+	await scheduler.stop();
+	assert.equal(maxRunning, 1);
+	const errors = actions.filter(action => action.type === 'collector-error');
+	assert.ok(errors.length >= 1);
+	assert.match(errors[0]!.type === 'collector-error' ? errors[0]!.message : '', /timed out after 0.03s/);
+	assert.ok(!actions.some(action => action.type === 'sample'), 'a timed-out tick must not also report a sample');
+	assert.ok(closed, 'stop() closes collectors');
+});
+
+test('a throw becomes an error for that collector only, and the others go on', async () => {
+	const {actions, dispatch} = recorder();
+	const scheduler = createScheduler({
+		collectors: [
+			{id: 'bad', intervalMs: 10, collect: async () => Promise.reject(new Error('connection refused\nstack'))},
+			{id: 'good', intervalMs: 10, collect: async () => 42},
+		],
+		dispatch,
+		refreshMs: 1000,
+	});
+	scheduler.start();
+	await sleep(100);
+	await scheduler.stop();
+	const bad = actions.filter(action => 'id' in action && action.id === 'bad');
+	const good = actions.filter(action => 'id' in action && action.id === 'good');
+	assert.ok(bad.length >= 1 && bad.every(action => action.type === 'collector-error' && action.message === 'connection refused'));
+	assert.ok(good.length >= 3 && good.every(action => action.type === 'sample'));
+	// Back-off: the failing collector was tried fewer times than the healthy one.
+	assert.ok(bad.length < good.length, `bad ${bad.length} good ${good.length}`);
+});
+
+test('back-off doubles from at least a second and is capped', () => {
+	assert.equal(backoffMs(500, 0), 500);
+	assert.equal(backoffMs(500, 1), 1000);
+	assert.equal(backoffMs(2000, 2), 4000);
+	assert.equal(backoffMs(2000, 20), MAX_BACKOFF_MS);
+});
+
+test('pause stops ticks; the refresh interval applies to collectors without their own', async () => {
+	const {dispatch} = recorder();
+	let ticks = 0;
+	let fixedTicks = 0;
+	const scheduler = createScheduler({
+		collectors: [
+			{id: 'follows', collect: async () => ++ticks},
+			{id: 'fixed', collect: async () => ++fixedTicks},
+		],
+		dispatch,
+		refreshMs: 10_000,
+		intervals: {fixed: 10_000},
+	});
+	scheduler.start();
+	await sleep(50);
+	assert.equal(ticks, 1);
+	scheduler.setRefresh(20);
+	await sleep(150);
+	assert.ok(ticks >= 4, `ticks ${ticks}`);
+	assert.equal(fixedTicks, 1, 'a fixed interval is not changed by the refresh interval');
+	scheduler.setPaused(true);
+	await sleep(30);
+	const paused = ticks;
+	await sleep(100);
+	assert.equal(ticks, paused);
+	await scheduler.stop();
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce} from '../../source/store.js';
+import {hostSample, processRow} from '../helpers/fixtures.js';
+
+test('a host sample is kept, its metrics appended to bounded histories', () => {
+	let state = initialState(1000);
+	for (let i = 0; i < HISTORY_POINTS + 10; i++) {
+		state = reduce(state, {type: 'sample', id: 'host', at: i, value: hostSample({cpu: {...hostSample().cpu, total: i}})});
+	}
+
+	assert.equal(state.history.cpu.length, HISTORY_POINTS);
+	assert.equal(state.history.cpu.at(-1), HISTORY_POINTS + 9);
+	assert.equal(state.history.cpu[0], 10);
+	assert.equal(state.history.memory.at(-1), 25);
+	assert.equal(state.now, HISTORY_POINTS + 9);
+	assert.equal(state.status['host']?.lastOkAt, HISTORY_POINTS + 9);
+});
+
+test('the reducer is pure: the old state and its arrays are left as they were', () => {
+	const before = reduce(initialState(1000), {type: 'sample', id: 'host', at: 1, value: hostSample()});
+	const cpu = before.history.cpu;
+	const after = reduce(before, {type: 'sample', id: 'host', at: 2, value: hostSample()});
+	assert.equal(before.history.cpu.length, 1);
+	assert.notEqual(after.history.cpu, cpu);
+	assert.equal(after.history.cpu.length, 2);
+});
+
+test('appendBounded keeps the newest points', () => {
+	assert.deepEqual(appendBounded([1, 2, 3], 4, 3), [2, 3, 4]);
+	assert.deepEqual(appendBounded([], 1, 3), [1]);
+});
+
+test('process history follows a pid and starts over when the pid is reused', () => {
+	let state = initialState(1000);
+	const sample = (cpuPct: number, startedAt: number) => ({processes: [processRow({pid: 7, cpuPct, startedAt})], detail: null});
+	state = reduce(state, {type: 'sample', id: 'processes', at: 1, value: sample(5, 100)});
+	state = reduce(state, {type: 'sample', id: 'processes', at: 2, value: sample(9, 100)});
+	assert.deepEqual(state.processHistory.get(7)?.cpu, [5, 9]);
+	state = reduce(state, {type: 'sample', id: 'processes', at: 3, value: sample(1, 200)});
+	assert.deepEqual(state.processHistory.get(7)?.cpu, [1]);
+	state = reduce(state, {type: 'sample', id: 'processes', at: 4, value: {processes: [], detail: null}});
+	assert.equal(state.processHistory.has(7), false);
+	for (let i = 0; i < PROCESS_HISTORY_POINTS + 5; i++) {
+		state = reduce(state, {type: 'sample', id: 'processes', at: 10 + i, value: sample(i, 300)});
+	}
+
+	assert.equal(state.processHistory.get(7)?.cpu.length, PROCESS_HISTORY_POINTS);
+});
+
+test('an error marks only its collector, keeps the last good time and counts failures', () => {
+	let state = reduce(initialState(1000), {type: 'sample', id: 'host', at: 10, value: hostSample()});
+	state = reduce(state, {type: 'collector-error', id: 'processes', at: 20, message: 'EACCES'});
+	state = reduce(state, {type: 'collector-error', id: 'processes', at: 30, message: 'EACCES'});
+	assert.deepEqual(state.status['processes'], {lastOkAt: null, error: 'EACCES', errorAt: 30, failures: 2});
+	assert.equal(state.status['host']?.error, null);
+	assert.notEqual(state.host, null);
+	state = reduce(state, {type: 'sample', id: 'processes', at: 40, value: {processes: [], detail: null}});
+	assert.deepEqual(state.status['processes'], {lastOkAt: 40, error: null, errorAt: null, failures: 0});
+});
+
+test('store instances are independent and notify their subscribers once per dispatch', () => {
+	const a = createStore(initialState(1000));
+	const b = createStore(initialState(1000));
+	let calls = 0;
+	const unsubscribe = a.subscribe(() => calls++);
+	a.dispatch({type: 'set-pane', pane: 'host'});
+	assert.equal(calls, 1);
+	assert.equal(a.getState().ui.pane, 'host');
+	assert.equal(b.getState().ui.pane, 'processes');
+	unsubscribe();
+	a.dispatch({type: 'set-pane', pane: 'processes'});
+	assert.equal(calls, 1);
+});

@@ -1,0 +1,101 @@
+import {Box, Text, useInput} from 'ink';
+import {useContext} from 'react';
+import {runCommand, typeIntoPrompt} from '../source/commands.js';
+import {keyName, resolveKey, type Scope} from '../source/keymap.js';
+import {PANES, type PaneId, type State} from '../source/store.js';
+import {HelpOverlay} from './HelpOverlay.js';
+import {HostPane} from './HostPane.js';
+import {HostSummary, summaryHeight} from './HostSummary.js';
+import {ProcessDetail} from './ProcessDetail.js';
+import {ProcessesPane} from './ProcessesPane.js';
+import {StatusBar} from './StatusBar.js';
+import {CommandContextValue} from './StoreContext.js';
+import {useStore, useStoreInstance} from './use-store.js';
+import {useTerminalSize} from './use-terminal-size.js';
+
+const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host'};
+
+/** Which key scopes are active, modal ones first. */
+export function activeScopes(state: State): readonly Scope[] {
+	const {ui} = state;
+	if (ui.input) return ['prompt'];
+	if (ui.confirm) return ['confirm', 'global'];
+	if (ui.isHelpOpen) return ['help', 'global'];
+	if (ui.pane === 'processes') {
+		return ui.processes.detailPid === null ? ['processes', 'global'] : ['process-detail', 'global'];
+	}
+
+	return ['global'];
+}
+
+/** Rows the frame may use: one less than the terminal, so Ink never clears the whole screen. */
+export function frameRows(terminalRows: number): number {
+	return Math.max(terminalRows - 1, 10);
+}
+
+function Tabs({pane}: {pane: PaneId}) {
+	return (
+		<Text wrap="truncate-end">
+			{PANES.map((id, index) => (
+				<Text key={id} inverse={id === pane} bold={id === pane}>
+					{` ${index + 1} ${PANE_TITLES[id]} `}
+				</Text>
+			))}
+		</Text>
+	);
+}
+
+type Props = {version: string};
+
+/** The whole screen: host summary, pane tabs, the current pane and the status line. */
+export function App({version}: Props) {
+	const store = useStoreInstance();
+	const commandContext = useContext(CommandContextValue);
+	const {columns, rows: terminalRows} = useTerminalSize();
+	const pane = useStore(state => state.ui.pane);
+	const isHelpOpen = useStore(state => state.ui.isHelpOpen);
+	const hasDetail = useStore(state => state.ui.processes.detailPid !== null);
+
+	const rows = frameRows(terminalRows);
+	const hasCharts = terminalRows >= 40 && columns >= 100;
+	const paneHeight = Math.max(rows - summaryHeight(hasCharts) - 2, 3);
+
+	useInput((input, key) => {
+		if (!commandContext) {
+			return;
+		}
+
+		const state = store.getState();
+		const name = keyName(input, key);
+		const command = resolveKey(activeScopes(state), name);
+		if (state.ui.notice) {
+			store.dispatch({type: 'notice', notice: null});
+		}
+
+		if (command) {
+			runCommand(command, {...commandContext, store, pageRows: paneHeight - 2});
+		} else if (state.ui.input && !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input)) {
+			typeIntoPrompt(store, state.ui.input.text + input);
+		}
+	});
+
+	let body;
+	if (isHelpOpen) {
+		body = <HelpOverlay width={columns} height={paneHeight} />;
+	} else if (pane === 'processes') {
+		body = hasDetail ? <ProcessDetail width={columns} height={paneHeight} /> : <ProcessesPane width={columns} height={paneHeight} />;
+	} else {
+		body = <HostPane width={columns} height={paneHeight} />;
+	}
+
+	return (
+		<Box flexDirection="column" width={columns} height={rows}>
+			<HostSummary width={columns} hasCharts={hasCharts} version={version} />
+			<Tabs pane={pane} />
+			<Box height={paneHeight} flexDirection="column" overflow="hidden">
+				{body}
+			</Box>
+			<StatusBar />
+		</Box>
+	);
+}

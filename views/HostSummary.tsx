@@ -1,0 +1,160 @@
+import {Box, Text} from 'ink';
+import {formatDuration} from '../source/duration.js';
+import {freeLevel, usageLevel} from '../source/levels.js';
+import {sanitizeLine} from '../source/sanitize.js';
+import type {HostSample} from '../source/types.js';
+import {plotChart} from './chart.js';
+import {formatBytes, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
+import {Stale} from './Stale.js';
+import {useStore} from './use-store.js';
+
+const LABEL = 5;
+const METER = 22;
+/** Width of the fixed-width left block; per-core bars go to its right when the terminal is wider. */
+const LEFT_WIDTH = 80;
+const CORE_CELL = 19;
+const SUMMARY_LINES = 6;
+const CHART_ROWS = 4;
+
+type Props = {width: number; hasCharts: boolean; version: string};
+
+/** How many lines the summary takes at a size, so the pane below knows its room. */
+export function summaryHeight(hasCharts: boolean): number {
+	return 1 + SUMMARY_LINES + (hasCharts ? CHART_ROWS + 1 : 0);
+}
+
+function cpuLine(host: HostSample): string {
+	const c = host.cpu;
+	const part = (name: string, value: number) => `${name} ${value.toFixed(1)}`;
+	return [part('us', c.user), part('ni', c.nice), part('sy', c.system), part('wa', c.iowait), part('hi', c.irq), part('si', c.softirq), part('st', c.steal)].join(' ');
+}
+
+function filesystemsLine(host: HostSample): string {
+	if (host.filesystems.length === 0) {
+		return 'no filesystems';
+	}
+
+	return host.filesystems.map(fs => `${sanitizeLine(fs.mount)} ${fs.freePct.toFixed(0)}% free`).join(' · ');
+}
+
+function CoreBars({cores, columns}: {cores: readonly number[]; columns: number}) {
+	const perColumn = SUMMARY_LINES;
+	const fits = columns * perColumn;
+	const shown = cores.length > fits ? cores.slice(0, fits - 1) : cores;
+	const cells = shown.map((pct, index) => (
+		<Text key={index} color={levelColor(usageLevel(pct))}>
+			{`${String(index).padStart(3)} ${meter(pct, CORE_CELL - 5)}`}
+		</Text>
+	));
+	if (shown.length < cores.length) {
+		cells.push(<Text key="more" dimColor>{`  +${cores.length - shown.length} more cores`}</Text>);
+	}
+
+	const columnsOfCells = [];
+	for (let start = 0; start < cells.length; start += perColumn) {
+		columnsOfCells.push(
+			<Box key={start} flexDirection="column" width={CORE_CELL + 1}>
+				{cells.slice(start, start + perColumn)}
+			</Box>,
+		);
+	}
+
+	return <Box>{columnsOfCells}</Box>;
+}
+
+function Charts({width}: {width: number}) {
+	const history = useStore(state => state.history);
+	const chartWidth = Math.floor(width / 4) - 1;
+	const pct = (value: number) => `${value.toFixed(0)}%`;
+	const rate = (value: number) => formatRate(value);
+	const charts = [
+		{title: 'CPU %', lines: plotChart(history.cpu, {width: chartWidth, rows: CHART_ROWS, format: pct, min: 0, max: 100})},
+		{title: 'Memory used %', lines: plotChart(history.memory, {width: chartWidth, rows: CHART_ROWS, format: pct, min: 0, max: 100})},
+		{title: 'Disk read+write', lines: plotChart(history.diskRead.map((read, i) => read + (history.diskWrite[i] ?? 0)), {width: chartWidth, rows: CHART_ROWS, format: rate})},
+		{title: 'Network rx+tx', lines: plotChart(history.netRx.map((rx, i) => rx + (history.netTx[i] ?? 0)), {width: chartWidth, rows: CHART_ROWS, format: rate})},
+	];
+	return (
+		<Box>
+			{charts.map(chart => (
+				<Box key={chart.title} flexDirection="column" width={chartWidth + 1}>
+					<Text dimColor>{chart.title}</Text>
+					<Text wrap="truncate-end">{chart.lines.join('\n')}</Text>
+				</Box>
+			))}
+		</Box>
+	);
+}
+
+/** The host header, always at the top: CPU, memory, swap, disk, network, filesystems. */
+export function HostSummary({width, hasCharts, version}: Props) {
+	const host = useStore(state => state.host);
+	const refreshMs = useStore(state => state.ui.refreshMs);
+	const isPaused = useStore(state => state.ui.isPaused);
+
+	const title = (
+		<Box>
+			<Text wrap="truncate-end">
+				<Text bold color="cyan">dbtop {version}</Text>
+				{host ? ` ${sanitizeLine(host.hostname)}${host.os ? ` · ${sanitizeLine(host.os)}` : ''} · up ${formatUptime(host.uptime)} · load ${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)}` : ''}
+				{` · every ${formatDuration(refreshMs)}`}
+				{isPaused ? <Text inverse color="yellow"> PAUSED </Text> : null}
+				{' '}
+				<Stale collectorId="host" />
+			</Text>
+		</Box>
+	);
+
+	if (!host) {
+		return (
+			<Box flexDirection="column" height={summaryHeight(hasCharts)}>
+				{title}
+				<Text dimColor>collecting host metrics…</Text>
+			</Box>
+		);
+	}
+
+	const {memory, swap, disk, network} = host;
+	const memPct = memory.total > 0 ? (memory.used / memory.total) * 100 : 0;
+	const swapPct = swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
+	const worstFs = host.filesystems.reduce((worst, fs) => Math.min(worst, fs.freePct), 100);
+	const coreColumns = Math.floor((width - LEFT_WIDTH) / (CORE_CELL + 1));
+	const label = (text: string) => <Text bold>{text.padEnd(LABEL)}</Text>;
+
+	return (
+		<Box flexDirection="column" width={width}>
+			{title}
+			<Box>
+				<Box flexDirection="column" width={Math.min(width, LEFT_WIDTH)}>
+					<Text wrap="truncate-end">
+						{label('CPU')}
+						<Text color={levelColor(usageLevel(host.cpu.total))}>{meter(host.cpu.total, METER)}</Text> {cpuLine(host)}
+					</Text>
+					<Text wrap="truncate-end">
+						{label('Mem')}
+						<Text color={levelColor(usageLevel(memPct))}>{meter(memPct, METER)}</Text>
+						{` used ${formatBytes(memory.used)} avail ${formatBytes(memory.available)} buf ${formatBytes(memory.buffers)} cache ${formatBytes(memory.cached)} of ${formatBytes(memory.total)}`}
+					</Text>
+					<Text wrap="truncate-end">
+						{label('Swap')}
+						<Text color={levelColor(usageLevel(swapPct))}>{meter(swapPct, METER)}</Text>
+						{swap.total > 0 ? ` used ${formatBytes(swap.used)} of ${formatBytes(swap.total)}` : ' none'}
+					</Text>
+					<Text wrap="truncate-end">
+						{label('Disk')}
+						{`read ${formatRate(disk.readBytesPerSec)} ${formatPerSec(disk.readIops)} io  write ${formatRate(disk.writeBytesPerSec)} ${formatPerSec(disk.writeIops)} io  temp ${host.temperature === null ? '—' : `${host.temperature.toFixed(0)}°C`}`}
+					</Text>
+					<Text wrap="truncate-end">
+						{label('Net')}
+						{`rx ${formatRate(network.rxBytesPerSec)} ${formatPerSec(network.rxPacketsPerSec)} pk  tx ${formatRate(network.txBytesPerSec)} ${formatPerSec(network.txPacketsPerSec)} pk  err ${formatPerSec(network.errorsPerSec)} drop ${formatPerSec(network.dropsPerSec)}`}
+					</Text>
+					<Text wrap="truncate-end">
+						{label('FS')}
+						<Text color={levelColor(freeLevel(worstFs))}>{filesystemsLine(host)}</Text>
+					</Text>
+				</Box>
+				{coreColumns > 0 ? <CoreBars cores={host.cpu.cores} columns={coreColumns} /> : null}
+			</Box>
+			{hasCharts ? <Charts width={width} /> : null}
+		</Box>
+	);
+}

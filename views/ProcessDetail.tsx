@@ -1,0 +1,132 @@
+import {Box, Text} from 'ink';
+import {sanitize, sanitizeLine} from '../source/sanitize.js';
+import type {State} from '../source/store.js';
+import type {ProcessRow} from '../source/types.js';
+import {plotChart} from './chart.js';
+import {formatAge, formatBytes, formatRate, formatTimestamp, STATE_NAMES} from './format.js';
+import {useStore} from './use-store.js';
+
+const NO_HISTORY = {cpu: [] as number[], rss: [] as number[]};
+
+/** The chain of parents from a process up to the root, nearest first. */
+export function parentChain(rows: readonly ProcessRow[], pid: number): ProcessRow[] {
+	const byPid = new Map(rows.map(row => [row.pid, row]));
+	const chain: ProcessRow[] = [];
+	let current = byPid.get(pid);
+	while (current && current.ppid !== current.pid && chain.length < 64) {
+		const parent = byPid.get(current.ppid);
+		if (!parent) break;
+		chain.push(parent);
+		current = parent;
+	}
+
+	return chain;
+}
+
+const selectRow = (state: State) => {
+	const pid = state.ui.processes.detailPid;
+	return state.processes?.processes.find(row => row.pid === pid) ?? null;
+};
+
+type Props = {width: number; height: number};
+
+/** Drill-down of one process: everything about it, with its CPU and RSS since dbtop first saw it. */
+export function ProcessDetail({width, height}: Props) {
+	const pid = useStore(state => state.ui.processes.detailPid);
+	const row = useStore(selectRow);
+	const rows = useStore(state => state.processes?.processes);
+	const detail = useStore(state => (state.processes?.detail?.pid === pid ? state.processes.detail : null));
+	const history = useStore(state => (pid === null ? undefined : state.processHistory.get(pid))) ?? NO_HISTORY;
+	const now = useStore(state => state.now);
+
+	if (pid === null) {
+		return null;
+	}
+
+	if (!row || !rows) {
+		return (
+			<Box flexDirection="column" height={height}>
+				<Text bold>Process {pid}</Text>
+				<Text color="yellow">The process is gone. Esc goes back to the list.</Text>
+			</Box>
+		);
+	}
+
+	const chain = parentChain(rows, pid)
+		.map(parent => `${parent.pid} ${sanitizeLine(parent.comm)}`)
+		.join(' ← ');
+	const chartRows = height >= 22 ? 4 : 3;
+	const chartWidth = Math.max(Math.floor(width / 2) - 1, 20);
+	const commandLines = Math.max(height - 8 - chartRows - 1, 1);
+	const command = sanitize(row.command.replace(/\s+/g, ' '));
+	const io = detail
+		? detail.readBytesPerSec === null
+			? `not readable: ${detail.ioError ?? 'unknown'}`
+			: `read ${formatRate(detail.readBytesPerSec)}  write ${formatRate(detail.writeBytesPerSec ?? 0)}`
+		: 'reading…';
+	const fds = detail ? (detail.fdCount === null ? `not readable: ${detail.fdError ?? 'unknown'}` : String(detail.fdCount)) : 'reading…';
+	const cgroup = detail ? sanitizeLine(detail.cgroup) || '—' : 'reading…';
+
+	return (
+		<Box flexDirection="column" height={height} width={width}>
+			<Text wrap="truncate-end">
+				<Text bold color="cyan">{`Process ${row.pid}`}</Text>
+				{` ${sanitizeLine(row.comm)} · Esc back · k SIGTERM`}
+			</Text>
+			<Box height={Math.min(commandLines, Math.ceil((command.length + 9) / width))} overflow="hidden">
+				<Text wrap="wrap">
+					<Text bold>Command </Text>
+					{command}
+				</Text>
+			</Box>
+			<Text wrap="truncate-end">
+				<Text bold>Parents </Text>
+				{chain || '—'}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>User </Text>
+				{sanitizeLine(row.user)}
+				<Text bold> State </Text>
+				{`${row.state} (${STATE_NAMES[row.state] ?? 'unknown'})`}
+				<Text bold> Nice </Text>
+				{row.nice}
+				<Text bold> Threads </Text>
+				{row.threads}
+				<Text bold> Started </Text>
+				{`${formatTimestamp(row.startedAt)} (${formatAge((now - row.startedAt) / 1000)} ago)`}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>I/O </Text>
+				{io}
+				<Text bold> FDs </Text>
+				{fds}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>Cgroup </Text>
+				{cgroup}
+				{row.containerId ? (
+					<>
+						<Text bold> Container </Text>
+						{row.containerId.slice(0, 12)}
+					</>
+				) : null}
+			</Text>
+			<Box>
+				<Box flexDirection="column" width={chartWidth + 1}>
+					<Text wrap="truncate-end">
+						<Text bold>CPU </Text>
+						{`${row.cpuPct.toFixed(1)}%`}
+					</Text>
+					<Text>{plotChart(history.cpu, {width: chartWidth, rows: chartRows, format: value => `${value.toFixed(0)}%`, min: 0}).join('\n')}</Text>
+				</Box>
+				<Box flexDirection="column" width={chartWidth + 1}>
+					<Text wrap="truncate-end">
+						<Text bold>RSS </Text>
+						{formatBytes(row.rss)}
+					</Text>
+					<Text>{plotChart(history.rss, {width: chartWidth, rows: chartRows, format: formatBytes, min: 0}).join('\n')}</Text>
+				</Box>
+			</Box>
+		</Box>
+	);
+}

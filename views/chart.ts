@@ -1,0 +1,33 @@
+import {plot} from 'asciichart';
+
+/** How to draw a chart: its size on screen, the label format and the value range. */
+export type ChartOptions = {
+	width: number;
+	/** Lines the chart occupies (at least 2). */
+	rows: number;
+	format: (value: number) => string;
+	/** Fixed range (percentages use 0–100); rates scale to their own maximum. */
+	min?: number;
+	max?: number;
+};
+
+const LABEL_WIDTH = 7;
+
+/** Plots the newest values that fit the width with asciichart; returns its lines. */
+export function plotChart(values: readonly number[], options: ChartOptions): string[] {
+	const points = Math.max(options.width - LABEL_WIDTH - 2, 2);
+	const series = values.slice(-points);
+	if (series.length < 2) {
+		return ['(collecting…)'];
+	}
+
+	const min = options.min ?? 0;
+	const max = options.max ?? Math.max(...series, min + 1);
+	const text = plot(series.map(value => Math.min(Math.max(value, min), max)), {
+		height: Math.max(options.rows - 1, 1),
+		min,
+		max,
+		format: value => options.format(value).slice(0, LABEL_WIDTH).padStart(LABEL_WIDTH, ' '),
+	});
+	return text.split('\n');
+}

@@ -1,0 +1,130 @@
+// Pure formatting helpers for the views: units, ages, bars. Values arrive in base units.
+import type {Level} from '../source/levels.js';
+
+const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
+
+/** Bytes in binary units, at most 5 characters: `0B`, `512B`, `1.5K`, `12M`, `1.2G`. */
+export function formatBytes(bytes: number): string {
+	if (!Number.isFinite(bytes) || bytes < 0) {
+		return '—';
+	}
+
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < UNITS.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+
+	if (unit === 0) {
+		return `${Math.round(value)}B`;
+	}
+
+	return `${value < 10 ? value.toFixed(1) : Math.round(value)}${UNITS[unit]}`;
+}
+
+/** A rate in bytes per second: `1.5M/s`. */
+export function formatRate(bytesPerSec: number): string {
+	return `${formatBytes(bytesPerSec)}/s`;
+}
+
+/** A count per second, short: `12/s`, `1.5k/s`. */
+export function formatPerSec(count: number): string {
+	if (count >= 10_000) return `${Math.round(count / 1000)}k/s`;
+	if (count >= 1000) return `${(count / 1000).toFixed(1)}k/s`;
+	return `${count >= 10 || count === 0 ? Math.round(count) : count.toFixed(1)}/s`;
+}
+
+/** A percentage with one decimal: `12.3%`. */
+export function formatPct(pct: number): string {
+	return `${pct.toFixed(1)}%`;
+}
+
+/** A duration in seconds as a short age: `45s`, `12m`, `3h05m`, `2d04h`. */
+export function formatAge(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+	if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+	return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
+}
+
+/** CPU time the way top shows TIME+: `m:ss.hh` below an hour, then `h:mm:ss`. */
+export function formatCpuTime(seconds: number): string {
+	const hundredths = Math.floor(seconds * 100);
+	const totalSeconds = Math.floor(hundredths / 100);
+	const minutes = Math.floor(totalSeconds / 60);
+	if (minutes < 60) {
+		return `${minutes}:${String(totalSeconds % 60).padStart(2, '0')}.${String(hundredths % 100).padStart(2, '0')}`;
+	}
+
+	const hours = Math.floor(minutes / 60);
+	return `${hours}:${String(minutes % 60).padStart(2, '0')}:${String(totalSeconds % 60).padStart(2, '0')}`;
+}
+
+/** Uptime as `3d 4h 12m`. */
+export function formatUptime(seconds: number): string {
+	const days = Math.floor(seconds / 86_400);
+	const hours = Math.floor((seconds % 86_400) / 3600);
+	const minutes = Math.floor((seconds % 3600) / 60);
+	return days > 0 ? `${days}d ${hours}h ${minutes}m` : `${hours}h ${minutes}m`;
+}
+
+/** A local timestamp `YYYY-MM-DD HH:MM:SS` for an epoch ms. */
+export function formatTimestamp(epochMs: number): string {
+	const d = new Date(epochMs);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A meter like htop's: `[|||||      23.4%]` exactly `width` characters wide. */
+export function meter(pct: number, width: number): string {
+	const inner = Math.max(width - 2, 1);
+	const label = formatPct(Math.min(Math.max(pct, 0), 999.9));
+	const filled = Math.round((Math.min(Math.max(pct, 0), 100) / 100) * inner);
+	const bar = '|'.repeat(filled).padEnd(inner, ' ');
+	const text = label.length < inner ? bar.slice(0, inner - label.length) + label : bar;
+	return `[${text}]`;
+}
+
+/** Pads or cuts a cell to exactly `width` characters (left-aligned); cut text ends with `…`. */
+export function cell(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+	return text.padEnd(width, ' ');
+}
+
+/** Right-aligns a cell to exactly `width` characters. */
+export function rcell(text: string, width: number): string {
+	if (text.length > width) return text.slice(0, width);
+	return text.padStart(width, ' ');
+}
+
+/** Terminal colour for a level (undefined leaves the default colour). */
+export function levelColor(level: Level): string | undefined {
+	switch (level) {
+		case 'crit':
+			return 'red';
+		case 'warn':
+			return 'yellow';
+		case 'stale':
+			return 'gray';
+		case 'ok':
+			return undefined;
+	}
+}
+
+/** Full state names for the one-letter kernel states. */
+export const STATE_NAMES: Readonly<Record<string, string>> = {
+	R: 'running',
+	S: 'sleeping',
+	D: 'disk sleep',
+	Z: 'zombie',
+	T: 'stopped',
+	t: 'tracing stop',
+	X: 'dead',
+	I: 'idle',
+	P: 'parked',
+	W: 'paging',
+	K: 'wakekill',
+};
