@@ -50,6 +50,7 @@ export function HostPane({width, height}: Props) {
 		<Box flexDirection="column" height={height} overflow="hidden">
 			<Text wrap="truncate-end">
 				<Text bold>Host</Text>
+				{host.os ? ` · ${sanitizeLine(host.os)}` : ''}
 				{host.cpuModel ? ` · ${sanitizeLine(host.cpuModel)}` : ''} · {host.cpu.cores.length} cores
 				{host.temperature === null ? ' · temperature —' : ` · ${host.temperature.toFixed(0)}°C`}{' '}
 				<Stale collectorId="host" />

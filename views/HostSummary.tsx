@@ -90,16 +90,21 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	const host = useStore(state => state.host);
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
+	const isStale = useStore(state => Boolean(state.status['host']?.error));
 
 	const title = (
 		<Box>
 			<Text wrap="truncate-end">
 				<Text bold color="cyan">dbtop {version}</Text>
-				{host ? ` ${sanitizeLine(host.hostname)}${host.os ? ` · ${sanitizeLine(host.os)}` : ''} · up ${formatUptime(host.uptime)} · load ${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)}` : ''}
-				{` · every ${formatDuration(refreshMs)}`}
+				{host ? ` · ${sanitizeLine(host.hostname)} · ` : ' · '}
+				{isStale ? (
+					<Stale collectorId="host" />
+				) : host ? (
+					`up ${formatUptime(host.uptime)} · load ${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)} · every ${formatDuration(refreshMs)}`
+				) : (
+					`every ${formatDuration(refreshMs)}`
+				)}
 				{isPaused ? <Text inverse color="yellow"> PAUSED </Text> : null}
-				{' '}
-				<Stale collectorId="host" />
 			</Text>
 		</Box>
 	);

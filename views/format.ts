@@ -32,7 +32,7 @@ export function formatRate(bytesPerSec: number): string {
 export function formatPerSec(count: number): string {
 	if (count >= 10_000) return `${Math.round(count / 1000)}k/s`;
 	if (count >= 1000) return `${(count / 1000).toFixed(1)}k/s`;
-	return `${count >= 10 || count === 0 ? Math.round(count) : count.toFixed(1)}/s`;
+	return `${count >= 10 || Number.isInteger(count) ? Math.round(count) : count.toFixed(1)}/s`;
 }
 
 /** A percentage with one decimal: `12.3%`. */

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {hostSample, processRow} from '../helpers/fixtures.js';
+
+// Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
+process.env['FORCE_COLOR'] = '1';
+const {App} = await import('../../views/App.js');
+const {KEYS, renderView} = await import('../helpers/render-view.js');
+
+const rows = [
+	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 3}),
+	processRow({pid: 20, ppid: 1, user: 'postgres', command: 'postgres -D /data', comm: 'postgres', cpuPct: 2}),
+	processRow({pid: 30, ppid: 1, user: 'www-data', command: 'nginx: worker', comm: 'nginx', cpuPct: 1}),
+];
+
+function start(processes = rows) {
+	const view = renderView(<App version="9.9.9" />, [
+		{type: 'sample', id: 'host', at: 1000, value: hostSample()},
+		{type: 'sample', id: 'processes', at: 1000, value: {processes, detail: null}},
+	]);
+	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
+}
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
+/** The process line drawn in reverse video, as text. */
+const selectedLine = (frame: string) => {
+	const line = frame.split('\n').find(line => line.includes('\u001B[7m') && /^\s+\d+ \S+ +\d+\.\d/.test(stripAnsi(line)));
+	return line === undefined ? '' : stripAnsi(line);
+};
+
+
+test('the frame is at most rows − 1 tall, with the summary, tabs, pane and hints', () => {
+	const view = start();
+	const lines = view.frame().split('\n');
+	assert.ok(lines.length <= 23, `frame has ${lines.length} lines`);
+	assert.match(lines[0]!, /^dbtop 9\.9\.9/);
+	assert.match(view.frame(), /^ 1 Processes {2}2 Host$/m);
+	assert.match(lines.at(-1)!, /\? help {2}tab pane {2}\/ filter/);
+	view.unmount();
+});
+
+test('digits and Tab switch panes; ? opens and Esc closes the help', async () => {
+	const view = start();
+	await view.press('2');
+	assert.match(view.frame(), /CPU busy %/);
+	await view.press(KEYS.tab);
+	assert.match(view.frame(), /Processes 3 total/);
+	await view.press('?');
+	assert.match(view.frame(), /Keys · Esc or \? closes/);
+	await view.press(KEYS.escape);
+	assert.doesNotMatch(view.frame(), /Keys · Esc/);
+	assert.match(view.frame(), /Processes 3 total/);
+	view.unmount();
+});
+
+test('arrows and j/k move the selection, which stays on its pid when the order changes', async () => {
+	const view = start();
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+1 root/);
+	await view.press(KEYS.down, 'j');
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+30 www-data/);
+	await view.press('k');
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	// New sample: postgres now uses the most CPU and moves to the top; the selection follows it.
+	view.store.dispatch({type: 'sample', id: 'processes', at: 2000, value: {processes: rows.map(row => (row.pid === 20 ? {...row, cpuPct: 90} : row)), detail: null}});
+	await sleep(20);
+	const lines = view.frame().split('\n');
+	const first = lines.findIndex(line => /^\s+\d+ \S+ +\d+\.\d/.test(line));
+	assert.match(lines[first]!, /^\s+20 postgres/);
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	await view.press(KEYS.end);
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+30 www-data/);
+	await view.press(KEYS.home);
+	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	view.unmount();
+});
+
+test('/ filters as you type; Enter keeps it, Esc clears it', async () => {
+	const view = start();
+	await view.press('/', 'n', 'g', 'i');
+	assert.match(view.frame(), /Filter: ngi/);
+	assert.match(view.frame(), /filter "ngi" \(1\)/);
+	assert.doesNotMatch(view.frame(), /postgres -D/);
+	await view.press(KEYS.backspace, KEYS.backspace, 'q');
+	assert.match(view.frame(), /Filter: nq/, 'q is text in the prompt, not quit');
+	assert.equal(view.hasExited(), false);
+	await view.press(KEYS.backspace, 'g', KEYS.enter);
+	assert.doesNotMatch(view.frame(), /Filter: /);
+	assert.match(view.frame(), /filter "ng" \(1\)/);
+	await view.press(KEYS.escape);
+	assert.doesNotMatch(view.frame(), /filter "/);
+	assert.match(view.frame(), /Processes 3 total/);
+	view.unmount();
+});
+
+test('sort keys change the order and the header says which', async () => {
+	const view = start();
+	await view.press('N');
+	assert.match(view.frame(), /sort PID/);
+	await view.press('M');
+	assert.match(view.frame(), /sort MEM/);
+	await view.press('T');
+	assert.match(view.frame(), /sort TIME\+/);
+	await view.press('t');
+	assert.match(view.frame(), /· tree/);
+	view.unmount();
+});
+
+test('Enter drills into the process, Esc goes back; p pauses; q quits', async () => {
+	const view = start();
+	await view.press(KEYS.down, KEYS.enter);
+	assert.match(view.frame(), /Process 20 postgres/);
+	assert.match(view.frame(), /Command postgres -D \/data/);
+	await view.press(KEYS.escape);
+	assert.match(view.frame(), /Processes 3 total/);
+	await view.press('p');
+	assert.match(view.frame(), /PAUSED/);
+	await view.press('p');
+	assert.doesNotMatch(view.frame(), /PAUSED/);
+	await view.press('+');
+	assert.match(view.frame(), /every 2s/);
+	await view.press('-', '-');
+	assert.match(view.frame(), /every 500ms/);
+	await view.press('q');
+	assert.equal(view.hasExited(), true);
+	view.unmount();
+});
+
+test('k in the drill-down asks before sending SIGTERM; y kills a real process, n leaves it', async () => {
+	const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e5)'], {stdio: 'ignore'});
+	const pid = child.pid!;
+	const exited = once(child, 'exit');
+	try {
+		const view = start([...rows, processRow({pid, ppid: process.pid, command: 'node -e victim', comm: 'node', cpuPct: 50})]);
+		await view.press(KEYS.enter);
+		assert.match(view.frame(), new RegExp(`Process ${pid} node`));
+		await view.press('k');
+		assert.match(view.frame(), new RegExp(`Send SIGTERM to ${pid} \\(node -e victim\\)\\? y/n`));
+		await view.press('n');
+		assert.match(view.frame(), /cancelled/);
+		assert.equal(child.exitCode, null);
+		assert.equal(child.signalCode, null);
+		await view.press('k', 'y');
+		assert.match(view.frame(), new RegExp(`SIGTERM sent to ${pid}`));
+		await exited;
+		assert.equal(child.signalCode, 'SIGTERM');
+		await view.press('k', 'y');
+		assert.match(view.frame(), /failed: the process is gone \(ESRCH\)/);
+		view.unmount();
+	} finally {
+		child.kill('SIGKILL');
+	}
+});

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {Box} from 'ink';
+import {keymap} from '../../source/keymap.js';
+import {HelpOverlay} from '../../views/HelpOverlay.js';
+import {HostPane} from '../../views/HostPane.js';
+import {HostSummary} from '../../views/HostSummary.js';
+import {ProcessDetail} from '../../views/ProcessDetail.js';
+import {ProcessesPane} from '../../views/ProcessesPane.js';
+import {hostSample, processRow} from '../helpers/fixtures.js';
+import {renderView} from '../helpers/render-view.js';
+
+const hostAction = (at = 1000, fields = {}) => ({type: 'sample', id: 'host', at, value: hostSample(fields)}) as const;
+
+test('host summary at 80 columns: CPU breakdown, memory, swap, disk, network, filesystems, uptime, load', () => {
+	const view = renderView(<HostSummary width={80} hasCharts={false} version="1.2.3" />, [hostAction()]);
+	const lines = view.frame().split('\n');
+	assert.match(lines[0]!, /^dbtop 1\.2\.3 · db1 · up 3d 4h 0m · load 0\.50 0\.40 0\.30 · every 1s$/);
+	assert.match(lines[1]!, /^CPU  \[\|+ +25\.0%\] us 15\.0 ni 0\.0 sy 8\.0 wa 2\.0 hi 0\.0 si 0\.0 st 0\.0$/);
+	assert.match(lines[2]!, /^Mem  \[.*25\.0%\] used 2\.0G avail 6\.0G buf 100M cache 1\.0G of 8\.0G/);
+	assert.match(lines[3]!, /^Swap \[ +0\.0%\] none$/);
+	assert.match(lines[4]!, /^Disk read 1\.0M\/s 10\/s io {2}write 2\.0M\/s 20\/s io {2}temp —$/);
+	assert.match(lines[5]!, /^Net  rx 1\.0K\/s 5\/s pk {2}tx 2\.0K\/s 6\/s pk {2}err 0\/s drop 0\/s$/);
+	assert.match(lines[6]!, /^FS {3}\/ 70% free$/);
+	assert.ok(lines.every(line => line.length <= 80), 'no line is wider than the terminal');
+	view.unmount();
+});
+
+test('host summary shows per-core bars only when there is room', () => {
+	const narrow = renderView(<HostSummary width={80} hasCharts={false} version="1" />, [hostAction()]);
+	assert.doesNotMatch(narrow.frame(), /^.{80,}\s+1 \[/m);
+	narrow.unmount();
+	const wide = renderView(<HostSummary width={140} hasCharts={false} version="1" />, [hostAction()]);
+	const lines = wide.frame().split('\n');
+	assert.match(lines[1]!, / {2}0 \[\|+ *20\.0%\]$/);
+	assert.match(lines[2]!, / {2}1 \[\|+ *30\.0%\]$/);
+	wide.unmount();
+});
+
+test('a failing collector marks its pane stale with the reason and the age of its last good sample', () => {
+	const view = renderView(<HostSummary width={100} hasCharts={false} version="1" />, [
+		hostAction(1000),
+		{type: 'collector-error', id: 'host', at: 6000, message: "ENOENT: no such file or directory, open '/proc/stat'"},
+	]);
+	assert.match(view.frame().split('\n')[0]!, /^dbtop 1 · db1 · stale: ENOENT: no such file or directory, open '\/proc\/stat' \(last good 5s ago\)$/);
+	assert.match(view.frame(), /CPU/, 'the last good numbers stay on screen');
+	view.unmount();
+});
+
+test('host summary with charts draws four asciichart sparklines', () => {
+	const actions = Array.from({length: 30}, (_, i) => hostAction(i * 1000, {cpu: {...hostSample().cpu, total: i * 3}}));
+	const view = renderView(<HostSummary width={160} hasCharts version="1" />, actions);
+	const frame = view.frame();
+	for (const title of ['CPU %', 'Memory used %', 'Disk read+write', 'Network rx+tx']) {
+		assert.ok(frame.includes(title), title);
+	}
+
+	assert.match(frame, /100% ┤|100% ┼/);
+	assert.match(frame, /[╭╮╯╰─]/);
+	view.unmount();
+});
+
+const processes = [
+	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 0.5, cpuTime: 100}),
+	processRow({pid: 20, ppid: 1, user: 'postgres', command: 'postgres -D /var/lib/postgresql/15/main', comm: 'postgres', cpuPct: 40, rss: 500 * 1024 ** 2, memPct: 6.1, cpuTime: 65.5, threads: 3, state: 'R'}),
+	processRow({pid: 21, ppid: 20, user: 'postgres', command: 'postgres: checkpointer', comm: 'postgres', cpuPct: 1}),
+	processRow({pid: 666, ppid: 1, user: 'mallory', command: 'evil \u001B]0;x\u0007 \u001B[2J', comm: 'evil', cpuPct: 0.1}),
+	...Array.from({length: 40}, (_, i) => processRow({pid: 1000 + i, ppid: 1, command: `worker ${i}`})),
+];
+const processesAction = {type: 'sample', id: 'processes', at: 1000, value: {processes, detail: null}} as const;
+
+test('processes pane: header, columns, sort order, and only the rows that fit', () => {
+	const view = renderView(<ProcessesPane width={80} height={10} />, [processesAction]);
+	const lines = view.frame().split('\n');
+	assert.equal(lines.length, 10);
+	assert.match(lines[0]!, /^Processes 44 total, 1 running · sort CPU%/);
+	assert.match(lines[1]!, /^ {4}PID USER {6}CPU%▼ {2}MEM% {4}RSS S {5}TIME\+ {2}THR COMMAND$/);
+	assert.match(lines[2]!, /^ {5}20 postgres {3}40\.0 {3}6\.1 {3}500M R {3}1:05\.50 {4}3 postgres -D \/var\/lib/);
+	assert.match(lines[3]!, /^ {5}21 postgres/);
+	assert.match(lines[4]!, /^ {6}1 root/);
+	view.unmount();
+});
+
+test('escape sequences in a command line appear escaped and never reach the terminal raw', () => {
+	const view = renderView(<ProcessesPane width={100} height={50} />, [processesAction]);
+	const frame = view.frame();
+	assert.ok(frame.includes('evil \\x1b]0;x\\x07 \\x1b[2J'), frame);
+	assert.ok(!frame.includes('\u001B]0;'));
+	assert.ok(!frame.includes('\u001B[2J'));
+	view.unmount();
+});
+
+test('tree view draws parents above children', () => {
+	const view = renderView(<ProcessesPane width={100} height={8} />, [processesAction, {type: 'set-sort', sort: 'pid'}, {type: 'toggle-tree'}]);
+	const lines = view.frame().split('\n');
+	assert.match(lines[0]!, /· tree/);
+	assert.match(lines[2]!, / \/sbin\/init$/);
+	assert.match(lines[3]!, / ├─ postgres -D/);
+	assert.match(lines[4]!, / │ {2}└─ postgres: checkpointer$/);
+	view.unmount();
+});
+
+test('process detail: command, parents, user, state, I/O and fds, cgroup', () => {
+	const detail = {pid: 21, readBytesPerSec: null, writeBytesPerSec: null, ioError: 'permission denied (EACCES)', fdCount: 12, fdError: null, cgroup: '0::/system.slice/postgresql.service'};
+	const view = renderView(<ProcessDetail width={100} height={20} />, [
+		{...processesAction, value: {processes, detail}},
+		{type: 'open-detail', pid: 21},
+	]);
+	const frame = view.frame();
+	assert.match(frame, /Process 21 postgres/);
+	assert.match(frame, /Command postgres: checkpointer/);
+	assert.match(frame, /Parents 20 postgres ← 1 systemd/);
+	assert.match(frame, /User postgres State S \(sleeping\) Nice 0 Threads 1 Started/);
+	assert.match(frame, /I\/O not readable: permission denied \(EACCES\) FDs 12/);
+	assert.match(frame, /Cgroup 0::\/system\.slice\/postgresql\.service/);
+	assert.match(frame, /CPU 1\.0%/);
+	view.unmount();
+});
+
+test('process detail says so when the process is gone', () => {
+	const view = renderView(<ProcessDetail width={80} height={20} />, [processesAction, {type: 'open-detail', pid: 4242}]);
+	assert.match(view.frame(), /The process is gone/);
+	view.unmount();
+});
+
+test('host pane: charts, every core, every filesystem', () => {
+	const view = renderView(<HostPane width={100} height={30} />, [hostAction(0), hostAction(1000)]);
+	const frame = view.frame();
+	for (const title of ['CPU busy %', 'Memory used %', 'Disk read', 'Disk write', 'Network rx', 'Network tx']) {
+		assert.ok(frame.includes(title), title);
+	}
+
+	assert.match(frame, / {2}0 \[.*20\.0%\]/);
+	assert.match(frame, /MOUNT.*TYPE.*SIZE.*USED.*FREE%/);
+	assert.match(frame, /^\/ +ext4 +100G +30G +70\.0/m);
+	view.unmount();
+});
+
+test('help lists every binding from the key table at 80x24', () => {
+	const view = renderView(
+		<Box width={80}>
+			<HelpOverlay width={80} height={22} />
+		</Box>,
+	);
+	const frame = view.frame();
+	assert.ok(frame.split('\n').length <= 22);
+	for (const binding of keymap) {
+		assert.ok(frame.includes(binding.help.slice(0, 18)), `help shows "${binding.help}"`);
+	}
+
+	view.unmount();
+});
