@@ -125,3 +125,14 @@ export function keyName(input: string, key: KeyPress): string {
 	if (key.meta) return `meta+${input}`;
 	return input;
 }
+
+/** The key table as Markdown, one section per scope, for the README (a test keeps the two equal). */
+export function keymapMarkdown(): string {
+	const sections = (Object.keys(SCOPE_TITLES) as Scope[]).map(scope => {
+		const rows = keymap
+			.filter(binding => binding.scope === scope)
+			.map(binding => `| ${binding.keys.map(key => `\`${key}\``).join(' ')} | ${binding.help} |`);
+		return [`**${SCOPE_TITLES[scope]}**`, '', '| keys | what it does |', '| --- | --- |', ...rows].join('\n');
+	});
+	return sections.join('\n\n');
+}

@@ -54,13 +54,14 @@ export function toTree(rows: readonly ProcessRow[]): VisibleProcess[] {
 	return result;
 }
 
+const NONE: VisibleProcess[] = [];
 const cache = new WeakMap<readonly ProcessRow[], {key: string; value: VisibleProcess[]}>();
 
 /** The processes the pane lists, filtered, sorted and maybe treed; memoized per sample and view. */
 export function visibleProcesses(state: State): VisibleProcess[] {
 	const rows = state.processes?.processes;
 	if (!rows) {
-		return [];
+		return NONE;
 	}
 
 	const {sort, filter, isTree} = state.ui.processes;

@@ -154,3 +154,15 @@ test('k in the drill-down asks before sending SIGTERM; y kills a real process, n
 		child.kill('SIGKILL');
 	}
 });
+
+test('colour carries the level: a busy CPU meter is red, a filling filesystem yellow', () => {
+	const view = renderView(<App version="1" />, [
+		{type: 'sample', id: 'host', at: 1000, value: hostSample({cpu: {...hostSample().cpu, total: 97}, filesystems: [{mount: '/', device: '/dev/vda', type: 'ext4', sizeBytes: 100, usedBytes: 90, freePct: 10}]})},
+	]);
+	const lines = view.frame().split('\n');
+	const cpu = lines.find(line => line.includes('CPU'))!;
+	assert.match(cpu, /\u001B\[31m\[\|+ *97\.0%\]/);
+	const fs = lines.find(line => stripAnsi(line).startsWith('FS'))!;
+	assert.match(fs, /\u001B\[33m\/ 10% free/);
+	view.unmount();
+});

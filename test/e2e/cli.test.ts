@@ -1,0 +1,95 @@
+// The command line, run as a user runs it: the built binary, its stdout, stderr and exit code.
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+
+function run(...args: string[]) {
+	// stdin and stdout are pipes here: not a terminal.
+	const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+test('--help prints usage and the flags, exit 0', () => {
+	const {code, stdout} = run('--help');
+	assert.equal(code, 0);
+	for (const flag of ['--interval', '--once', '--json', '--no-color', '--version']) {
+		assert.ok(stdout.includes(flag), flag);
+	}
+});
+
+test('--version prints the package version', () => {
+	const {code, stdout} = run('--version');
+	assert.equal(code, 0);
+	assert.equal(stdout.trim(), VERSION);
+});
+
+test('--once prints one text snapshot with the host and every process, no escape sequences', () => {
+	const child = spawn('sleep', ['30']);
+	try {
+		const {code, stdout, stderr} = run('--once', '--interval', '300ms');
+		assert.equal(code, 0, stderr);
+		assert.match(stdout, /^dbtop /m);
+		assert.match(stdout, /^CPU {2}\[/m);
+		assert.match(stdout, /PID USER +CPU%/);
+		assert.match(stdout, new RegExp(`^ +${child.pid} root .* sleep 30$`, 'm'));
+		assert.doesNotMatch(stdout, /\u001B/);
+	} finally {
+		child.kill();
+	}
+});
+
+test('--json prints one JSON snapshot in base units', () => {
+	const {code, stdout, stderr} = run('--json', '--interval', '300ms');
+	assert.equal(code, 0, stderr);
+	const snapshot = JSON.parse(stdout) as Record<string, any>;
+	assert.equal(snapshot['version'], VERSION);
+	assert.ok(Math.abs(snapshot['time'] - Date.now()) < 60_000);
+	const {host} = snapshot;
+	for (const key of ['total', 'user', 'nice', 'system', 'iowait', 'irq', 'softirq', 'steal']) {
+		assert.equal(typeof host.cpu[key], 'number', `host.cpu.${key}`);
+	}
+
+	assert.ok(Array.isArray(host.cpu.cores) && host.cpu.cores.length > 0);
+	assert.equal(typeof host.load.one, 'number');
+	assert.ok(host.memory.total > 1024 * 1024, 'memory in bytes');
+	assert.equal(typeof host.swap.total, 'number');
+	assert.equal(typeof host.disk.readBytesPerSec, 'number');
+	assert.equal(typeof host.network.rxBytesPerSec, 'number');
+	assert.ok(host.filesystems.every((fs: any) => typeof fs.mount === 'string' && fs.freePct >= 0 && fs.freePct <= 100));
+	assert.ok(host.temperature === null || typeof host.temperature === 'number');
+	assert.ok(host.uptime > 0);
+	const self = snapshot['processes'].find((row: any) => row.pid === process.pid);
+	assert.ok(self, 'the test runner itself is listed');
+	for (const key of ['pid', 'ppid', 'cpuPct', 'memPct', 'rss', 'cpuTime', 'threads']) {
+		assert.equal(typeof self[key], 'number', key);
+	}
+
+	assert.ok(self.rss > 1024 * 1024, 'rss in bytes');
+	assert.equal(typeof self.user, 'string');
+	assert.match(self.command, /node/);
+});
+
+test('an unknown flag: one line naming it, exit 2', () => {
+	const {code, stdout, stderr} = run('--bogus');
+	assert.equal(code, 2);
+	assert.equal(stdout, '');
+	assert.equal(stderr, 'dbtop: unknown flag --bogus (see dbtop --help)\n');
+});
+
+test('a bad value: one line naming the flag and the value, exit 2', () => {
+	const {code, stderr} = run('--interval', 'soon', '--once');
+	assert.equal(code, 2);
+	assert.equal(stderr, 'dbtop: --interval: "soon" is not a duration (accepted: 500ms, 2s, 1.5s, 2)\n');
+});
+
+test('stdout not a terminal and neither --once nor --json: one line, exit 2', () => {
+	const {code, stdout, stderr} = run();
+	assert.equal(code, 2);
+	assert.equal(stdout, '');
+	assert.equal(stderr, 'dbtop: stdout is not a terminal: use --once for text or --json for JSON\n');
+});

@@ -1,0 +1,129 @@
+// dbtop in a real terminal: tmux runs the built binary, sends keys and reads the screen.
+import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {after, before, test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {openTerminal, type Terminal} from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const MARKER = `dbtop-e2e-${process.pid}`;
+let hostile: ChildProcess;
+
+before(() => {
+	// A process whose command line tries to retitle the window and clear the screen.
+	hostile = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e5)', MARKER, '\u001B]0;x\u0007', '\u001B[2J'], {stdio: 'ignore'});
+});
+
+after(() => {
+	hostile.kill('SIGKILL');
+});
+
+function dbtop(columns: number, rows: number, env: Record<string, string> = {}): Terminal {
+	return openTerminal([process.execPath, CLI, '--interval', '500ms'], {columns, rows, env});
+}
+
+const longestLine = (screen: string) => Math.max(...screen.split('\n').map(line => line.length));
+
+test('at 80x24: the header, the process list, and every line within the terminal', async () => {
+	const term = dbtop(80, 24);
+	try {
+		const screen = await term.waitFor(/PID USER.*COMMAND/);
+		assert.match(screen, /^dbtop \d+\.\d+\.\d+ · /m);
+		assert.match(screen, /^CPU {2}\[/m);
+		assert.match(screen, /^Mem {2}\[/m);
+		assert.match(screen, /^ 1 Processes {2}2 Host/m);
+		assert.ok(longestLine(screen) <= 80);
+		assert.ok(screen.split('\n').filter(line => line.startsWith('dbtop ')).length === 1);
+	} finally {
+		term.close();
+	}
+});
+
+test('keys: Tab, digits, arrows, / filter, Enter, Esc, ? and q, in a real terminal', async () => {
+	const term = dbtop(80, 24);
+	try {
+		await term.waitFor(/PID USER.*COMMAND/);
+		term.keys('2');
+		await term.waitFor(/CPU busy %/);
+		term.keys('Tab');
+		await term.waitFor(/Processes \d+ total/);
+		term.keys('?');
+		await term.waitFor(/Keys · Esc or \? closes/);
+		term.keys('Escape');
+		await term.waitFor(/Processes \d+ total/);
+		term.keys('/');
+		term.type(MARKER);
+		await term.waitFor(new RegExp(`filter "${MARKER}" \\(1\\)`));
+		term.keys('Enter');
+		await term.waitFor(/^\? help/m);
+		term.keys('Down', 'Up', 'Enter');
+		const detail = await term.waitFor(/Process \d+ node/);
+		assert.match(detail, /Parents \d+ /);
+		assert.match(detail, /FDs \d+/);
+		term.keys('Escape');
+		await term.waitFor(/Processes \d+ total/);
+		term.keys('q');
+		await term.waitFor(/.*/);
+		for (let i = 0; i < 100 && term.format('#{pane_dead}') !== '1'; i++) {
+			await sleep(50);
+		}
+
+		assert.equal(term.format('#{pane_dead}'), '1', 'q quits');
+		assert.equal(term.format('#{pane_dead_status}'), '0');
+		assert.equal(term.format('#{alternate_on}'), '0', 'the terminal is back on the normal screen');
+	} finally {
+		term.close();
+	}
+});
+
+test('escape sequences in a command line are shown escaped and never reach the terminal', async () => {
+	const term = dbtop(160, 50);
+	try {
+		await term.waitFor(/PID USER.*COMMAND/);
+		term.keys('/');
+		term.type(MARKER);
+		term.keys('Enter');
+		const screen = await term.waitFor(new RegExp(`${MARKER} \\\\x1b\\]0;x\\\\x07 \\\\x1b\\[2J`));
+		assert.match(screen, /^dbtop /m, 'the screen was not cleared');
+		assert.notEqual(term.format('#{pane_title}'), 'x', 'the window title was not changed');
+	} finally {
+		term.close();
+	}
+});
+
+test('at 160x50 the room is used, and a resize re-lays out without garbage', async () => {
+	const term = dbtop(160, 50);
+	try {
+		let screen = await term.waitFor(/Network rx\+tx/);
+		assert.match(screen, /CPU %/);
+		assert.match(screen, / {2}0 \[/, 'per-core bars');
+		const rows160 = screen.split('\n').filter(line => /^\s+\d+ \S+ +\d+\.\d/.test(line)).length;
+		term.resize(80, 24);
+		screen = await term.waitFor(/PID USER/);
+		await sleep(700);
+		screen = term.screen();
+		assert.ok(longestLine(screen) <= 80, screen);
+		assert.doesNotMatch(screen, /Network rx\+tx/, 'no charts left over from the larger layout');
+		assert.equal(screen.split('\n').filter(line => line.startsWith('dbtop ')).length, 1);
+		const rows80 = screen.split('\n').filter(line => /^\s+\d+ \S+ +\d+\.\d/.test(line)).length;
+		assert.ok(rows160 > rows80, `more rows at 160x50 (${rows160}) than at 80x24 (${rows80})`);
+	} finally {
+		term.close();
+	}
+});
+
+test('NO_COLOR and --no-color draw without colour', async () => {
+	const coloured = dbtop(100, 30);
+	const plain = dbtop(100, 30, {NO_COLOR: '1'});
+	try {
+		await coloured.waitFor(/PID USER/);
+		await plain.waitFor(/PID USER/);
+		await sleep(300);
+		assert.match(coloured.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
+		assert.doesNotMatch(plain.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
+	} finally {
+		coloured.close();
+		plain.close();
+	}
+});

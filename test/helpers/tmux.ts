@@ -1,0 +1,56 @@
+// Runs a command in a real terminal (a detached tmux server of its own) to type keys and read the screen.
+import {execFileSync} from 'node:child_process';
+import {setTimeout as sleep} from 'node:timers/promises';
+
+let sessions = 0;
+
+export type Terminal = {
+	/** Sends tmux key names (`Tab`, `Enter`, `Escape`, `Down`, `C-c`) or literal text with `literal`. */
+	keys(...keys: string[]): void;
+	type(text: string): void;
+	/** The visible screen as text (with `escapes`, with colour and attribute sequences). */
+	screen(options?: {escapes?: boolean}): string;
+	/** Polls the screen until it matches, or throws with the last screen. */
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	resize(columns: number, rows: number): void;
+	/** A tmux format for the pane, e.g. `#{pane_title}`, `#{pane_dead}`, `#{pane_dead_status}`. */
+	format(format: string): string;
+	close(): void;
+};
+
+export function openTerminal(command: readonly string[], options: {columns: number; rows: number; env?: Record<string, string>}): Terminal {
+	const socket = `dbtop-test-${process.pid}-${++sessions}`;
+	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+	const env = Object.entries({TERM: 'xterm-256color', ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), ...env, '--', ...command);
+	tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+	const screen = (screenOptions: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []));
+	return {
+		keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
+		type: text => void tmux('send-keys', '-t', 'main', '-l', text),
+		screen,
+		async waitFor(pattern, timeoutMs = 10_000) {
+			const deadline = Date.now() + timeoutMs;
+			let last = '';
+			while (Date.now() < deadline) {
+				last = screen();
+				if (pattern.test(last)) {
+					return last;
+				}
+
+				await sleep(50);
+			}
+
+			throw new Error(`screen never matched ${pattern}:\n${last}`);
+		},
+		resize: (columns, rows) => void tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows)),
+		format: format => tmux('display-message', '-p', '-t', 'main', format).trim(),
+		close() {
+			try {
+				tmux('kill-server');
+			} catch {
+				// Already gone.
+			}
+		},
+	};
+}

@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {test} from 'node:test';
+import {keymapMarkdown} from '../../source/keymap.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+test('the README key table is the key table', () => {
+	assert.ok(readme.includes(keymapMarkdown()), 'regenerate the README keys from keymapMarkdown()');
+});
+
+test('the README holds the install-and-run and the test commands', () => {
+	assert.match(readme, /```sh\nnpm ci && npm start\n```/);
+	assert.match(readme, /```sh\nnpm test\n```/);
+});
