@@ -240,7 +240,11 @@ export function parseDiskstats(text: string, disks: ReadonlySet<string>): DiskCo
 	return out;
 }
 
-/** Parses /proc/net/dev into per-interface counters, leaving out the loopback `lo`. */
+// Interfaces of containers and virtual machines: their traffic also crosses a physical
+// interface, so counting them would count it twice.
+const VIRTUAL_INTERFACE = /^(?:veth|docker|br-|virbr|cni|podman|cali|flannel|lxc|vnet|tap)/;
+
+/** Parses /proc/net/dev into per-interface counters, leaving out `lo` and container/VM interfaces. */
 export function parseNetDev(text: string): NetCounters[] {
 	const out: NetCounters[] = [];
 	for (const line of text.split('\n')) {
@@ -248,7 +252,7 @@ export function parseNetDev(text: string): NetCounters[] {
 		const colon = line.indexOf(':');
 		if (colon < 0) continue;
 		const name = line.slice(0, colon).trim();
-		if (name === 'lo' || name.includes('|')) continue;
+		if (name === 'lo' || name.includes('|') || VIRTUAL_INTERFACE.test(name)) continue;
 		const parts = fields(line.slice(colon + 1));
 		if (parts.length < 12) continue;
 		out.push({
@@ -308,7 +312,7 @@ export function filesystemUse(entry: MountEntry, stats: StatfsLike): FilesystemU
 		type: entry.type,
 		sizeBytes: stats.bsize * stats.blocks,
 		usedBytes: stats.bsize * Math.max(0, stats.blocks - stats.bfree),
-		freePct: clampPct((stats.bavail / stats.blocks) * 100),
+		freePct: clampPct((stats.bavail * 100) / stats.blocks),
 	};
 }
 
@@ -320,6 +324,10 @@ export function parseMillidegrees(text: string): number | null {
 
 function clampPct(value: number): number {
 	return value > 100 ? 100 : value > 0 ? value : 0;
+}
+
+function perSecond(amount: number, seconds: number): number {
+	return seconds > 0 ? amount / seconds : 0;
 }
 
 // A counter that went backwards (reset, hotplug, wrap) contributes nothing, never a negative.
@@ -340,7 +348,7 @@ export function cpuDelta(prev: CpuTimes, cur: CpuTimes): CpuBreakdown {
 	const busy = user + nice + system + irq + softirq + steal;
 	const all = busy + idle + iowait;
 	if (all === 0) return {total: 0, user: 0, nice: 0, system: 0, iowait: 0, irq: 0, softirq: 0, steal: 0};
-	const pct = (ticks: number) => clampPct((ticks / all) * 100);
+	const pct = (ticks: number) => clampPct((ticks * 100) / all);
 	return {
 		total: pct(busy),
 		user: pct(user),
@@ -357,7 +365,7 @@ function busyPct(prev: CpuTimes, cur: CpuTimes): number {
 	const busy = grew(prev.user, cur.user) + grew(prev.nice, cur.nice) + grew(prev.system, cur.system)
 		+ grew(prev.irq, cur.irq) + grew(prev.softirq, cur.softirq) + grew(prev.steal, cur.steal);
 	const all = busy + grew(prev.idle, cur.idle) + grew(prev.iowait, cur.iowait);
-	return all === 0 ? 0 : clampPct((busy / all) * 100);
+	return all === 0 ? 0 : clampPct((busy * 100) / all);
 }
 
 // Lists usually line up index for index; fall back to a search when devices come and go.
@@ -395,12 +403,11 @@ export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCount
 		}
 	}
 
-	const per = seconds > 0 ? 1 / seconds : 0;
 	return {
-		readBytesPerSec: readSectors * SECTOR_BYTES * per,
-		writeBytesPerSec: writeSectors * SECTOR_BYTES * per,
-		readIops: readIos * per,
-		writeIops: writeIos * per,
+		readBytesPerSec: perSecond(readSectors * SECTOR_BYTES, seconds),
+		writeBytesPerSec: perSecond(writeSectors * SECTOR_BYTES, seconds),
+		readIops: perSecond(readIos, seconds),
+		writeIops: perSecond(writeIos, seconds),
 	};
 }
 
@@ -426,14 +433,13 @@ export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters
 		}
 	}
 
-	const per = seconds > 0 ? 1 / seconds : 0;
 	return {
-		rxBytesPerSec: rxBytes * per,
-		txBytesPerSec: txBytes * per,
-		rxPacketsPerSec: rxPackets * per,
-		txPacketsPerSec: txPackets * per,
-		errorsPerSec: errors * per,
-		dropsPerSec: drops * per,
+		rxBytesPerSec: perSecond(rxBytes, seconds),
+		txBytesPerSec: perSecond(txBytes, seconds),
+		rxPacketsPerSec: perSecond(rxPackets, seconds),
+		txPacketsPerSec: perSecond(txPackets, seconds),
+		errorsPerSec: perSecond(errors, seconds),
+		dropsPerSec: perSecond(drops, seconds),
 	};
 }
 

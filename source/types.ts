@@ -23,7 +23,7 @@ export type FilesystemUse = {
 	freePct: number;
 };
 
-/** One host sample: rates are over the time since the previous sample (0 on the first). */
+/** One host sample: rates are over the time since the previous sample (or since the collector was created). */
 export type HostSample = {
 	hostname: string;
 	/** Static facts read once through systeminformation ('' until known). */
