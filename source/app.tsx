@@ -6,6 +6,7 @@ import {HostSummary} from '../views/HostSummary.js';
 import {ProcessesPane} from '../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
 import type {Collector} from './collector.js';
+import {installIncrementalFix} from './ink-incremental-fix.js';
 import type {Options} from './options.js';
 import {createScheduler, type Scheduler} from './scheduler.js';
 import {toSnapshot} from './snapshot.js';
@@ -70,6 +71,7 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 
 /** The live monitor: alternate screen, incremental rendering, keys until quit. */
 export async function runLive(options: Options, version: string): Promise<void> {
+	await installIncrementalFix();
 	const runtime = createRuntime(options);
 	const {store, scheduler} = runtime;
 	let instance: ReturnType<typeof render> | undefined;

@@ -1,0 +1,63 @@
+// One process tick against the kernel's own cost of producing the same /proc files.
+import {spawn, execFile, type ChildProcess} from 'node:child_process';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {pathToFileURL} from 'node:url';
+import {promisify} from 'node:util';
+import {processes} from '../../collectors/processes.js';
+
+const EXTRA_PROCESSES = 1500;
+const TICKS = 20;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** CPU ms of `cat /proc/[0-9]*\/stat /proc/[0-9]*\/statm > /dev/null`, from bash's `times` for its children. */
+async function catFloorMs(): Promise<number> {
+	const {stdout} = await promisify(execFile)('bash', ['-c', 'cat /proc/[0-9]*/stat /proc/[0-9]*/statm > /dev/null 2>&1; times']);
+	// Second line of `times`: the children's user and system time, e.g. `0m0.012s 0m0.034s`.
+	const [user, system] = stdout.trim().split('\n')[1]!.split(' ').map(part => {
+		const match = /(\d+)m([\d.]+)s/.exec(part)!;
+		return Number(match[1]) * 60_000 + Number(match[2]) * 1000;
+	});
+	return user! + system!;
+}
+
+/** Spawns 1,500 idle processes, then reports the median CPU ms of a processes tick and of the cat floor. */
+export async function benchProcessScan(): Promise<string[]> {
+	const children: ChildProcess[] = [];
+	try {
+		for (let i = 0; i < EXTRA_PROCESSES; i++) {
+			children.push(spawn('sleep', ['600'], {stdio: 'ignore'}));
+			if (i % 100 === 99) await sleep(50);
+		}
+
+		await sleep(500);
+		const collector = processes({focus: () => null});
+		const signal = new AbortController().signal;
+		let count = (await collector.collect(signal)).processes.length;
+		const tickMs: number[] = [];
+		const floorMs: number[] = [];
+		for (let i = 0; i < TICKS; i++) {
+			await sleep(100);
+			const before = process.cpuUsage();
+			count = (await collector.collect(signal)).processes.length;
+			const used = process.cpuUsage(before);
+			tickMs.push((used.user + used.system) / 1000);
+			floorMs.push(await catFloorMs());
+		}
+
+		const tick = median(tickMs);
+		const floor = median(floorMs);
+		return [
+			`processes: ${count} (${EXTRA_PROCESSES} idle ones spawned for the run)`,
+			`one processes tick: ${tick.toFixed(1)} ms CPU (median of ${TICKS})`,
+			`floor, cat /proc/[0-9]*/stat /proc/[0-9]*/statm: ${floor.toFixed(1)} ms CPU (median of ${TICKS}; bash's times, 10 ms resolution on some kernels)`,
+			`ratio: ${(tick / Math.max(floor, 0.001)).toFixed(2)}x the floor (budget: at most 1.5x)`,
+		];
+	} finally {
+		for (const child of children) child.kill('SIGKILL');
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
+	for (const line of await benchProcessScan()) console.log(line);
+}

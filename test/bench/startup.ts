@@ -1,0 +1,366 @@
+// Startup benchmark: the time from launching dbtop to its first frame in a real terminal (a pty
+// from script(1)), next to htop's. Also the shared pieces the other benchmarks use to run a
+// program in a pty or a tmux server and to clean up after it.
+import {execFile, spawn, type ChildProcess} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {readdir, readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+/** The repository root: the nearest folder above this file holding package.json (this file may run from dist/). */
+export const ROOT = (() => {
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+		dir = path.dirname(dir);
+	}
+
+	return dir;
+})();
+
+/** The built command line, as `npm start` runs it. */
+export const CLI = path.join(ROOT, 'dist/source/cli.js');
+
+/** The terminal size every benchmark uses. */
+export const COLUMNS = 160;
+export const ROWS = 50;
+
+/** The byte that starts Ink's synchronized-output block: Ink writes one before every frame it draws on a terminal. */
+export const FRAME_START = Buffer.from('\u001B[?2026h');
+
+const HEADER = Buffer.from('PID USER');
+const RUNS = 7;
+
+/** Throws, with the command to run, when dist/ has not been built. */
+export function requireBuild(...files: string[]): void {
+	for (const file of [CLI, ...files]) {
+		if (!existsSync(file)) {
+			throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first`);
+		}
+	}
+}
+
+/**
+ * The environment of a program under test: a user's terminal. CI and CONTINUOUS_INTEGRATION are
+ * dropped because Ink draws nothing until exit when they are set; colour and NODE_ENV overrides
+ * are dropped so that dbtop picks its own defaults.
+ */
+export function terminalEnv(): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color'};
+	for (const key of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'NODE_ENV']) {
+		delete env[key];
+	}
+
+	return env;
+}
+
+/** Runs a command and resolves with its stdout; rejects with its stderr on failure. */
+export function run(file: string, args: readonly string[], options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<string> {
+	return new Promise((resolve, reject) => {
+		execFile(file, args, {encoding: 'utf8', env: options.env ?? process.env, timeout: options.timeoutMs ?? 10_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
+			if (error) {
+				reject(new Error(`${file} ${args.join(' ')}: ${stderr.trim() || error.message}`));
+			} else {
+				resolve(stdout);
+			}
+		});
+	});
+}
+
+/** Whether a process exists (a zombie counts as gone). */
+export async function isAlive(pid: number): Promise<boolean> {
+	try {
+		const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return false;
+	}
+}
+
+/** Every live descendant of a process, children first, from the parent pids in /proc. */
+export async function descendants(pid: number): Promise<number[]> {
+	const children = new Map<number, number[]>();
+	for (const name of await readdir('/proc')) {
+		if (!/^\d+$/.test(name)) {
+			continue;
+		}
+
+		try {
+			const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+		} catch {
+			// Gone while listing.
+		}
+	}
+
+	const found: number[] = [];
+	const queue = [pid];
+	while (queue.length > 0) {
+		for (const child of children.get(queue.shift()!) ?? []) {
+			found.push(child);
+			queue.push(child);
+		}
+	}
+
+	return found;
+}
+
+/** Sends a signal to each pid, ignoring those already gone. */
+export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+	for (const pid of pids) {
+		try {
+			process.kill(pid, signal);
+		} catch {
+			// Already gone.
+		}
+	}
+}
+
+/** Polls until every pid is gone or the time is up; resolves with whether they are all gone. */
+export async function waitGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const alive = await Promise.all(pids.map(isAlive));
+		if (!alive.includes(true)) {
+			return true;
+		}
+
+		if (Date.now() >= deadline) {
+			return false;
+		}
+
+		await sleep(50);
+	}
+}
+
+/** A program running in a pty of its own under script(1), its terminal output piped to us. */
+export type PtyProgram = {
+	child: ChildProcess;
+	/** performance.now() just before the spawn. */
+	startedAt: number;
+	/** Every byte written to the terminal so far. */
+	bytes(): number;
+	/** Occurrences of FRAME_START so far. */
+	frames(): number;
+	/** Resolves with performance.now() when the raw output first contains `needle` (searched across chunk boundaries). */
+	when(needle: Buffer | RegExp, timeoutMs?: number): Promise<number>;
+	/** All output so far (kept only with `keep`). */
+	output(): Buffer;
+	/** Quits with `quitKeys`, then SIGTERM, then SIGKILL to script and everything under it. */
+	stop(): Promise<void>;
+};
+
+function countOccurrences(haystack: Buffer, needle: Buffer, from: number): number {
+	let count = 0;
+	let index = haystack.indexOf(needle, from);
+	while (index >= 0) {
+		count++;
+		index = haystack.indexOf(needle, index + needle.length);
+	}
+
+	return count;
+}
+
+/**
+ * Starts `command` (a shell command line, usually `exec ...`) in a pty of COLUMNS x ROWS via
+ * `script -qfec "stty cols .. rows ..; <command>" /dev/null`; script forwards our stdin to it.
+ */
+export function spawnInPty(command: string, options: {quitKeys?: string; keep?: boolean} = {}): PtyProgram {
+	const startedAt = performance.now();
+	const child = spawn('script', ['-qfec', `stty cols ${COLUMNS} rows ${ROWS}; ${command}`, '/dev/null'], {
+		cwd: ROOT,
+		env: terminalEnv(),
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	child.stdin!.on('error', () => {
+		// script is gone: nothing left to type into.
+	});
+	child.stderr!.resume();
+	let total = 0;
+	let frameCount = 0;
+	let tail = Buffer.alloc(0);
+	const kept: Buffer[] = [];
+	const waiters: Array<{needle: Buffer | RegExp; resolve: (at: number) => void}> = [];
+	let seen = Buffer.alloc(0);
+	const exited = new Promise<void>(resolve => {
+		child.once('close', () => resolve());
+		child.once('error', () => resolve());
+	});
+	child.stdout!.on('data', (chunk: Buffer) => {
+		const at = performance.now();
+		total += chunk.length;
+		if (options.keep) {
+			kept.push(chunk);
+		}
+
+		// The last bytes of the previous chunk join this one, so that a marker split in two is still found once.
+		const joined = Buffer.concat([tail, chunk]);
+		frameCount += countOccurrences(joined, FRAME_START, 0);
+		tail = joined.subarray(Math.max(joined.length - (FRAME_START.length - 1), 0));
+		if (waiters.length > 0) {
+			seen = Buffer.concat([seen, chunk]);
+			for (const waiter of [...waiters]) {
+				const isFound = Buffer.isBuffer(waiter.needle) ? seen.includes(waiter.needle) : waiter.needle.test(seen.toString('latin1'));
+				if (isFound) {
+					waiters.splice(waiters.indexOf(waiter), 1);
+					waiter.resolve(at);
+				}
+			}
+		} else {
+			seen = Buffer.alloc(0);
+		}
+	});
+
+	return {
+		child,
+		startedAt,
+		bytes: () => total,
+		frames: () => frameCount,
+		output: () => Buffer.concat(kept),
+		async when(needle, timeoutMs = 10_000) {
+			// Output seen before this call is not searched: call it before the output can arrive.
+			let timer: NodeJS.Timeout | undefined;
+			const found = new Promise<number>(resolve => waiters.push({needle, resolve}));
+			const timedOut = new Promise<never>((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`no ${String(needle)} on the terminal within ${timeoutMs} ms`)), timeoutMs);
+			});
+			const gone = exited.then(() => {
+				throw new Error(`the program exited (code ${child.exitCode}) before ${String(needle)} appeared`);
+			});
+			try {
+				return await Promise.race([found, timedOut, gone]);
+			} finally {
+				clearTimeout(timer);
+			}
+		},
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.stdin!.write(options.quitKeys ?? 'q');
+				const quit = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+				if (!quit && child.pid !== undefined) {
+					const pids = [...(await descendants(child.pid)), child.pid];
+					signalAll(pids, 'SIGTERM');
+					if (!(await waitGone(pids, 2000))) {
+						signalAll(pids, 'SIGKILL');
+						await waitGone(pids, 2000);
+					}
+				}
+			}
+
+			child.stdin!.destroy();
+			await Promise.race([exited, sleep(2000)]);
+		},
+	};
+}
+
+/** The median of some numbers. */
+export function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+let htop: Promise<{path: string | null; notes: string[]}> | undefined;
+
+/** htop's path, installing it with apt-get when missing and running as root; notes say what happened. Asked once per run. */
+export function findHtop(): Promise<{path: string | null; notes: string[]}> {
+	htop ??= (async () => {
+		const which = async () => (await run('sh', ['-c', 'command -v htop']).catch(() => '')).trim() || null;
+		const found = await which();
+		if (found) {
+			return {path: found, notes: []};
+		}
+
+		if (process.getuid?.() !== 0) {
+			return {path: null, notes: ['htop is not installed (and not running as root, so not installing it): `apt-get install htop` for the comparison']};
+		}
+
+		const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'};
+		const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'htop'], {env, timeoutMs: 180_000});
+		try {
+			await install();
+		} catch {
+			try {
+				await run('apt-get', ['update'], {env, timeoutMs: 180_000});
+				await install();
+			} catch (error) {
+				return {path: null, notes: [`htop is not installed and \`apt-get install -y htop\` failed: ${(error as Error).message.split('\n')[0]}`]};
+			}
+		}
+
+		const installed = await which();
+		return installed ? {path: installed, notes: ['htop was not installed: installed it with `apt-get install -y htop`']} : {path: null, notes: ['htop is not installed and apt-get did not provide it']};
+	})();
+	return htop;
+}
+
+type Timing = {header: number; data: number | null};
+
+// One launch: ms from spawn to the first `PID USER` (and to the first non-zero process count, for dbtop).
+async function timeOnce(command: string, quitKeys: string, dataPattern: RegExp | null): Promise<Timing> {
+	const program = spawnInPty(command, {quitKeys});
+	try {
+		const header = program.when(HEADER);
+		const data = dataPattern ? program.when(dataPattern) : Promise.resolve(null);
+		const headerAt = await header;
+		const dataAt = await data;
+		return {header: headerAt - program.startedAt, data: dataAt === null ? null : dataAt - program.startedAt};
+	} finally {
+		await program.stop();
+	}
+}
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+function summary(values: readonly number[]): string {
+	return `median ${ms(median(values))} (min ${ms(Math.min(...values))}, max ${ms(Math.max(...values))}; runs: ${values.map(value => Math.round(value)).join(', ')})`;
+}
+
+/** Time from launching dbtop (and htop, for scale) to the first frame showing the process list header, median of 7 runs. */
+export async function benchStartup(): Promise<string[]> {
+	requireBuild();
+	const lines: string[] = [];
+	// What script, sh and stty cost on their own: printing the header straight away.
+	const baseline: number[] = [];
+	for (let index = 0; index < RUNS; index++) {
+		baseline.push((await timeOnce(`exec printf '${HEADER.toString()}\\n'`, 'q', null)).header);
+	}
+
+	const dbtop: Timing[] = [];
+	for (let index = 0; index < RUNS; index++) {
+		dbtop.push(await timeOnce('exec node dist/source/cli.js', 'q', /[1-9]\d* total, \d+ running/));
+		await sleep(200);
+	}
+
+	const header = dbtop.map(timing => timing.header);
+	lines.push(`dbtop first frame (the process list header on screen): ${summary(header)} · target ≤ 500 ms: ${median(header) <= 500 ? 'within' : 'OVER'}`);
+	const data = dbtop.flatMap(timing => (timing.data === null ? [] : [timing.data]));
+	if (data.length > 0) {
+		lines.push(`dbtop first frame with processes listed ("N total", N > 0): ${summary(data)}`);
+	}
+
+	const {path: htopPath, notes} = await findHtop();
+	lines.push(...notes);
+	if (htopPath) {
+		const htopTimes: number[] = [];
+		for (let index = 0; index < RUNS; index++) {
+			htopTimes.push((await timeOnce(`exec ${htopPath} -d 10`, 'q', null)).header);
+			await sleep(200);
+		}
+
+		lines.push(`htop first frame, for scale: ${summary(htopTimes)}`);
+	}
+
+	lines.push(
+		`wrapper alone (script + sh + stty, then printf of the header): ${summary(baseline)}; it is included in the figures above`,
+		`method: spawn \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec node dist/source/cli.js" /dev/null\` with stdout piped; time to the first stdout bytes containing "PID USER" (raw bytes, nothing stripped); then q on stdin; ${RUNS} runs each, no warm-up run (the first may be cold)`,
+	);
+	return lines;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	for (const line of await benchStartup()) {
+		console.log(line);
+	}
+}
