@@ -67,6 +67,12 @@ try {
 	}
 
 	process.env['NODE_ENV'] ??= 'production';
+	if (options.mode === 'live') {
+		// Ink draws only the last frame when it thinks it runs in CI; a live monitor has a person at a terminal.
+		delete process.env['CI'];
+		delete process.env['CONTINUOUS_INTEGRATION'];
+	}
+
 	if (options.mode === 'live' && !process.stdout.isTTY) {
 		fail('stdout is not a terminal: use --once for text or --json for JSON');
 	}

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import {PassThrough} from 'node:stream';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {Box, render, Text} from 'ink';
 import {installIncrementalFix} from '../../source/ink-incremental-fix.js';
+
+// Ink draws only the last frame where CI is set; this test needs every frame, as a terminal gets them.
+delete process.env['CI'];
+delete process.env['CONTINUOUS_INTEGRATION'];
+const {Box, render, Text} = await import('ink');
 
 function fakeTerminal(rows: number) {
 	const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
