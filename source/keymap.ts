@@ -16,10 +16,10 @@ export const keymap = [
 	{scope: 'global', keys: ['tab'], command: 'next-pane', help: 'Next pane'},
 	{scope: 'global', keys: ['shift+tab'], command: 'previous-pane', help: 'Previous pane'},
 	{scope: 'global', keys: ['1'], command: 'show-processes', help: 'Processes pane'},
-	{scope: 'global', keys: ['2'], command: 'show-host', help: 'Host pane: charts, cores, filesystems'},
-	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume refreshing'},
-	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Refresh less often (longer interval)'},
-	{scope: 'global', keys: ['-'], command: 'faster', help: 'Refresh more often (shorter interval)'},
+	{scope: 'global', keys: ['2'], command: 'show-host', help: 'Host pane: charts, cores'},
+	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume'},
+	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
+	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
 	{scope: 'global', keys: ['?'], command: 'toggle-help', help: 'Show or hide this help'},
 
 	{scope: 'processes', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
@@ -33,12 +33,12 @@ export const keymap = [
 	{scope: 'processes', keys: ['N'], command: 'sort-pid', help: 'Sort by pid'},
 	{scope: 'processes', keys: ['T'], command: 'sort-time', help: 'Sort by CPU time'},
 	{scope: 'processes', keys: ['t'], command: 'toggle-tree', help: 'Tree view by parent pid'},
-	{scope: 'processes', keys: ['/'], command: 'open-filter', help: 'Filter by user or command'},
+	{scope: 'processes', keys: ['/'], command: 'open-filter', help: 'Filter: user or command'},
 	{scope: 'processes', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
-	{scope: 'processes', keys: ['enter'], command: 'open-detail', help: 'Drill into the selected process'},
+	{scope: 'processes', keys: ['enter'], command: 'open-detail', help: 'Drill into the process'},
 
-	{scope: 'process-detail', keys: ['escape', 'backspace'], command: 'close-detail', help: 'Back to the list'},
-	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'Send SIGTERM (asks first)'},
+	{scope: 'process-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
+	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'SIGTERM (asks y/n first)'},
 
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 

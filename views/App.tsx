@@ -79,10 +79,18 @@ export function App({version}: Props) {
 		}
 	});
 
-	let body;
 	if (isHelpOpen) {
-		body = <HelpOverlay width={columns} height={paneHeight} />;
-	} else if (pane === 'processes') {
+		// The help takes the whole frame: at 80x24 the key table needs every row.
+		return (
+			<Box flexDirection="column" width={columns} height={rows}>
+				<HelpOverlay width={columns} height={rows - 1} />
+				<StatusBar />
+			</Box>
+		);
+	}
+
+	let body;
+	if (pane === 'processes') {
 		body = hasDetail ? <ProcessDetail width={columns} height={paneHeight} /> : <ProcessesPane width={columns} height={paneHeight} />;
 	} else {
 		body = <HostPane width={columns} height={paneHeight} />;

@@ -33,7 +33,7 @@ export function HelpOverlay({width, height}: Props) {
 			</Text>
 			<Box>
 				{chunks.map((chunk, index) => (
-					<Box key={index} flexDirection="column" width={columnWidth}>
+					<Box key={index} flexDirection="column" width={columnWidth} paddingRight={1}>
 						{chunk.map((line, lineIndex) => (
 							<Text key={lineIndex} bold={line.isTitle} wrap="truncate-end">
 								{line.text}
