@@ -4,7 +4,6 @@
 import {readdir, readFile, statfs} from 'node:fs/promises';
 import os from 'node:os';
 import {setTimeout as delay} from 'node:timers/promises';
-import si from 'systeminformation';
 import type {Collector} from '../source/collector.js';
 import type {FilesystemUse, HostSample} from '../source/types.js';
 import {
@@ -124,7 +123,9 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 	// Static facts, once, in the background after the first sample (so they never delay the
 	// first frame): systeminformation spawns a few commands for them, which is fine once and
 	// never done on a tick. A failure leaves them ''.
-	const readStaticFacts = () => {
+	const readStaticFacts = async () => {
+		// Loaded only now: it is a large module that the first frame does not need.
+		const {default: si} = await import('systeminformation');
 		si.osInfo().then(
 			info => {
 				if (!isClosed) osText = osName(info);
@@ -232,7 +233,7 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 			previous = current;
 			if (isFirstTick) {
 				isFirstTick = false;
-				readStaticFacts();
+				void readStaticFacts();
 			}
 
 			return {

@@ -27,7 +27,7 @@ export function createRuntime(options: Options): Runtime {
 	];
 	const scheduler = createScheduler({
 		collectors,
-		dispatch: store.dispatch,
+		dispatch: store.dispatchAll,
 		refreshMs: options.refreshMs,
 		intervals: options.intervals,
 	});

@@ -4,6 +4,9 @@ import type {Action} from './store.js';
 /** Longest wait between tries of a failing collector. */
 export const MAX_BACKOFF_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
+// How long finished ticks' results may wait for the ticks that started with them, so that
+// collectors ticking together reach the screen in one frame.
+const BATCH_WAIT_MS = 100;
 
 /** Runs collectors on their intervals and turns what they return or throw into actions. */
 export type Scheduler = {
@@ -19,7 +22,8 @@ export type Scheduler = {
 
 export type SchedulerOptions = {
 	collectors: ReadonlyArray<Collector<unknown>>;
-	dispatch: (action: Action) => void;
+	/** Receives the results of ticks that ran together, as one batch: one store commit, one frame. */
+	dispatch: (actions: readonly Action[]) => void;
 	refreshMs: number;
 	/** Fixed intervals by collector id (configuration), over each collector's own default. */
 	intervals?: Readonly<Record<string, number>>;
@@ -37,42 +41,79 @@ export function errorMessage(error: unknown): string {
 	return text.split('\n')[0] || 'unknown error';
 }
 
-/** Creates a scheduler; nothing runs before start() or tickAll(). */
+type Loop = {
+	collector: Collector<unknown>;
+	intervalMs: () => number;
+	running: Promise<void> | undefined;
+	failures: number;
+	/** The back-off timer of a failing collector; healthy ones tick on their interval's grid. */
+	retry: NodeJS.Timeout | undefined;
+};
+
+/**
+ * Creates a scheduler; nothing runs before start() or tickAll(). Healthy collectors with the
+ * same interval tick at the same instants (one timer per interval) and their results are
+ * dispatched together; a failing collector leaves the grid and retries with back-off.
+ */
 export function createScheduler(options: SchedulerOptions): Scheduler {
 	const now = options.now ?? Date.now;
 	let refreshMs = options.refreshMs;
 	let isPaused = false;
+	let isStarted = false;
 	let isStopped = false;
+	const origin = now();
+	const grids = new Map<number, NodeJS.Timeout>();
+	let batch: Action[] = [];
+	let flushTimer: NodeJS.Timeout | undefined;
+	let running = 0;
 
-	const loops = options.collectors.map(collector => {
+	const loops: Loop[] = options.collectors.map(collector => {
 		const fixedMs = options.intervals?.[collector.id] ?? collector.intervalMs;
-		const loop = {
-			collector,
-			timer: undefined as NodeJS.Timeout | undefined,
-			running: undefined as Promise<void> | undefined,
-			failures: 0,
-			intervalMs: () => fixedMs ?? refreshMs,
-		};
-		return loop;
+		return {collector, intervalMs: () => fixedMs ?? refreshMs, running: undefined, failures: 0, retry: undefined};
 	});
 
-	type Loop = (typeof loops)[number];
+	const flush = () => {
+		clearTimeout(flushTimer);
+		flushTimer = undefined;
+		if (batch.length > 0 && !isStopped) {
+			const actions = batch;
+			batch = [];
+			options.dispatch(actions);
+		}
+	};
+
+	const enqueue = (action: Action) => {
+		if (isStopped) return;
+		batch.push(action);
+		if (running === 0) flush();
+		else flushTimer ??= setTimeout(flush, BATCH_WAIT_MS);
+	};
+
+	const isActive = () => isStarted && !isStopped && !isPaused;
+
+	const scheduleRetry = (loop: Loop) => {
+		clearTimeout(loop.retry);
+		loop.retry = undefined;
+		if (isActive() && loop.failures > 0) {
+			loop.retry = setTimeout(() => {
+				loop.retry = undefined;
+				void tick(loop);
+			}, backoffMs(loop.intervalMs(), loop.failures));
+		}
+	};
 
 	// One tick: never two at once for a collector; a timeout reports the failure right away,
 	// but the next tick still waits for the slow one to settle.
 	const tick = async (loop: Loop): Promise<void> => {
-		if (loop.running) {
-			return loop.running;
-		}
-
+		if (loop.running) return loop.running;
 		const {collector} = loop;
 		const controller = new AbortController();
 		const timeoutMs = collector.timeoutMs ?? Math.max(DEFAULT_TIMEOUT_MS, loop.intervalMs());
 		let hasReported = false;
 		const report = (action: Action) => {
-			if (!hasReported && !isStopped) {
+			if (!hasReported) {
 				hasReported = true;
-				options.dispatch(action);
+				enqueue(action);
 			}
 		};
 
@@ -83,7 +124,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 			report({type: 'collector-error', id: collector.id, at: now(), message: reason.message});
 		}, timeoutMs);
 
-		const run = (async () => {
+		running++;
+		loop.running = (async () => {
 			try {
 				const value: unknown = await collector.collect(controller.signal);
 				if (!controller.signal.aborted) {
@@ -97,64 +139,70 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 				}
 			} finally {
 				clearTimeout(timeout);
+				running--;
+				if (running === 0) flush();
 			}
 		})();
-		loop.running = run;
-		await run;
+		await loop.running;
 		loop.running = undefined;
+		scheduleRetry(loop);
 	};
 
-	const schedule = (loop: Loop) => {
-		clearTimeout(loop.timer);
-		if (isStopped || isPaused) {
-			return;
-		}
-
-		loop.timer = setTimeout(async () => {
-			await tick(loop);
-			schedule(loop);
-		}, backoffMs(loop.intervalMs(), loop.failures));
+	// One timer per interval, firing at origin + k × interval for every healthy collector on it.
+	const armGrid = (intervalMs: number) => {
+		if (!isActive() || grids.has(intervalMs)) return;
+		grids.set(
+			intervalMs,
+			setTimeout(() => {
+				grids.delete(intervalMs);
+				const due = loops.filter(loop => loop.intervalMs() === intervalMs && loop.failures === 0 && !loop.running);
+				for (const loop of due) void tick(loop);
+				armGrid(intervalMs);
+			}, intervalMs - ((now() - origin) % intervalMs)),
+		);
 	};
 
-	const runAndSchedule = async (loop: Loop) => {
-		await tick(loop);
-		schedule(loop);
+	const armAll = () => {
+		for (const timer of grids.values()) clearTimeout(timer);
+		grids.clear();
+		for (const loop of loops) armGrid(loop.intervalMs());
 	};
 
 	return {
 		start() {
-			for (const loop of loops) {
-				void runAndSchedule(loop);
-			}
+			isStarted = true;
+			for (const loop of loops) void tick(loop);
+			armAll();
 		},
 		async stop() {
 			isStopped = true;
-			for (const loop of loops) {
-				clearTimeout(loop.timer);
-			}
-
+			for (const timer of grids.values()) clearTimeout(timer);
+			for (const loop of loops) clearTimeout(loop.retry);
+			clearTimeout(flushTimer);
 			await Promise.all(loops.map(async loop => loop.collector.close?.()));
 		},
 		setPaused(paused) {
 			isPaused = paused;
-			for (const loop of loops) {
-				if (paused) {
-					clearTimeout(loop.timer);
-				} else if (!loop.running) {
-					void runAndSchedule(loop);
-				}
+			if (paused) {
+				for (const timer of grids.values()) clearTimeout(timer);
+				grids.clear();
+				for (const loop of loops) clearTimeout(loop.retry);
+				return;
 			}
+
+			for (const loop of loops) {
+				if (!loop.running) void tick(loop);
+			}
+
+			armAll();
 		},
 		setRefresh(ms) {
 			refreshMs = ms;
-			for (const loop of loops) {
-				if (!loop.running) {
-					schedule(loop);
-				}
-			}
+			armAll();
 		},
 		async tickAll() {
 			await Promise.all(loops.map(async loop => tick(loop)));
+			flush();
 		},
 	};
 }

@@ -219,6 +219,8 @@ export function reduce(state: State, action: Action): State {
 export type Store = {
 	getState(): State;
 	dispatch(action: Action): void;
+	/** Applies several actions as one commit: listeners run once. */
+	dispatchAll(actions: readonly Action[]): void;
 	subscribe(listener: () => void): () => void;
 };
 
@@ -226,19 +228,22 @@ export type Store = {
 export function createStore(state: State): Store {
 	let current = state;
 	const listeners = new Set<() => void>();
+	const dispatchAll = (actions: readonly Action[]) => {
+		const next = actions.reduce(reduce, current);
+		if (next === current) {
+			return;
+		}
+
+		current = next;
+		for (const listener of listeners) {
+			listener();
+		}
+	};
+
 	return {
 		getState: () => current,
-		dispatch(action) {
-			const next = reduce(current, action);
-			if (next === current) {
-				return;
-			}
-
-			current = next;
-			for (const listener of listeners) {
-				listener();
-			}
-		},
+		dispatch: action => dispatchAll([action]),
+		dispatchAll,
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);

@@ -6,17 +6,22 @@ import path from 'node:path';
 import {ROOT} from './startup.js';
 
 process.env['NODE_ENV'] ??= 'production';
+delete process.env['CI'];
+delete process.env['CONTINUOUS_INTEGRATION'];
 
 // Loaded after NODE_ENV is set, as source/cli.tsx does: React's development build costs CPU.
 const {createElement} = await import('react');
 const {render} = await import('ink');
 const {createRuntime} = await import('../../source/app.js');
+const {installIncrementalFix} = await import('../../source/ink-incremental-fix.js');
 const {toOptions} = await import('../../source/options.js');
 const {App} = await import('../../views/App.js');
 const {CommandContextValue, StoreContext} = await import('../../views/StoreContext.js');
 
 const {version} = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {version: string};
 const options = toOptions({interval: process.argv.slice(2)}, process.env);
+// As runLive does; the fix only touches incremental rendering, so this is a no-op here.
+await installIncrementalFix();
 const {store, scheduler} = createRuntime(options);
 let instance: ReturnType<typeof render> | undefined;
 let isExiting = false;

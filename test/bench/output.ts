@@ -3,7 +3,7 @@
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
-import {COLUMNS, findHtop, FRAME_START, requireBuild, ROOT, ROWS, spawnInPty} from './startup.js';
+import {COLUMNS, findHtop, FRAME_START, loadAverage, requireBuild, ROOT, ROWS, spawnInPty} from './startup.js';
 
 const WARM_UP_MS = 5000;
 const WINDOW_MS = 30_000;
@@ -48,6 +48,7 @@ const size = (bytes: number) => (bytes >= 10_240 ? `${(bytes / 1024).toFixed(1)}
 export async function benchOutput(): Promise<string[]> {
 	requireBuild(HARNESS);
 	const lines: string[] = [];
+	const load = await loadAverage();
 	const dbtop = await measure('exec node dist/source/cli.js', WINDOW_MS);
 	const full = await measure(`exec node ${path.relative(ROOT, HARNESS)}`, WINDOW_MS);
 	const seconds = Math.round(dbtop.seconds);
@@ -74,6 +75,7 @@ export async function benchOutput(): Promise<string[]> {
 	}
 
 	lines.push(
+		`load average before: ${load}`,
 		'method: each program runs under `script -qfec "stty cols 160 rows 50; exec <program>" /dev/null`; every byte of script\'s stdout in the window is counted; frames are counted by the synchronized-output mark (ESC[?2026h) Ink writes before each frame',
 		'the full-redraw figure comes from test/bench/full-redraw.ts: the built dbtop (same runtime, App and Ink options as source/app.tsx runLive) with only `incrementalRendering: false`, run the same way right after; Ink then erases and rewrites the whole frame on every render',
 	);

@@ -1,9 +1,10 @@
 // Overhead benchmark: dbtop's CPU time and peak memory running live at a 1 s interval for 60 s,
 // next to htop's measured the same way in the same run, each in a detached tmux server of its own.
-import {readFile} from 'node:fs/promises';
+import {readFile, readlink, rm} from 'node:fs/promises';
+import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
-import {COLUMNS, descendants, findHtop, isAlive, requireBuild, ROOT, ROWS, run, signalAll, terminalEnv, waitGone} from './startup.js';
+import {COLUMNS, descendants, findHtop, isAlive, loadAverage, onInterrupt, requireBuild, ROOT, ROWS, run, signalAll, terminalEnv, waitGone} from './startup.js';
 
 const WARM_UP_MS = 5000;
 const WINDOW_MS = 60_000;
@@ -37,30 +38,23 @@ async function machineJiffies(): Promise<{busy: number; total: number}> {
 	return {busy: total - fields[3] - fields[4], total};
 }
 
-async function loadAverage(): Promise<string> {
-	return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+// The program a process runs, by its executable (not its comm: dbtop renames itself through meow's process.title).
+async function executable(pid: number): Promise<string> {
+	return path.basename(await readlink(`/proc/${pid}/exe`));
 }
 
-async function comm(pid: number): Promise<string> {
-	return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
-}
-
-// The pane's pid is the program when tmux execs it directly; if it is a shell, the program is the one process under it named `name`.
+// The pane's pid is the program when tmux execs it directly; if it is a shell, the program is the process under it running `name`.
 async function programPid(panePid: number, name: string): Promise<number> {
 	const deadline = Date.now() + 5000;
 	for (;;) {
-		if ((await comm(panePid).catch(() => '')) === name) {
-			return panePid;
-		}
-
-		for (const pid of await descendants(panePid)) {
-			if ((await comm(pid).catch(() => '')) === name) {
+		for (const pid of [panePid, ...(await descendants(panePid))]) {
+			if ((await executable(pid).catch(() => '')) === name) {
 				return pid;
 			}
 		}
 
 		if (Date.now() >= deadline) {
-			throw new Error(`no process named ${name} in the tmux pane (pane pid ${panePid}, ${await comm(panePid).catch(() => 'gone')})`);
+			throw new Error(`no process running ${name} in the tmux pane (pane pid ${panePid}: ${await executable(panePid).catch(() => 'gone')})`);
 		}
 
 		await sleep(50);
@@ -73,13 +67,28 @@ async function measure(command: readonly string[], name: string): Promise<Usage>
 	const env = terminalEnv();
 	const tmux = (...args: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...args], {env});
 	let pid: number | undefined;
+	let socketPath: string | undefined;
+	// The server goes, and so does its socket file (tmux leaves it behind).
+	const killServer = async () => {
+		await tmux('kill-server').catch(() => '');
+		if (socketPath) {
+			await rm(socketPath, {force: true});
+		}
+	};
+
+	const forget = onInterrupt(killServer);
 	try {
 		await tmux('new-session', '-d', '-s', 'bench', '-c', ROOT, '-x', String(COLUMNS), '-y', String(ROWS), '--', ...command);
+		socketPath = (await tmux('display', '-p', '-t', 'bench', '#{socket_path}')).trim() || undefined;
 		pid = await programPid(Number((await tmux('display', '-p', '-t', 'bench', '#{pane_pid}')).trim()), name);
 		await sleep(WARM_UP_MS);
 		const [before, machineBefore] = await Promise.all([procStat(pid), machineJiffies()]);
 		const start = performance.now();
 		await sleep(WINDOW_MS);
+		if (!(await isAlive(pid))) {
+			throw new Error(`${name} (pid ${pid}) exited during the ${WINDOW_MS / 1000} s window`);
+		}
+
 		const [after, machineAfter] = await Promise.all([procStat(pid), machineJiffies()]);
 		const wallSeconds = (performance.now() - start) / 1000;
 		const [peakKb, rssKb, load] = await Promise.all([statusKb(pid, 'VmHWM'), statusKb(pid, 'VmRSS'), loadAverage()]);
@@ -99,11 +108,13 @@ async function measure(command: readonly string[], name: string): Promise<Usage>
 			await waitGone([pid], 3000);
 		}
 
-		await tmux('kill-server').catch(() => '');
+		await killServer();
 		if (pid !== undefined && (await isAlive(pid))) {
 			signalAll([pid], 'SIGKILL');
 			await waitGone([pid], 2000);
 		}
+
+		forget();
 	}
 }
 

@@ -1,8 +1,9 @@
 // `npm run bench`: runs every benchmark in turn, prints its lines as it goes and writes BENCHMARKS.md.
 // Benchmarks print numbers; none fails on time. A benchmark that crashes is reported and sets exit code 1.
-import {readFile, writeFile} from 'node:fs/promises';
+import {readdir, readFile, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {benchOutput} from './output.js';
 import {benchOverhead} from './overhead.js';
 import {benchProcessScan} from './process-scan.js';
@@ -48,7 +49,23 @@ async function machine(): Promise<string[]> {
 	];
 }
 
+async function processCount(): Promise<number> {
+	return (await readdir('/proc')).filter(name => /^\d+$/.test(name)).length;
+}
+
+// Between sections: wait (up to 20 s) for the processes a benchmark started to be gone, then 2 s more,
+// so that one section's leftovers (the process scan's 1,500 children) do not load the next.
+async function settle(baseline: number): Promise<void> {
+	const deadline = Date.now() + 20_000;
+	while ((await processCount()) > baseline + 10 && Date.now() < deadline) {
+		await sleep(200);
+	}
+
+	await sleep(2000);
+}
+
 const started = new Date();
+const baseline = await processCount();
 const results: Array<{section: Section; lines: string[]; seconds: number}> = [];
 for (const section of SECTIONS) {
 	console.log(`\n## ${section.title}\n(budget: ${section.budget})`);
@@ -66,6 +83,7 @@ for (const section of SECTIONS) {
 	}
 
 	results.push({section, lines, seconds: (performance.now() - start) / 1000});
+	await settle(baseline);
 }
 
 const markdown = [

@@ -134,6 +134,26 @@ export async function waitGone(pids: readonly number[], timeoutMs: number): Prom
 	}
 }
 
+const cleanups = new Set<() => Promise<void>>();
+let isInterruptHandled = false;
+
+/** Registers a cleanup to run if the benchmark is interrupted (SIGINT, SIGTERM, SIGHUP) before it is removed; returns its removal. */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+	if (!isInterruptHandled) {
+		isInterruptHandled = true;
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+			process.once(signal, () => {
+				void Promise.allSettled([...cleanups].map(async run => run())).then(() => process.exit(130));
+			});
+		}
+	}
+
+	cleanups.add(cleanup);
+	return () => {
+		cleanups.delete(cleanup);
+	};
+}
+
 /** A program running in a pty of its own under script(1), its terminal output piped to us. */
 export type PtyProgram = {
 	child: ChildProcess;
@@ -177,6 +197,11 @@ export function spawnInPty(command: string, options: {quitKeys?: string; keep?: 
 		// script is gone: nothing left to type into.
 	});
 	child.stderr!.resume();
+	const forget = onInterrupt(async () => {
+		if (child.pid !== undefined) {
+			signalAll([...(await descendants(child.pid)), child.pid], 'SIGKILL');
+		}
+	});
 	let total = 0;
 	let frameCount = 0;
 	let tail = Buffer.alloc(0);
@@ -250,8 +275,14 @@ export function spawnInPty(command: string, options: {quitKeys?: string; keep?: 
 
 			child.stdin!.destroy();
 			await Promise.race([exited, sleep(2000)]);
+			forget();
 		},
 	};
+}
+
+/** The 1, 5 and 15 minute load averages, to show how quiet the machine was. */
+export async function loadAverage(): Promise<string> {
+	return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 }
 
 /** The median of some numbers. */
@@ -321,6 +352,7 @@ function summary(values: readonly number[]): string {
 export async function benchStartup(): Promise<string[]> {
 	requireBuild();
 	const lines: string[] = [];
+	const load = await loadAverage();
 	// What script, sh and stty cost on their own: printing the header straight away.
 	const baseline: number[] = [];
 	for (let index = 0; index < RUNS; index++) {
@@ -353,6 +385,7 @@ export async function benchStartup(): Promise<string[]> {
 	}
 
 	lines.push(
+		`load average before: ${load}`,
 		`wrapper alone (script + sh + stty, then printf of the header): ${summary(baseline)}; it is included in the figures above`,
 		`method: spawn \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec node dist/source/cli.js" /dev/null\` with stdout piped; time to the first stdout bytes containing "PID USER" (raw bytes, nothing stripped); then q on stdin; ${RUNS} runs each, no warm-up run (the first may be cold)`,
 	);

@@ -7,7 +7,15 @@ import type {Action} from '../../source/store.js';
 
 function recorder() {
 	const actions: Action[] = [];
-	return {actions, dispatch: (action: Action) => actions.push(action)};
+	const batches: Array<readonly Action[]> = [];
+	return {
+		actions,
+		batches,
+		dispatch(batch: readonly Action[]) {
+			batches.push(batch);
+			actions.push(...batch);
+		},
+	};
 }
 
 test('each collector ticks on its own interval and reports samples', async () => {
@@ -117,4 +125,23 @@ test('pause stops ticks; the refresh interval applies to collectors without thei
 	await sleep(100);
 	assert.equal(ticks, paused);
 	await scheduler.stop();
+});
+
+test('collectors that tick together reach the store in one batch', async () => {
+	const {batches, dispatch} = recorder();
+	const scheduler = createScheduler({
+		collectors: [
+			{id: 'quick', collect: async () => 1},
+			{id: 'slower', collect: async () => sleep(30).then(() => 2)},
+		],
+		dispatch,
+		refreshMs: 200,
+	});
+	scheduler.start();
+	await sleep(500);
+	await scheduler.stop();
+	assert.ok(batches.length >= 2, `${batches.length} batches`);
+	for (const batch of batches) {
+		assert.deepEqual(batch.map(action => ('id' in action ? action.id : '')).sort(), ['quick', 'slower']);
+	}
 });
