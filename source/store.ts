@@ -1,5 +1,5 @@
 import {selectedIndex, visibleProcesses} from './process-list.js';
-import type {CollectorId, HostSample, ProcessSample, SampleMap} from './types.js';
+import type {CollectorId, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
 export const HISTORY_POINTS = 300;
@@ -60,6 +60,8 @@ export type State = {
 	now: number;
 	host: HostSample | null;
 	processes: ProcessSample | null;
+	postgres: PgSessionsSample | null;
+	locks: PgLocksSample | null;
 	status: Partial<Record<string, CollectorStatus>>;
 	history: Record<HostMetric, number[]>;
 	processHistory: ReadonlyMap<number, ProcessHistory>;
@@ -92,6 +94,8 @@ export function initialState(refreshMs: number): State {
 		now: 0,
 		host: null,
 		processes: null,
+		postgres: null,
+		locks: null,
 		status: {},
 		history: {cpu: [], memory: [], diskRead: [], diskWrite: [], netRx: [], netTx: []},
 		processHistory: new Map(),
@@ -163,12 +167,24 @@ function withStatus(state: State, id: string, status: CollectorStatus): State {
 	return {...state, status: {...state.status, [id]: status}};
 }
 
+function withSample(state: State, action: SampleAction): State {
+	switch (action.id) {
+		case 'host':
+			return withHost(state, action.value);
+		case 'processes':
+			return withProcesses(state, action.value);
+		case 'postgres-sessions':
+			return {...state, postgres: action.value};
+		case 'postgres-locks':
+			return {...state, locks: action.value};
+	}
+}
+
 /** The one reducer: pure, no I/O, no clock. */
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'sample': {
-			const sampled = action.id === 'host' ? withHost(state, action.value) : withProcesses(state, action.value);
-			return withStatus({...sampled, now: Math.max(state.now, action.at)}, action.id, {
+			return withStatus({...withSample(state, action), now: Math.max(state.now, action.at)}, action.id, {
 				lastOkAt: action.at,
 				error: null,
 				errorAt: null,

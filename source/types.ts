@@ -96,10 +96,102 @@ export type ProcessSample = {
 	detail: ProcessDetail | null;
 };
 
+/** One backend from pg_stat_activity. Strings are raw (unsanitized); ages in seconds, null where not applicable. */
+export type PgSession = {
+	pid: number;
+	database: string | null;
+	user: string | null;
+	application: string;
+	/** Client address, `local` for a Unix socket, null for background workers. */
+	client: string | null;
+	backendType: string;
+	/** active, idle, idle in transaction, idle in transaction (aborted), fastpath function call, disabled; null for background workers. */
+	state: string | null;
+	waitEventType: string | null;
+	waitEvent: string | null;
+	xactAgeSec: number | null;
+	queryAgeSec: number | null;
+	stateAgeSec: number | null;
+	/** Transactions between this backend's xmin and the current one (what it holds back from vacuum). */
+	xminAge: number | null;
+	/** Epoch ms the backend started. */
+	backendStartAt: number;
+	/** Parallel workers' leader (13+), else null. */
+	leaderPid: number | null;
+	/** 14+ with compute_query_id, else null (text: it is a 64-bit number). */
+	queryId: string | null;
+	query: string;
+};
+
+/** One replication standby of a primary. */
+export type PgStandby = {
+	application: string;
+	client: string | null;
+	state: string;
+	/** Bytes between this server's current WAL position and the standby's replay position. */
+	lagBytes: number | null;
+	replayLagSec: number | null;
+};
+
+/** The server as a whole: rates come from counter deltas between two samples (0 on the first). */
+export type PgServer = {
+	version: string;
+	/** server_version_num, e.g. 180001. */
+	versionNum: number;
+	startedAt: number;
+	connections: number;
+	maxConnections: number;
+	xactPerSec: number;
+	/** Blocks found in shared buffers over all blocks read, since the previous sample; null when nothing was read. */
+	cacheHitPct: number | null;
+	tuplesReadPerSec: number;
+	tuplesWrittenPerSec: number;
+	/** Totals since the statistics were reset, over all databases. */
+	deadlocks: number;
+	tempFiles: number;
+	tempBytes: number;
+	longestXactSec: number | null;
+	oldestXminAge: number | null;
+	standbys: PgStandby[];
+};
+
+/** A heavyweight lock held or awaited by a backend that takes part in blocking. */
+export type PgLock = {
+	pid: number;
+	lockType: string;
+	mode: string;
+	granted: boolean;
+	/** The relation's name (`schema.table`), `db:oid` where it cannot be resolved, or null for non-relation locks. */
+	relation: string | null;
+	/** Epoch ms the wait started (14+), else null. */
+	waitStartAt: number | null;
+};
+
+/** The sessions collector's sample: the server and who is on it. */
+export type PgSessionsSample = {
+	/** `user@host:port/db`, never with a password. */
+	target: string;
+	server: PgServer;
+	sessions: PgSession[];
+	/** The postmaster's pid when it runs on this host (then backends are local processes), else null. */
+	localPostmasterPid: number | null;
+	/** Optional probes switched off after their first failure, with the reason. */
+	disabledProbes: Record<string, string>;
+};
+
+/** The locks collector's sample: who waits on whom. */
+export type PgLocksSample = {
+	/** For each waiting pid, the pids it waits on (pg_blocking_pids). */
+	blockedBy: Record<number, number[]>;
+	locks: PgLock[];
+};
+
 /** What each collector produces, by collector id. Later sources add their entries here. */
 export type SampleMap = {
 	host: HostSample;
 	processes: ProcessSample;
+	'postgres-sessions': PgSessionsSample;
+	'postgres-locks': PgLocksSample;
 };
 
 export type CollectorId = keyof SampleMap;

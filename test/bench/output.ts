@@ -49,7 +49,7 @@ export async function benchOutput(): Promise<string[]> {
 	requireBuild(HARNESS);
 	const lines: string[] = [];
 	const load = await loadAverage();
-	const dbtop = await measure('exec node dist/source/cli.js', WINDOW_MS);
+	const dbtop = await measure('exec dist/source/cli.js', WINDOW_MS);
 	const full = await measure(`exec node ${path.relative(ROOT, HARNESS)}`, WINDOW_MS);
 	const seconds = Math.round(dbtop.seconds);
 	lines.push(

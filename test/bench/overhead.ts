@@ -129,7 +129,7 @@ function describe(label: string, usage: Usage): string {
 export async function benchOverhead(): Promise<string[]> {
 	requireBuild();
 	const lines: string[] = [];
-	const dbtop = await measure(['node', 'dist/source/cli.js'], 'node');
+	const dbtop = await measure(['dist/source/cli.js'], 'node');
 	lines.push(describe('dbtop', dbtop));
 	const {path: htopPath, notes} = await findHtop();
 	lines.push(...notes);

@@ -21,11 +21,12 @@ export const ROOT = (() => {
 /** The built command line, as `npm start` runs it. */
 export const CLI = path.join(ROOT, 'dist/source/cli.js');
 
-/** The terminal size every benchmark uses. */
+/** The terminal width every benchmark uses. */
 export const COLUMNS = 160;
+/** The terminal height every benchmark uses. */
 export const ROWS = 50;
 
-/** The byte that starts Ink's synchronized-output block: Ink writes one before every frame it draws on a terminal. */
+/** The bytes that start Ink's synchronized-output block: Ink writes one before every frame it draws on a terminal. */
 export const FRAME_START = Buffer.from('\u001B[?2026h');
 
 const HEADER = Buffer.from('PID USER');
@@ -40,11 +41,10 @@ export function requireBuild(...files: string[]): void {
 	}
 }
 
-/**
- * The environment of a program under test: a user's terminal. CI and CONTINUOUS_INTEGRATION are
- * dropped because Ink draws nothing until exit when they are set; colour and NODE_ENV overrides
- * are dropped so that dbtop picks its own defaults.
- */
+// CI and CONTINUOUS_INTEGRATION go because Ink draws nothing until exit where they are set (dbtop
+// drops them itself, the full-redraw harness too, htop ignores them); colour and NODE_ENV
+// overrides go so that each program picks its own defaults.
+/** The environment of a program under test: a user's terminal. */
 export function terminalEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color'};
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'NODE_ENV']) {
@@ -182,10 +182,8 @@ function countOccurrences(haystack: Buffer, needle: Buffer, from: number): numbe
 	return count;
 }
 
-/**
- * Starts `command` (a shell command line, usually `exec ...`) in a pty of COLUMNS x ROWS via
- * `script -qfec "stty cols .. rows ..; <command>" /dev/null`; script forwards our stdin to it.
- */
+// script forwards our stdin to the pty, so keys can be typed; its stdout is the terminal's output, byte for byte.
+/** Starts a shell command line (usually `exec ...`) in a COLUMNS x ROWS pty via `script -qfec "stty ...; <command>" /dev/null`. */
 export function spawnInPty(command: string, options: {quitKeys?: string; keep?: boolean} = {}): PtyProgram {
 	const startedAt = performance.now();
 	const child = spawn('script', ['-qfec', `stty cols ${COLUMNS} rows ${ROWS}; ${command}`, '/dev/null'], {
@@ -361,7 +359,7 @@ export async function benchStartup(): Promise<string[]> {
 
 	const dbtop: Timing[] = [];
 	for (let index = 0; index < RUNS; index++) {
-		dbtop.push(await timeOnce('exec node dist/source/cli.js', 'q', /[1-9]\d* total, \d+ running/));
+		dbtop.push(await timeOnce('exec dist/source/cli.js', 'q', /[1-9]\d* total, \d+ running/));
 		await sleep(200);
 	}
 
@@ -387,7 +385,7 @@ export async function benchStartup(): Promise<string[]> {
 	lines.push(
 		`load average before: ${load}`,
 		`wrapper alone (script + sh + stty, then printf of the header): ${summary(baseline)}; it is included in the figures above`,
-		`method: spawn \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec node dist/source/cli.js" /dev/null\` with stdout piped; time to the first stdout bytes containing "PID USER" (raw bytes, nothing stripped); then q on stdin; ${RUNS} runs each, no warm-up run (the first may be cold)`,
+		`method: spawn \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec dist/source/cli.js" /dev/null\` with stdout piped; time to the first stdout bytes containing "PID USER" (raw bytes, nothing stripped); then q on stdin; ${RUNS} runs each, no warm-up run (the first may be cold)`,
 	);
 	return lines;
 }

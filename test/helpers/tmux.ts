@@ -1,5 +1,8 @@
 // Runs a command in a real terminal (a detached tmux server of its own) to type keys and read the screen.
 import {execFileSync} from 'node:child_process';
+import {rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 
 let sessions = 0;
@@ -51,6 +54,8 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 			} catch {
 				// Already gone.
 			}
+
+			rmSync(path.join(process.env['TMUX_TMPDIR'] ?? os.tmpdir(), `tmux-${process.getuid?.() ?? 0}`, socket), {force: true});
 		},
 	};
 }
