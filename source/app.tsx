@@ -69,8 +69,8 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 	}
 }
 
-/** The live monitor: alternate screen, incremental rendering, keys until quit. */
-export async function runLive(options: Options, version: string): Promise<void> {
+/** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
+export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
 	await installIncrementalFix();
 	const runtime = createRuntime(options);
 	const {store, scheduler} = runtime;
@@ -96,7 +96,7 @@ export async function runLive(options: Options, version: string): Promise<void> 
 				<App version={version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,
-		{exitOnCtrlC: false, incrementalRendering: true, patchConsole: true, maxFps: 10},
+		{exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
 	);
 	scheduler.start();
 	try {

@@ -1,22 +1,15 @@
 import type {State} from './store.js';
+import type {ProcessRow} from './types.js';
+
+/** The process fields the snapshot promises. */
+type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'>;
 
 /** The `--json` document: a contract for scripts, documented in the README. Base units throughout. */
 export type Snapshot = {
 	version: string;
 	time: number;
 	host: State['host'];
-	processes: Array<{
-		pid: number;
-		ppid: number;
-		user: string;
-		cpuPct: number;
-		memPct: number;
-		rss: number;
-		state: string;
-		cpuTime: number;
-		threads: number;
-		command: string;
-	}>;
+	processes: SnapshotProcess[];
 	/** Why a source could not be read, by collector id; absent when all were read. */
 	errors?: Record<string, string>;
 };
