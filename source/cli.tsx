@@ -12,7 +12,10 @@ const cli = meow(
 
 	Options
 	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
-	  --interval <id>=<dur>     A fixed interval for one collector (host, processes); repeatable.
+	  --interval <id>=<dur>     A fixed interval for one collector (host, processes,
+	                            postgres-sessions, postgres-locks); repeatable.
+	  --pg <conninfo>           The Postgres server: a postgres:// URL or key=value string.
+	                            Default: libpq's PG* variables, else the local socket.
 	  --once                    Print one text snapshot on stdout and exit.
 	  --json                    Print one JSON snapshot on stdout and exit (see the README).
 	  --no-color                No colours (NO_COLOR in the environment does the same).
@@ -33,11 +36,12 @@ const cli = meow(
 			once: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			color: {type: 'boolean', default: true},
+			pg: {type: 'string'},
 		},
 	},
 );
 
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'help', 'version', '--']);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'help', 'version', '--']);
 
 function fail(message: string): never {
 	process.stderr.write(`dbtop: ${message}\n`);

@@ -7,18 +7,20 @@ export type Options = {
 	intervals: Record<string, number>;
 	mode: 'live' | 'once' | 'json';
 	hasColor: boolean;
+	/** `--pg`: a postgres:// URL or a libpq key=value string; libpq's environment and defaults otherwise. */
+	pg: string | undefined;
 };
 
 /** A command-line mistake: one line naming the input and what is accepted; exit code 2. */
 export class UsageError extends Error {}
 
 /** The collectors whose interval `--interval id=duration` can set. */
-export const COLLECTOR_IDS = ['host', 'processes'] as const;
+export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks'] as const;
 
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 
-type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean};
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string};
 
 function duration(flag: string, text: string): number {
 	const ms = parseDuration(text);
@@ -58,5 +60,9 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv): Options {
 
 	// NO_COLOR: any non-empty value turns colour off (https://no-color.org).
 	const hasColor = flags.color !== false && !env['NO_COLOR'];
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor};
+	if (flags.pg !== undefined && flags.pg.trim() === '') {
+		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
+	}
+
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: flags.pg};
 }

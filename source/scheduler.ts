@@ -30,9 +30,9 @@ export type SchedulerOptions = {
 	now?: () => number;
 };
 
-/** Delay before the next try after `failures` failures in a row: doubling, capped. */
+/** Delay before the next try after `failures` failures in a row: 1 s doubling to 30 s. */
 export function backoffMs(intervalMs: number, failures: number): number {
-	return failures === 0 ? intervalMs : Math.min(Math.max(intervalMs, 1000) * 2 ** (failures - 1), MAX_BACKOFF_MS);
+	return failures === 0 ? intervalMs : Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS);
 }
 
 /** Why a tick failed, in one line. */

