@@ -1,5 +1,8 @@
 import {Box, render, renderToString} from 'ink';
 import {host} from '../collectors/host.js';
+import {createPgConnection, type PgConnection} from '../collectors/postgres-connection.js';
+import {postgresLocks} from '../collectors/postgres-locks.js';
+import {postgresSessions} from '../collectors/postgres-sessions.js';
 import {processes} from '../collectors/processes.js';
 import {App} from '../views/App.js';
 import {HostSummary} from '../views/HostSummary.js';
@@ -16,14 +19,17 @@ const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 
 /** The pieces of a running dbtop: one store, the collectors feeding it and their scheduler. */
-export type Runtime = {store: Store; scheduler: Scheduler};
+export type Runtime = {store: Store; scheduler: Scheduler; postgres: PgConnection};
 
 /** Builds the store, the collectors and the scheduler that feeds one into the other. */
 export function createRuntime(options: Options): Runtime {
 	const store = createStore(initialState(options.refreshMs));
+	const postgres = createPgConnection(options.pg);
 	const collectors: Array<Collector<unknown>> = [
 		host(),
 		processes({focus: () => store.getState().ui.processes.detailPid}),
+		postgresSessions(postgres),
+		postgresLocks(postgres),
 	];
 	const scheduler = createScheduler({
 		collectors,
@@ -31,7 +37,7 @@ export function createRuntime(options: Options): Runtime {
 		refreshMs: options.refreshMs,
 		intervals: options.intervals,
 	});
-	return {store, scheduler};
+	return {store, scheduler, postgres};
 }
 
 /** Samples twice, one interval apart, so rates and CPU percentages are real. */
@@ -73,7 +79,7 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
 	await installIncrementalFix();
 	const runtime = createRuntime(options);
-	const {store, scheduler} = runtime;
+	const {store, scheduler, postgres} = runtime;
 	let instance: ReturnType<typeof render> | undefined;
 	let isExiting = false;
 	const exit = () => {
@@ -92,7 +98,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 
 	instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit}}>
+			<CommandContextValue.Provider value={{scheduler, exit, postgres}}>
 				<App version={version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,

@@ -3,7 +3,8 @@
 // halves its private memory (measured: about 100 MB resident instead of 155 MB) for a little
 // more garbage-collection time. It only works on the command line, hence the shebang.
 import meow from 'meow';
-import {toOptions, UsageError} from './options.js';
+import {toOptions} from './options.js';
+import {UsageError} from './usage-error.js';
 
 const cli = meow(
 	`

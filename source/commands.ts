@@ -13,6 +13,8 @@ export type CommandContext = {
 	store: Store;
 	scheduler: Pick<Scheduler, 'setPaused' | 'setRefresh'>;
 	exit: () => void;
+	/** Cancels and terminates backends; each resolves to null when done or the reason it was not. */
+	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
 	/** Rows the processes list shows at once, for page up and down. */
 	pageRows: number;
 };

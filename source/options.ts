@@ -1,4 +1,7 @@
+import os from 'node:os';
 import {parseDuration} from './duration.js';
+import {resolvePgTarget, type PgTarget} from './pg-settings.js';
+import {UsageError} from './usage-error.js';
 
 /** What the command line asks for, validated. */
 export type Options = {
@@ -7,12 +10,9 @@ export type Options = {
 	intervals: Record<string, number>;
 	mode: 'live' | 'once' | 'json';
 	hasColor: boolean;
-	/** `--pg`: a postgres:// URL or a libpq key=value string; libpq's environment and defaults otherwise. */
-	pg: string | undefined;
+	/** The Postgres server: from `--pg`, else libpq's environment and defaults. */
+	pg: PgTarget;
 };
-
-/** A command-line mistake: one line naming the input and what is accepted; exit code 2. */
-export class UsageError extends Error {}
 
 /** The collectors whose interval `--interval id=duration` can set. */
 export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks'] as const;
@@ -36,7 +36,7 @@ function duration(flag: string, text: string): number {
 }
 
 /** Validates parsed flags and the environment into Options; throws UsageError. */
-export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv): Options {
+export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.userInfo().username): Options {
 	let refreshMs = DEFAULT_REFRESH_MS;
 	const intervals: Record<string, number> = {};
 	for (const value of flags.interval ?? []) {
@@ -64,5 +64,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv): Options {
 		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
 	}
 
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: flags.pg};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser)};
 }

@@ -1,5 +1,20 @@
+import {buildLockTree, type LockNode} from './lock-tree.js';
+import {countUsers, type UserCounts} from './pg-users.js';
 import type {State} from './store.js';
-import type {ProcessRow} from './types.js';
+import type {PgServer, PgSession, ProcessRow} from './types.js';
+
+/** The session fields the snapshot promises. */
+type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
+
+/** The Postgres part: the server, its sessions, users and blocking tree, or why it could not be read. */
+type SnapshotPostgres = {
+	target?: string;
+	server?: PgServer;
+	sessions?: SnapshotSession[];
+	users?: Array<Omit<UserCounts, 'database'>>;
+	blocking?: LockNode[];
+	error?: string;
+};
 
 /** The process fields the snapshot promises. */
 type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'>;
@@ -10,6 +25,7 @@ export type Snapshot = {
 	time: number;
 	host: State['host'];
 	processes: SnapshotProcess[];
+	postgres: SnapshotPostgres;
 	/** Why a source could not be read, by collector id; absent when all were read. */
 	errors?: Record<string, string>;
 };
@@ -39,6 +55,38 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 			threads: row.threads,
 			command: row.command,
 		})),
+		postgres: toSnapshotPostgres(state),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),
+	};
+}
+
+function toSnapshotPostgres(state: State): SnapshotPostgres {
+	const error = state.status['postgres-sessions']?.error ?? undefined;
+	const sample = state.postgres;
+	if (!sample) {
+		return {error: error ?? 'no sample yet'};
+	}
+
+	return {
+		target: sample.target,
+		server: sample.server,
+		sessions: sample.sessions.map(session => ({
+			pid: session.pid,
+			database: session.database,
+			user: session.user,
+			application: session.application,
+			client: session.client,
+			backendType: session.backendType,
+			state: session.state,
+			waitEventType: session.waitEventType,
+			waitEvent: session.waitEvent,
+			xactAgeSec: session.xactAgeSec,
+			queryAgeSec: session.queryAgeSec,
+			stateAgeSec: session.stateAgeSec,
+			query: session.query,
+		})),
+		users: countUsers(sample.sessions).map(({database: _database, ...counts}) => counts),
+		blocking: state.locks ? buildLockTree(sample.sessions, state.locks, state.now) : [],
+		...(error ? {error} : {}),
 	};
 }

@@ -1,5 +1,5 @@
 // Synthetic samples for pure tests of the store and the views.
-import type {HostSample, ProcessRow} from '../../source/types.js';
+import type {HostSample, PgServer, PgSession, ProcessRow} from '../../source/types.js';
 
 export function processRow(fields: Partial<ProcessRow> & {pid: number}): ProcessRow {
 	return {
@@ -34,6 +34,49 @@ export function hostSample(fields: Partial<HostSample> = {}): HostSample {
 		filesystems: [{mount: '/', device: '/dev/vda', type: 'ext4', sizeBytes: 100 * 1024 ** 3, usedBytes: 30 * 1024 ** 3, freePct: 70}],
 		temperature: null,
 		uptime: 3 * 86_400 + 4 * 3600,
+		...fields,
+	};
+}
+
+export function pgSession(fields: Partial<PgSession> & {pid: number}): PgSession {
+	return {
+		database: 'shop',
+		user: 'alice',
+		application: 'app',
+		client: '10.0.0.5',
+		backendType: 'client backend',
+		state: 'active',
+		waitEventType: null,
+		waitEvent: null,
+		xactAgeSec: 1,
+		queryAgeSec: 1,
+		stateAgeSec: 1,
+		xminAge: null,
+		backendStartAt: 1_700_000_000_000,
+		leaderPid: null,
+		queryId: null,
+		query: `SELECT ${fields.pid}`,
+		...fields,
+	};
+}
+
+export function pgServer(fields: Partial<PgServer> = {}): PgServer {
+	return {
+		version: '18.4',
+		versionNum: 180_004,
+		startedAt: 1_700_000_000_000,
+		connections: 12,
+		maxConnections: 100,
+		xactPerSec: 250,
+		cacheHitPct: 99.5,
+		tuplesReadPerSec: 12_000,
+		tuplesWrittenPerSec: 300,
+		deadlocks: 2,
+		tempFiles: 3,
+		tempBytes: 10 * 1024 ** 2,
+		longestXactSec: 75,
+		oldestXminAge: 1234,
+		standbys: [],
 		...fields,
 	};
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {formatDuration, parseDuration} from '../../source/duration.js';
-import {toOptions, UsageError} from '../../source/options.js';
+import {toOptions} from '../../source/options.js';
+import {UsageError} from '../../source/usage-error.js';
 
 test('durations: 500ms, 2s, bare seconds, minutes', () => {
 	assert.equal(parseDuration('500ms'), 500);
