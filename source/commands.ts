@@ -1,8 +1,10 @@
 import type {Command} from './keymap.js';
 import {formatDuration} from './duration.js';
-import {selectedIndex, visibleProcesses} from './process-list.js';
+import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
-import {PANES, type ProcessSort, type Store} from './store.js';
+import {selectionIndex} from './selection.js';
+import {SESSION_SORTS, visibleLockLines, visibleSessions} from './session-list.js';
+import {PANES, type Confirm, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -15,7 +17,7 @@ export type CommandContext = {
 	exit: () => void;
 	/** Cancels and terminates backends; each resolves to null when done or the reason it was not. */
 	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
-	/** Rows the processes list shows at once, for page up and down. */
+	/** Rows a list shows at once, for page up and down. */
 	pageRows: number;
 };
 
@@ -35,16 +37,80 @@ const SORTS: Partial<Record<Command, ProcessSort>> = {
 	'sort-time': 'time',
 };
 
+/** The pids of a list in the order it shows them. */
+export function listPids(state: State, list: ListId): number[] {
+	switch (list) {
+		case 'processes':
+			return visibleProcesses(state).map(item => item.row.pid);
+		case 'sessions':
+			return visibleSessions(state).map(session => session.pid);
+		case 'locks':
+			return visibleLockLines(state).map(line => line.node.pid);
+	}
+}
+
+/** The list the arrow keys move in on the current screen, if any. */
+export function activeList(state: State): ListId | null {
+	const {ui} = state;
+	if (ui.pane === 'processes' && ui.processes.detailPid === null) return 'processes';
+	if (ui.pane === 'sessions' && ui.sessions.detailPid === null) return 'sessions';
+	if (ui.pane === 'locks') return 'locks';
+	return null;
+}
+
+/** The pid the selection is on in a list, or null when the list is empty. */
+export function selectedPid(state: State, list: ListId): number | null {
+	const pids = listPids(state, list);
+	return pids[selectionIndex(pids, state.ui[list])] ?? null;
+}
+
 function moveSelection(context: CommandContext, to: (index: number, last: number) => number): void {
 	const {store} = context;
 	const state = store.getState();
-	const list = visibleProcesses(state);
-	if (list.length === 0) {
+	const list = activeList(state);
+	if (!list) return;
+	const pids = listPids(state, list);
+	if (pids.length === 0) return;
+	const index = Math.min(Math.max(to(selectionIndex(pids, state.ui[list]), pids.length - 1), 0), pids.length - 1);
+	store.dispatch({type: 'select', list, pid: pids[index]!, index});
+}
+
+/** The backend a cancel or terminate acts on: the open session, else the selected one. */
+function targetBackend(state: State): number | null {
+	if (state.ui.pane === 'sessions' && state.ui.sessions.detailPid !== null) return state.ui.sessions.detailPid;
+	const list = activeList(state);
+	return list === 'sessions' || list === 'locks' ? selectedPid(state, list) : null;
+}
+
+function askAboutBackend(store: Store, kind: 'cancel' | 'terminate'): void {
+	const state = store.getState();
+	const pid = targetBackend(state);
+	const session = state.postgres?.sessions.find(candidate => candidate.pid === pid);
+	if (pid === null || !session) {
+		store.dispatch({type: 'notice', notice: {text: 'no session selected', level: 'error'}});
 		return;
 	}
 
-	const index = Math.min(Math.max(to(selectedIndex(state, list), list.length - 1), 0), list.length - 1);
-	store.dispatch({type: 'select-process', pid: list[index]!.row.pid, index});
+	store.dispatch({type: 'set-confirm', confirm: {kind, pid, command: `${session.user ?? '?'}: ${session.query}`}});
+}
+
+async function signalBackend(context: CommandContext, confirm: Confirm): Promise<void> {
+	const {store, postgres} = context;
+	const verb = confirm.kind === 'cancel' ? 'cancel' : 'terminate';
+	if (!postgres) {
+		store.dispatch({type: 'notice', notice: {text: `cannot ${verb} ${confirm.pid}: no database connected`, level: 'error'}});
+		return;
+	}
+
+	const failure = await (confirm.kind === 'cancel' ? postgres.cancel(confirm.pid) : postgres.terminate(confirm.pid));
+	store.dispatch({
+		type: 'notice',
+		notice: failure ? {text: `${verb} ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `${verb === 'cancel' ? 'cancelled the query of' : 'terminated'} ${confirm.pid}`, level: 'info'},
+	});
+}
+
+function filteredList(state: State): FilteredListId | null {
+	return state.ui.pane === 'processes' || state.ui.pane === 'sessions' ? state.ui.pane : null;
 }
 
 /** Runs one command from the key table. Side effects (signals, quitting) happen here, not in views. */
@@ -77,6 +143,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 		case 'show-host':
 			store.dispatch({type: 'set-pane', pane: 'host'});
 			return;
+		case 'show-sessions':
+			store.dispatch({type: 'set-pane', pane: 'sessions'});
+			return;
+		case 'show-locks':
+			store.dispatch({type: 'set-pane', pane: 'locks'});
+			return;
 		case 'toggle-pause':
 			scheduler.setPaused(!ui.isPaused);
 			store.dispatch({type: 'set-paused', isPaused: !ui.isPaused});
@@ -95,6 +167,11 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'close-help':
 			store.dispatch({type: 'set-help', isOpen: false});
+			return;
+		case 'next-help-page':
+		case 'previous-help-page':
+			// The overlay clamps the page to the pages there are at the current size.
+			store.dispatch({type: 'set-help-page', page: ui.helpPage + (command === 'next-help-page' ? 1 : -1)});
 			return;
 		case 'select-up':
 			moveSelection(context, index => index - 1);
@@ -117,25 +194,49 @@ export function runCommand(command: Command, context: CommandContext): void {
 		case 'toggle-tree':
 			store.dispatch({type: 'toggle-tree'});
 			return;
-		case 'open-filter':
-			store.dispatch({type: 'set-input', input: {kind: 'filter', text: ui.processes.filter, previous: ui.processes.filter}});
+		case 'cycle-sort': {
+			const at = SESSION_SORTS.findIndex(entry => entry.sort === ui.sessions.sort);
+			store.dispatch({type: 'set-session-sort', sort: SESSION_SORTS[(at + 1) % SESSION_SORTS.length]!.sort});
 			return;
-		case 'clear-filter':
-			store.dispatch({type: 'set-filter', filter: ''});
+		}
+
+		case 'toggle-idle':
+			store.dispatch({type: 'toggle-idle'});
 			return;
-		case 'open-detail': {
-			const list = visibleProcesses(state);
-			const item = list[selectedIndex(state, list)];
-			if (item) {
-				store.dispatch({type: 'select-process', pid: item.row.pid, index: selectedIndex(state, list)});
-				store.dispatch({type: 'open-detail', pid: item.row.pid});
+		case 'toggle-background':
+			store.dispatch({type: 'toggle-background'});
+			return;
+		case 'open-filter': {
+			const list = filteredList(state);
+			if (list) {
+				store.dispatch({type: 'set-input', input: {kind: 'filter', list, text: ui[list].filter, previous: ui[list].filter}});
 			}
 
 			return;
 		}
 
+		case 'clear-filter': {
+			const list = filteredList(state);
+			if (list) store.dispatch({type: 'set-filter', list, filter: ''});
+			return;
+		}
+
+		case 'open-detail': {
+			const list = activeList(state);
+			const pid = list ? selectedPid(state, list) : null;
+			if (list === null || pid === null) return;
+			store.dispatch({type: 'select', list, pid, index: selectionIndex(listPids(state, list), ui[list])});
+			if (list === 'locks') {
+				// A line of the lock tree opens that session's detail.
+				store.dispatch({type: 'set-pane', pane: 'sessions'});
+			}
+
+			store.dispatch({type: 'open-detail', list: list === 'processes' ? 'processes' : 'sessions', pid});
+			return;
+		}
+
 		case 'close-detail':
-			store.dispatch({type: 'close-detail'});
+			store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
 			return;
 		case 'kill': {
 			const pid = ui.processes.detailPid;
@@ -149,6 +250,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		}
 
+		case 'cancel-backend':
+			askAboutBackend(store, 'cancel');
+			return;
+		case 'terminate-backend':
+			askAboutBackend(store, 'terminate');
+			return;
 		case 'confirm-yes': {
 			const {confirm} = ui;
 			store.dispatch({type: 'set-confirm', confirm: null});
@@ -156,10 +263,10 @@ export function runCommand(command: Command, context: CommandContext): void {
 				const failure = signalProcess(confirm.pid, 'SIGTERM');
 				store.dispatch({
 					type: 'notice',
-					notice: failure
-						? {text: `SIGTERM to ${confirm.pid} failed: ${failure}`, level: 'error'}
-						: {text: `SIGTERM sent to ${confirm.pid}`, level: 'info'},
+					notice: failure ? {text: `SIGTERM to ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `SIGTERM sent to ${confirm.pid}`, level: 'info'},
 				});
+			} else if (confirm) {
+				void signalBackend(context, confirm);
 			}
 
 			return;
@@ -174,7 +281,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'cancel-prompt':
 			if (ui.input) {
-				store.dispatch({type: 'set-filter', filter: ui.input.previous});
+				store.dispatch({type: 'set-filter', list: ui.input.list, filter: ui.input.previous});
 			}
 
 			store.dispatch({type: 'set-input', input: null});
@@ -196,5 +303,5 @@ export function typeIntoPrompt(store: Store, text: string): void {
 	}
 
 	store.dispatch({type: 'set-input', input: {...input, text}});
-	store.dispatch({type: 'set-filter', filter: text});
+	store.dispatch({type: 'set-filter', list: input.list, filter: text});
 }

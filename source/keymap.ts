@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -17,6 +17,8 @@ export const keymap = [
 	{scope: 'global', keys: ['shift+tab'], command: 'previous-pane', help: 'Previous pane'},
 	{scope: 'global', keys: ['1'], command: 'show-processes', help: 'Processes pane'},
 	{scope: 'global', keys: ['2'], command: 'show-host', help: 'Host pane: charts, cores'},
+	{scope: 'global', keys: ['3'], command: 'show-sessions', help: 'Sessions: who is on the DB'},
+	{scope: 'global', keys: ['4'], command: 'show-locks', help: 'Locks: who blocks whom'},
 	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume'},
 	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
@@ -40,7 +42,38 @@ export const keymap = [
 	{scope: 'process-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'SIGTERM (asks y/n first)'},
 
+	{scope: 'sessions', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
+	{scope: 'sessions', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
+	{scope: 'sessions', keys: ['pageup'], command: 'page-up', help: 'One page up'},
+	{scope: 'sessions', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
+	{scope: 'sessions', keys: ['home', 'g'], command: 'select-first', help: 'First session'},
+	{scope: 'sessions', keys: ['end', 'G'], command: 'select-last', help: 'Last session'},
+	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
+	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show or hide idle sessions'},
+	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show or hide background workers'},
+	{scope: 'sessions', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: app: state: regex'},
+	{scope: 'sessions', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+	{scope: 'sessions', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
+	{scope: 'sessions', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
+	{scope: 'sessions', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+
+	{scope: 'session-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
+	{scope: 'session-detail', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
+	{scope: 'session-detail', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+
+	{scope: 'locks', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
+	{scope: 'locks', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
+	{scope: 'locks', keys: ['pageup'], command: 'page-up', help: 'One page up'},
+	{scope: 'locks', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
+	{scope: 'locks', keys: ['home', 'g'], command: 'select-first', help: 'First line'},
+	{scope: 'locks', keys: ['end', 'G'], command: 'select-last', help: 'Last line'},
+	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
+	{scope: 'locks', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
+	{scope: 'locks', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
+	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
+	{scope: 'help', keys: ['pageup', 'up'], command: 'previous-help-page', help: 'Previous page'},
 
 	{scope: 'prompt', keys: ['enter'], command: 'commit-prompt', help: 'Keep what was typed'},
 	{scope: 'prompt', keys: ['escape'], command: 'cancel-prompt', help: 'Undo what was typed'},
@@ -59,6 +92,9 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	global: 'Everywhere',
 	processes: 'Processes pane',
 	'process-detail': 'Process detail',
+	sessions: 'Sessions pane',
+	'session-detail': 'Session detail',
+	locks: 'Locks pane',
 	help: 'Help',
 	prompt: 'Filter prompt (type to filter)',
 	confirm: 'Confirmation',
@@ -71,6 +107,9 @@ export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
 	['help', 'global'],
 	['process-detail', 'global'],
 	['processes', 'global'],
+	['session-detail', 'global'],
+	['sessions', 'global'],
+	['locks', 'global'],
 	['global'],
 ];
 

@@ -1,3 +1,4 @@
+import {selectionIndex} from './selection.js';
 import type {State, ProcessSort} from './store.js';
 import type {ProcessRow} from './types.js';
 
@@ -79,11 +80,5 @@ export function visibleProcesses(state: State): VisibleProcess[] {
 
 /** Index of the selection in the visible list: its pid if still there, else the old position clamped. */
 export function selectedIndex(state: State, list: readonly VisibleProcess[]): number {
-	if (list.length === 0) {
-		return -1;
-	}
-
-	const {selectedPid, selectedIndex: index} = state.ui.processes;
-	const found = selectedPid === null ? -1 : list.findIndex(item => item.row.pid === selectedPid);
-	return found >= 0 ? found : Math.min(Math.max(index, 0), list.length - 1);
+	return selectionIndex(list.map(item => item.row.pid), state.ui.processes);
 }

@@ -18,13 +18,22 @@ export type CollectorStatus = {
 };
 
 /** The main panes, in the order Tab and the number keys walk them. */
-export const PANES = ['processes', 'host'] as const;
+export const PANES = ['processes', 'host', 'sessions', 'locks'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
+export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'user' | 'database';
+
+/** The lists with a selection that moves with the arrow keys. */
+export type ListId = 'processes' | 'sessions' | 'locks';
+/** The lists with a filter and a drill-down. */
+export type FilteredListId = 'processes' | 'sessions';
+
+/** Where a list's selection is: its pid, and its place for when that pid goes away. */
+export type Selection = {selectedPid: number | null; selectedIndex: number};
 
 /** A question the user must answer with y or n before a destructive action. */
-export type Confirm = {kind: 'kill'; pid: number; command: string};
+export type Confirm = {kind: 'kill' | 'cancel' | 'terminate'; pid: number; command: string};
 
 /** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
 export type Notice = {text: string; level: 'info' | 'error'};
@@ -35,20 +44,27 @@ export type Ui = {
 	isPaused: boolean;
 	refreshMs: number;
 	isHelpOpen: boolean;
+	/** Which page of the help is shown on a terminal too small for all of it. */
+	helpPage: number;
 	/** Text being typed into a prompt (the filter), or null when no prompt is open. */
-	input: {kind: 'filter'; text: string; previous: string} | null;
+	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | null;
 	confirm: Confirm | null;
 	notice: Notice | null;
-	processes: {
+	processes: Selection & {
 		sort: ProcessSort;
 		filter: string;
 		isTree: boolean;
-		selectedPid: number | null;
-		/** Where the selection was, for when its process goes away. */
-		selectedIndex: number;
 		/** The process whose drill-down is open. */
 		detailPid: number | null;
 	};
+	sessions: Selection & {
+		sort: SessionSort;
+		filter: string;
+		showIdle: boolean;
+		showBackground: boolean;
+		detailPid: number | null;
+	};
+	locks: Selection;
 };
 
 /** Per-process history, tied to the start time so a reused pid starts over. */
@@ -78,13 +94,17 @@ export type Action =
 	| {type: 'set-paused'; isPaused: boolean}
 	| {type: 'set-refresh'; refreshMs: number}
 	| {type: 'set-help'; isOpen: boolean}
+	| {type: 'set-help-page'; page: number}
 	| {type: 'set-sort'; sort: ProcessSort}
 	| {type: 'toggle-tree'}
-	| {type: 'select-process'; pid: number | null; index: number}
-	| {type: 'open-detail'; pid: number}
-	| {type: 'close-detail'}
+	| {type: 'select'; list: ListId; pid: number | null; index: number}
+	| {type: 'open-detail'; list: FilteredListId; pid: number}
+	| {type: 'close-detail'; list: FilteredListId}
 	| {type: 'set-input'; input: Ui['input']}
-	| {type: 'set-filter'; filter: string}
+	| {type: 'set-filter'; list: FilteredListId; filter: string}
+	| {type: 'set-session-sort'; sort: SessionSort}
+	| {type: 'toggle-idle'}
+	| {type: 'toggle-background'}
 	| {type: 'set-confirm'; confirm: Confirm | null}
 	| {type: 'notice'; notice: Notice | null};
 
@@ -104,10 +124,13 @@ export function initialState(refreshMs: number): State {
 			isPaused: false,
 			refreshMs,
 			isHelpOpen: false,
+			helpPage: 0,
 			input: null,
 			confirm: null,
 			notice: null,
 			processes: {sort: 'cpu', filter: '', isTree: false, selectedPid: null, selectedIndex: 0, detailPid: null},
+			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selectedPid: null, selectedIndex: 0, detailPid: null},
+			locks: {selectedPid: null, selectedIndex: 0},
 		},
 	};
 }
@@ -159,8 +182,8 @@ function withUi(state: State, ui: Partial<Ui>): State {
 	return {...state, ui: {...state.ui, ...ui}};
 }
 
-function withProcessUi(state: State, processes: Partial<Ui['processes']>): State {
-	return withUi(state, {processes: {...state.ui.processes, ...processes}});
+function withListUi<L extends ListId>(state: State, list: L, fields: Partial<Ui[L]>): State {
+	return withUi(state, {[list]: {...state.ui[list], ...fields}});
 }
 
 function withStatus(state: State, id: string, status: CollectorStatus): State {
@@ -209,7 +232,9 @@ export function reduce(state: State, action: Action): State {
 		case 'set-refresh':
 			return withUi(state, {refreshMs: action.refreshMs});
 		case 'set-help':
-			return withUi(state, {isHelpOpen: action.isOpen});
+			return withUi(state, {isHelpOpen: action.isOpen, helpPage: 0});
+		case 'set-help-page':
+			return withUi(state, {helpPage: Math.max(action.page, 0)});
 		case 'set-input':
 			return withUi(state, {input: action.input});
 		case 'set-confirm':
@@ -217,17 +242,23 @@ export function reduce(state: State, action: Action): State {
 		case 'notice':
 			return withUi(state, {notice: action.notice});
 		case 'set-sort':
-			return withProcessUi(state, {sort: action.sort});
+			return withListUi(state, 'processes', {sort: action.sort});
 		case 'toggle-tree':
-			return withProcessUi(state, {isTree: !state.ui.processes.isTree});
-		case 'select-process':
-			return withProcessUi(state, {selectedPid: action.pid, selectedIndex: action.index});
+			return withListUi(state, 'processes', {isTree: !state.ui.processes.isTree});
+		case 'set-session-sort':
+			return withListUi(state, 'sessions', {sort: action.sort});
+		case 'toggle-idle':
+			return withListUi(state, 'sessions', {showIdle: !state.ui.sessions.showIdle});
+		case 'toggle-background':
+			return withListUi(state, 'sessions', {showBackground: !state.ui.sessions.showBackground});
+		case 'select':
+			return withListUi(state, action.list, {selectedPid: action.pid, selectedIndex: action.index});
 		case 'open-detail':
-			return withProcessUi(state, {detailPid: action.pid});
+			return withListUi(state, action.list, {detailPid: action.pid});
 		case 'close-detail':
-			return withProcessUi(state, {detailPid: null});
+			return withListUi(state, action.list, {detailPid: null});
 		case 'set-filter':
-			return withProcessUi(state, {filter: action.filter, selectedIndex: 0});
+			return withListUi(state, action.list, {filter: action.filter, selectedIndex: 0});
 	}
 }
 

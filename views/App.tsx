@@ -6,6 +6,9 @@ import {PANES, type PaneId, type State} from '../source/store.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {HostPane} from './HostPane.js';
 import {HostSummary, summaryHeight} from './HostSummary.js';
+import {LocksPane} from './LocksPane.js';
+import {SessionDetail} from './SessionDetail.js';
+import {SessionsPane} from './SessionsPane.js';
 import {ProcessDetail} from './ProcessDetail.js';
 import {ProcessesPane} from './ProcessesPane.js';
 import {StatusBar} from './StatusBar.js';
@@ -13,7 +16,7 @@ import {CommandContextValue} from './StoreContext.js';
 import {useStore, useStoreInstance} from './use-store.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
-const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host'};
+const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks'};
 
 /** Which key scopes are active, modal ones first. */
 export function activeScopes(state: State): readonly Scope[] {
@@ -21,11 +24,16 @@ export function activeScopes(state: State): readonly Scope[] {
 	if (ui.input) return ['prompt'];
 	if (ui.confirm) return ['confirm', 'global'];
 	if (ui.isHelpOpen) return ['help', 'global'];
-	if (ui.pane === 'processes') {
-		return ui.processes.detailPid === null ? ['processes', 'global'] : ['process-detail', 'global'];
+	switch (ui.pane) {
+		case 'processes':
+			return ui.processes.detailPid === null ? ['processes', 'global'] : ['process-detail', 'global'];
+		case 'sessions':
+			return ui.sessions.detailPid === null ? ['sessions', 'global'] : ['session-detail', 'global'];
+		case 'locks':
+			return ['locks', 'global'];
+		case 'host':
+			return ['global'];
 	}
-
-	return ['global'];
 }
 
 /** Rows the frame may use: one less than the terminal, so Ink never clears the whole screen. */
@@ -55,6 +63,7 @@ export function App({version}: Props) {
 	const pane = useStore(state => state.ui.pane);
 	const isHelpOpen = useStore(state => state.ui.isHelpOpen);
 	const hasDetail = useStore(state => state.ui.processes.detailPid !== null);
+	const hasSessionDetail = useStore(state => state.ui.sessions.detailPid !== null);
 
 	const rows = frameRows(terminalRows);
 	const hasCharts = terminalRows >= 40 && columns >= 100;
@@ -90,10 +99,19 @@ export function App({version}: Props) {
 	}
 
 	let body;
-	if (pane === 'processes') {
-		body = hasDetail ? <ProcessDetail width={columns} height={paneHeight} /> : <ProcessesPane width={columns} height={paneHeight} />;
-	} else {
-		body = <HostPane width={columns} height={paneHeight} />;
+	switch (pane) {
+		case 'processes':
+			body = hasDetail ? <ProcessDetail width={columns} height={paneHeight} /> : <ProcessesPane width={columns} height={paneHeight} />;
+			break;
+		case 'host':
+			body = <HostPane width={columns} height={paneHeight} />;
+			break;
+		case 'sessions':
+			body = hasSessionDetail ? <SessionDetail width={columns} height={paneHeight} /> : <SessionsPane width={columns} height={paneHeight} />;
+			break;
+		case 'locks':
+			body = <LocksPane width={columns} height={paneHeight} />;
+			break;
 	}
 
 	return (

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {keymap, SCOPE_TITLES, type Scope} from '../source/keymap.js';
 import {cell} from './format.js';
+import {useStore} from './use-store.js';
 
 const KEY_WIDTH = 13;
 
@@ -17,19 +18,32 @@ export function helpLines(): Array<{text: string; isTitle: boolean}> {
 	return lines;
 }
 
-type Props = {width: number; height: number};
+const MIN_COLUMN = 40;
 
-/** The `?` overlay: every key, by where it applies, in as many columns as the height needs. */
-export function HelpOverlay({width, height}: Props) {
+/** Splits the help into pages of columns at least 40 wide that fit the size. */
+export function helpPages(width: number, height: number) {
 	const lines = helpLines();
 	const rows = Math.max(height - 1, 1);
-	const columns = Math.ceil(lines.length / rows);
+	const columns = Math.max(Math.floor(width / MIN_COLUMN), 1);
+	const perPage = rows * columns;
+	const pages = Math.max(Math.ceil(lines.length / perPage), 1);
+	return {lines, rows, columns, perPage, pages};
+}
+
+type Props = {width: number; height: number};
+
+/** The `?` overlay: every key, by where it applies, in columns, paged where the terminal is small. */
+export function HelpOverlay({width, height}: Props) {
+	const requested = useStore(state => state.ui.helpPage);
+	const {lines, rows, columns, perPage, pages} = helpPages(width, height);
+	const page = Math.min(requested, pages - 1);
+	const onPage = lines.slice(page * perPage, (page + 1) * perPage);
 	const columnWidth = Math.floor(width / columns);
-	const chunks = Array.from({length: columns}, (_, index) => lines.slice(index * rows, (index + 1) * rows));
+	const chunks = Array.from({length: columns}, (_, index) => onPage.slice(index * rows, (index + 1) * rows));
 	return (
 		<Box flexDirection="column" height={height}>
 			<Text bold color="cyan">
-				Keys · Esc or ? closes
+				{`Keys · Esc or ? closes${pages > 1 ? ` · page ${page + 1}/${pages}, PgDn/PgUp for more` : ''}`}
 			</Text>
 			<Box>
 				{chunks.map((chunk, index) => (

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
+import {backendLabel, localBackends} from '../source/session-list.js';
 import type {State} from '../source/store.js';
 import type {ProcessRow} from '../source/types.js';
 import {plotChart} from './chart.js';
@@ -38,6 +39,7 @@ export function ProcessDetail({width, height}: Props) {
 	const detail = useStore(state => (state.processes?.detail?.pid === pid ? state.processes.detail : null));
 	const history = useStore(state => (pid === null ? undefined : state.processHistory.get(pid))) ?? NO_HISTORY;
 	const now = useStore(state => state.now);
+	const backend = useStore(state => (pid === null ? undefined : localBackends(state)?.get(pid)));
 
 	if (pid === null) {
 		return null;
@@ -101,6 +103,12 @@ export function ProcessDetail({width, height}: Props) {
 				<Text bold> FDs </Text>
 				{fds}
 			</Text>
+			{backend ? (
+				<Text wrap="truncate-end">
+					<Text bold>Postgres </Text>
+					{sanitizeLine(`${backendLabel(backend)} ${backend.query}`)}
+				</Text>
+			) : null}
 			<Text wrap="truncate-end">
 				<Text bold>Cgroup </Text>
 				{cgroup}

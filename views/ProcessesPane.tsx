@@ -2,6 +2,8 @@ import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {selectedIndex, visibleProcesses, type VisibleProcess} from '../source/process-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
+import {backendLabel, localBackends} from '../source/session-list.js';
+import type {PgSession} from '../source/types.js';
 import type {ProcessSort} from '../source/store.js';
 import {cell, formatBytes, formatCpuTime, rcell} from './format.js';
 import {Stale} from './Stale.js';
@@ -24,8 +26,8 @@ export function windowStart(previous: number, selected: number, height: number, 
 	return Math.min(Math.max(start, 0), maxStart);
 }
 
-/** One process as a line of fixed-width cells, the command last. */
-export function processLine(item: VisibleProcess, width: number): string {
+/** One process as a line of fixed-width cells, the command last (a local Postgres backend's session first). */
+export function processLine(item: VisibleProcess, width: number, backend?: PgSession): string {
 	const c = processColumns(width);
 	const {row} = item;
 	return [
@@ -37,7 +39,7 @@ export function processLine(item: VisibleProcess, width: number): string {
 		cell(row.state, c.state),
 		rcell(formatCpuTime(row.cpuTime), c.time),
 		rcell(String(row.threads), c.threads),
-		item.prefix + sanitizeLine(row.command),
+		item.prefix + (backend ? `${sanitizeLine(backendLabel(backend))} ` : '') + sanitizeLine(row.command),
 	].join(' ');
 }
 
@@ -66,6 +68,7 @@ export function ProcessesPane({width, height}: Props) {
 	const running = useStore(state => state.processes?.processes.filter(row => row.state === 'R').length ?? 0);
 	const ui = useStore(state => state.ui.processes);
 	const selected = useStore(state => selectedIndex(state, visibleProcesses(state)));
+	const backends = useStore(localBackends);
 	const start = useRef(0);
 	const rows = Math.max(height - 2, 1);
 	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
@@ -90,7 +93,7 @@ export function ProcessesPane({width, height}: Props) {
 					const isSelected = start.current + index === selected;
 					return (
 						<Text key={item.row.pid} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : undefined}>
-							{isSelected ? cell(processLine(item, width), width) : processLine(item, width)}
+							{isSelected ? cell(processLine(item, width, backends?.get(item.row.pid)), width) : processLine(item, width, backends?.get(item.row.pid))}
 						</Text>
 					);
 				})

@@ -18,6 +18,8 @@ export const HINTS = [
 	hint('quit', 'quit'),
 ].join('  ');
 
+const CONFIRM_VERBS = {kill: 'Send SIGTERM to', cancel: 'Cancel the query of', terminate: 'Terminate the backend'} as const;
+
 /** The bottom line: a prompt or a question when one is open, else the latest notice, else key hints. */
 export function StatusBar() {
 	const input = useStore(state => state.ui.input);
@@ -27,7 +29,7 @@ export function StatusBar() {
 	if (confirm) {
 		return (
 			<Text wrap="truncate-end" color="yellow" bold>
-				{`Send SIGTERM to ${confirm.pid} (${sanitizeLine(confirm.command)})? y/n`}
+				{`${CONFIRM_VERBS[confirm.kind]} ${confirm.pid} (${sanitizeLine(confirm.command)})? y/n`}
 			</Text>
 		);
 	}

@@ -51,6 +51,8 @@ test('keys: Tab, digits, arrows, / filter, Enter, Esc, ? and q, in a real termin
 		term.keys('2');
 		await term.waitFor(/CPU busy %/);
 		term.keys('Tab');
+		await term.waitFor(/^Sessions$/m);
+		term.keys('1');
 		await term.waitFor(/Processes \d+ total/);
 		term.keys('?');
 		await term.waitFor(/Keys · Esc or \? closes/);

@@ -25,9 +25,9 @@ test('sorts by cpu, memory, pid and time', () => {
 });
 
 test('the filter matches a substring of the user or the command, any case', () => {
-	let state = reduce(withRows(rows), {type: 'set-filter', filter: 'POSTGRES'});
+	let state = reduce(withRows(rows), {type: 'set-filter', list: 'processes', filter: 'POSTGRES'});
 	assert.deepEqual(visibleProcesses(state).map(item => item.row.pid), [20, 21]);
-	state = reduce(state, {type: 'set-filter', filter: 'www'});
+	state = reduce(state, {type: 'set-filter', list: 'processes', filter: 'www'});
 	assert.deepEqual(visibleProcesses(state).map(item => item.row.pid), [30]);
 });
 
@@ -37,7 +37,7 @@ test('the tree nests children under parents with branch drawings', () => {
 });
 
 test('the selection stays on its pid when the order changes, and falls back to its place when the pid goes', () => {
-	let state = reduce(withRows(rows), {type: 'select-process', pid: 21, index: 2});
+	let state = reduce(withRows(rows), {type: 'select', list: 'processes', pid: 21, index: 2});
 	assert.equal(selectedIndex(state, visibleProcesses(state)), 2);
 	state = reduce(state, {type: 'set-sort', sort: 'mem'});
 	assert.equal(visibleProcesses(state)[selectedIndex(state, visibleProcesses(state))]?.row.pid, 21);

@@ -38,7 +38,7 @@ test('the frame is at most rows − 1 tall, with the summary, tabs, pane and hin
 	const lines = view.frame().split('\n');
 	assert.ok(lines.length <= 23, `frame has ${lines.length} lines`);
 	assert.match(lines[0]!, /^dbtop 9\.9\.9/);
-	assert.match(view.frame(), /^ 1 Processes {2}2 Host$/m);
+	assert.match(view.frame(), /^ 1 Processes {2}2 Host {2}3 Sessions {2}4 Locks$/m);
 	assert.match(lines.at(-1)!, /\? help {2}tab pane {2}\/ filter/);
 	view.unmount();
 });
@@ -48,6 +48,10 @@ test('digits and Tab switch panes; ? opens and Esc closes the help', async () =>
 	await view.press('2');
 	assert.match(view.frame(), /CPU busy %/);
 	await view.press(KEYS.tab);
+	assert.match(view.frame(), /^Sessions\nconnecting…$/m);
+	await view.press('4');
+	assert.match(view.frame(), /^Locks connecting…/m);
+	await view.press('1');
 	assert.match(view.frame(), /Processes 3 total/);
 	await view.press('?');
 	assert.match(view.frame(), /Keys · Esc or \? closes/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {Box} from 'ink';
 import {keymap} from '../../source/keymap.js';
-import {HelpOverlay} from '../../views/HelpOverlay.js';
+import {HelpOverlay, helpPages} from '../../views/HelpOverlay.js';
 import {HostPane} from '../../views/HostPane.js';
 import {HostSummary} from '../../views/HostSummary.js';
 import {ProcessDetail} from '../../views/ProcessDetail.js';
@@ -104,7 +104,7 @@ test('process detail: command, parents, user, state, I/O and fds, cgroup', () =>
 	const detail = {pid: 21, readBytesPerSec: null, writeBytesPerSec: null, ioError: 'permission denied (EACCES)', fdCount: 12, fdError: null, cgroup: '0::/system.slice/postgresql.service'};
 	const view = renderView(<ProcessDetail width={100} height={20} />, [
 		{...processesAction, value: {processes, detail}},
-		{type: 'open-detail', pid: 21},
+		{type: 'open-detail', list: 'processes', pid: 21},
 	]);
 	const frame = view.frame();
 	assert.match(frame, /Process 21 postgres/);
@@ -118,7 +118,7 @@ test('process detail: command, parents, user, state, I/O and fds, cgroup', () =>
 });
 
 test('process detail says so when the process is gone', () => {
-	const view = renderView(<ProcessDetail width={80} height={20} />, [processesAction, {type: 'open-detail', pid: 4242}]);
+	const view = renderView(<ProcessDetail width={80} height={20} />, [processesAction, {type: 'open-detail', list: 'processes', pid: 4242}]);
 	assert.match(view.frame(), /The process is gone/);
 	view.unmount();
 });
@@ -136,17 +136,24 @@ test('host pane: charts, every core, every filesystem', () => {
 	view.unmount();
 });
 
-test('help lists every binding from the key table at 80x24', () => {
-	const view = renderView(
-		<Box width={80}>
-			<HelpOverlay width={80} height={22} />
-		</Box>,
-	);
-	const frame = view.frame();
-	assert.ok(frame.split('\n').length <= 22);
-	for (const binding of keymap) {
-		assert.ok(frame.includes(binding.help.slice(0, 18)), `help shows "${binding.help}"`);
+test('help lists every binding from the key table at 80x24, over its pages', () => {
+	const {pages} = helpPages(80, 22);
+	let text = '';
+	for (let page = 0; page < pages; page++) {
+		const view = renderView(
+			<Box width={80}>
+				<HelpOverlay width={80} height={22} />
+			</Box>,
+			[{type: 'set-help-page', page}],
+		);
+		const frame = view.frame();
+		assert.ok(frame.split('\n').length <= 22);
+		assert.match(frame, new RegExp(`page ${page + 1}/${pages}`));
+		text += frame;
+		view.unmount();
 	}
 
-	view.unmount();
+	for (const binding of keymap) {
+		assert.ok(text.includes(binding.help.slice(0, 18)), `help shows "${binding.help}"`);
+	}
 });

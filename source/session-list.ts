@@ -1,0 +1,122 @@
+// The sessions pane's list: filtered by a small syntax, idle and background sessions shown on
+// request, sorted by an age, state, user or database.
+import {buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
+import type {SessionSort, State} from './store.js';
+import type {PgSession} from './types.js';
+
+/** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
+export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};
+
+const TERMS = ['db', 'user', 'app', 'state'] as const;
+
+/** Parses the sessions filter; an invalid regex gives `error` instead of throwing. */
+export function parseSessionFilter(text: string): SessionFilter {
+	const filter: SessionFilter = {};
+	const rest: string[] = [];
+	for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+		const colon = word.indexOf(':');
+		const term = word.slice(0, colon);
+		if (colon > 0 && (TERMS as readonly string[]).includes(term)) {
+			filter[term as (typeof TERMS)[number]] = word.slice(colon + 1).toLowerCase();
+		} else {
+			rest.push(word);
+		}
+	}
+
+	if (rest.length > 0) {
+		try {
+			filter.query = new RegExp(rest.join(' '), 'i');
+		} catch (error) {
+			filter.error = `not a regular expression: ${error instanceof Error ? error.message : String(error)}`;
+		}
+	}
+
+	return filter;
+}
+
+/** Does a session pass the filter (case-insensitive substrings for the terms)? */
+export function matchesSession(session: PgSession, filter: SessionFilter): boolean {
+	const has = (value: string | null, needle: string | undefined) => needle === undefined || (value ?? '').toLowerCase().includes(needle);
+	return (
+		has(session.database, filter.db) &&
+		has(session.user, filter.user) &&
+		has(session.application, filter.app) &&
+		has(session.state, filter.state) &&
+		(filter.query === undefined || filter.query.test(session.query))
+	);
+}
+
+/** Sort orders the `s` key walks, with their titles. */
+export const SESSION_SORTS: ReadonlyArray<{sort: SessionSort; title: string}> = [
+	{sort: 'xact', title: 'XACT age'},
+	{sort: 'query', title: 'QUERY age'},
+	{sort: 'state-age', title: 'STATE age'},
+	{sort: 'xmin', title: 'XMIN age'},
+	{sort: 'state', title: 'STATE'},
+	{sort: 'user', title: 'USER'},
+	{sort: 'database', title: 'DB'},
+];
+
+const age = (value: number | null) => value ?? -1;
+const text = (value: string | null) => value ?? '';
+const COMPARE: Record<SessionSort, (a: PgSession, b: PgSession) => number> = {
+	xact: (a, b) => age(b.xactAgeSec) - age(a.xactAgeSec),
+	query: (a, b) => age(b.queryAgeSec) - age(a.queryAgeSec),
+	'state-age': (a, b) => age(b.stateAgeSec) - age(a.stateAgeSec),
+	xmin: (a, b) => age(b.xminAge) - age(a.xminAge),
+	state: (a, b) => text(a.state).localeCompare(text(b.state)),
+	user: (a, b) => text(a.user).localeCompare(text(b.user)),
+	database: (a, b) => text(a.database).localeCompare(text(b.database)),
+};
+
+const NONE: PgSession[] = [];
+const sessionCache = new WeakMap<readonly PgSession[], {key: string; value: PgSession[]}>();
+
+/** The sessions the pane lists; memoized per sample and view. */
+export function visibleSessions(state: State): PgSession[] {
+	const sessions = state.postgres?.sessions;
+	if (!sessions) return NONE;
+	const {sort, filter, showIdle, showBackground} = state.ui.sessions;
+	const key = `${sort}\u0000${filter}\u0000${showIdle}\u0000${showBackground}`;
+	const cached = sessionCache.get(sessions);
+	if (cached?.key === key) return cached.value;
+	const parsed = parseSessionFilter(filter);
+	const value = sessions
+		.filter(session => (showBackground || session.backendType === 'client backend') && (showIdle || session.state !== 'idle') && matchesSession(session, parsed))
+		.sort((a, b) => COMPARE[sort](a, b) || a.pid - b.pid);
+	sessionCache.set(sessions, {key, value});
+	return value;
+}
+
+const NO_LINES: LockLine[] = [];
+const lockCache = new WeakMap<object, {sessions: readonly PgSession[]; value: LockLine[]}>();
+
+/** The locks pane's lines: the blocking tree, flattened; memoized per pair of samples. */
+export function visibleLockLines(state: State): LockLine[] {
+	if (!state.postgres || !state.locks) return NO_LINES;
+	const cached = lockCache.get(state.locks);
+	if (cached?.sessions === state.postgres.sessions) return cached.value;
+	const value = flattenLockTree(buildLockTree(state.postgres.sessions, state.locks, state.now));
+	lockCache.set(state.locks, {sessions: state.postgres.sessions, value});
+	return value;
+}
+
+const backendCache = new WeakMap<object, ReadonlyMap<number, PgSession>>();
+
+/** Backends by pid when the server runs on this host (so its pids are this host's processes), else null. */
+export function localBackends(state: State): ReadonlyMap<number, PgSession> | null {
+	const sample = state.postgres;
+	if (!sample || sample.localPostmasterPid === null) return null;
+	let map = backendCache.get(sample);
+	if (!map) {
+		map = new Map(sample.sessions.map(session => [session.pid, session]));
+		backendCache.set(sample, map);
+	}
+
+	return map;
+}
+
+/** How a backend is labelled in the processes pane: `[pg alice@shop active]`. */
+export function backendLabel(session: PgSession): string {
+	return `[pg ${session.user ?? session.backendType}${session.database ? `@${session.database}` : ''}${session.state ? ` ${session.state}` : ''}]`;
+}
