@@ -85,6 +85,8 @@ for (const major of MAJORS) {
 			assert.equal(sample.server.maxConnections, 100);
 			assert.ok((sample.server.longestXactSec ?? 0) >= 1);
 			assert.equal(sample.target, `postgres@127.0.0.1:${server.port}/postgres`);
+			// The test server runs on this host: its backends are this host's processes.
+			assert.ok(sample.localPostmasterPid !== null && sample.localPostmasterPid > 0, 'local server found');
 			await alice.query('SELECT * FROM nonexistent').catch(() => {});
 			const aborted = await until(sessionsSample, s => s.sessions.find(session => session.application === 'shop')?.state === 'idle in transaction (aborted)');
 			assert.equal(aborted.sessions.find(session => session.application === 'shop')?.state, 'idle in transaction (aborted)');

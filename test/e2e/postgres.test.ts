@@ -1,0 +1,91 @@
+// dbtop against a real server: the locks pane in a real terminal, and the JSON snapshot.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {after, before, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import type pg from 'pg';
+import {startPostgres, type TestServer} from '../helpers/postgres.js';
+import {openTerminal} from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+let server: TestServer;
+const clients: pg.Client[] = [];
+let pids: number[] = [];
+
+before(async () => {
+	server = await startPostgres(18);
+	await server.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+	await server.sql('INSERT INTO accounts VALUES (1, 0), (2, 0)');
+	for (const application of ['root-holder', 'first-waiter', 'second-waiter']) {
+		clients.push(await server.connect({application}));
+	}
+
+	pids = await Promise.all(clients.map(async client => Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid)));
+	const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
+	await a.query('BEGIN');
+	await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
+	await b.query('BEGIN');
+	await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
+	void b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
+	await c.query('BEGIN');
+	void c.query('UPDATE accounts SET balance = 3 WHERE id = 2').catch(() => {});
+});
+
+after(async () => {
+	await Promise.all(clients.map(async client => client.end().catch(() => {})));
+	await server.stop();
+});
+
+test('the locks pane shows the real chain as a tree, and c cancels after a question', async () => {
+	const term = openTerminal([process.execPath, CLI, '--pg', server.url(), '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 160, rows: 40});
+	try {
+		term.keys('4');
+		const [a, b, c] = pids;
+		const screen = await term.waitFor(new RegExp(`└─ ${b}[\\s\\S]*└─ ${c}`), 15_000);
+		assert.match(screen, /Locks 1 blocking chain, 2 waiting/);
+		assert.match(screen, new RegExp(`^${a} +postgres +idle in tr…`, 'm'));
+		assert.match(screen, new RegExp(`^└─ ${b} +postgres +active +\\d+s +ShareLock transactionid +UPDATE accounts SET balance = 2 WHERE id = 1`, 'm'));
+		assert.match(screen, new RegExp(`^ {3}└─ ${c} +postgres +active`, 'm'));
+		term.keys('Down', 'Down', 'c');
+		await term.waitFor(new RegExp(`Cancel the query of ${c} \\(postgres: UPDATE accounts SET balance = 3`));
+		term.keys('y');
+		await term.waitFor(new RegExp(`cancelled the query of ${c}`));
+		const after = await term.waitFor(/Locks 1 blocking chain, 1 waiting/, 10_000);
+		assert.doesNotMatch(after, new RegExp(`└─ ${c}`));
+	} finally {
+		term.close();
+	}
+});
+
+test('--json has the server, the sessions, the users and the blocking tree', () => {
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', server.url(), '--interval', '300ms'], {encoding: 'utf8', timeout: 30_000});
+	assert.equal(result.status, 0, result.stderr);
+	const {postgres} = JSON.parse(result.stdout) as {postgres: any};
+	assert.equal(postgres.target, `postgres@127.0.0.1:${server.port}/postgres`);
+	assert.equal(postgres.server.maxConnections, 100);
+	assert.match(postgres.server.version, /^18\./);
+	const holder = postgres.sessions.find((session: any) => session.application === 'root-holder');
+	assert.equal(holder.state, 'idle in transaction');
+	assert.equal(typeof holder.xactAgeSec, 'number');
+	assert.ok(postgres.users.some((user: any) => user.user === 'postgres' && user.idleInTransaction >= 1));
+	assert.equal(postgres.blocking.length, 1);
+	assert.equal(postgres.blocking[0].pid, pids[0]);
+	assert.equal(postgres.blocking[0].waiters[0].pid, pids[1]);
+	assert.equal(postgres.blocking[0].waiters[0].mode, 'ShareLock');
+	assert.equal(typeof postgres.blocking[0].waiters[0].waitSec, 'number');
+	assert.equal(postgres.error, undefined);
+});
+
+test('--json with no server: the reason, and the rest of the snapshot', () => {
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'postgres://nobody@127.0.0.1:1/none', '--interval', '200ms'], {encoding: 'utf8', timeout: 30_000});
+	assert.equal(result.status, 0, result.stderr);
+	const snapshot = JSON.parse(result.stdout) as {postgres: {error: string}; processes: unknown[]};
+	assert.match(snapshot.postgres.error, /cannot connect to nobody@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
+	assert.ok(snapshot.processes.length > 0);
+});
+
+test('a bad --pg: one line naming it, exit 2', () => {
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'host=db bogus=1'], {encoding: 'utf8'});
+	assert.equal(result.status, 2);
+	assert.equal(result.stderr, 'dbtop: --pg: unknown key "bogus" (accepted: host, port, user, dbname, password, sslmode, connect_timeout)\n');
+});
