@@ -10,6 +10,6 @@ test('the README key table is the key table', () => {
 });
 
 test('the README holds the install-and-run and the test commands', () => {
-	assert.match(readme, /```sh\nnpm ci && npm start\n```/);
+	assert.match(readme, /```sh\nnpm install && npm start\n```/);
 	assert.match(readme, /```sh\nnpm test\n```/);
 });
