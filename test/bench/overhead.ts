@@ -13,7 +13,8 @@ const CLK_TCK = 100;
 let servers = 0;
 
 type ProcStat = {cpu: number; children: number};
-type Usage = {cpuSeconds: number; childSeconds: number; wallSeconds: number; peakRssBytes: number; rssBytes: number; machineBusyPct: number; load: string};
+/** What measure() reports for one program. */
+export type Usage = {cpuSeconds: number; childSeconds: number; wallSeconds: number; peakRssBytes: number; rssBytes: number; machineBusyPct: number; load: string};
 
 async function procStat(pid: number): Promise<ProcStat> {
 	const text = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -61,8 +62,8 @@ async function programPid(panePid: number, name: string): Promise<number> {
 	}
 }
 
-// Runs `command` in its own detached tmux server at 160x50 and measures `name`'s process over the window.
-async function measure(command: readonly string[], name: string): Promise<Usage> {
+/** Runs `command` in its own detached tmux server at 160x50 and measures `name`'s process (by executable) over the window. */
+export async function measure(command: readonly string[], name: string, windowMs = WINDOW_MS): Promise<Usage> {
 	const socket = `dbtop-bench-${process.pid}-${++servers}`;
 	const env = terminalEnv();
 	const tmux = (...args: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...args], {env});
@@ -84,9 +85,9 @@ async function measure(command: readonly string[], name: string): Promise<Usage>
 		await sleep(WARM_UP_MS);
 		const [before, machineBefore] = await Promise.all([procStat(pid), machineJiffies()]);
 		const start = performance.now();
-		await sleep(WINDOW_MS);
+		await sleep(windowMs);
 		if (!(await isAlive(pid))) {
-			throw new Error(`${name} (pid ${pid}) exited during the ${WINDOW_MS / 1000} s window`);
+			throw new Error(`${name} (pid ${pid}) exited during the ${windowMs / 1000} s window`);
 		}
 
 		const [after, machineAfter] = await Promise.all([procStat(pid), machineJiffies()]);
@@ -120,7 +121,8 @@ async function measure(command: readonly string[], name: string): Promise<Usage>
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-function describe(label: string, usage: Usage): string {
+/** One line for a measurement: CPU seconds, % of a core, peak and current RSS, how busy the machine was. */
+export function describe(label: string, usage: Usage): string {
 	const children = usage.childSeconds > 0 ? ` (+ ${usage.childSeconds.toFixed(2)} s in child processes)` : '';
 	return `${label}: ${usage.cpuSeconds.toFixed(2)} CPU s in ${usage.wallSeconds.toFixed(1)} s = ${((usage.cpuSeconds / usage.wallSeconds) * 100).toFixed(2)}% of one core${children} · peak RSS ${mb(usage.peakRssBytes)} (now ${mb(usage.rssBytes)}) · machine ${usage.machineBusyPct.toFixed(1)}% busy meanwhile, load ${usage.load}`;
 }

@@ -72,3 +72,15 @@ test('store instances are independent and notify their subscribers once per disp
 	a.dispatch({type: 'set-pane', pane: 'processes'});
 	assert.equal(calls, 1);
 });
+
+test('a Postgres outage keeps the last sample and leaves sort, filter and selection as the user set them', () => {
+	let state = initialState(1000);
+	state = reduce(state, {type: 'set-session-sort', sort: 'user'});
+	state = reduce(state, {type: 'set-filter', list: 'sessions', filter: 'db:shop'});
+	state = reduce(state, {type: 'select', list: 'sessions', pid: 42, index: 3});
+	const ui = state.ui;
+	state = reduce(state, {type: 'collector-error', id: 'postgres-sessions', at: 5000, message: 'connection lost: terminating connection due to administrator command'});
+	assert.equal(state.ui, ui);
+	assert.equal(state.status['postgres-sessions']?.error, 'connection lost: terminating connection due to administrator command');
+	assert.deepEqual([state.ui.sessions.sort, state.ui.sessions.filter, state.ui.sessions.selectedPid], ['user', 'db:shop', 42]);
+});
