@@ -27,7 +27,8 @@ export function createRuntime(options: Options): Runtime {
 	const postgres = createPgConnection(options.pg);
 	const collectors: Array<Collector<unknown>> = [
 		host(),
-		processes({focus: () => store.getState().ui.processes.detailPid}),
+		// The process whose I/O and open files are read: the one drilled into, or the backend of the open session.
+		processes({focus: () => store.getState().ui.processes.detailPid ?? store.getState().ui.sessions.detailPid}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
 	];

@@ -13,12 +13,14 @@ import {useStore} from './use-store.js';
 
 const age = (seconds: number | null) => (seconds === null ? '' : formatAge(seconds));
 
-/** The server in one or two lines: version, uptime, connections, rates, what holds vacuum back. */
-export function serverLines(server: PgServer, now: number): string[] {
+/** The server in two lines (version, uptime, connections, rates, what holds vacuum back), and probes switched off. */
+export function serverLines(server: PgServer, now: number, disabledProbes: Record<string, string> = {}): string[] {
+	const off = Object.entries(disabledProbes).map(([probe, reason]) => `${probe} off: ${sanitizeLine(reason)}`).join(' · ');
 	const standbys = server.standbys.map(standby => `${sanitizeLine(standby.application || standby.client || '?')} ${standby.lagBytes === null ? '?' : formatBytes(standby.lagBytes)} behind`).join(', ');
 	return [
 		`Postgres ${sanitizeLine(server.version)} · up ${formatUptime(Math.max((now - server.startedAt) / 1000, 0))} · conn ${server.connections}/${server.maxConnections} · ${server.xactPerSec.toFixed(0)} xact/s · hit ${server.cacheHitPct === null ? '—' : `${server.cacheHitPct.toFixed(1)}%`} · tup r ${server.tuplesReadPerSec.toFixed(0)}/s w ${server.tuplesWrittenPerSec.toFixed(0)}/s`,
 		`deadlocks ${server.deadlocks} · temp ${server.tempFiles} files ${formatBytes(server.tempBytes)} · longest xact ${server.longestXactSec === null ? '—' : formatAge(server.longestXactSec)} · oldest xmin ${server.oldestXminAge ?? '—'} xids${standbys ? ` · standbys ${standbys}` : ''}`,
+		...(off ? [off] : []),
 	];
 }
 
@@ -32,6 +34,7 @@ function columns(width: number) {
 		user: isWide ? 12 : 8,
 		application: isWide ? 14 : 0,
 		client: isWide ? 15 : 0,
+		backendType: isWide ? 14 : 0,
 		state: isWide ? 19 : 11,
 		wait: isNarrow ? 0 : isWide ? 20 : 12,
 		age: 7,
@@ -49,6 +52,7 @@ function columnList(width: number): Column[] {
 		{title: 'USER', width: c.user, value: session => session.user ?? ''},
 		{title: 'APP', width: c.application, value: session => session.application},
 		{title: 'CLIENT', width: c.client, value: session => session.client ?? ''},
+		{title: 'TYPE', width: c.backendType, value: session => session.backendType},
 		{title: 'STATE', width: c.state, value: session => session.state ?? session.backendType},
 		{title: 'WAIT', width: c.wait, value: session => (session.waitEventType ? `${session.waitEventType}:${session.waitEvent ?? ''}` : '')},
 		{title: 'XACT', width: c.age, isRight: true, value: session => age(session.xactAgeSec)},
@@ -95,9 +99,16 @@ export function SessionsPane({width, height}: Props) {
 	}
 
 	const users = countUsers(sessions ?? []);
+	const perDatabase = countUsers(sessions ?? [], true);
+	const databasesOf = (user: string) =>
+		perDatabase
+			.filter(entry => entry.user === user)
+			.map(entry => `${sanitizeLine(entry.database ?? '?')} ${entry.total}`)
+			.join(', ');
 	const userRows = Math.min(users.length, Math.max(Math.floor((height - 6) / 4), 1));
 	const filterError = parseSessionFilter(ui.filter).error;
-	const rows = Math.max(height - 5 - userRows, 1);
+	const header = serverLines(sample.server, now, sample.disabledProbes);
+	const rows = Math.max(height - header.length - 3 - userRows, 1);
 	const selected = selectionIndex(
 		list.map(session => session.pid),
 		ui,
@@ -108,7 +119,7 @@ export function SessionsPane({width, height}: Props) {
 
 	return (
 		<Box flexDirection="column" height={height} width={width}>
-			{serverLines(sample.server, now).map(line => (
+			{header.map(line => (
 				<Text key={line.slice(0, 12)} wrap="truncate-end">
 					{line}
 				</Text>
@@ -116,7 +127,7 @@ export function SessionsPane({width, height}: Props) {
 			{users.slice(0, userRows).map(user => (
 				<Text key={user.user} wrap="truncate-end">
 					<Text bold>{cell(sanitizeLine(user.user), 12)}</Text>
-					{` ${user.total} sessions: ${user.active} active, ${user.idle} idle, ${user.idleInTransaction} idle in xact, ${user.idleInTransactionAborted} aborted, ${user.waitingOnLock} waiting on a lock`}
+					{` ${user.total} sessions: ${user.active} active, ${user.idle} idle, ${user.idleInTransaction} in xact, ${user.idleInTransactionAborted} aborted, ${user.waitingOnLock} waiting · ${databasesOf(user.user)}`}
 				</Text>
 			))}
 			<Text wrap="truncate-end">

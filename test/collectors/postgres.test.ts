@@ -202,6 +202,23 @@ for (const major of MAJORS) {
 			}
 		});
 
+		test('a probe that fails for lack of privilege is switched off with its reason, not retried', async () => {
+			await server.sql('REVOKE SELECT ON pg_stat_replication FROM PUBLIC');
+			const own = createPgConnection(resolvePgTarget(server.url({user: 'watcher', password: 'watcher'}), {}, 'root'));
+			try {
+				const collector = postgresSessions(own);
+				const first = (await collector.collect(signal)) as PgSessionsSample;
+				assert.match(first.disabledProbes['standbys'] ?? '', /permission denied/);
+				await server.sql('GRANT SELECT ON pg_stat_replication TO PUBLIC');
+				const second = (await collector.collect(signal)) as PgSessionsSample;
+				assert.equal(second.disabledProbes['standbys'], first.disabledProbes['standbys'], 'still off: not tried again');
+				assert.ok(second.sessions.length > 0, 'the rest of the sample is read');
+			} finally {
+				await server.sql('GRANT SELECT ON pg_stat_replication TO PUBLIC');
+				await own.close();
+			}
+		});
+
 		test('a role without pg_monitor sees no foreign queries; with it, it does', async () => {
 			const alice = await client({user: 'alice', password: 'alice', application: 'secret'});
 			await alice.query("SELECT 'the secret'");

@@ -37,8 +37,8 @@ test('sessions pane: server header, users summary, sessions sorted by transactio
 	const lines = view.frame().split('\n');
 	assert.match(lines[0]!, /^Postgres 18\.4 · up 1h 0m · conn 12\/100 · 250 xact\/s · hit 99\.5% · tup r 12000\/s w 300\/s/);
 	assert.match(lines[1]!, /^deadlocks 2 · temp 3 files 10M · longest xact 1m15s · oldest xmin 1234 xids/);
-	assert.match(view.frame(), /^alice +2 sessions: 0 active, 1 idle, 1 idle in xact, 0 aborted, 0 waiting on a lock$/m);
-	assert.match(view.frame(), /^bob +1 sessions: 1 active, 0 idle, 0 idle in xact, 0 aborted, 1 waiting on a lock$/m);
+	assert.match(view.frame(), /^alice +2 sessions: 0 active, 1 idle, 1 in xact, 0 aborted, 0 waiting · shop 2$/m);
+	assert.match(view.frame(), /^bob +1 sessions: 1 active, 0 idle, 0 in xact, 0 aborted, 1 waiting · shop 1$/m);
 	assert.match(view.frame(), /Sessions 4 shown · ops@db1:5432\/shop · sort XACT age/);
 	const rows = lines.filter(line => /^ +10\d /.test(line));
 	assert.deepEqual(rows.map(line => line.trim().split(' ')[0]), ['101', '102', '103', '104']);
@@ -117,5 +117,16 @@ test('at 80 columns the session list keeps room for the query', () => {
 	const row = view.frame().split('\n').find(line => /^ +102 /.test(line));
 	assert.match(row ?? '', /^ +102 shop +bob +active +20s +1s UPDATE accounts SET bal/);
 	assert.ok((row ?? '').length <= 80);
+	view.unmount();
+});
+
+test('a probe switched off shows its reason in the server header', () => {
+	const action = sample();
+	if (action.type === 'sample' && action.id === 'postgres-sessions') {
+		action.value.disabledProbes = {standbys: 'permission denied for view pg_stat_replication'};
+	}
+
+	const view = renderView(<SessionsPane width={100} height={20} />, [action]);
+	assert.match(view.frame().split('\n')[2]!, /^standbys off: permission denied for view pg_stat_replication$/);
 	view.unmount();
 });
