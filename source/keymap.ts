@@ -9,6 +9,24 @@ export type Binding = {
 	help: string;
 };
 
+/** The moves every list has, bound the same way in each list's scope. */
+const moves = <S extends Scope>(scope: S, first: string, last: string) =>
+	[
+		{scope, keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
+		{scope, keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
+		{scope, keys: ['pageup'], command: 'page-up', help: 'One page up'},
+		{scope, keys: ['pagedown'], command: 'page-down', help: 'One page down'},
+		{scope, keys: ['home', 'g'], command: 'select-first', help: first},
+		{scope, keys: ['end', 'G'], command: 'select-last', help: last},
+	] as const;
+
+/** What a backend can be asked to do from every place that shows one. */
+const backendActions = <S extends Scope>(scope: S) =>
+	[
+		{scope, keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
+		{scope, keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+	] as const;
+
 /** The one key table: input handling, the help overlay and the README are all made from it. */
 export const keymap = [
 	{scope: 'global', keys: ['q'], command: 'quit', help: 'Quit'},
@@ -24,12 +42,7 @@ export const keymap = [
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
 	{scope: 'global', keys: ['?'], command: 'toggle-help', help: 'Show or hide this help'},
 
-	{scope: 'processes', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
-	{scope: 'processes', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
-	{scope: 'processes', keys: ['pageup'], command: 'page-up', help: 'One page up'},
-	{scope: 'processes', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
-	{scope: 'processes', keys: ['home', 'g'], command: 'select-first', help: 'First process'},
-	{scope: 'processes', keys: ['end', 'G'], command: 'select-last', help: 'Last process'},
+	...moves('processes', 'First process', 'Last process'),
 	{scope: 'processes', keys: ['P'], command: 'sort-cpu', help: 'Sort by CPU %'},
 	{scope: 'processes', keys: ['M'], command: 'sort-mem', help: 'Sort by memory'},
 	{scope: 'processes', keys: ['N'], command: 'sort-pid', help: 'Sort by pid'},
@@ -42,34 +55,21 @@ export const keymap = [
 	{scope: 'process-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'SIGTERM (asks y/n first)'},
 
-	{scope: 'sessions', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
-	{scope: 'sessions', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
-	{scope: 'sessions', keys: ['pageup'], command: 'page-up', help: 'One page up'},
-	{scope: 'sessions', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
-	{scope: 'sessions', keys: ['home', 'g'], command: 'select-first', help: 'First session'},
-	{scope: 'sessions', keys: ['end', 'G'], command: 'select-last', help: 'Last session'},
+	...moves('sessions', 'First session', 'Last session'),
 	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
 	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show or hide idle sessions'},
 	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show or hide background workers'},
 	{scope: 'sessions', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: app: state: regex'},
 	{scope: 'sessions', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
 	{scope: 'sessions', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
-	{scope: 'sessions', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
-	{scope: 'sessions', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+	...backendActions('sessions'),
 
 	{scope: 'session-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
-	{scope: 'session-detail', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
-	{scope: 'session-detail', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+	...backendActions('session-detail'),
 
-	{scope: 'locks', keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
-	{scope: 'locks', keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
-	{scope: 'locks', keys: ['pageup'], command: 'page-up', help: 'One page up'},
-	{scope: 'locks', keys: ['pagedown'], command: 'page-down', help: 'One page down'},
-	{scope: 'locks', keys: ['home', 'g'], command: 'select-first', help: 'First line'},
-	{scope: 'locks', keys: ['end', 'G'], command: 'select-last', help: 'Last line'},
+	...moves('locks', 'First line', 'Last line'),
 	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
-	{scope: 'locks', keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
-	{scope: 'locks', keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+	...backendActions('locks'),
 
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
