@@ -1,5 +1,5 @@
 import {selectedIndex, visibleProcesses} from './process-list.js';
-import type {CollectorId, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
+import type {CollectorId, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
 export const HISTORY_POINTS = 300;
@@ -78,6 +78,7 @@ export type State = {
 	processes: ProcessSample | null;
 	postgres: PgSessionsSample | null;
 	locks: PgLocksSample | null;
+	containers: ContainersSample | null;
 	status: Partial<Record<string, CollectorStatus>>;
 	history: Record<HostMetric, number[]>;
 	processHistory: ReadonlyMap<number, ProcessHistory>;
@@ -116,6 +117,7 @@ export function initialState(refreshMs: number): State {
 		processes: null,
 		postgres: null,
 		locks: null,
+		containers: null,
 		status: {},
 		history: {cpu: [], memory: [], diskRead: [], diskWrite: [], netRx: [], netTx: []},
 		processHistory: new Map(),
@@ -200,6 +202,8 @@ function withSample(state: State, action: SampleAction): State {
 			return {...state, postgres: action.value};
 		case 'postgres-locks':
 			return {...state, locks: action.value};
+		case 'containers':
+			return {...state, containers: action.value};
 	}
 }
 

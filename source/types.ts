@@ -186,12 +186,45 @@ export type PgLocksSample = {
 	locks: PgLock[];
 };
 
+/** One container as the containers pane shows it; rates over the time since the previous sample. */
+export type ContainerRow = {
+	id: string;
+	name: string;
+	image: string;
+	/** created, running, paused, restarting, exited, dead, ... */
+	state: string;
+	health: 'healthy' | 'unhealthy' | 'starting' | 'none';
+	restarts: number;
+	/** Epoch ms it started (running ones), else null. */
+	startedAt: number | null;
+	exitCode: number | null;
+	/** Percent of the host's CPU (all cores: 0–100); null until two samples or when not running. */
+	cpuPct: number | null;
+	/** Percent of its own CPU limit, when it has one. */
+	cpuOfLimitPct: number | null;
+	memUsed: number | null;
+	memLimit: number | null;
+	netRxBytesPerSec: number | null;
+	netTxBytesPerSec: number | null;
+	blockReadBytesPerSec: number | null;
+	blockWriteBytesPerSec: number | null;
+	pids: number | null;
+};
+
+/** The containers collector's sample. */
+export type ContainersSample = {
+	/** Where the engine was reached: a socket path or a URL. */
+	engine: string;
+	containers: ContainerRow[];
+};
+
 /** What each collector produces, by collector id. Later sources add their entries here. */
 export type SampleMap = {
 	host: HostSample;
 	processes: ProcessSample;
 	'postgres-sessions': PgSessionsSample;
 	'postgres-locks': PgLocksSample;
+	containers: ContainersSample;
 };
 
 export type CollectorId = keyof SampleMap;

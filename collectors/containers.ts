@@ -1,0 +1,193 @@
+// The containers collector: Docker or Podman (its Docker-compatible API) through dockerode.
+// A tick lists the containers, reads `inspect` only for new ones and those the event stream says
+// changed, and takes one one-shot stats reading per running container (never the plain request,
+// which makes the engine wait for two samples), a few at a time; rates come from dbtop's own deltas.
+import {existsSync} from 'node:fs';
+import os from 'node:os';
+import Docker from 'dockerode';
+import type {Collector} from '../source/collector.js';
+import {UsageError} from '../source/usage-error.js';
+import type {ContainerRow, ContainersSample} from '../source/types.js';
+import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
+
+/** How many requests to the engine run at once. */
+const CONCURRENCY = 4;
+/** How long a container removed right after it died stays listed with its exit code. */
+const DEAD_KEEP_MS = 60_000;
+
+/** Where the engine is: dockerode's options and how to name it. */
+export type EngineTarget = {options: Docker.DockerOptions; target: string};
+
+/** `--docker`, else DOCKER_HOST, else the Docker socket, else rootful Podman's. Throws UsageError on bad input. */
+export function resolveEngine(flag: string | undefined, env: NodeJS.ProcessEnv, exists = existsSync): EngineTarget {
+	const given = flag ?? env['DOCKER_HOST'];
+	if (given === undefined || given === '') {
+		const socketPath = ['/var/run/docker.sock', '/run/podman/podman.sock'].find(path => exists(path)) ?? '/var/run/docker.sock';
+		return {options: {socketPath}, target: socketPath};
+	}
+
+	if (given.startsWith('/')) return {options: {socketPath: given}, target: given};
+	if (given.startsWith('unix://')) return {options: {socketPath: given.slice('unix://'.length)}, target: given.slice('unix://'.length)};
+	const match = /^(tcp|http|https):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(given);
+	if (!match) {
+		throw new UsageError(`--docker: "${given}" is not an engine address (accepted: a socket path, unix:///path, tcp://host:port)`);
+	}
+
+	const protocol = match[1] === 'https' ? 'https' : 'http';
+	return {options: {host: match[2], port: Number(match[3] ?? 2375), protocol}, target: given};
+}
+
+/** Why the engine could not be reached, with what to do about it. */
+export function engineErrorMessage(error: unknown, target: string): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return `no container engine at ${target} (start Docker or Podman, or set DOCKER_HOST)`;
+	if (code === 'EACCES') return `permission denied on ${target} (add your user to the docker group, or run as root)`;
+	if (code === 'ECONNREFUSED') return `the container engine at ${target} refuses connections (is it running?)`;
+	const text = error instanceof Error ? error.message : String(error);
+	return `container engine at ${target}: ${text.split('\n')[0]}`;
+}
+
+async function eachLimited<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(
+		Array.from({length: Math.min(CONCURRENCY, items.length)}, async () => {
+			while (next < items.length) await run(items[next++]!);
+		}),
+	);
+}
+
+type Dead = {row: ContainerRow; at: number};
+
+/** Collects the containers every tick; the event stream marks which need a fresh `inspect`. */
+export const containers = (engine: EngineTarget): Collector<ContainersSample> => {
+	const docker = new Docker(engine.options);
+	const hostCores = os.cpus().length;
+	const facts = new Map<string, InspectFacts>();
+	const counters = new Map<string, StatsCounters>();
+	const dirty = new Set<string>();
+	const dead = new Map<string, Dead>();
+	let events: NodeJS.ReadableStream | null = null;
+	let lastRows = new Map<string, ContainerRow>();
+
+	const watchEvents = async () => {
+		if (events) return;
+		const stream = (await docker.getEvents({filters: {type: ['container']}})) as NodeJS.ReadableStream;
+		events = stream;
+		let buffer = '';
+		stream.on('data', (chunk: Buffer) => {
+			buffer += chunk.toString('utf8');
+			let newline = buffer.indexOf('\n');
+			while (newline >= 0) {
+				const line = buffer.slice(0, newline);
+				buffer = buffer.slice(newline + 1);
+				newline = buffer.indexOf('\n');
+				try {
+					const event = JSON.parse(line) as {id?: string; Actor?: {ID?: string; Attributes?: Record<string, string>}; status?: string; Action?: string};
+					const id = event.Actor?.ID ?? event.id;
+					if (!id) continue;
+					dirty.add(id);
+					const action = event.Action ?? event.status ?? '';
+					const known = lastRows.get(id);
+					if (action === 'die' && known) {
+						const exitCode = Number(event.Actor?.Attributes?.['exitCode']);
+						dead.set(id, {row: {...known, state: 'exited', exitCode: Number.isFinite(exitCode) ? exitCode : known.exitCode, cpuPct: null, cpuOfLimitPct: null, startedAt: null}, at: Date.now()});
+					}
+				} catch {
+					// A partial or foreign line: the next tick lists the truth anyway.
+				}
+			}
+		});
+		const forget = () => {
+			if (events === stream) events = null;
+		};
+
+		stream.on('end', forget);
+		stream.on('error', forget);
+	};
+
+	return {
+		id: 'containers',
+		intervalMs: 2000,
+		async collect(signal) {
+			let list: Docker.ContainerInfo[];
+			try {
+				list = await docker.listContainers({all: true, abortSignal: signal} as Docker.ContainerListOptions);
+				await watchEvents();
+			} catch (error) {
+				facts.clear();
+				counters.clear();
+				throw new Error(engineErrorMessage(error, engine.target));
+			}
+
+			signal.throwIfAborted();
+			const listed = new Set(list.map(info => info.Id));
+			const needInspect = list.filter(info => !facts.has(info.Id) || dirty.has(info.Id));
+			await eachLimited(needInspect, async info => {
+				dirty.delete(info.Id);
+				try {
+					facts.set(info.Id, inspectFacts((await docker.getContainer(info.Id).inspect()) as unknown as Record<string, unknown>));
+				} catch {
+					// Removed between list and inspect: gone from the next list.
+				}
+			});
+
+			const now = Date.now();
+			const readings = new Map<string, ReturnType<typeof parseStats>>();
+			await eachLimited(
+				list.filter(info => info.State === 'running'),
+				async info => {
+					try {
+						const stats = (await docker.getContainer(info.Id).stats({stream: false, 'one-shot': true})) as unknown as Record<string, unknown>;
+						readings.set(info.Id, parseStats(stats, now));
+					} catch {
+						// Stopped between list and stats: shown without numbers this tick.
+					}
+				},
+			);
+			signal.throwIfAborted();
+
+			const rows: ContainerRow[] = list.map(info => {
+				const fact = facts.get(info.Id);
+				const reading = readings.get(info.Id);
+				const rates = reading ? statsRates(counters.get(info.Id), reading.counters, hostCores, fact?.limitCores ?? null) : statsRates(undefined, {at: 0, cpuNs: 0, rxBytes: 0, txBytes: 0, readBytes: 0, writeBytes: 0}, hostCores, null);
+				if (reading) counters.set(info.Id, reading.counters);
+				else counters.delete(info.Id);
+				return {
+					id: info.Id,
+					name: containerName(info.Names, info.Id),
+					image: info.Image,
+					state: info.State,
+					health: fact?.health ?? 'none',
+					restarts: fact?.restarts ?? 0,
+					startedAt: fact?.startedAt ?? null,
+					exitCode: fact?.exitCode ?? null,
+					...rates,
+					memUsed: reading?.memUsed ?? null,
+					memLimit: reading?.memLimit ?? null,
+					pids: reading?.pids ?? null,
+				};
+			});
+
+			// Containers that died and were removed since the last tick stay a while with their exit code.
+			for (const [id, entry] of dead) {
+				if (listed.has(id) || now - entry.at > DEAD_KEEP_MS) {
+					if (now - entry.at > DEAD_KEEP_MS) dead.delete(id);
+					continue;
+				}
+
+				rows.push(entry.row);
+			}
+
+			for (const id of facts.keys()) {
+				if (!listed.has(id)) facts.delete(id);
+			}
+
+			lastRows = new Map(rows.map(row => [row.id, row]));
+			return {engine: engine.target, containers: rows};
+		},
+		close() {
+			(events as unknown as {destroy?: () => void} | null)?.destroy?.();
+			events = null;
+		},
+	};
+};

@@ -1,0 +1,102 @@
+// The containers collector against a real engine (Podman's Docker-compatible API here).
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {after, before, describe, test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {promisify} from 'node:util';
+import {containers, resolveEngine} from '../../collectors/containers.js';
+import {processes} from '../../collectors/processes.js';
+import type {ContainersSample} from '../../source/types.js';
+import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
+
+const signal = new AbortController().signal;
+const PREFIX = `dbtop-t${process.pid}-`;
+const started = await startEngine();
+const skip = 'skip' in started ? started.skip : false;
+
+describe('containers on a real engine', {skip}, () => {
+	const engine = started as TestEngine;
+	let collector: ReturnType<typeof containers>;
+	const sample = async () => (await collector.collect(signal)) as ContainersSample;
+	const row = (value: ContainersSample, name: string) => value.containers.find(container => container.name === PREFIX + name);
+
+	before(async () => {
+		await ensureImage(engine.docker);
+		collector = containers(engine.target);
+	});
+
+	after(async () => {
+		collector?.close?.();
+		await removeContainers(engine.docker, PREFIX);
+		await engine.stop();
+	});
+
+	test('running and exited containers, with state, exit code and start time', async () => {
+		await runContainer(engine.docker, `${PREFIX}sleeper`, ['sleep', '300']);
+		const failed = await runContainer(engine.docker, `${PREFIX}failed`, ['sh', '-c', 'exit 3']);
+		await failed.wait();
+		const value = await sample();
+		assert.equal(value.engine, engine.target.target);
+		const sleeper = row(value, 'sleeper');
+		assert.equal(sleeper?.state, 'running');
+		assert.ok(sleeper.startedAt !== null && Math.abs(sleeper.startedAt - Date.now()) < 60_000);
+		assert.equal(sleeper.exitCode, null);
+		assert.equal(sleeper.image.includes('dbtop-test'), true);
+		const exited = row(value, 'failed');
+		assert.equal(exited?.state, 'exited');
+		assert.equal(exited.exitCode, 3);
+		assert.equal(exited.cpuPct, null);
+	});
+
+	test('CPU and memory from the stats, rates from two readings', async () => {
+		await runContainer(engine.docker, `${PREFIX}busy`, ['sh', '-c', 'while :; do :; done']);
+		await sample();
+		await sleep(1500);
+		const busy = row(await sample(), 'busy');
+		assert.ok(busy && busy.cpuPct !== null, 'CPU measured');
+		assert.ok(busy.cpuPct > 100 / 2 / 3, `a busy loop is a large share of ${2} cores: ${busy.cpuPct}%`);
+		assert.ok((busy.memUsed ?? 0) > 0);
+		assert.ok((busy.pids ?? 0) >= 1);
+		assert.ok((busy.netRxBytesPerSec ?? 0) >= 0);
+	});
+
+	test('a container that dies and is removed between ticks still shows, with its exit code', async () => {
+		await runContainer(engine.docker, `${PREFIX}brief`, ['sh', '-c', 'sleep 1; exit 7'], {HostConfig: {AutoRemove: true}});
+		const before = row(await sample(), 'brief');
+		assert.equal(before?.state, 'running');
+		await sleep(3000);
+		const after = row(await sample(), 'brief');
+		assert.equal(after?.state, 'exited');
+		assert.equal(after.exitCode, 7);
+	});
+
+	test('a health check going unhealthy', async () => {
+		await runContainer(engine.docker, `${PREFIX}sick`, ['sleep', '300'], {Healthcheck: {Test: ['CMD-SHELL', 'cat /nonexistent'], Interval: 3_600_000_000_000, Retries: 1}});
+		assert.equal(row(await sample(), 'sick')?.health, 'starting');
+		// The engine here does not schedule checks by itself: run one as the issue describes.
+		await promisify(execFile)('podman', ['healthcheck', 'run', `${PREFIX}sick`]).catch(() => {});
+		const value = await sample();
+		assert.equal(row(value, 'sick')?.health, 'unhealthy');
+	});
+
+	test("a container's processes are mapped to it through their cgroup", async () => {
+		const container = await runContainer(engine.docker, `${PREFIX}mapped`, ['sleep', '300']);
+		const pid = (await container.inspect()).State.Pid;
+		const scan = processes({focus: () => null});
+		const process = (await scan.collect(signal)).processes.find(candidate => candidate.pid === pid);
+		assert.equal(process?.containerId, container.id);
+	});
+});
+
+test('no engine at all: one clear error naming the socket and the fix', async () => {
+	const collector = containers(resolveEngine('/nonexistent/docker.sock', {}));
+	await assert.rejects(collector.collect(signal), /no container engine at \/nonexistent\/docker\.sock \(start Docker or Podman, or set DOCKER_HOST\)/);
+});
+
+test('engine addresses: sockets, unix:// and tcp://; a bad one names itself', () => {
+	assert.deepEqual(resolveEngine(undefined, {DOCKER_HOST: 'unix:///run/x.sock'}).options, {socketPath: '/run/x.sock'});
+	assert.deepEqual(resolveEngine('tcp://10.0.0.1:2376', {}).options, {host: '10.0.0.1', port: 2376, protocol: 'http'});
+	assert.equal(resolveEngine(undefined, {}, () => false).target, '/var/run/docker.sock');
+	assert.equal(resolveEngine(undefined, {}, path => path === '/run/podman/podman.sock').target, '/run/podman/podman.sock');
+	assert.throws(() => resolveEngine('ftp://x', {}), /--docker: "ftp:\/\/x" is not an engine address/);
+});
