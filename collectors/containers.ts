@@ -2,11 +2,10 @@
 // A tick lists the containers, reads `inspect` only for new ones and those the event stream says
 // changed, and takes one one-shot stats reading per running container (never the plain request,
 // which makes the engine wait for two samples), a few at a time; rates come from dbtop's own deltas.
-import {existsSync} from 'node:fs';
 import os from 'node:os';
 import Docker from 'dockerode';
 import type {Collector} from '../source/collector.js';
-import {UsageError} from '../source/usage-error.js';
+import type {EngineTarget} from '../source/engine-settings.js';
 import type {ContainerRow, ContainersSample} from '../source/types.js';
 import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
 
@@ -14,28 +13,6 @@ import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, 
 const CONCURRENCY = 4;
 /** How long a container removed right after it died stays listed with its exit code. */
 const DEAD_KEEP_MS = 60_000;
-
-/** Where the engine is: dockerode's options and how to name it. */
-export type EngineTarget = {options: Docker.DockerOptions; target: string};
-
-/** `--docker`, else DOCKER_HOST, else the Docker socket, else rootful Podman's. Throws UsageError on bad input. */
-export function resolveEngine(flag: string | undefined, env: NodeJS.ProcessEnv, exists = existsSync): EngineTarget {
-	const given = flag ?? env['DOCKER_HOST'];
-	if (given === undefined || given === '') {
-		const socketPath = ['/var/run/docker.sock', '/run/podman/podman.sock'].find(path => exists(path)) ?? '/var/run/docker.sock';
-		return {options: {socketPath}, target: socketPath};
-	}
-
-	if (given.startsWith('/')) return {options: {socketPath: given}, target: given};
-	if (given.startsWith('unix://')) return {options: {socketPath: given.slice('unix://'.length)}, target: given.slice('unix://'.length)};
-	const match = /^(tcp|http|https):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(given);
-	if (!match) {
-		throw new UsageError(`--docker: "${given}" is not an engine address (accepted: a socket path, unix:///path, tcp://host:port)`);
-	}
-
-	const protocol = match[1] === 'https' ? 'https' : 'http';
-	return {options: {host: match[2], port: Number(match[3] ?? 2375), protocol}, target: given};
-}
 
 /** Why the engine could not be reached, with what to do about it. */
 export function engineErrorMessage(error: unknown, target: string): string {

@@ -1,4 +1,5 @@
 import {Box, render, renderToString} from 'ink';
+import {containers} from '../collectors/containers.js';
 import {host} from '../collectors/host.js';
 import {createPgConnection, type PgConnection} from '../collectors/postgres-connection.js';
 import {postgresLocks} from '../collectors/postgres-locks.js';
@@ -31,6 +32,7 @@ export function createRuntime(options: Options): Runtime {
 		processes({focus: () => store.getState().ui.processes.detailPid ?? store.getState().ui.sessions.detailPid}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
+		containers(options.docker),
 	];
 	const scheduler = createScheduler({
 		collectors,

@@ -17,6 +17,9 @@ const cli = meow(
 	                            postgres-sessions, postgres-locks); repeatable.
 	  --pg <conninfo>           The Postgres server: a postgres:// URL or key=value string.
 	                            Default: libpq's PG* variables, else the local socket.
+	  --docker <socket|url>     The container engine (Docker or Podman): a socket path,
+	                            unix:///path or tcp://host:port. Default: DOCKER_HOST,
+	                            else /var/run/docker.sock, else /run/podman/podman.sock.
 	  --once                    Print one text snapshot on stdout and exit.
 	  --json                    Print one JSON snapshot on stdout and exit (see the README).
 	  --no-color                No colours (NO_COLOR in the environment does the same).
@@ -38,11 +41,12 @@ const cli = meow(
 			json: {type: 'boolean', default: false},
 			color: {type: 'boolean', default: true},
 			pg: {type: 'string'},
+			docker: {type: 'string'},
 		},
 	},
 );
 
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'help', 'version', '--']);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'docker', 'help', 'version', '--']);
 
 function fail(message: string): never {
 	process.stderr.write(`dbtop: ${message}\n`);

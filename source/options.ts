@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {parseDuration} from './duration.js';
+import {resolveEngine, type EngineTarget} from './engine-settings.js';
 import {resolvePgTarget, type PgTarget} from './pg-settings.js';
 import {UsageError} from './usage-error.js';
 
@@ -12,15 +13,17 @@ export type Options = {
 	hasColor: boolean;
 	/** The Postgres server: from `--pg`, else libpq's environment and defaults. */
 	pg: PgTarget;
+	/** The container engine: from `--docker`, else DOCKER_HOST, else the default socket. */
+	docker: EngineTarget;
 };
 
 /** The collectors whose interval `--interval id=duration` can set. */
-export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks'] as const;
+export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers'] as const;
 
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 
-type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string};
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string};
 
 function duration(flag: string, text: string): number {
 	const ms = parseDuration(text);
@@ -64,5 +67,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
 	}
 
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser)};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env)};
 }

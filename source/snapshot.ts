@@ -1,7 +1,7 @@
 import {buildLockTree, type LockNode} from './lock-tree.js';
 import {countUsers, type UserCounts} from './pg-users.js';
 import type {State} from './store.js';
-import type {PgServer, PgSession, ProcessRow} from './types.js';
+import type {ContainerRow, PgServer, PgSession, ProcessRow} from './types.js';
 
 /** The session fields the snapshot promises. */
 type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
@@ -17,7 +17,13 @@ type SnapshotPostgres = {
 };
 
 /** The process fields the snapshot promises. */
-type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'>;
+type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'> & {
+	/** The container it runs in, by name (or id where the engine does not list it). */
+	container?: string;
+};
+
+/** The container fields the snapshot promises. */
+type SnapshotContainer = Omit<ContainerRow, 'startedAt' | 'cpuOfLimitPct'>;
 
 /** The `--json` document: a contract for scripts, documented in the README. Base units throughout. */
 export type Snapshot = {
@@ -26,6 +32,9 @@ export type Snapshot = {
 	host: State['host'];
 	processes: SnapshotProcess[];
 	postgres: SnapshotPostgres;
+	containers: SnapshotContainer[];
+	/** Why the container engine could not be read; absent when it was. */
+	containersError?: string;
 	/** Why a source could not be read, by collector id; absent when all were read. */
 	errors?: Record<string, string>;
 };
@@ -39,11 +48,13 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		}
 	}
 
+	const containerNames = new Map((state.containers?.containers ?? []).map(row => [row.id, row.name]));
 	return {
 		version,
 		time,
 		host: state.host,
 		processes: (state.processes?.processes ?? []).map(row => ({
+			...(row.containerId ? {container: containerNames.get(row.containerId) ?? row.containerId.slice(0, 12)} : {}),
 			pid: row.pid,
 			ppid: row.ppid,
 			user: row.user,
@@ -56,6 +67,8 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 			command: row.command,
 		})),
 		postgres: toSnapshotPostgres(state),
+		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
+		...(state.status['containers']?.error ? {containersError: state.status['containers'].error} : {}),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),
 	};
 }

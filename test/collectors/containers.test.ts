@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {containers, resolveEngine} from '../../collectors/containers.js';
+import {containers} from '../../collectors/containers.js';
+import {resolveEngine} from '../../source/engine-settings.js';
 import {processes} from '../../collectors/processes.js';
 import type {ContainersSample} from '../../source/types.js';
 import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
@@ -77,6 +79,22 @@ describe('containers on a real engine', {skip}, () => {
 		await promisify(execFile)('podman', ['healthcheck', 'run', `${PREFIX}sick`]).catch(() => {});
 		const value = await sample();
 		assert.equal(row(value, 'sick')?.health, 'unhealthy');
+	});
+
+	test('--json lists the containers, and names the container of each process in one', async () => {
+		const container = await runContainer(engine.docker, `${PREFIX}json`, ['sleep', '300']);
+		const pid = (await container.inspect()).State.Pid;
+		const cli = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+		const {stdout} = await promisify(execFile)(process.execPath, [cli, '--json', '--interval', '300ms', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://x@127.0.0.1:1/x']);
+		const snapshot = JSON.parse(stdout) as {containers: Array<Record<string, unknown>>; processes: Array<{pid: number; container?: string}>; containersError?: string};
+		assert.equal(snapshot.containersError, undefined);
+		const listed = snapshot.containers.find(entry => entry['name'] === `${PREFIX}json`);
+		assert.ok(listed, 'listed');
+		for (const key of ['id', 'image', 'state', 'health', 'restarts', 'exitCode', 'cpuPct', 'memUsed', 'memLimit', 'netRxBytesPerSec', 'netTxBytesPerSec', 'blockReadBytesPerSec', 'blockWriteBytesPerSec', 'pids']) {
+			assert.ok(key in listed, key);
+		}
+
+		assert.equal(snapshot.processes.find(entry => entry.pid === pid)?.container, `${PREFIX}json`);
 	});
 
 	test("a container's processes are mapped to it through their cgroup", async () => {
