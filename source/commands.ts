@@ -4,7 +4,7 @@ import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
 import {selectionIndex} from './selection.js';
 import {SESSION_SORTS, visibleLockLines, visibleSessions} from './session-list.js';
-import {PANES, type Confirm, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -110,8 +110,14 @@ async function signalBackend(context: CommandContext, confirm: Confirm): Promise
 }
 
 function filteredList(state: State): FilteredListId | null {
-	return state.ui.pane === 'processes' || state.ui.pane === 'sessions' ? state.ui.pane : null;
+	return state.ui.pane === 'processes' || state.ui.pane === 'sessions' || state.ui.pane === 'containers' ? state.ui.pane : null;
 }
+
+const CONTAINER_SORTS: Partial<Record<Command, ContainerSort>> = {
+	'sort-container-cpu': 'cpu',
+	'sort-container-mem': 'mem',
+	'sort-container-name': 'name',
+};
 
 /** Runs one command from the key table. Side effects (signals, quitting) happen here, not in views. */
 export function runCommand(command: Command, context: CommandContext): void {
@@ -122,6 +128,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 	const sort = SORTS[command];
 	if (sort) {
 		store.dispatch({type: 'set-sort', sort});
+		return;
+	}
+
+	const containerSort = CONTAINER_SORTS[command];
+	if (containerSort) {
+		store.dispatch({type: 'set-container-sort', sort: containerSort});
 		return;
 	}
 
@@ -148,6 +160,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'show-locks':
 			store.dispatch({type: 'set-pane', pane: 'locks'});
+			return;
+		case 'show-containers':
+			store.dispatch({type: 'set-pane', pane: 'containers'});
+			return;
+		case 'toggle-exited':
+			store.dispatch({type: 'toggle-exited'});
 			return;
 		case 'toggle-pause':
 			scheduler.setPaused(!ui.isPaused);

@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -37,6 +37,7 @@ export const keymap = [
 	{scope: 'global', keys: ['2'], command: 'show-host', help: 'Host pane: charts, cores'},
 	{scope: 'global', keys: ['3'], command: 'show-sessions', help: 'Sessions: who is on the DB'},
 	{scope: 'global', keys: ['4'], command: 'show-locks', help: 'Locks: who blocks whom'},
+	{scope: 'global', keys: ['5'], command: 'show-containers', help: 'Containers pane'},
 	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume'},
 	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
@@ -71,6 +72,13 @@ export const keymap = [
 	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
 	...backendActions('locks'),
 
+	{scope: 'containers', keys: ['P'], command: 'sort-container-cpu', help: 'Sort by CPU %'},
+	{scope: 'containers', keys: ['M'], command: 'sort-container-mem', help: 'Sort by memory'},
+	{scope: 'containers', keys: ['N'], command: 'sort-container-name', help: 'Sort by name'},
+	{scope: 'containers', keys: ['a'], command: 'toggle-exited', help: 'Show or hide exited containers'},
+	{scope: 'containers', keys: ['/'], command: 'open-filter', help: 'Filter by name or image'},
+	{scope: 'containers', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
 	{scope: 'help', keys: ['pageup', 'up'], command: 'previous-help-page', help: 'Previous page'},
@@ -95,6 +103,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	sessions: 'Sessions pane',
 	'session-detail': 'Session detail',
 	locks: 'Locks pane',
+	containers: 'Containers pane',
 	help: 'Help',
 	prompt: 'Filter prompt (type to filter)',
 	confirm: 'Confirmation',
@@ -110,6 +119,7 @@ export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
 	['session-detail', 'global'],
 	['sessions', 'global'],
 	['locks', 'global'],
+	['containers', 'global'],
 	['global'],
 ];
 

@@ -18,7 +18,7 @@ export type CollectorStatus = {
 };
 
 /** The main panes, in the order Tab and the number keys walk them. */
-export const PANES = ['processes', 'host', 'sessions', 'locks'] as const;
+export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
@@ -26,8 +26,11 @@ export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'u
 
 /** The lists with a selection that moves with the arrow keys. */
 export type ListId = 'processes' | 'sessions' | 'locks';
-/** The lists with a filter and a drill-down. */
-export type FilteredListId = 'processes' | 'sessions';
+/** The lists with a drill-down. */
+export type DetailListId = 'processes' | 'sessions';
+/** The lists with a filter. */
+export type FilteredListId = DetailListId | 'containers';
+export type ContainerSort = 'cpu' | 'mem' | 'name';
 
 /** Where a list's selection is: its pid, and its place for when that pid goes away. */
 export type Selection = {selectedPid: number | null; selectedIndex: number};
@@ -65,6 +68,7 @@ export type Ui = {
 		detailPid: number | null;
 	};
 	locks: Selection;
+	containers: {sort: ContainerSort; filter: string; showExited: boolean};
 };
 
 /** Per-process history, tied to the start time so a reused pid starts over. */
@@ -99,13 +103,15 @@ export type Action =
 	| {type: 'set-sort'; sort: ProcessSort}
 	| {type: 'toggle-tree'}
 	| {type: 'select'; list: ListId; pid: number | null; index: number}
-	| {type: 'open-detail'; list: FilteredListId; pid: number}
-	| {type: 'close-detail'; list: FilteredListId}
+	| {type: 'open-detail'; list: DetailListId; pid: number}
+	| {type: 'close-detail'; list: DetailListId}
 	| {type: 'set-input'; input: Ui['input']}
 	| {type: 'set-filter'; list: FilteredListId; filter: string}
 	| {type: 'set-session-sort'; sort: SessionSort}
 	| {type: 'toggle-idle'}
 	| {type: 'toggle-background'}
+	| {type: 'set-container-sort'; sort: ContainerSort}
+	| {type: 'toggle-exited'}
 	| {type: 'set-confirm'; confirm: Confirm | null}
 	| {type: 'notice'; notice: Notice | null};
 
@@ -133,6 +139,7 @@ export function initialState(refreshMs: number): State {
 			processes: {sort: 'cpu', filter: '', isTree: false, selectedPid: null, selectedIndex: 0, detailPid: null},
 			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selectedPid: null, selectedIndex: 0, detailPid: null},
 			locks: {selectedPid: null, selectedIndex: 0},
+			containers: {sort: 'cpu', filter: '', showExited: true},
 		},
 	};
 }
@@ -262,7 +269,13 @@ export function reduce(state: State, action: Action): State {
 		case 'close-detail':
 			return withListUi(state, action.list, {detailPid: null});
 		case 'set-filter':
-			return withListUi(state, action.list, {filter: action.filter, selectedIndex: 0});
+			return action.list === 'containers'
+				? withUi(state, {containers: {...state.ui.containers, filter: action.filter}})
+				: withListUi(state, action.list, {filter: action.filter, selectedIndex: 0});
+		case 'set-container-sort':
+			return withUi(state, {containers: {...state.ui.containers, sort: action.sort}});
+		case 'toggle-exited':
+			return withUi(state, {containers: {...state.ui.containers, showExited: !state.ui.containers.showExited}});
 	}
 }
 

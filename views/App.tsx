@@ -3,6 +3,7 @@ import {useContext} from 'react';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
 import {keyName, resolveKey, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
+import {ContainersPane} from './ContainersPane.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {HostPane} from './HostPane.js';
 import {HostSummary, summaryHeight} from './HostSummary.js';
@@ -16,7 +17,7 @@ import {CommandContextValue} from './StoreContext.js';
 import {useStore, useStoreInstance} from './use-store.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
-const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks'};
+const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers'};
 
 /** Which key scopes are active, modal ones first. */
 export function activeScopes(state: State): readonly Scope[] {
@@ -31,6 +32,8 @@ export function activeScopes(state: State): readonly Scope[] {
 			return ui.sessions.detailPid === null ? ['sessions', 'global'] : ['session-detail', 'global'];
 		case 'locks':
 			return ['locks', 'global'];
+		case 'containers':
+			return ['containers', 'global'];
 		case 'host':
 			return ['global'];
 	}
@@ -111,6 +114,9 @@ export function App({version}: Props) {
 			break;
 		case 'locks':
 			body = <LocksPane width={columns} height={paneHeight} />;
+			break;
+		case 'containers':
+			body = <ContainersPane width={columns} height={paneHeight} />;
 			break;
 	}
 

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {selectedIndex, visibleProcesses, type VisibleProcess} from '../source/process-list.js';
+import {containerNames} from '../source/container-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {backendLabel, localBackends} from '../source/session-list.js';
 import type {PgSession} from '../source/types.js';
@@ -26,8 +27,11 @@ export function windowStart(previous: number, selected: number, height: number, 
 	return Math.min(Math.max(start, 0), maxStart);
 }
 
-/** One process as a line of fixed-width cells, the command last (a local Postgres backend's session first). */
-export function processLine(item: VisibleProcess, width: number, backend?: PgSession): string {
+/** Labels before a command: the container it runs in, a local Postgres backend's session. */
+export type ProcessLabels = {backend?: PgSession; container?: string};
+
+/** One process as a line of fixed-width cells, the command last, after its labels. */
+export function processLine(item: VisibleProcess, width: number, labels: ProcessLabels = {}): string {
 	const c = processColumns(width);
 	const {row} = item;
 	return [
@@ -39,7 +43,10 @@ export function processLine(item: VisibleProcess, width: number, backend?: PgSes
 		cell(row.state, c.state),
 		rcell(formatCpuTime(row.cpuTime), c.time),
 		rcell(String(row.threads), c.threads),
-		item.prefix + (backend ? `${sanitizeLine(backendLabel(backend))} ` : '') + sanitizeLine(row.command),
+		item.prefix +
+			(labels.container ? `[${sanitizeLine(labels.container)}] ` : '') +
+			(labels.backend ? `${sanitizeLine(backendLabel(labels.backend))} ` : '') +
+			sanitizeLine(row.command),
 	].join(' ');
 }
 
@@ -69,6 +76,11 @@ export function ProcessesPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.processes);
 	const selected = useStore(state => selectedIndex(state, visibleProcesses(state)));
 	const backends = useStore(localBackends);
+	const containers = useStore(containerNames);
+	const labelsOf = (item: VisibleProcess): ProcessLabels => ({
+		backend: backends?.get(item.row.pid),
+		container: item.row.containerId ? (containers?.get(item.row.containerId) ?? item.row.containerId.slice(0, 12)) : undefined,
+	});
 	const start = useRef(0);
 	const rows = Math.max(height - 2, 1);
 	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
@@ -93,7 +105,7 @@ export function ProcessesPane({width, height}: Props) {
 					const isSelected = start.current + index === selected;
 					return (
 						<Text key={item.row.pid} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : undefined}>
-							{isSelected ? cell(processLine(item, width, backends?.get(item.row.pid)), width) : processLine(item, width, backends?.get(item.row.pid))}
+							{isSelected ? cell(processLine(item, width, labelsOf(item)), width) : processLine(item, width, labelsOf(item))}
 						</Text>
 					);
 				})
