@@ -97,6 +97,23 @@ describe('containers on a real engine', {skip}, () => {
 		assert.equal(snapshot.processes.find(entry => entry.pid === pid)?.container, `${PREFIX}json`);
 	});
 
+	test('the engine going away and coming back: a clear error, then the same collector samples again', {skip: engine.bounce ? false : 'the engine is not the tests\' own'}, async () => {
+		await runContainer(engine.docker, `${PREFIX}survivor`, ['sleep', '300']);
+		assert.ok(row(await sample(), 'survivor'));
+		await engine.bounce!(async () => {
+			await assert.rejects(sample(), /the container engine at .* refuses connections|no container engine at/);
+		});
+		let value: ContainersSample | null = null;
+		for (let i = 0; i < 50 && value === null; i++) {
+			value = await sample().catch(async () => {
+				await sleep(100);
+				return null;
+			});
+		}
+
+		assert.ok(value && row(value, 'survivor'), 'listed again after the engine came back');
+	});
+
 	test("a container's processes are mapped to it through their cgroup", async () => {
 		const container = await runContainer(engine.docker, `${PREFIX}mapped`, ['sleep', '300']);
 		const pid = (await container.inspect()).State.Pid;

@@ -12,7 +12,13 @@ import {resolveEngine, type EngineTarget} from '../../source/engine-settings.js'
 export const TEST_IMAGE = 'localhost/dbtop-test:latest';
 const APPLETS = ['sh', 'sleep', 'echo', 'cat', 'ps', 'top', 'printf', 'true', 'false', 'yes'];
 
-export type TestEngine = {target: EngineTarget; docker: Docker; stop(): Promise<void>};
+export type TestEngine = {
+	target: EngineTarget;
+	docker: Docker;
+	stop(): Promise<void>;
+	/** Stops the engine's service and starts it again after `downMs` (only for the tests' own Podman). */
+	bounce?(whileDown: () => Promise<void>): Promise<void>;
+};
 
 function which(command: string): string | null {
 	for (const dir of (process.env['PATH'] ?? '').split(':')) {
@@ -48,16 +54,26 @@ export async function startEngine(): Promise<TestEngine | {skip: string}> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-podman-'));
 	writeFileSync(path.join(dir, 'containers.conf'), '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\ncgroup_manager = "cgroupfs"\nruntime = "runc"\n');
 	const socket = path.join(dir, 'podman.sock');
-	const service: ChildProcess = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
-		env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')},
-		stdio: 'ignore',
-	});
 	const target = resolveEngine(`unix://${socket}`, {});
 	const docker = new Docker(target.options);
-	for (let i = 0; i < 100 && !(await answers(docker)); i++) await sleep(100);
-	const stop = async () => {
+	let service: ChildProcess;
+	const startService = async () => {
+		service = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
+			env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')},
+			stdio: 'ignore',
+		});
+		for (let i = 0; i < 100 && !(await answers(docker)); i++) await sleep(100);
+	};
+
+	const stopService = async () => {
+		const exited = new Promise(resolve => service.once('exit', resolve));
 		service.kill('SIGTERM');
-		await sleep(200);
+		await Promise.race([exited, sleep(5000)]);
+	};
+
+	await startService();
+	const stop = async () => {
+		await stopService();
 		rmSync(dir, {recursive: true, force: true});
 	};
 
@@ -66,7 +82,19 @@ export async function startEngine(): Promise<TestEngine | {skip: string}> {
 		return {skip: 'podman is installed but its service did not answer'};
 	}
 
-	return {target, docker, stop};
+	return {
+		target,
+		docker,
+		stop,
+		async bounce(whileDown) {
+			await stopService();
+			try {
+				await whileDown();
+			} finally {
+				await startService();
+			}
+		},
+	};
 }
 
 /** Imports the busybox image once (a root file system tar through the API). */
