@@ -120,3 +120,39 @@ export function containerName(names: unknown, id: string): string {
 	const first = Array.isArray(names) ? String(names[0] ?? '') : '';
 	return first.replace(/^\//, '') || id.slice(0, 12);
 }
+
+/**
+ * Splits a log response into lines. Without a TTY the engine multiplexes stdout and stderr in
+ * frames of an 8-byte header (stream, 0, 0, 0, length as 32-bit big-endian) and the payload;
+ * with a TTY the bytes come raw.
+ */
+export function demuxLogs(buffer: Buffer, isTty: boolean): string[] {
+	let text = '';
+	if (isTty) {
+		text = buffer.toString('utf8');
+	} else {
+		let offset = 0;
+		while (offset + 8 <= buffer.length) {
+			const size = buffer.readUInt32BE(offset + 4);
+			text += buffer.toString('utf8', offset + 8, Math.min(offset + 8 + size, buffer.length));
+			offset += 8 + size;
+		}
+	}
+
+	const lines = text.split('\n');
+	if (lines.at(-1) === '') lines.pop();
+	return lines;
+}
+
+/** Ports from inspect's NetworkSettings.Ports: `8080/tcp -> 0.0.0.0:8080`, or the bare port when not published. */
+export function portsOf(inspect: Json): string[] {
+	const ports = (inspect['NetworkSettings']?.['Ports'] ?? {}) as Record<string, Array<{HostIp?: string; HostPort?: string}> | null>;
+	return Object.entries(ports).map(([port, bindings]) =>
+		bindings && bindings.length > 0 ? `${port} -> ${bindings.map(binding => `${binding.HostIp || '0.0.0.0'}:${binding.HostPort ?? ''}`).join(', ')}` : port,
+	);
+}
+
+/** Mounts from inspect: `volume:data -> /var/lib/postgresql (rw)`. */
+export function mountsOf(inspect: Json): string[] {
+	return ((inspect['Mounts'] ?? []) as Json[]).map(mount => `${String(mount['Type'] ?? '?')}:${String(mount['Name'] ?? mount['Source'] ?? '')} -> ${String(mount['Destination'] ?? '')} (${mount['RW'] === false ? 'ro' : 'rw'})`);
+}

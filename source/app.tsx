@@ -1,4 +1,5 @@
 import {Box, render, renderToString} from 'ink';
+import {containerDetail} from '../collectors/container-detail.js';
 import {containers} from '../collectors/containers.js';
 import {host} from '../collectors/host.js';
 import {createPgConnection, type PgConnection} from '../collectors/postgres-connection.js';
@@ -33,6 +34,7 @@ export function createRuntime(options: Options): Runtime {
 		postgresSessions(postgres),
 		postgresLocks(postgres),
 		containers(options.docker),
+		containerDetail(options.docker, {focus: () => store.getState().ui.containers.detailId}),
 	];
 	const scheduler = createScheduler({
 		collectors,

@@ -4,7 +4,8 @@ import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
 import {selectionIndex} from './selection.js';
 import {SESSION_SORTS, visibleLockLines, visibleSessions} from './session-list.js';
-import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
+import {visibleContainers} from './container-list.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type RowKey, type State, type Store} from './store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -37,8 +38,8 @@ const SORTS: Partial<Record<Command, ProcessSort>> = {
 	'sort-time': 'time',
 };
 
-/** The pids of a list in the order it shows them. */
-export function listPids(state: State, list: ListId): number[] {
+/** The keys of a list's rows (pids, container ids) in the order it shows them. */
+export function listKeys(state: State, list: ListId): RowKey[] {
 	switch (list) {
 		case 'processes':
 			return visibleProcesses(state).map(item => item.row.pid);
@@ -46,6 +47,8 @@ export function listPids(state: State, list: ListId): number[] {
 			return visibleSessions(state).map(session => session.pid);
 		case 'locks':
 			return visibleLockLines(state).map(line => line.node.pid);
+		case 'containers':
+			return visibleContainers(state).map(row => row.id);
 	}
 }
 
@@ -55,13 +58,14 @@ export function activeList(state: State): ListId | null {
 	if (ui.pane === 'processes' && ui.processes.detailPid === null) return 'processes';
 	if (ui.pane === 'sessions' && ui.sessions.detailPid === null) return 'sessions';
 	if (ui.pane === 'locks') return 'locks';
+	if (ui.pane === 'containers' && ui.containers.detailId === null) return 'containers';
 	return null;
 }
 
-/** The pid the selection is on in a list, or null when the list is empty. */
-export function selectedPid(state: State, list: ListId): number | null {
-	const pids = listPids(state, list);
-	return pids[selectionIndex(pids, state.ui[list])] ?? null;
+/** The key of the row the selection is on in a list, or null when the list is empty. */
+export function selectedKey(state: State, list: ListId): RowKey | null {
+	const keys = listKeys(state, list);
+	return keys[selectionIndex(keys, state.ui[list])] ?? null;
 }
 
 function moveSelection(context: CommandContext, to: (index: number, last: number) => number): void {
@@ -69,17 +73,18 @@ function moveSelection(context: CommandContext, to: (index: number, last: number
 	const state = store.getState();
 	const list = activeList(state);
 	if (!list) return;
-	const pids = listPids(state, list);
-	if (pids.length === 0) return;
-	const index = Math.min(Math.max(to(selectionIndex(pids, state.ui[list]), pids.length - 1), 0), pids.length - 1);
-	store.dispatch({type: 'select', list, pid: pids[index]!, index});
+	const keys = listKeys(state, list);
+	if (keys.length === 0) return;
+	const index = Math.min(Math.max(to(selectionIndex(keys, state.ui[list]), keys.length - 1), 0), keys.length - 1);
+	store.dispatch({type: 'select', list, key: keys[index]!, index});
 }
 
 /** The backend a cancel or terminate acts on: the open session, else the selected one. */
 function targetBackend(state: State): number | null {
 	if (state.ui.pane === 'sessions' && state.ui.sessions.detailPid !== null) return state.ui.sessions.detailPid;
 	const list = activeList(state);
-	return list === 'sessions' || list === 'locks' ? selectedPid(state, list) : null;
+	const key = list === 'sessions' || list === 'locks' ? selectedKey(state, list) : null;
+	return typeof key === 'number' ? key : null;
 }
 
 function askAboutBackend(store: Store, kind: 'cancel' | 'terminate'): void {
@@ -241,9 +246,15 @@ export function runCommand(command: Command, context: CommandContext): void {
 
 		case 'open-detail': {
 			const list = activeList(state);
-			const pid = list ? selectedPid(state, list) : null;
-			if (list === null || pid === null) return;
-			store.dispatch({type: 'select', list, pid, index: selectionIndex(listPids(state, list), ui[list])});
+			const key = list ? selectedKey(state, list) : null;
+			if (list === null || key === null) return;
+			store.dispatch({type: 'select', list, key, index: selectionIndex(listKeys(state, list), ui[list])});
+			if (typeof key === 'string') {
+				store.dispatch({type: 'open-container', id: key});
+				return;
+			}
+
+			const pid = key;
 			if (list === 'locks') {
 				// A line of the lock tree opens that session's detail.
 				store.dispatch({type: 'set-pane', pane: 'sessions'});
@@ -254,7 +265,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 		}
 
 		case 'close-detail':
-			store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
+			if (ui.pane === 'containers') {
+				store.dispatch({type: 'open-container', id: null});
+			} else {
+				store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
+			}
+
 			return;
 		case 'kill': {
 			const pid = ui.processes.detailPid;

@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -72,12 +72,16 @@ export const keymap = [
 	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
 	...backendActions('locks'),
 
+	...moves('containers', 'First container', 'Last container'),
 	{scope: 'containers', keys: ['P'], command: 'sort-container-cpu', help: 'Sort by CPU %'},
 	{scope: 'containers', keys: ['M'], command: 'sort-container-mem', help: 'Sort by memory'},
 	{scope: 'containers', keys: ['N'], command: 'sort-container-name', help: 'Sort by name'},
 	{scope: 'containers', keys: ['a'], command: 'toggle-exited', help: 'Show or hide exited containers'},
 	{scope: 'containers', keys: ['/'], command: 'open-filter', help: 'Filter by name or image'},
 	{scope: 'containers', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+	{scope: 'containers', keys: ['enter'], command: 'open-detail', help: 'Drill into the container'},
+
+	{scope: 'container-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
@@ -104,6 +108,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	'session-detail': 'Session detail',
 	locks: 'Locks pane',
 	containers: 'Containers pane',
+	'container-detail': 'Container detail',
 	help: 'Help',
 	prompt: 'Filter prompt (type to filter)',
 	confirm: 'Confirmation',
@@ -120,6 +125,7 @@ export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
 	['sessions', 'global'],
 	['locks', 'global'],
 	['containers', 'global'],
+	['container-detail', 'global'],
 	['global'],
 ];
 

@@ -18,7 +18,7 @@ export type Options = {
 };
 
 /** The collectors whose interval `--interval id=duration` can set. */
-export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers'] as const;
+export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers', 'container-detail'] as const;
 
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;

@@ -1,5 +1,5 @@
 import {selectedIndex, visibleProcesses} from './process-list.js';
-import type {CollectorId, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
+import type {CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
 export const HISTORY_POINTS = 300;
@@ -25,15 +25,18 @@ export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
 export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'user' | 'database';
 
 /** The lists with a selection that moves with the arrow keys. */
-export type ListId = 'processes' | 'sessions' | 'locks';
+export type ListId = 'processes' | 'sessions' | 'locks' | 'containers';
 /** The lists with a drill-down. */
 export type DetailListId = 'processes' | 'sessions';
 /** The lists with a filter. */
 export type FilteredListId = DetailListId | 'containers';
 export type ContainerSort = 'cpu' | 'mem' | 'name';
 
-/** Where a list's selection is: its pid, and its place for when that pid goes away. */
-export type Selection = {selectedPid: number | null; selectedIndex: number};
+/** What identifies a row of a list: a pid, or a container id. */
+export type RowKey = number | string;
+
+/** Where a list's selection is: its row's key, and its place for when that row goes away. */
+export type Selection = {selected: RowKey | null; selectedIndex: number};
 
 /** A question the user must answer with y or n before a destructive action. */
 export type Confirm = {kind: 'kill' | 'cancel' | 'terminate'; pid: number; command: string};
@@ -68,7 +71,7 @@ export type Ui = {
 		detailPid: number | null;
 	};
 	locks: Selection;
-	containers: {sort: ContainerSort; filter: string; showExited: boolean};
+	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
 };
 
 /** Per-process history, tied to the start time so a reused pid starts over. */
@@ -83,6 +86,9 @@ export type State = {
 	postgres: PgSessionsSample | null;
 	locks: PgLocksSample | null;
 	containers: ContainersSample | null;
+	containerDetail: ContainerDetail | null;
+	/** CPU % and memory of each container since dbtop first saw it, for the drill-down's charts. */
+	containerHistory: ReadonlyMap<string, {cpu: number[]; memory: number[]}>;
 	status: Partial<Record<string, CollectorStatus>>;
 	history: Record<HostMetric, number[]>;
 	processHistory: ReadonlyMap<number, ProcessHistory>;
@@ -102,7 +108,8 @@ export type Action =
 	| {type: 'set-help-page'; page: number}
 	| {type: 'set-sort'; sort: ProcessSort}
 	| {type: 'toggle-tree'}
-	| {type: 'select'; list: ListId; pid: number | null; index: number}
+	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
+	| {type: 'open-container'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number}
 	| {type: 'close-detail'; list: DetailListId}
 	| {type: 'set-input'; input: Ui['input']}
@@ -124,6 +131,8 @@ export function initialState(refreshMs: number): State {
 		postgres: null,
 		locks: null,
 		containers: null,
+		containerDetail: null,
+		containerHistory: new Map(),
 		status: {},
 		history: {cpu: [], memory: [], diskRead: [], diskWrite: [], netRx: [], netTx: []},
 		processHistory: new Map(),
@@ -136,10 +145,10 @@ export function initialState(refreshMs: number): State {
 			input: null,
 			confirm: null,
 			notice: null,
-			processes: {sort: 'cpu', filter: '', isTree: false, selectedPid: null, selectedIndex: 0, detailPid: null},
-			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selectedPid: null, selectedIndex: 0, detailPid: null},
-			locks: {selectedPid: null, selectedIndex: 0},
-			containers: {sort: 'cpu', filter: '', showExited: true},
+			processes: {sort: 'cpu', filter: '', isTree: false, selected: null, selectedIndex: 0, detailPid: null},
+			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null},
+			locks: {selected: null, selectedIndex: 0},
+			containers: {sort: 'cpu', filter: '', showExited: true, selected: null, selectedIndex: 0, detailId: null},
 		},
 	};
 }
@@ -187,6 +196,19 @@ function withProcesses(state: State, sample: ProcessSample): State {
 	return {...state, processes: sample, processHistory, ui};
 }
 
+function withContainers(state: State, sample: ContainersSample): State {
+	const containerHistory = new Map<string, {cpu: number[]; memory: number[]}>();
+	for (const row of sample.containers) {
+		const old = state.containerHistory.get(row.id);
+		containerHistory.set(row.id, {
+			cpu: row.cpuPct === null ? (old?.cpu ?? []) : appendBounded(old?.cpu ?? [], row.cpuPct, PROCESS_HISTORY_POINTS),
+			memory: row.memUsed === null ? (old?.memory ?? []) : appendBounded(old?.memory ?? [], row.memUsed, PROCESS_HISTORY_POINTS),
+		});
+	}
+
+	return {...state, containers: sample, containerHistory};
+}
+
 function withUi(state: State, ui: Partial<Ui>): State {
 	return {...state, ui: {...state.ui, ...ui}};
 }
@@ -210,7 +232,9 @@ function withSample(state: State, action: SampleAction): State {
 		case 'postgres-locks':
 			return {...state, locks: action.value};
 		case 'containers':
-			return {...state, containers: action.value};
+			return withContainers(state, action.value);
+		case 'container-detail':
+			return {...state, containerDetail: action.value};
 	}
 }
 
@@ -263,15 +287,15 @@ export function reduce(state: State, action: Action): State {
 		case 'toggle-background':
 			return withListUi(state, 'sessions', {showBackground: !state.ui.sessions.showBackground});
 		case 'select':
-			return withListUi(state, action.list, {selectedPid: action.pid, selectedIndex: action.index});
+			return withListUi(state, action.list, {selected: action.key, selectedIndex: action.index});
+		case 'open-container':
+			return withUi(state, {containers: {...state.ui.containers, detailId: action.id}});
 		case 'open-detail':
 			return withListUi(state, action.list, {detailPid: action.pid});
 		case 'close-detail':
 			return withListUi(state, action.list, {detailPid: null});
 		case 'set-filter':
-			return action.list === 'containers'
-				? withUi(state, {containers: {...state.ui.containers, filter: action.filter}})
-				: withListUi(state, action.list, {filter: action.filter, selectedIndex: 0});
+			return withListUi(state, action.list, {filter: action.filter, selectedIndex: 0});
 		case 'set-container-sort':
 			return withUi(state, {containers: {...state.ui.containers, sort: action.sort}});
 		case 'toggle-exited':

@@ -218,6 +218,27 @@ export type ContainersSample = {
 	containers: ContainerRow[];
 };
 
+/** What the container drill-down shows, read only for the open container. Strings are raw. */
+export type ContainerDetail = {
+	id: string;
+	name: string;
+	image: string;
+	command: string;
+	createdAt: number | null;
+	startedAt: number | null;
+	/** `8080/tcp -> 0.0.0.0:8080` */
+	ports: string[];
+	/** `volume:name -> /path (rw)` */
+	mounts: string[];
+	restartPolicy: string;
+	/** The latest health check outputs, oldest first. */
+	healthLog: string[];
+	/** The engine's `top`: its titles and rows. */
+	top: {titles: string[]; rows: string[][]};
+	/** The last 50 lines of its log, stdout and stderr together. */
+	logs: string[];
+};
+
 /** What each collector produces, by collector id. Later sources add their entries here. */
 export type SampleMap = {
 	host: HostSample;
@@ -225,6 +246,8 @@ export type SampleMap = {
 	'postgres-sessions': PgSessionsSample;
 	'postgres-locks': PgLocksSample;
 	containers: ContainersSample;
+	/** The open container's details, or null when none is open. */
+	'container-detail': ContainerDetail | null;
 };
 
 export type CollectorId = keyof SampleMap;

@@ -3,6 +3,7 @@ import {useContext} from 'react';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
 import {keyName, resolveKey, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
+import {ContainerDetail} from './ContainerDetail.js';
 import {ContainersPane} from './ContainersPane.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {HostPane} from './HostPane.js';
@@ -33,7 +34,7 @@ export function activeScopes(state: State): readonly Scope[] {
 		case 'locks':
 			return ['locks', 'global'];
 		case 'containers':
-			return ['containers', 'global'];
+			return ui.containers.detailId === null ? ['containers', 'global'] : ['container-detail', 'global'];
 		case 'host':
 			return ['global'];
 	}
@@ -67,6 +68,7 @@ export function App({version}: Props) {
 	const isHelpOpen = useStore(state => state.ui.isHelpOpen);
 	const hasDetail = useStore(state => state.ui.processes.detailPid !== null);
 	const hasSessionDetail = useStore(state => state.ui.sessions.detailPid !== null);
+	const hasContainerDetail = useStore(state => state.ui.containers.detailId !== null);
 
 	const rows = frameRows(terminalRows);
 	const hasCharts = terminalRows >= 40 && columns >= 100;
@@ -116,7 +118,7 @@ export function App({version}: Props) {
 			body = <LocksPane width={columns} height={paneHeight} />;
 			break;
 		case 'containers':
-			body = <ContainersPane width={columns} height={paneHeight} />;
+			body = hasContainerDetail ? <ContainerDetail width={columns} height={paneHeight} /> : <ContainersPane width={columns} height={paneHeight} />;
 			break;
 	}
 

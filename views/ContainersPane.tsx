@@ -1,9 +1,12 @@
 import {Box, Text} from 'ink';
+import {useRef} from 'react';
+import {selectionIndex} from '../source/selection.js';
 import {visibleContainers} from '../source/container-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {ContainerRow} from '../source/types.js';
 import {cell, formatAge, formatBytes, formatRate, rcell} from './format.js';
 import {Stale, staleText} from './Stale.js';
+import {windowStart} from './ProcessesPane.js';
 import {useStore} from './use-store.js';
 
 const SORT_TITLES = {cpu: 'CPU%', mem: 'MEM', name: 'NAME'} as const;
@@ -52,6 +55,7 @@ export function ContainersPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.containers);
 	const now = useStore(state => state.now);
 	const stale = useStore(state => staleText(state.status['containers'], state.now));
+	const start = useRef(0);
 	if (!sample) {
 		return (
 			<Box flexDirection="column" height={height} width={width}>
@@ -64,6 +68,12 @@ export function ContainersPane({width, height}: Props) {
 	}
 
 	const running = sample.containers.filter(row => row.state === 'running').length;
+	const rows = Math.max(height - 2, 1);
+	const selected = selectionIndex(
+		list.map(row => row.id),
+		ui,
+	);
+	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
@@ -78,11 +88,15 @@ export function ContainersPane({width, height}: Props) {
 			{list.length === 0 ? (
 				<Text dimColor>no containers</Text>
 			) : (
-				list.slice(0, Math.max(height - 2, 1)).map(row => (
-					<Text key={row.id} wrap="truncate-end" color={row.health === 'unhealthy' || (row.exitCode ?? 0) !== 0 ? 'red' : row.state === 'running' ? undefined : 'gray'}>
-						{containerLine(row, now, width)}
-					</Text>
-				))
+				list.slice(start.current, start.current + rows).map((row, index) => {
+					const isSelected = start.current + index === selected;
+					const color = isSelected ? 'cyan' : row.health === 'unhealthy' || (row.exitCode ?? 0) !== 0 ? 'red' : row.state === 'running' ? undefined : 'gray';
+					return (
+						<Text key={row.id} wrap="truncate-end" inverse={isSelected} color={color}>
+							{isSelected ? cell(containerLine(row, now, width), width) : containerLine(row, now, width)}
+						</Text>
+					);
+				})
 			)}
 		</Box>
 	);

@@ -5,6 +5,7 @@ import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
+import {containerDetail} from '../../collectors/container-detail.js';
 import {containers} from '../../collectors/containers.js';
 import {resolveEngine} from '../../source/engine-settings.js';
 import {processes} from '../../collectors/processes.js';
@@ -112,6 +113,24 @@ describe('containers on a real engine', {skip}, () => {
 		}
 
 		assert.ok(value && row(value, 'survivor'), 'listed again after the engine came back');
+	});
+
+	test('the drill-down: inspect details, the engine top, and the last log lines, escape bytes kept raw for the view', async () => {
+		const container = await runContainer(engine.docker, `${PREFIX}talker`, ['sh', '-c', 'for i in 1 2 3; do echo line $i; done; printf "\\033]0;x\\007evil\\n" >&2; sleep 300']);
+		let focus: string | null = null;
+		const detail = containerDetail(engine.target, {focus: () => focus});
+		assert.equal(await detail.collect(signal), null, 'nothing open, nothing read');
+		focus = container.id;
+		await sleep(500);
+		const value = await detail.collect(signal);
+		assert.ok(value);
+		assert.equal(value.name, `${PREFIX}talker`);
+		assert.match(value.command, /^sh -c for i in 1 2 3/);
+		assert.equal(value.restartPolicy, 'no');
+		assert.deepEqual(value.logs.slice(0, 3), ['line 1', 'line 2', 'line 3']);
+		assert.equal(value.logs[3], '\u001B]0;x\u0007evil', 'stderr is demultiplexed into the same lines');
+		assert.ok(value.top.rows.length >= 1, 'the engine top lists its processes');
+		assert.ok(value.startedAt !== null);
 	});
 
 	test("a container's processes are mapped to it through their cgroup", async () => {

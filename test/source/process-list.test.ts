@@ -37,7 +37,7 @@ test('the tree nests children under parents with branch drawings', () => {
 });
 
 test('the selection stays on its pid when the order changes, and falls back to its place when the pid goes', () => {
-	let state = reduce(withRows(rows), {type: 'select', list: 'processes', pid: 21, index: 2});
+	let state = reduce(withRows(rows), {type: 'select', list: 'processes', key: 21, index: 2});
 	assert.equal(selectedIndex(state, visibleProcesses(state)), 2);
 	state = reduce(state, {type: 'set-sort', sort: 'mem'});
 	assert.equal(visibleProcesses(state)[selectedIndex(state, visibleProcesses(state))]?.row.pid, 21);

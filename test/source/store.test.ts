@@ -77,10 +77,10 @@ test('a Postgres outage keeps the last sample and leaves sort, filter and select
 	let state = initialState(1000);
 	state = reduce(state, {type: 'set-session-sort', sort: 'user'});
 	state = reduce(state, {type: 'set-filter', list: 'sessions', filter: 'db:shop'});
-	state = reduce(state, {type: 'select', list: 'sessions', pid: 42, index: 3});
+	state = reduce(state, {type: 'select', list: 'sessions', key: 42, index: 3});
 	const ui = state.ui;
 	state = reduce(state, {type: 'collector-error', id: 'postgres-sessions', at: 5000, message: 'connection lost: terminating connection due to administrator command'});
 	assert.equal(state.ui, ui);
 	assert.equal(state.status['postgres-sessions']?.error, 'connection lost: terminating connection due to administrator command');
-	assert.deepEqual([state.ui.sessions.sort, state.ui.sessions.filter, state.ui.sessions.selectedPid], ['user', 'db:shop', 42]);
+	assert.deepEqual([state.ui.sessions.sort, state.ui.sessions.filter, state.ui.sessions.selected], ['user', 'db:shop', 42]);
 });

@@ -79,3 +79,42 @@ test('the processes pane names the container a process runs in', () => {
 	assert.match(view.frame(), /\[999999999999\] orphan/, 'an unknown container shows by short id');
 	view.unmount();
 });
+
+test('container drill-down: how it runs, its host processes, charts and sanitized log lines; Esc goes back', async () => {
+	const detail: Action = {
+		type: 'sample',
+		id: 'container-detail',
+		at: 100_000,
+		value: {
+			id: id(1),
+			name: 'db',
+			image: 'postgres:18',
+			command: 'docker-entrypoint.sh postgres',
+			createdAt: 10_000,
+			startedAt: 40_000,
+			ports: ['5432/tcp -> 0.0.0.0:5432'],
+			mounts: ['volume:pgdata -> /var/lib/postgresql/data (rw)'],
+			restartPolicy: 'always',
+			healthLog: ['exit 0: accepting connections'],
+			top: {titles: ['PID', 'USER', 'COMMAND'], rows: [['1', 'postgres', 'postgres']]},
+			logs: ['LOG:  database system is ready', 'evil \u001B]0;x\u0007 \u001B[2J'],
+		},
+	};
+	const processes: Action = {type: 'sample', id: 'processes', at: 100_000, value: {processes: [processRow({pid: 4242, containerId: id(1), user: '999', command: 'postgres -D /var/lib/postgresql/data'})], detail: null}};
+	const view = renderView(<App version="1" />, [sample, processes, detail, {type: 'set-pane', pane: 'containers'}]);
+	await view.press(KEYS.down, KEYS.enter);
+	const frame = view.frame();
+	assert.match(frame, /Container db postgres:18 · running · Esc back/);
+	assert.match(frame, /Command docker-entrypoint\.sh postgres/);
+	assert.match(frame, /restart always \(0 so far\)/);
+	assert.match(frame, /Ports 5432\/tcp -> 0\.0\.0\.0:5432/);
+	assert.match(frame, /Mounts volume:pgdata -> \/var\/lib\/postgresql\/data \(rw\)/);
+	assert.match(frame, /Health exit 0: accepting connections/);
+	assert.match(frame, /Processes on this host: 1 · the engine's top: 1/);
+	assert.match(frame, / +4242 999 .* postgres -D \/var\/lib\/postgresql\/data/);
+	assert.ok(frame.includes('evil \\x1b]0;x\\x07 \\x1b[2J'), 'log lines are sanitized');
+	assert.ok(!frame.includes('\u001B]0;'));
+	await view.press(KEYS.escape);
+	assert.match(view.frame(), /Containers 3 running/);
+	view.unmount();
+});
