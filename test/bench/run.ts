@@ -4,6 +4,7 @@ import {readdir, readFile, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {benchContainers} from './containers.js';
 import {benchOutput} from './output.js';
 import {benchOverhead} from './overhead.js';
 import {benchPostgres} from './postgres.js';
@@ -37,6 +38,11 @@ const SECTIONS: Section[] = [
 		title: 'Postgres',
 		budget: 'with 500 sessions (100 holding locks, 50 waiting) the sessions and locks collectors each finish a tick in under 100 ms; dbtop’s CPU at a 1 s interval within 1.5× its CPU with no database; pg_activity’s CPU on the same load for comparison',
 		bench: benchPostgres,
+	},
+	{
+		title: 'Containers',
+		budget: 'dbtop’s CPU at a 1 s interval with 30 running containers within 1.5× the same run with no containers',
+		bench: benchContainers,
 	},
 ];
 
