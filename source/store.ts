@@ -14,6 +14,8 @@ export type CollectorStatus = {
 	lastOkAt: number | null;
 	error: string | null;
 	errorAt: number | null;
+	/** When the current run of failures began (null while healthy). */
+	downSince: number | null;
 	failures: number;
 };
 
@@ -246,6 +248,7 @@ export function reduce(state: State, action: Action): State {
 				lastOkAt: action.at,
 				error: null,
 				errorAt: null,
+				downSince: null,
 				failures: 0,
 			});
 		}
@@ -256,6 +259,7 @@ export function reduce(state: State, action: Action): State {
 				lastOkAt: old?.lastOkAt ?? null,
 				error: action.message,
 				errorAt: action.at,
+				downSince: old?.downSince ?? action.at,
 				failures: (old?.failures ?? 0) + 1,
 			});
 		}

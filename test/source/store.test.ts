@@ -52,11 +52,11 @@ test('an error marks only its collector, keeps the last good time and counts fai
 	let state = reduce(initialState(1000), {type: 'sample', id: 'host', at: 10, value: hostSample()});
 	state = reduce(state, {type: 'collector-error', id: 'processes', at: 20, message: 'EACCES'});
 	state = reduce(state, {type: 'collector-error', id: 'processes', at: 30, message: 'EACCES'});
-	assert.deepEqual(state.status['processes'], {lastOkAt: null, error: 'EACCES', errorAt: 30, failures: 2});
+	assert.deepEqual(state.status['processes'], {lastOkAt: null, error: 'EACCES', errorAt: 30, downSince: 20, failures: 2});
 	assert.equal(state.status['host']?.error, null);
 	assert.notEqual(state.host, null);
 	state = reduce(state, {type: 'sample', id: 'processes', at: 40, value: {processes: [], detail: null}});
-	assert.deepEqual(state.status['processes'], {lastOkAt: 40, error: null, errorAt: null, failures: 0});
+	assert.deepEqual(state.status['processes'], {lastOkAt: 40, error: null, errorAt: null, downSince: null, failures: 0});
 });
 
 test('store instances are independent and notify their subscribers once per dispatch', () => {

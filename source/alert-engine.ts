@@ -1,0 +1,181 @@
+// The alert rule engine: pure functions of (rules, measurements, time). A rule fires when its
+// condition has held for `forSec`; its severity rises and falls while it is open; it resolves
+// when the condition has been clear for `clearSec`, with hysteresis so a value hovering at the
+// threshold does not flap; firing again after that opens a new alert.
+
+/** How bad an alert is. */
+export type Severity = 'warning' | 'critical';
+
+/** What an alert is about. */
+export type AlertSource = 'host' | 'process' | 'postgres' | 'container' | 'check';
+
+/** A rule over one metric: thresholds, how long the condition must hold, how it clears. */
+export type Rule = {
+	id: string;
+	title: string;
+	source: AlertSource;
+	metric: string;
+	/** `above`/`below` compare with the thresholds; `increases` fires on any rise of a counter. */
+	comparison: 'above' | 'below' | 'increases';
+	warning: number | null;
+	critical: number | null;
+	/** Seconds the condition must hold before the alert fires. */
+	forSec: number;
+	/** Seconds the condition must stay clear before the alert resolves. */
+	clearSec: number;
+	/** How far back past the threshold a value must go to count as clear (in the metric's unit). */
+	hysteresis: number;
+	/** Only resources whose name contains this (a mount, a container, a database, a user). */
+	scope?: string;
+	/** The metric's unit, for messages: `%`, `s`, `B`, or empty. */
+	unit: string;
+	isEnabled: boolean;
+};
+
+/** One value of a metric for one resource (a mount, a container, a user, ...). */
+export type Measurement = {resource: string; value: number};
+
+/** One alert: a plain serializable record (it is persisted and shared through the ring buffer). */
+export type Alert = {
+	id: string;
+	rule: string;
+	severity: Severity;
+	state: 'firing' | 'acknowledged' | 'resolved';
+	source: AlertSource;
+	resource: string;
+	title: string;
+	message: string;
+	firedAt: number;
+	lastChangedAt: number;
+	acknowledgedBy: string | null;
+	acknowledgedAt: number | null;
+	note: string | null;
+	resolvedAt: number | null;
+};
+
+/** Per rule and resource: since when the condition holds or has cleared, and the last value. */
+type Tracking = {pendingSince: number | null; clearSince: number | null; last: number | null};
+
+/** Everything the engine remembers between evaluations. */
+export type AlertsState = {alerts: Alert[]; tracking: Record<string, Tracking>; sequence: number};
+
+/** How many resolved alerts are kept for the list. */
+export const RESOLVED_KEPT = 50;
+
+/** An empty engine state. */
+export function initialAlerts(): AlertsState {
+	return {alerts: [], tracking: {}, sequence: 0};
+}
+
+const isOpen = (alert: Alert) => alert.state !== 'resolved';
+
+/** The severity a value reaches against a rule's thresholds (hysteresis widens them while an alert is open). */
+export function levelOf(rule: Rule, value: number, previous: number | null, open: Severity | null): Severity | null {
+	if (rule.comparison === 'increases') {
+		return previous !== null && value > previous ? (rule.critical !== null ? 'critical' : 'warning') : null;
+	}
+
+	const crossed = (threshold: number | null, severity: Severity) => {
+		if (threshold === null) return false;
+		// An open alert of this severity or worse stays until the value is back past the threshold by the hysteresis.
+		const margin = open && (open === severity || open === 'critical') ? rule.hysteresis : 0;
+		return rule.comparison === 'above' ? value > threshold - margin : value < threshold + margin;
+	};
+
+	if (crossed(rule.critical, 'critical')) return 'critical';
+	if (crossed(rule.warning, 'warning')) return 'warning';
+	return null;
+}
+
+const formatValue = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
+
+function messageOf(rule: Rule, value: number, severity: Severity): string {
+	if (rule.comparison === 'increases') return `${rule.title}: now ${formatValue(value, rule.unit)}`;
+	const threshold = severity === 'critical' ? rule.critical : rule.warning;
+	return `${rule.title}: ${formatValue(value, rule.unit)} (${severity} ${rule.comparison} ${formatValue(threshold ?? 0, rule.unit)})`;
+}
+
+/** Evaluates every enabled rule against the measurements at `now` (epoch ms); returns the next state. */
+export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<string, readonly Measurement[]>>, state: AlertsState, now: number): AlertsState {
+	const alerts = [...state.alerts];
+	const tracking: Record<string, Tracking> = {};
+	let {sequence} = state;
+	for (const rule of rules.filter(candidate => candidate.isEnabled)) {
+		const values = (measurements[rule.metric] ?? []).filter(measurement => rule.scope === undefined || measurement.resource.includes(rule.scope));
+		const resources = new Set([...values.map(measurement => measurement.resource), ...alerts.filter(alert => isOpen(alert) && alert.rule === rule.id).map(alert => alert.resource)]);
+		for (const resource of resources) {
+			const key = `${rule.id}\u0000${resource}`;
+			const old = state.tracking[key] ?? {pendingSince: null, clearSince: null, last: null};
+			const index = alerts.findIndex(alert => isOpen(alert) && alert.rule === rule.id && alert.resource === resource);
+			const open = index >= 0 ? alerts[index]! : null;
+			const value = values.find(measurement => measurement.resource === resource)?.value;
+			// A resource that is gone (a removed container, an ended session) counts as clear.
+			const level = value === undefined ? null : levelOf(rule, value, old.last, open?.severity ?? null);
+			const next: Tracking = {pendingSince: old.pendingSince, clearSince: old.clearSince, last: value ?? null};
+			if (level) {
+				next.pendingSince ??= now;
+				next.clearSince = null;
+				if (open) {
+					if (open.severity !== level) {
+						const rises = level === 'critical';
+						alerts[index] = {
+							...open,
+							severity: level,
+							lastChangedAt: now,
+							message: messageOf(rule, value!, level),
+							// A rising severity draws attention again, even when acknowledged.
+							state: rises ? 'firing' : open.state,
+						};
+					}
+				} else if (now - next.pendingSince >= rule.forSec * 1000) {
+					sequence++;
+					alerts.push({
+						id: `${now.toString(36)}-${sequence}`,
+						rule: rule.id,
+						severity: level,
+						state: 'firing',
+						source: rule.source,
+						resource,
+						title: rule.title,
+						message: messageOf(rule, value!, level),
+						firedAt: now,
+						lastChangedAt: now,
+						acknowledgedBy: null,
+						acknowledgedAt: null,
+						note: null,
+						resolvedAt: null,
+					});
+				}
+			} else {
+				next.pendingSince = null;
+				if (open) {
+					next.clearSince ??= now;
+					if (now - next.clearSince >= rule.clearSec * 1000) {
+						alerts[index] = {...open, state: 'resolved', resolvedAt: now, lastChangedAt: now};
+						next.clearSince = null;
+					}
+				}
+			}
+
+			if (next.pendingSince !== null || next.clearSince !== null || next.last !== null) tracking[key] = next;
+		}
+	}
+
+	const resolved = alerts.filter(alert => !isOpen(alert)).sort((a, b) => (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0));
+	const kept = new Set(resolved.slice(0, RESOLVED_KEPT));
+	return {alerts: alerts.filter(alert => isOpen(alert) || kept.has(alert)), tracking, sequence};
+}
+
+/** Acknowledges an open alert: who, when, and an optional note. */
+export function acknowledge(state: AlertsState, id: string, by: string, note: string | null, now: number): AlertsState {
+	return {
+		...state,
+		alerts: state.alerts.map(alert => (alert.id === id && alert.state === 'firing' ? {...alert, state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: now, note, lastChangedAt: now} : alert)),
+	};
+}
+
+/** Open alerts first (critical before warning, oldest first), then resolved ones, newest first. */
+export function sortAlerts(alerts: readonly Alert[]): Alert[] {
+	const rank = (alert: Alert) => (alert.state === 'resolved' ? 2 : alert.severity === 'critical' ? 0 : 1);
+	return [...alerts].sort((a, b) => rank(a) - rank(b) || (a.state === 'resolved' ? (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0) : a.firedAt - b.firedAt));
+}
