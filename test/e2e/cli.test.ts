@@ -1,7 +1,9 @@
 // The command line, run as a user runs it: the built binary, its stdout, stderr and exit code.
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
@@ -92,4 +94,31 @@ test('stdout not a terminal and neither --once nor --json: one line, exit 2', ()
 	assert.equal(code, 2);
 	assert.equal(stdout, '');
 	assert.equal(stderr, 'dbtop: stdout is not a terminal: use --once for text or --json for JSON\n');
+});
+
+test('--print-config prints the effective config with the defaults filled in', () => {
+	const missing = run('--print-config', '--config', '/dev/null/none.json');
+	assert.equal(missing.code, 2, 'an explicit --config that cannot be read stops start-up');
+	assert.equal(missing.stdout, '');
+	assert.match(missing.stderr, /^dbtop: \/dev\/null\/none\.json: cannot read it: /);
+	const result = spawnSync(process.execPath, [CLI, '--print-config'], {encoding: 'utf8', env: {...process.env, XDG_CONFIG_HOME: '/nonexistent'}});
+	assert.equal(result.status, 0, result.stderr);
+	const config = JSON.parse(result.stdout) as {rules: Record<string, {warning: number; critical: number; for: number}>};
+	assert.deepEqual([config.rules['cpu']!.warning, config.rules['cpu']!.critical, config.rules['cpu']!.for], [80, 95, 120]);
+});
+
+test('an invalid config: one line per problem naming the field, exit 2', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
+	try {
+		const file = path.join(dir, 'config.json');
+		writeFileSync(file, JSON.stringify({rules: {cpu: {warning: 'high'}, memory: {for: 'soon'}}}));
+		const {code, stderr} = run('--once', '--config', file);
+		assert.equal(code, 2);
+		assert.equal(
+			stderr,
+			`dbtop: ${file}: rules.cpu.warning: expected a number, or null to turn that level off\ndbtop: ${file}: rules.memory.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"\n`,
+		);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
 });
