@@ -1,0 +1,88 @@
+// Open alerts and their acknowledgements survive a restart: a state file under
+// $XDG_STATE_HOME/dbtop/ (else ~/.local/state/dbtop/), written atomically — a temporary file in
+// the same directory, flushed, then renamed over the old one — so a crash mid-write never
+// leaves a torn file. A corrupt file is set aside with a reason, never fatal.
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {Alert} from './alert-engine.js';
+
+const VERSION = 1;
+
+/** Where the alert state lives. */
+export function alertStatePath(env: NodeJS.ProcessEnv): string {
+	const base = env['XDG_STATE_HOME'] || path.join(env['HOME'] || os.homedir(), '.local', 'state');
+	return path.join(base, 'dbtop', 'alerts.json');
+}
+
+const SEVERITIES = new Set(['warning', 'critical']);
+const STATES = new Set(['firing', 'acknowledged', 'resolved']);
+
+/** Whether a parsed value is an alert record (the file may have been edited or damaged). */
+export function isAlert(value: unknown): value is Alert {
+	if (typeof value !== 'object' || value === null) return false;
+	const a = value as Record<string, unknown>;
+	const isText = (key: string) => typeof a[key] === 'string';
+	const isTime = (key: string) => typeof a[key] === 'number' && Number.isFinite(a[key]);
+	const isOptional = (key: string, check: (key: string) => boolean) => a[key] === null || check(key);
+	return (
+		['id', 'rule', 'source', 'resource', 'title', 'message'].every(isText) &&
+		SEVERITIES.has(a['severity'] as string) &&
+		STATES.has(a['state'] as string) &&
+		isTime('firedAt') &&
+		isTime('lastChangedAt') &&
+		isOptional('acknowledgedBy', isText) &&
+		isOptional('acknowledgedAt', isTime) &&
+		isOptional('note', isText) &&
+		isOptional('resolvedAt', isTime)
+	);
+}
+
+/** Writes the alerts atomically. */
+export function saveAlerts(file: string, alerts: readonly Alert[]): void {
+	mkdirSync(path.dirname(file), {recursive: true});
+	const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+	const fd = openSync(temporary, 'w', 0o600);
+	try {
+		writeSync(fd, JSON.stringify({version: VERSION, alerts}));
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+
+	renameSync(temporary, file);
+}
+
+/** Reads the alerts; a missing file is empty, a corrupt one is renamed aside and reported in `problem`. */
+export function loadAlerts(file: string, now = Date.now()): {alerts: Alert[]; problem: string | null} {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {alerts: [], problem: null};
+		return {alerts: [], problem: `${file}: cannot read it: ${error instanceof Error ? error.message : String(error)}`};
+	}
+
+	let reason: string | null = null;
+	try {
+		const json = JSON.parse(text) as {version?: unknown; alerts?: unknown};
+		if (json.version !== VERSION) reason = `unknown version ${String(json.version)}`;
+		else if (!Array.isArray(json.alerts)) reason = 'no alerts list';
+		else {
+			const bad = json.alerts.findIndex(alert => !isAlert(alert));
+			if (bad < 0) return {alerts: json.alerts as Alert[], problem: null};
+			reason = `alerts[${bad}] is not an alert record`;
+		}
+	} catch (error) {
+		reason = `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+	}
+
+	const aside = `${file}.corrupt-${now}`;
+	try {
+		renameSync(file, aside);
+	} catch {
+		// Could not move it: it is still reported, and the next save replaces it.
+	}
+
+	return {alerts: [], problem: `${file}: ${reason}; set aside as ${aside}, starting with no alerts`};
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import type {Alert} from '../../source/alert-engine.js';
+import {alertStatePath, loadAlerts, saveAlerts} from '../../source/alert-state-file.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+const alert = (id: string, fields: Partial<Alert> = {}): Alert => ({
+	id,
+	rule: 'cpu',
+	severity: 'warning',
+	state: 'acknowledged',
+	source: 'host',
+	resource: 'db1',
+	title: 'CPU busy',
+	message: 'CPU busy: 90% (warning above 80%)',
+	firedAt: 1000,
+	lastChangedAt: 2000,
+	acknowledgedBy: 'alice',
+	acknowledgedAt: 2000,
+	note: 'looking into it',
+	resolvedAt: null,
+	...fields,
+});
+
+test('the path follows XDG_STATE_HOME, else ~/.local/state', () => {
+	assert.equal(alertStatePath({XDG_STATE_HOME: '/s'}), '/s/dbtop/alerts.json');
+	assert.equal(alertStatePath({HOME: '/home/ops'}), '/home/ops/.local/state/dbtop/alerts.json');
+});
+
+test('round trip; a missing file is empty; no temporary files are left', () => {
+	const file = path.join(dir, 'round', 'alerts.json');
+	assert.deepEqual(loadAlerts(file), {alerts: [], problem: null});
+	const alerts = [alert('a'), alert('b', {state: 'firing', acknowledgedBy: null, acknowledgedAt: null, note: null})];
+	saveAlerts(file, alerts);
+	assert.deepEqual(loadAlerts(file), {alerts, problem: null});
+	assert.deepEqual(readdirSync(path.dirname(file)), ['alerts.json']);
+});
+
+test('a corrupt file is reported and set aside, not fatal', () => {
+	for (const [name, content, reason] of [
+		['torn', '{"version":1,"alerts":[{"id":', /not valid JSON/],
+		['wrong', JSON.stringify({version: 1, alerts: [{id: 3}]}), /alerts\[0\] is not an alert record/],
+		['future', JSON.stringify({version: 9, alerts: []}), /unknown version 9/],
+	] as const) {
+		const file = path.join(dir, `${name}.json`);
+		writeFileSync(file, content);
+		const loaded = loadAlerts(file, 777);
+		assert.deepEqual(loaded.alerts, []);
+		assert.match(loaded.problem ?? '', reason);
+		assert.match(loaded.problem ?? '', /set aside as .*\.corrupt-777, starting with no alerts/);
+		assert.equal(existsSync(file), false);
+		assert.equal(readFileSync(`${file}.corrupt-777`, 'utf8'), content, 'the damaged file is kept for a human');
+	}
+});
+
+test('concurrent writers: the file is always one whole version, never a mix', async () => {
+	const file = path.join(dir, 'concurrent', 'alerts.json');
+	const module = fileURLToPath(new URL('../../source/alert-state-file.ts', import.meta.url));
+	const writer = (n: number) =>
+		new Promise<number | null>(resolve => {
+			const script = `import {saveAlerts} from ${JSON.stringify(module)}; const big = 'x'.repeat(20000); for (let i = 0; i < 50; i++) saveAlerts(${JSON.stringify(file)}, Array.from({length: 20}, (_, k) => ({id: 'w${n}-' + i + '-' + k, rule: 'cpu', severity: 'warning', state: 'firing', source: 'host', resource: 'db1', title: 't', message: big, firedAt: 1, lastChangedAt: 1, acknowledgedBy: null, acknowledgedAt: null, note: null, resolvedAt: null})));`;
+			const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {stdio: 'ignore'});
+			child.on('exit', resolve);
+		});
+	const reads: string[] = [];
+	const reading = setInterval(() => {
+		if (existsSync(file)) reads.push(readFileSync(file, 'utf8'));
+	}, 5);
+	const codes = await Promise.all([writer(1), writer(2), writer(3)]);
+	clearInterval(reading);
+	assert.deepEqual(codes, [0, 0, 0]);
+	assert.ok(reads.length > 0);
+	for (const text of [...reads, readFileSync(file, 'utf8')]) {
+		const {alerts} = JSON.parse(text) as {alerts: Alert[]};
+		const writers = new Set(alerts.map(entry => entry.id.split('-')[0]));
+		assert.equal(alerts.length, 20);
+		assert.equal(writers.size, 1, 'one writer per version of the file');
+	}
+
+	assert.equal(loadAlerts(file).problem, null);
+});
