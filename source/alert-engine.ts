@@ -174,6 +174,12 @@ export function acknowledge(state: AlertsState, id: string, by: string, note: st
 	};
 }
 
+/** Unacknowledged open alerts by severity, for the header. */
+export function unacknowledgedCounts(alerts: readonly Alert[]): {critical: number; warning: number} {
+	const firing = alerts.filter(alert => alert.state === 'firing');
+	return {critical: firing.filter(alert => alert.severity === 'critical').length, warning: firing.filter(alert => alert.severity === 'warning').length};
+}
+
 /** Open alerts first (critical before warning, oldest first), then resolved ones, newest first. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
 	const rank = (alert: Alert) => (alert.state === 'resolved' ? 2 : alert.severity === 'critical' ? 0 : 1);

@@ -11,6 +11,8 @@ import {HostSummary} from '../views/HostSummary.js';
 import {ProcessesPane} from '../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
 import type {Collector} from './collector.js';
+import {initialAlerts, type Alert} from './alert-engine.js';
+import {alertStatePath, loadAlerts, saveAlerts} from './alert-state-file.js';
 import {installIncrementalFix} from './ink-incremental-fix.js';
 import type {Options} from './options.js';
 import {createScheduler, type Scheduler} from './scheduler.js';
@@ -24,8 +26,8 @@ const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 export type Runtime = {store: Store; scheduler: Scheduler; postgres: PgConnection};
 
 /** Builds the store, the collectors and the scheduler that feeds one into the other. */
-export function createRuntime(options: Options): Runtime {
-	const store = createStore(initialState(options.refreshMs));
+export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
+	const store = createStore(initialState(options.refreshMs, options.rules, {...initialAlerts(), alerts}));
 	const postgres = createPgConnection(options.pg);
 	const collectors: Array<Collector<unknown>> = [
 		host(),
@@ -83,8 +85,28 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
 	await installIncrementalFix();
-	const runtime = createRuntime(options);
+	const stateFile = alertStatePath(process.env);
+	const saved = loadAlerts(stateFile);
+	const runtime = createRuntime(options, saved.alerts);
 	const {store, scheduler, postgres} = runtime;
+	if (saved.problem) {
+		store.dispatch({type: 'notice', notice: {text: saved.problem, level: 'error'}});
+	}
+
+	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change.
+	let written = JSON.stringify(saved.alerts);
+	store.subscribe(() => {
+		const {alerts} = store.getState().alerts;
+		const text = JSON.stringify(alerts);
+		if (text !== written) {
+			written = text;
+			try {
+				saveAlerts(stateFile, alerts);
+			} catch (error) {
+				store.dispatch({type: 'notice', notice: {text: `cannot save alerts to ${stateFile}: ${error instanceof Error ? error.message : String(error)}`, level: 'error'}});
+			}
+		}
+	});
 	let instance: ReturnType<typeof render> | undefined;
 	let isExiting = false;
 	const exit = () => {

@@ -78,8 +78,8 @@ try {
 		fail(`unknown command "${cli.input[0]}" (see dbtop --help)`);
 	}
 
-	const options = toOptions(cli.flags, process.env);
 	const config = loadConfig(cli.flags.config, process.env);
+	const options = {...toOptions(cli.flags, process.env), rules: config.rules};
 	if (cli.flags.printConfig) {
 		process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
 		process.exit(0);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import {parseDuration} from './duration.js';
 import {resolveEngine, type EngineTarget} from './engine-settings.js';
+import type {Rule} from './alert-engine.js';
 import {resolvePgTarget, type PgTarget} from './pg-settings.js';
 import {UsageError} from './usage-error.js';
 
@@ -15,6 +16,8 @@ export type Options = {
 	pg: PgTarget;
 	/** The container engine: from `--docker`, else DOCKER_HOST, else the default socket. */
 	docker: EngineTarget;
+	/** The alert rules: the defaults merged with the config file (set once the config is read). */
+	rules?: readonly Rule[];
 };
 
 /** The collectors whose interval `--interval id=duration` can set. */

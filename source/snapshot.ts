@@ -1,3 +1,4 @@
+import {sortAlerts, type Alert} from './alert-engine.js';
 import {buildLockTree, type LockNode} from './lock-tree.js';
 import {countUsers, type UserCounts} from './pg-users.js';
 import type {State} from './store.js';
@@ -33,6 +34,8 @@ export type Snapshot = {
 	processes: SnapshotProcess[];
 	postgres: SnapshotPostgres;
 	containers: SnapshotContainer[];
+	/** Open alerts, critical first, then recently resolved ones. */
+	alerts: Array<Omit<Alert, 'lastChangedAt'>>;
 	/** Why the container engine could not be read; absent when it was. */
 	containersError?: string;
 	/** Why a source could not be read, by collector id; absent when all were read. */
@@ -69,6 +72,7 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		postgres: toSnapshotPostgres(state),
 		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
 		...(state.status['containers']?.error ? {containersError: state.status['containers'].error} : {}),
+		alerts: sortAlerts(state.alerts.alerts).map(({lastChangedAt: _lastChangedAt, ...alert}) => alert),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),
 	};
 }

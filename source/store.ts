@@ -1,3 +1,6 @@
+import {acknowledge, evaluate, initialAlerts, type AlertsState, type Rule} from './alert-engine.js';
+import {measure} from './alert-measure.js';
+import {DEFAULT_RULES} from './alert-rules.js';
 import {selectedIndex, visibleProcesses} from './process-list.js';
 import type {CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
@@ -91,6 +94,10 @@ export type State = {
 	containerDetail: ContainerDetail | null;
 	/** CPU % and memory of each container since dbtop first saw it, for the drill-down's charts. */
 	containerHistory: ReadonlyMap<string, {cpu: number[]; memory: number[]}>;
+	/** The alert rules in force (defaults merged with the config file). */
+	rules: readonly Rule[];
+	/** Open and recently resolved alerts, and what the rules remember between samples. */
+	alerts: AlertsState;
 	status: Partial<Record<string, CollectorStatus>>;
 	history: Record<HostMetric, number[]>;
 	processHistory: ReadonlyMap<number, ProcessHistory>;
@@ -122,11 +129,14 @@ export type Action =
 	| {type: 'set-container-sort'; sort: ContainerSort}
 	| {type: 'toggle-exited'}
 	| {type: 'set-confirm'; confirm: Confirm | null}
+	| {type: 'acknowledge'; id: string; by: string; note: string | null; at: number}
 	| {type: 'notice'; notice: Notice | null};
 
-/** The state before any sample arrives. */
-export function initialState(refreshMs: number): State {
+/** The state before any sample arrives: rules from the config, alerts from the state file. */
+export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT_RULES, alerts: AlertsState = initialAlerts()): State {
 	return {
+		rules,
+		alerts,
 		now: 0,
 		host: null,
 		processes: null,
@@ -211,6 +221,12 @@ function withContainers(state: State, sample: ContainersSample): State {
 	return {...state, containers: sample, containerHistory};
 }
 
+// The rules run after every sample and every failure: they read the state, so alerts follow it.
+function withAlerts(state: State): State {
+	const alerts = evaluate(state.rules, measure(state), state.alerts, state.now);
+	return {...state, alerts};
+}
+
 function withUi(state: State, ui: Partial<Ui>): State {
 	return {...state, ui: {...state.ui, ...ui}};
 }
@@ -244,26 +260,30 @@ function withSample(state: State, action: SampleAction): State {
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'sample': {
-			return withStatus({...withSample(state, action), now: Math.max(state.now, action.at)}, action.id, {
+			const sampled = withStatus({...withSample(state, action), now: Math.max(state.now, action.at)}, action.id, {
 				lastOkAt: action.at,
 				error: null,
 				errorAt: null,
 				downSince: null,
 				failures: 0,
 			});
+			return withAlerts(sampled);
 		}
 
 		case 'collector-error': {
 			const old = state.status[action.id];
-			return withStatus({...state, now: Math.max(state.now, action.at)}, action.id, {
+			const failed = withStatus({...state, now: Math.max(state.now, action.at)}, action.id, {
 				lastOkAt: old?.lastOkAt ?? null,
 				error: action.message,
 				errorAt: action.at,
 				downSince: old?.downSince ?? action.at,
 				failures: (old?.failures ?? 0) + 1,
 			});
+			return withAlerts(failed);
 		}
 
+		case 'acknowledge':
+			return {...state, alerts: acknowledge(state.alerts, action.id, action.by, action.note, action.at)};
 		case 'set-pane':
 			return withUi(state, {pane: action.pane});
 		case 'set-paused':

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {unacknowledgedCounts} from '../source/alert-engine.js';
 import {formatDuration} from '../source/duration.js';
 import {freeLevel, usageLevel} from '../source/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
@@ -91,6 +92,8 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
 	const isStale = useStore(state => Boolean(state.status['host']?.error));
+	const critical = useStore(state => unacknowledgedCounts(state.alerts.alerts).critical);
+	const warning = useStore(state => unacknowledgedCounts(state.alerts.alerts).warning);
 
 	const title = (
 		<Box>
@@ -104,6 +107,8 @@ export function HostSummary({width, hasCharts, version}: Props) {
 				) : (
 					`every ${formatDuration(refreshMs)}`
 				)}
+				{critical > 0 ? <Text inverse color="red">{` ${critical} crit `}</Text> : null}
+				{warning > 0 ? <Text inverse color="yellow">{` ${warning} warn `}</Text> : null}
 				{isPaused ? <Text inverse color="yellow"> PAUSED </Text> : null}
 			</Text>
 		</Box>

@@ -84,3 +84,18 @@ test('a Postgres outage keeps the last sample and leaves sort, filter and select
 	assert.equal(state.status['postgres-sessions']?.error, 'connection lost: terminating connection due to administrator command');
 	assert.deepEqual([state.ui.sessions.sort, state.ui.sessions.filter, state.ui.sessions.selected], ['user', 'db:shop', 42]);
 });
+
+test('the rules run with every sample: an alert fires in the store and can be acknowledged', async () => {
+	const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
+	let state = initialState(1000, DEFAULT_RULES);
+	state = reduce(state, {type: 'sample', id: 'host', at: 5000, value: hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})});
+	const [alert] = state.alerts.alerts;
+	assert.deepEqual([alert?.rule, alert?.severity, alert?.resource, alert?.state, alert?.firedAt], ['filesystem', 'critical', '/data', 'firing', 5000]);
+	state = reduce(state, {type: 'acknowledge', id: alert!.id, by: 'alice', note: 'growing the volume', at: 6000});
+	assert.deepEqual([state.alerts.alerts[0]!.state, state.alerts.alerts[0]!.acknowledgedBy, state.alerts.alerts[0]!.note], ['acknowledged', 'alice', 'growing the volume']);
+	state = reduce(state, {type: 'sample', id: 'host', at: 7000, value: hostSample()});
+	assert.equal(state.alerts.alerts[0]!.state, 'acknowledged', 'clear, but not for the rule\'s 30 s yet');
+	state = reduce(state, {type: 'sample', id: 'host', at: 37_000, value: hostSample()});
+	assert.equal(state.alerts.alerts[0]!.state, 'resolved');
+	assert.equal(state.alerts.alerts[0]!.resolvedAt, 37_000);
+});

@@ -157,3 +157,10 @@ test('help lists every binding from the key table at 80x24, over its pages', () 
 		assert.ok(text.includes(binding.help.slice(0, 18)), `help shows "${binding.help}"`);
 	}
 });
+
+test('the header counts unacknowledged critical and warning alerts', () => {
+	const full = {mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3};
+	const view = renderView(<HostSummary width={100} hasCharts={false} version="1" />, [hostAction(1000, {filesystems: [full]})]);
+	assert.match(view.frame().split("\n")[0]!, /every 1s 1 crit$/);
+	view.unmount();
+});
