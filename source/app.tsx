@@ -1,3 +1,4 @@
+import os from 'node:os';
 import {Box, render, renderToString} from 'ink';
 import {containerDetail} from '../collectors/container-detail.js';
 import {containers} from '../collectors/containers.js';
@@ -125,7 +126,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 
 	instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit, postgres}}>
+			<CommandContextValue.Provider value={{scheduler, exit, postgres, user: options.user ?? os.userInfo().username}}>
 				<App version={version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,

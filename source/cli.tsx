@@ -26,6 +26,7 @@ const cli = meow(
 	  --config <file>           The config file (alert rules). Default:
 	                            $XDG_CONFIG_HOME/dbtop/config.json or ~/.config/dbtop/config.json.
 	  --print-config            Print the effective config, defaults filled in, and exit.
+	  --user <name>             Who acknowledges alerts (default: the operating-system user).
 	  --no-color                No colours (NO_COLOR in the environment does the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
@@ -47,12 +48,13 @@ const cli = meow(
 			pg: {type: 'string'},
 			docker: {type: 'string'},
 			config: {type: 'string'},
+			user: {type: 'string'},
 			printConfig: {type: 'boolean', default: false},
 		},
 	},
 );
 
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'help', 'version', '--']);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'help', 'version', '--']);
 
 function fail(message: string): never {
 	process.stderr.write(`dbtop: ${message}\n`);

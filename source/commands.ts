@@ -4,6 +4,7 @@ import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
 import {selectionIndex} from './selection.js';
 import {SESSION_SORTS, visibleLockLines, visibleSessions} from './session-list.js';
+import {visibleAlerts} from './alert-list.js';
 import {visibleContainers} from './container-list.js';
 import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type RowKey, type State, type Store} from './store.js';
 import {signalProcess} from './signal-process.js';
@@ -18,6 +19,10 @@ export type CommandContext = {
 	exit: () => void;
 	/** Cancels and terminates backends; each resolves to null when done or the reason it was not. */
 	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
+	/** Who acknowledges alerts: `--user`, else the operating-system user. */
+	user: string;
+	/** The clock acknowledgements are stamped with (tests set it). */
+	now?: () => number;
 	/** Rows a list shows at once, for page up and down. */
 	pageRows: number;
 };
@@ -49,6 +54,8 @@ export function listKeys(state: State, list: ListId): RowKey[] {
 			return visibleLockLines(state).map(line => line.node.pid);
 		case 'containers':
 			return visibleContainers(state).map(row => row.id);
+		case 'alerts':
+			return visibleAlerts(state).map(alert => alert.id);
 	}
 }
 
@@ -59,6 +66,7 @@ export function activeList(state: State): ListId | null {
 	if (ui.pane === 'sessions' && ui.sessions.detailPid === null) return 'sessions';
 	if (ui.pane === 'locks') return 'locks';
 	if (ui.pane === 'containers' && ui.containers.detailId === null) return 'containers';
+	if (ui.pane === 'alerts') return 'alerts';
 	return null;
 }
 
@@ -99,7 +107,7 @@ function askAboutBackend(store: Store, kind: 'cancel' | 'terminate'): void {
 	store.dispatch({type: 'set-confirm', confirm: {kind, pid, command: `${session.user ?? '?'}: ${session.query}`}});
 }
 
-async function signalBackend(context: CommandContext, confirm: Confirm): Promise<void> {
+async function signalBackend(context: CommandContext, confirm: Extract<Confirm, {kind: 'cancel' | 'terminate'}>): Promise<void> {
 	const {store, postgres} = context;
 	const verb = confirm.kind === 'cancel' ? 'cancel' : 'terminate';
 	if (!postgres) {
@@ -115,7 +123,7 @@ async function signalBackend(context: CommandContext, confirm: Confirm): Promise
 }
 
 function filteredList(state: State): FilteredListId | null {
-	return state.ui.pane === 'processes' || state.ui.pane === 'sessions' || state.ui.pane === 'containers' ? state.ui.pane : null;
+	return state.ui.pane === 'host' || state.ui.pane === 'locks' ? null : state.ui.pane;
 }
 
 const CONTAINER_SORTS: Partial<Record<Command, ContainerSort>> = {
@@ -169,6 +177,33 @@ export function runCommand(command: Command, context: CommandContext): void {
 		case 'show-containers':
 			store.dispatch({type: 'set-pane', pane: 'containers'});
 			return;
+		case 'show-alerts':
+			store.dispatch({type: 'set-pane', pane: 'alerts'});
+			return;
+		case 'acknowledge': {
+			const id = selectedKey(state, 'alerts');
+			const alert = state.alerts.alerts.find(candidate => candidate.id === id);
+			if (alert?.state !== 'firing') {
+				store.dispatch({type: 'notice', notice: {text: 'no unacknowledged alert selected', level: 'error'}});
+				return;
+			}
+
+			store.dispatch({type: 'set-input', input: {kind: 'note', alertIds: [alert.id], text: ''}});
+			return;
+		}
+
+		case 'acknowledge-all': {
+			const ids = visibleAlerts(state)
+				.filter(alert => alert.state === 'firing')
+				.map(alert => alert.id);
+			if (ids.length === 0) {
+				store.dispatch({type: 'notice', notice: {text: 'no unacknowledged alert in the list', level: 'info'}});
+				return;
+			}
+
+			store.dispatch({type: 'set-confirm', confirm: {kind: 'acknowledge-all', alertIds: ids}});
+			return;
+		}
 		case 'toggle-exited':
 			store.dispatch({type: 'toggle-exited'});
 			return;
@@ -299,6 +334,8 @@ export function runCommand(command: Command, context: CommandContext): void {
 					type: 'notice',
 					notice: failure ? {text: `SIGTERM to ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `SIGTERM sent to ${confirm.pid}`, level: 'info'},
 				});
+			} else if (confirm?.kind === 'acknowledge-all') {
+				acknowledgeAlerts(context, confirm.alertIds, null);
 			} else if (confirm) {
 				void signalBackend(context, confirm);
 			}
@@ -312,9 +349,13 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'commit-prompt':
 			store.dispatch({type: 'set-input', input: null});
+			if (ui.input?.kind === 'note') {
+				acknowledgeAlerts(context, ui.input.alertIds, ui.input.text.trim() || null);
+			}
+
 			return;
 		case 'cancel-prompt':
-			if (ui.input) {
+			if (ui.input?.kind === 'filter') {
 				store.dispatch({type: 'set-filter', list: ui.input.list, filter: ui.input.previous});
 			}
 
@@ -337,5 +378,16 @@ export function typeIntoPrompt(store: Store, text: string): void {
 	}
 
 	store.dispatch({type: 'set-input', input: {...input, text}});
-	store.dispatch({type: 'set-filter', list: input.list, filter: text});
+	if (input.kind === 'filter') {
+		store.dispatch({type: 'set-filter', list: input.list, filter: text});
+	}
+}
+
+function acknowledgeAlerts(context: CommandContext, ids: readonly string[], note: string | null): void {
+	const at = context.now?.() ?? Date.now();
+	for (const id of ids) {
+		context.store.dispatch({type: 'acknowledge', id, by: context.user, note, at});
+	}
+
+	context.store.dispatch({type: 'notice', notice: {text: `acknowledged ${ids.length} alert${ids.length === 1 ? '' : 's'} as ${context.user}`, level: 'info'}});
 }

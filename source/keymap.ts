@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -38,6 +38,7 @@ export const keymap = [
 	{scope: 'global', keys: ['3'], command: 'show-sessions', help: 'Sessions: who is on the DB'},
 	{scope: 'global', keys: ['4'], command: 'show-locks', help: 'Locks: who blocks whom'},
 	{scope: 'global', keys: ['5'], command: 'show-containers', help: 'Containers pane'},
+	{scope: 'global', keys: ['6'], command: 'show-alerts', help: 'Alerts pane'},
 	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume'},
 	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
@@ -83,6 +84,12 @@ export const keymap = [
 
 	{scope: 'container-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 
+	...moves('alerts', 'First alert', 'Last alert'),
+	{scope: 'alerts', keys: ['a'], command: 'acknowledge', help: 'Acknowledge, with a note'},
+	{scope: 'alerts', keys: ['A'], command: 'acknowledge-all', help: 'Acknowledge all listed (asks)'},
+	{scope: 'alerts', keys: ['/'], command: 'open-filter', help: 'Filter: sev: src: ack:yes|no text'},
+	{scope: 'alerts', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
 	{scope: 'help', keys: ['pageup', 'up'], command: 'previous-help-page', help: 'Previous page'},
@@ -109,8 +116,9 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	locks: 'Locks pane',
 	containers: 'Containers pane',
 	'container-detail': 'Container detail',
+	alerts: 'Alerts pane',
 	help: 'Help',
-	prompt: 'Filter prompt (type to filter)',
+	prompt: 'Prompts (filter, note)',
 	confirm: 'Confirmation',
 };
 
@@ -126,6 +134,7 @@ export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
 	['locks', 'global'],
 	['containers', 'global'],
 	['container-detail', 'global'],
+	['alerts', 'global'],
 	['global'],
 ];
 

@@ -18,6 +18,8 @@ export type Options = {
 	docker: EngineTarget;
 	/** The alert rules: the defaults merged with the config file (set once the config is read). */
 	rules?: readonly Rule[];
+	/** Who acknowledges alerts (`--user`); the operating-system user when not given. */
+	user?: string;
 };
 
 /** The collectors whose interval `--interval id=duration` can set. */
@@ -26,7 +28,7 @@ export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgre
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 
-type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string};
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string; user?: string};
 
 function duration(flag: string, text: string): number {
 	const ms = parseDuration(text);
@@ -70,5 +72,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
 	}
 
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env)};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
 }

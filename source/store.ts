@@ -23,18 +23,18 @@ export type CollectorStatus = {
 };
 
 /** The main panes, in the order Tab and the number keys walk them. */
-export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers'] as const;
+export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers', 'alerts'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
 export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'user' | 'database';
 
 /** The lists with a selection that moves with the arrow keys. */
-export type ListId = 'processes' | 'sessions' | 'locks' | 'containers';
+export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts';
 /** The lists with a drill-down. */
 export type DetailListId = 'processes' | 'sessions';
 /** The lists with a filter. */
-export type FilteredListId = DetailListId | 'containers';
+export type FilteredListId = DetailListId | 'containers' | 'alerts';
 export type ContainerSort = 'cpu' | 'mem' | 'name';
 
 /** What identifies a row of a list: a pid, or a container id. */
@@ -44,7 +44,10 @@ export type RowKey = number | string;
 export type Selection = {selected: RowKey | null; selectedIndex: number};
 
 /** A question the user must answer with y or n before a destructive action. */
-export type Confirm = {kind: 'kill' | 'cancel' | 'terminate'; pid: number; command: string};
+export type Confirm =
+	| {kind: 'kill'; pid: number; command: string}
+	| {kind: 'cancel' | 'terminate'; pid: number; command: string}
+	| {kind: 'acknowledge-all'; alertIds: string[]};
 
 /** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
 export type Notice = {text: string; level: 'info' | 'error'};
@@ -58,7 +61,7 @@ export type Ui = {
 	/** Which page of the help is shown on a terminal too small for all of it. */
 	helpPage: number;
 	/** Text being typed into a prompt (the filter), or null when no prompt is open. */
-	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | null;
+	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | {kind: 'note'; alertIds: string[]; text: string} | null;
 	confirm: Confirm | null;
 	notice: Notice | null;
 	processes: Selection & {
@@ -77,6 +80,7 @@ export type Ui = {
 	};
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
+	alerts: Selection & {filter: string};
 };
 
 /** Per-process history, tied to the start time so a reused pid starts over. */
@@ -161,6 +165,7 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null},
 			locks: {selected: null, selectedIndex: 0},
 			containers: {sort: 'cpu', filter: '', showExited: true, selected: null, selectedIndex: 0, detailId: null},
+			alerts: {filter: '', selected: null, selectedIndex: 0},
 		},
 	};
 }

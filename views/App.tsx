@@ -3,6 +3,7 @@ import {useContext} from 'react';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
 import {keyName, resolveKey, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
+import {AlertsPane} from './AlertsPane.js';
 import {ContainerDetail} from './ContainerDetail.js';
 import {ContainersPane} from './ContainersPane.js';
 import {HelpOverlay} from './HelpOverlay.js';
@@ -18,7 +19,7 @@ import {CommandContextValue} from './StoreContext.js';
 import {useStore, useStoreInstance} from './use-store.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
-const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers'};
+const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers', alerts: 'Alerts'};
 
 /** Which key scopes are active, modal ones first. */
 export function activeScopes(state: State): readonly Scope[] {
@@ -35,6 +36,8 @@ export function activeScopes(state: State): readonly Scope[] {
 			return ['locks', 'global'];
 		case 'containers':
 			return ui.containers.detailId === null ? ['containers', 'global'] : ['container-detail', 'global'];
+		case 'alerts':
+			return ['alerts', 'global'];
 		case 'host':
 			return ['global'];
 	}
@@ -116,6 +119,9 @@ export function App({version}: Props) {
 			break;
 		case 'locks':
 			body = <LocksPane width={columns} height={paneHeight} />;
+			break;
+		case 'alerts':
+			body = <AlertsPane width={columns} height={paneHeight} />;
 			break;
 		case 'containers':
 			body = hasContainerDetail ? <ContainerDetail width={columns} height={paneHeight} /> : <ContainersPane width={columns} height={paneHeight} />;

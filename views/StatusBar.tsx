@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import {keymap, type Command} from '../source/keymap.js';
 import {sanitizeLine} from '../source/sanitize.js';
+import type {Confirm} from '../source/store.js';
 import {useStore} from './use-store.js';
 
 const hint = (command: Command, word: string) => `${keymap.find(binding => binding.command === command)?.keys[0] ?? '?'} ${word}`;
@@ -20,6 +21,14 @@ export const HINTS = [
 
 const CONFIRM_VERBS = {kill: 'Send SIGTERM to', cancel: 'Cancel the query of', terminate: 'Terminate the backend'} as const;
 
+function question(confirm: Confirm): string {
+	if (confirm.kind === 'acknowledge-all') {
+		return `Acknowledge all ${confirm.alertIds.length} unacknowledged alerts in the list? y/n`;
+	}
+
+	return `${CONFIRM_VERBS[confirm.kind]} ${confirm.pid} (${sanitizeLine(confirm.command)})? y/n`;
+}
+
 /** The bottom line: a prompt or a question when one is open, else the latest notice, else key hints. */
 export function StatusBar() {
 	const input = useStore(state => state.ui.input);
@@ -29,7 +38,7 @@ export function StatusBar() {
 	if (confirm) {
 		return (
 			<Text wrap="truncate-end" color="yellow" bold>
-				{`${CONFIRM_VERBS[confirm.kind]} ${confirm.pid} (${sanitizeLine(confirm.command)})? y/n`}
+				{question(confirm)}
 			</Text>
 		);
 	}
@@ -37,10 +46,10 @@ export function StatusBar() {
 	if (input) {
 		return (
 			<Text wrap="truncate-end">
-				<Text bold color="cyan">Filter: </Text>
+				<Text bold color="cyan">{input.kind === 'note' ? 'Note (optional): ' : 'Filter: '}</Text>
 				{sanitizeLine(input.text)}
 				<Text inverse> </Text>
-				<Text dimColor>  Enter keeps · Esc undoes</Text>
+				<Text dimColor>{input.kind === 'note' ? '  Enter acknowledges · Esc leaves it' : '  Enter keeps · Esc undoes'}</Text>
 			</Text>
 		);
 	}

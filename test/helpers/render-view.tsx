@@ -14,7 +14,7 @@ export function renderView(element: ReactElement, actions: Action[] = [], store:
 	const scheduler = {setPaused() {}, setRefresh() {}};
 	const instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit: () => (exited = true)}}>{element}</CommandContextValue.Provider>
+			<CommandContextValue.Provider value={{scheduler, exit: () => (exited = true), user: 'tester', now: () => 9000}}>{element}</CommandContextValue.Provider>
 		</StoreContext.Provider>,
 	);
 	return {
