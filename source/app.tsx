@@ -14,7 +14,10 @@ import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
 import type {Collector} from './collector.js';
 import {initialAlerts, type Alert} from './alert-engine.js';
 import {alertStatePath, loadAlerts, saveAlerts} from './alert-state-file.js';
+import {DEFAULT_RULES} from './alert-rules.js';
+import {check} from './check.js';
 import {installIncrementalFix} from './ink-incremental-fix.js';
+import {sanitizeLine} from './sanitize.js';
 import type {Options} from './options.js';
 import {createScheduler, type Scheduler} from './scheduler.js';
 import {toSnapshot} from './snapshot.js';
@@ -78,6 +81,23 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 			{columns: width},
 		);
 		process.stdout.write(`${text}\n`);
+	} finally {
+		await runtime.scheduler.stop();
+	}
+}
+
+/** `dbtop check`: two samples, the rules once, one line per alert and a summary; resolves to the exit code. */
+export async function runCheck(options: Options, sources: readonly string[]): Promise<number> {
+	const runtime = createRuntime(options);
+	try {
+		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
+		const result = check(runtime.store.getState(), options.rules ?? DEFAULT_RULES, sources);
+		process.stdout.write(
+			options.mode === 'json'
+				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable}, null, 2)}\n`
+				: `${result.lines.map(sanitizeLine).join('\n')}\n`,
+		);
+		return result.exitCode;
 	} finally {
 		await runtime.scheduler.stop();
 	}

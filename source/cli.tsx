@@ -11,6 +11,8 @@ const cli = meow(
 	`
 	Usage
 	  $ dbtop [options]
+	  $ dbtop check [--json] [options]   Evaluate the alert rules once; exit 0 OK,
+	                                      1 warning, 2 critical, 3 a source unreadable
 
 	Options
 	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
@@ -76,8 +78,9 @@ try {
 		cli.showVersion();
 	}
 
-	if (cli.input.length > 0) {
-		fail(`unknown command "${cli.input[0]}" (see dbtop --help)`);
+	const isCheck = cli.input[0] === 'check';
+	if (cli.input.length > (isCheck ? 1 : 0)) {
+		fail(`unknown command "${cli.input[isCheck ? 1 : 0]}" (see dbtop --help)`);
 	}
 
 	const config = loadConfig(cli.flags.config, process.env);
@@ -99,15 +102,24 @@ try {
 		delete process.env['CONTINUOUS_INTEGRATION'];
 	}
 
-	if (options.mode === 'live' && !process.stdout.isTTY) {
+	if (options.mode === 'live' && !process.stdout.isTTY && !isCheck) {
 		fail('stdout is not a terminal: use --once for text or --json for JSON');
 	}
 
-	if (options.mode === 'live' && !process.stdin.isTTY) {
+	if (options.mode === 'live' && !process.stdin.isTTY && !isCheck) {
 		fail('stdin is not a terminal: the live monitor reads keys; use --once or --json');
 	}
 
 	const app = await import('./app.js');
+	if (isCheck) {
+		// A source counts as unreadable only where it is expected: the host always, Postgres and
+		// the container engine when they were named (flag or environment).
+		const sources = ['host', 'processes'];
+		if (cli.flags.pg !== undefined || process.env['PGHOST'] || process.env['PGDATABASE'] || process.env['PGUSER']) sources.push('postgres-sessions');
+		if (cli.flags.docker !== undefined || process.env['DOCKER_HOST']) sources.push('containers');
+		process.exit(await app.runCheck(options, sources));
+	}
+
 	const version = cli.pkg.version ?? '0.0.0';
 	await (options.mode === 'live' ? app.runLive(options, version) : app.runSnapshot(options, version));
 	process.exit(0);

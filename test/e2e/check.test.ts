@@ -1,0 +1,59 @@
+// `dbtop check`: exit codes from real conditions on this machine, steered by the config.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {DEFAULT_RULES} from '../../source/alert-rules.js';
+
+const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+/** A config with every built-in rule off but a filesystem rule on the root mount with the given thresholds. */
+function config(name: string, warning: number | null, critical: number | null): string {
+	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
+	rules['root-free'] = {title: 'Root free', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning, critical, scope: '/', unit: '%'};
+	const file = path.join(dir, `${name}.json`);
+	writeFileSync(file, JSON.stringify({rules}));
+	return file;
+}
+
+function check(...args: string[]) {
+	const env = {...process.env, PGHOST: '', PGDATABASE: '', PGUSER: '', DOCKER_HOST: ''};
+	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 60_000, env});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+test('OK: exit 0 and a summary line', () => {
+	const {code, stdout} = check('--config', config('ok', 0.000_001, null));
+	assert.equal(code, 0);
+	assert.equal(stdout, 'dbtop check: OK: 0 critical, 0 warning\n');
+});
+
+test('WARNING: exit 1, one line per firing alert', () => {
+	const {code, stdout} = check('--config', config('warning', 101, null));
+	assert.equal(code, 1);
+	assert.match(stdout, /^WARNING root-free \/.*: Root free: [\d.]+% \(warning below 101%\)$/m);
+	assert.match(stdout, /^dbtop check: WARNING: 0 critical, [1-9]\d* warning$/m);
+});
+
+test('CRITICAL: exit 2; --json gives the same as JSON', () => {
+	const file = config('critical', 101, 101);
+	assert.equal(check('--config', file).code, 2);
+	const {code, stdout} = check('--config', file, '--json');
+	assert.equal(code, 2);
+	const result = JSON.parse(stdout) as {status: string; exitCode: number; alerts: Array<{rule: string; severity: string}>};
+	assert.equal(result.status, 'CRITICAL');
+	assert.equal(result.exitCode, 2);
+	assert.ok(result.alerts.every(alert => alert.rule === 'root-free' && alert.severity === 'critical'));
+});
+
+test('UNKNOWN: exit 3 when a named source cannot be read', () => {
+	const {code, stdout} = check('--config', config('unknown', 0.000_001, null), '--pg', 'postgres://nobody@127.0.0.1:1/none');
+	assert.equal(code, 3);
+	assert.match(stdout, /^UNKNOWN postgres-sessions: cannot connect to nobody@127\.0\.0\.1:1\/none: .*ECONNREFUSED/m);
+	assert.match(stdout, /^dbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable$/m);
+});
