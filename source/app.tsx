@@ -36,7 +36,13 @@ export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
 	const collectors: Array<Collector<unknown>> = [
 		host(),
 		// The process whose I/O and open files are read: the one drilled into, or the backend of the open session.
-		processes({focus: () => store.getState().ui.processes.detailPid ?? store.getState().ui.sessions.detailPid}),
+		processes({
+			focus() {
+				const {ui, postgres} = store.getState();
+				// A session's backend is a process here only when the server is local.
+				return ui.processes.detailPid ?? (postgres?.localPostmasterPid === null ? null : ui.sessions.detailPid);
+			},
+		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
 		containers(options.docker),

@@ -3,7 +3,7 @@ import {formatDuration} from './duration.js';
 import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
 import {selectionIndex} from './selection.js';
-import {SESSION_SORTS, visibleLockLines, visibleSessions} from './session-list.js';
+import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines, visibleSessions} from './session-list.js';
 import {visibleAlerts} from './alert-list.js';
 import {visibleContainers} from './container-list.js';
 import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type RowKey, type State, type Store} from './store.js';
@@ -51,7 +51,8 @@ export function listKeys(state: State, list: ListId): RowKey[] {
 		case 'sessions':
 			return visibleSessions(state).map(session => session.pid);
 		case 'locks':
-			return visibleLockLines(state).map(line => line.node.pid);
+			// A session can show under several blockers: the line's path in the tree names it.
+			return visibleLockLines(state).map(line => line.key);
 		case 'containers':
 			return visibleContainers(state).map(row => row.id);
 		case 'alerts':
@@ -70,10 +71,15 @@ export function activeList(state: State): ListId | null {
 	return null;
 }
 
+/** Where a list's selection is among its keys (-1 when the list is empty). */
+function listSelectionIndex(state: State, list: ListId, keys: readonly RowKey[]): number {
+	return list === 'locks' ? selectedLockIndex(state) : selectionIndex(keys, state.ui[list]);
+}
+
 /** The key of the row the selection is on in a list, or null when the list is empty. */
 export function selectedKey(state: State, list: ListId): RowKey | null {
 	const keys = listKeys(state, list);
-	return keys[selectionIndex(keys, state.ui[list])] ?? null;
+	return keys[listSelectionIndex(state, list, keys)] ?? null;
 }
 
 function moveSelection(context: CommandContext, to: (index: number, last: number) => number): void {
@@ -83,7 +89,7 @@ function moveSelection(context: CommandContext, to: (index: number, last: number
 	if (!list) return;
 	const keys = listKeys(state, list);
 	if (keys.length === 0) return;
-	const index = Math.min(Math.max(to(selectionIndex(keys, state.ui[list]), keys.length - 1), 0), keys.length - 1);
+	const index = Math.min(Math.max(to(listSelectionIndex(state, list, keys), keys.length - 1), 0), keys.length - 1);
 	store.dispatch({type: 'select', list, key: keys[index]!, index});
 }
 
@@ -91,7 +97,12 @@ function moveSelection(context: CommandContext, to: (index: number, last: number
 function targetBackend(state: State): number | null {
 	if (state.ui.pane === 'sessions' && state.ui.sessions.detailPid !== null) return state.ui.sessions.detailPid;
 	const list = activeList(state);
-	const key = list === 'sessions' || list === 'locks' ? selectedKey(state, list) : null;
+	if (list === 'locks') {
+		const lines = visibleLockLines(state);
+		return lines[selectedLockIndex(state, lines)]?.node.pid ?? null;
+	}
+
+	const key = list === 'sessions' ? selectedKey(state, list) : null;
 	return typeof key === 'number' ? key : null;
 }
 
@@ -115,7 +126,14 @@ async function signalBackend(context: CommandContext, confirm: Extract<Confirm, 
 		return;
 	}
 
-	const failure = await (confirm.kind === 'cancel' ? postgres.cancel(confirm.pid) : postgres.terminate(confirm.pid));
+	let failure: string | null;
+	try {
+		failure = await (confirm.kind === 'cancel' ? postgres.cancel(confirm.pid) : postgres.terminate(confirm.pid));
+	} catch (error) {
+		// The contract is to resolve with a reason; a rejection still ends up on screen, not as a crash.
+		failure = error instanceof Error ? error.message : String(error);
+	}
+
 	store.dispatch({
 		type: 'notice',
 		notice: failure ? {text: `${verb} ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `${verb === 'cancel' ? 'cancelled the query of' : 'terminated'} ${confirm.pid}`, level: 'info'},
@@ -252,9 +270,11 @@ export function runCommand(command: Command, context: CommandContext): void {
 		case 'toggle-tree':
 			store.dispatch({type: 'toggle-tree'});
 			return;
-		case 'cycle-sort': {
+		case 'cycle-sort':
+		case 'cycle-sort-back': {
 			const at = SESSION_SORTS.findIndex(entry => entry.sort === ui.sessions.sort);
-			store.dispatch({type: 'set-session-sort', sort: SESSION_SORTS[(at + 1) % SESSION_SORTS.length]!.sort});
+			const step = command === 'cycle-sort' ? 1 : SESSION_SORTS.length - 1;
+			store.dispatch({type: 'set-session-sort', sort: SESSION_SORTS[(at + step) % SESSION_SORTS.length]!.sort});
 			return;
 		}
 
@@ -283,19 +303,22 @@ export function runCommand(command: Command, context: CommandContext): void {
 			const list = activeList(state);
 			const key = list ? selectedKey(state, list) : null;
 			if (list === null || key === null) return;
-			store.dispatch({type: 'select', list, key, index: selectionIndex(listKeys(state, list), ui[list])});
+			store.dispatch({type: 'select', list, key, index: listSelectionIndex(state, list, listKeys(state, list))});
+			if (list === 'locks') {
+				// A line of the lock tree opens that session's detail; Esc comes back to the tree.
+				const pid = targetBackend(state);
+				if (pid === null) return;
+				store.dispatch({type: 'set-pane', pane: 'sessions'});
+				store.dispatch({type: 'open-detail', list: 'sessions', pid, from: 'locks'});
+				return;
+			}
+
 			if (typeof key === 'string') {
 				store.dispatch({type: 'open-container', id: key});
 				return;
 			}
 
-			const pid = key;
-			if (list === 'locks') {
-				// A line of the lock tree opens that session's detail.
-				store.dispatch({type: 'set-pane', pane: 'sessions'});
-			}
-
-			store.dispatch({type: 'open-detail', list: list === 'processes' ? 'processes' : 'sessions', pid});
+			store.dispatch({type: 'open-detail', list: list === 'processes' ? 'processes' : 'sessions', pid: key});
 			return;
 		}
 
@@ -304,6 +327,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 				store.dispatch({type: 'open-container', id: null});
 			} else {
 				store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
+				if (ui.pane === 'sessions' && ui.sessions.detailFrom === 'locks') store.dispatch({type: 'set-pane', pane: 'locks'});
 			}
 
 			return;
@@ -347,13 +371,17 @@ export function runCommand(command: Command, context: CommandContext): void {
 			store.dispatch({type: 'set-confirm', confirm: null});
 			store.dispatch({type: 'notice', notice: {text: 'cancelled', level: 'info'}});
 			return;
-		case 'commit-prompt':
+		case 'commit-prompt': {
 			store.dispatch({type: 'set-input', input: null});
+			const filterError = ui.input?.kind === 'filter' && ui.input.list === 'sessions' ? sessionFilterError(state) : null;
+			if (filterError) store.dispatch({type: 'notice', notice: {text: `filter: ${filterError}`, level: 'error'}});
 			if (ui.input?.kind === 'note') {
 				acknowledgeAlerts(context, ui.input.alertIds, ui.input.text.trim() || null);
 			}
 
 			return;
+		}
+
 		case 'cancel-prompt':
 			if (ui.input?.kind === 'filter') {
 				store.dispatch({type: 'set-filter', list: ui.input.list, filter: ui.input.previous});

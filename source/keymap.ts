@@ -59,6 +59,7 @@ export const keymap = [
 
 	...moves('sessions', 'First session', 'Last session'),
 	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
+	{scope: 'sessions', keys: ['S'], command: 'cycle-sort-back', help: 'Previous sort'},
 	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show or hide idle sessions'},
 	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show or hide background workers'},
 	{scope: 'sessions', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: app: state: regex'},

@@ -1,106 +1,201 @@
 // Who blocks whom, as a tree: each root blocker (blocking others while not waiting itself), the
-// sessions waiting on it under it, those waiting on them under those, to any depth.
+// sessions waiting on it under it, those waiting on them under those, to any depth. A session
+// waiting on several blockers appears under each of them, so the graph is drawn as a tree.
 import type {PgLock, PgLocksSample, PgSession} from './types.js';
 
-/** One session in the tree, with the lock it waits for (or, for a root, the one it holds). */
-export type LockNode = {
+/** The blocking tree's node as the JSON snapshot gives it: exactly these fields. */
+export type BlockingNode = {
 	pid: number;
 	user: string | null;
 	state: string | null;
+	/** The lock it waits for; for a root, the strongest it holds on what its waiters want. */
 	mode: string | null;
 	lockType: string | null;
 	relation: string | null;
 	/** Seconds it has waited (from the lock's wait start where the server has it, else its state age); null for a root. */
 	waitSec: number | null;
 	query: string;
+	waiters: BlockingNode[];
+};
+
+/** One session in the tree, with what the views need besides the snapshot's fields. */
+export type LockNode = Omit<BlockingNode, 'waiters'> & {
 	waiters: LockNode[];
+	/** Distinct sessions it holds up, directly or not. */
+	heldUp: number;
+	/** Its waiters are drawn under an earlier appearance of it, not again here (see MAX_TREE_NODES). */
+	isRepeat: boolean;
 };
 
-const countHeldUp = (node: LockNode, seen = new Set<number>()): Set<number> => {
-	for (const waiter of node.waiters) {
-		seen.add(waiter.pid);
-		countHeldUp(waiter, seen);
-	}
+/**
+ * Nodes drawn before a session's waiters stop being repeated under each of its appearances:
+ * waiters queued behind each other on a self-conflicting mode make the full tree grow as 2^n.
+ */
+export const MAX_TREE_NODES = 1000;
 
-	return seen;
-};
+/** Lock modes from weakest to strongest, as pg_locks names them. */
+const MODE_STRENGTH = [
+	'AccessShareLock',
+	'RowShareLock',
+	'RowExclusiveLock',
+	'ShareUpdateExclusiveLock',
+	'ShareLock',
+	'ShareRowExclusiveLock',
+	'ExclusiveLock',
+	'AccessExclusiveLock',
+];
+const strength = (lock: PgLock) => MODE_STRENGTH.indexOf(lock.mode);
+const strongest = (locks: readonly PgLock[]) => locks.reduce<PgLock | undefined>((best, lock) => (best === undefined || strength(lock) > strength(best) ? lock : best), undefined);
+const sameTarget = (a: PgLock, b: PgLock) => a.lockType === b.lockType && a.relation === b.relation;
 
-/** How many distinct sessions a node holds up, directly or not. */
-export function heldUp(node: LockNode): number {
-	return countHeldUp(node).size;
-}
+class TooBig extends Error {}
 
 /** Builds the blocking tree; roots sorted by how many sessions they hold up. `now` is epoch ms. */
-export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSample, now: number): LockNode[] {
+export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSample, now: number, maxNodes = MAX_TREE_NODES): LockNode[] {
 	const byPid = new Map(sessions.map(session => [session.pid, session]));
+	const blockersOf = new Map<number, number[]>();
 	const waitersOf = new Map<number, number[]>();
-	for (const [waiter, blockers] of Object.entries(sample.blockedBy)) {
-		for (const blocker of blockers) waitersOf.set(blocker, [...(waitersOf.get(blocker) ?? []), Number(waiter)]);
+	for (const [key, blockers] of Object.entries(sample.blockedBy)) {
+		const waiter = Number(key);
+		const distinct = [...new Set(blockers)].filter(blocker => blocker !== waiter).sort((a, b) => a - b);
+		if (distinct.length === 0) continue;
+		blockersOf.set(waiter, distinct);
+		for (const blocker of distinct) waitersOf.set(blocker, [...(waitersOf.get(blocker) ?? []), waiter]);
 	}
 
+	for (const waiters of waitersOf.values()) waiters.sort((a, b) => a - b);
 	const locksOf = new Map<number, PgLock[]>();
 	for (const lock of sample.locks) locksOf.set(lock.pid, [...(locksOf.get(lock.pid) ?? []), lock]);
 	const awaited = (pid: number) => locksOf.get(pid)?.find(lock => !lock.granted);
-
-	const node = (pid: number, path: Set<number>, contested: PgLock | undefined): LockNode => {
-		const session = byPid.get(pid);
-		const waiting = awaited(pid);
-		// A root shows what it holds on the relation its waiters want, else its first held lock.
-		const lock = waiting ?? locksOf.get(pid)?.find(held => held.granted && contested?.relation && held.relation === contested.relation) ?? locksOf.get(pid)?.find(held => held.granted);
-		const waitSec = waiting ? (waiting.waitStartAt === null ? session?.stateAgeSec ?? null : Math.max((now - waiting.waitStartAt) / 1000, 0)) : null;
-		const inner = new Set(path).add(pid);
-		const waiters = (waitersOf.get(pid) ?? [])
-			.filter(waiter => !inner.has(waiter))
-			.sort((a, b) => a - b)
-			.map(waiter => node(waiter, inner, awaited(waiter)));
-		return {
-			pid,
-			user: session?.user ?? null,
-			state: session?.state ?? null,
-			mode: lock?.mode ?? null,
-			lockType: lock?.lockType ?? null,
-			relation: lock?.relation ?? null,
-			waitSec,
-			query: session?.query ?? '',
-			waiters,
-		};
+	// The relation a waiter wants: its awaited lock's, or for a row lock (a wait on a transaction id) that of the tuple lock it holds.
+	const contestedRelations = (pid: number): string[] => {
+		const want = awaited(pid);
+		if (want?.relation) return [want.relation];
+		return (locksOf.get(pid) ?? []).filter(lock => lock.granted && lock.lockType === 'tuple' && lock.relation !== null).map(lock => lock.relation!);
 	};
 
-	const isWaiting = (pid: number) => pid in sample.blockedBy && (sample.blockedBy[pid]?.length ?? 0) > 0;
-	const rootPids = [...waitersOf.keys()].filter(pid => !isWaiting(pid));
-	const roots = rootPids.map(pid => node(pid, new Set(), awaited(waitersOf.get(pid)![0]!)));
-
-	// A deadlock cycle has no root: every member waits. Start it at its lowest pid so it still shows.
-	const shown = new Set<number>();
-	const mark = (n: LockNode) => {
-		shown.add(n.pid);
-		n.waiters.forEach(mark);
-	};
-
-	roots.forEach(mark);
-	for (const pid of [...waitersOf.keys()].sort((a, b) => a - b)) {
-		if (!shown.has(pid)) {
-			const cycle = node(pid, new Set(), undefined);
-			mark(cycle);
-			roots.push(cycle);
+	// Everyone a pid holds up, following the graph (not the tree, which repeats and may cut cycles).
+	const reach = (pid: number) => {
+		const seen = new Set<number>();
+		const stack = [pid];
+		while (stack.length > 0) {
+			for (const waiter of waitersOf.get(stack.pop()!) ?? []) {
+				if (!seen.has(waiter)) {
+					seen.add(waiter);
+					stack.push(waiter);
+				}
+			}
 		}
+
+		seen.delete(pid);
+		return seen;
+	};
+
+	const rootPids = [...waitersOf.keys()].filter(pid => !blockersOf.has(pid));
+	const reached = new Set<number>(rootPids);
+	for (const pid of rootPids) for (const waiter of reach(pid)) reached.add(waiter);
+	// What no root reaches waits in a deadlock cycle (every member waits): start at the cycle's lowest pid so it still shows.
+	for (const pid of [...waitersOf.keys()].sort((a, b) => a - b)) {
+		if (reached.has(pid)) continue;
+		const walked: number[] = [];
+		let current = pid;
+		while (!walked.includes(current)) {
+			walked.push(current);
+			current = blockersOf.get(current)?.[0] ?? current;
+		}
+
+		const root = Math.min(...walked.slice(walked.indexOf(current)));
+		rootPids.push(root);
+		reached.add(root);
+		for (const waiter of reach(root)) reached.add(waiter);
 	}
 
-	return roots.sort((a, b) => heldUp(b) - heldUp(a) || a.pid - b.pid);
+	const heldUpOf = new Map(rootPids.map(pid => [pid, reach(pid).size]));
+	rootPids.sort((a, b) => heldUpOf.get(b)! - heldUpOf.get(a)! || a - b);
+
+	const build = (isCompact: boolean) => {
+		let budget = maxNodes;
+		const expanded = new Set<number>();
+		const node = (pid: number, path: ReadonlySet<number>): LockNode => {
+			if (!isCompact && --budget < 0) throw new TooBig();
+			const session = byPid.get(pid);
+			const isWaiting = blockersOf.has(pid);
+			const waiting = awaited(pid);
+			const held = (locksOf.get(pid) ?? []).filter(lock => lock.granted);
+			// A root shows the strongest lock it holds on the relation its waiters want, else on what they wait for, else its strongest.
+			const waiters = waitersOf.get(pid) ?? [];
+			const wanted = waiters.map(awaited).filter(lock => lock !== undefined);
+			const relations = new Set(waiters.flatMap(contestedRelations));
+			const lock =
+				waiting ??
+				strongest(held.filter(mine => mine.lockType === 'relation' && mine.relation !== null && relations.has(mine.relation))) ??
+				strongest(held.filter(mine => wanted.some(want => sameTarget(mine, want)))) ??
+				strongest(held);
+			let waitSec: number | null = null;
+			if (isWaiting) waitSec = waiting === undefined || waiting.waitStartAt === null ? (session?.stateAgeSec ?? null) : Math.max((now - waiting.waitStartAt) / 1000, 0);
+			const isRepeat = isCompact && waiters.length > 0 && expanded.has(pid);
+			expanded.add(pid);
+			const inner = new Set(path).add(pid);
+			const children = isRepeat ? [] : waiters.filter(waiter => !inner.has(waiter)).map(waiter => node(waiter, inner));
+			return {
+				pid,
+				user: session?.user ?? null,
+				state: session?.state ?? null,
+				mode: lock?.mode ?? null,
+				lockType: lock?.lockType ?? null,
+				relation: lock?.relation ?? null,
+				waitSec,
+				query: session?.query ?? '',
+				waiters: children,
+				heldUp: heldUpOf.get(pid) ?? reach(pid).size,
+				isRepeat,
+			};
+		};
+
+		return rootPids.map(pid => node(pid, new Set()));
+	};
+
+	try {
+		return build(false);
+	} catch (error) {
+		if (!(error instanceof TooBig)) throw error;
+		return build(true);
+	}
 }
 
-/** A tree flattened for a list, with its branch drawing (`├─ `, `│  └─ `). */
-export type LockLine = {node: LockNode; prefix: string; depth: number};
+/** The tree as the JSON snapshot gives it: `{pid, user, state, mode, lockType, relation, waitSec, query, waiters}`. */
+export function toBlockingJson(roots: readonly LockNode[]): BlockingNode[] {
+	return roots.map(node => ({
+		pid: node.pid,
+		user: node.user,
+		state: node.state,
+		mode: node.mode,
+		lockType: node.lockType,
+		relation: node.relation,
+		waitSec: node.waitSec,
+		query: node.query,
+		waiters: toBlockingJson(node.waiters),
+	}));
+}
+
+/** The blocking tree for the JSON snapshot, from the samples. */
+export function blockingTree(sessions: readonly PgSession[], sample: PgLocksSample, now: number): BlockingNode[] {
+	return toBlockingJson(buildLockTree(sessions, sample, now));
+}
+
+/** A tree line for a list: its node, its branch drawing (`├─ `, `│  └─ `) and a key unique in the tree (the pids from its root). */
+export type LockLine = {node: LockNode; prefix: string; depth: number; key: string};
 
 /** Flattens the tree in display order. */
 export function flattenLockTree(roots: readonly LockNode[]): LockLine[] {
 	const lines: LockLine[] = [];
-	const walk = (node: LockNode, indent: string, branch: string, depth: number) => {
-		lines.push({node, prefix: indent + branch, depth});
+	const walk = (node: LockNode, indent: string, branch: string, depth: number, parentKey: string) => {
+		const key = parentKey === '' ? String(node.pid) : `${parentKey}>${node.pid}`;
+		lines.push({node, prefix: indent + branch, depth, key});
 		const childIndent = indent + (branch === '' ? '' : branch === '└─ ' ? '   ' : '│  ');
-		node.waiters.forEach((waiter, index) => walk(waiter, childIndent, index === node.waiters.length - 1 ? '└─ ' : '├─ ', depth + 1));
+		node.waiters.forEach((waiter, index) => walk(waiter, childIndent, index === node.waiters.length - 1 ? '└─ ' : '├─ ', depth + 1, key));
 	};
 
-	for (const root of roots) walk(root, '', '', 0);
+	for (const root of roots) walk(root, '', '', 0, '');
 	return lines;
 }

@@ -1,23 +1,26 @@
 // The sessions pane's list: filtered by a small syntax, idle and background sessions shown on
-// request, sorted by an age, state, user or database.
+// request, sorted by an age, state, user or database. Also the locks pane's lines and the
+// selections of both, which must survive refreshes.
 import {buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
+import {selectionIndex} from './selection.js';
 import type {SessionSort, State} from './store.js';
-import type {PgSession} from './types.js';
+import type {PgLocksSample, PgSession} from './types.js';
 
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
 export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};
 
 const TERMS = ['db', 'user', 'app', 'state'] as const;
 
-/** Parses the sessions filter; an invalid regex gives `error` instead of throwing. */
+/** Parses the sessions filter (`app:"my app"` quotes a value with spaces); an invalid regex gives `error` instead of throwing. */
 export function parseSessionFilter(text: string): SessionFilter {
 	const filter: SessionFilter = {};
 	const rest: string[] = [];
-	for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+	for (const match of text.matchAll(/(\w+):"([^"]*)"?|(\S+)/g)) {
+		const [word, quotedTerm, quotedValue] = match;
 		const colon = word.indexOf(':');
-		const term = word.slice(0, colon);
-		if (colon > 0 && (TERMS as readonly string[]).includes(term)) {
-			filter[term as (typeof TERMS)[number]] = word.slice(colon + 1).toLowerCase();
+		const term = quotedTerm ?? word.slice(0, colon);
+		if ((quotedTerm !== undefined || colon > 0) && (TERMS as readonly string[]).includes(term)) {
+			filter[term as (typeof TERMS)[number]] = (quotedValue ?? word.slice(colon + 1)).toLowerCase();
 		} else {
 			rest.push(word);
 		}
@@ -27,11 +30,19 @@ export function parseSessionFilter(text: string): SessionFilter {
 		try {
 			filter.query = new RegExp(rest.join(' '), 'i');
 		} catch (error) {
-			filter.error = `not a regular expression: ${error instanceof Error ? error.message : String(error)}`;
+			// V8 repeats the pattern before the reason ("Invalid regular expression: /(a/i: Unterminated group"): keep the reason.
+			const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(error);
+			filter.error = `not a regular expression: ${reason}`;
 		}
 	}
 
 	return filter;
+}
+
+/** Why the sessions filter does not work (an invalid regex), or null. */
+export function sessionFilterError(state: State): string | null {
+	const {filter} = state.ui.sessions;
+	return filter === '' ? null : (parseSessionFilter(filter).error ?? null);
 }
 
 /** Does a session pass the filter (case-insensitive substrings for the terms)? */
@@ -99,6 +110,58 @@ export function visibleLockLines(state: State): LockLine[] {
 	const value = flattenLockTree(buildLockTree(state.postgres.sessions, state.locks, state.now));
 	lockCache.set(state.locks, {sessions: state.postgres.sessions, value});
 	return value;
+}
+
+/** Index of the sessions pane's selection: its pid if still listed, else its old place. */
+export function selectedSessionIndex(state: State, list: readonly PgSession[] = visibleSessions(state)): number {
+	return selectionIndex(
+		list.map(session => session.pid),
+		state.ui.sessions,
+	);
+}
+
+/** Index of the locks pane's selection: the same line, else the same pid elsewhere in the tree, else its old place. */
+export function selectedLockIndex(state: State, lines: readonly LockLine[] = visibleLockLines(state)): number {
+	const {selected} = state.ui.locks;
+	const keys = lines.map(line => line.key);
+	if (typeof selected === 'string' && !keys.includes(selected)) {
+		const pid = Number(selected.split('>').at(-1));
+		const same = lines.findIndex(line => line.node.pid === pid);
+		if (same >= 0) return same;
+	}
+
+	return selectionIndex(keys, state.ui.locks);
+}
+
+/** Sessions waiting on a lock, each counted once however often the tree shows it. */
+export function waitingCount(state: State): number {
+	return Object.values(state.locks?.blockedBy ?? {}).filter(blockers => blockers.length > 0).length;
+}
+
+/** Who a session waits on and who waits on it, directly, and how many it holds up in all. */
+export type SessionBlocking = {waitsOn: number[]; blocks: number[]; heldUp: number};
+
+/** A session's place in the blocking graph (empty until the locks are read). */
+export function sessionBlocking(locks: PgLocksSample | null, pid: number): SessionBlocking {
+	const blockedBy = locks?.blockedBy ?? {};
+	const waitersOf = (blocker: number) =>
+		Object.entries(blockedBy)
+			.filter(([waiter, blockers]) => Number(waiter) !== blocker && blockers.includes(blocker))
+			.map(([waiter]) => Number(waiter))
+			.sort((a, b) => a - b);
+	const seen = new Set<number>();
+	const stack = [pid];
+	while (stack.length > 0) {
+		for (const waiter of waitersOf(stack.pop()!)) {
+			if (!seen.has(waiter)) {
+				seen.add(waiter);
+				stack.push(waiter);
+			}
+		}
+	}
+
+	seen.delete(pid);
+	return {waitsOn: [...new Set(blockedBy[pid] ?? [])].sort((a, b) => a - b), blocks: waitersOf(pid), heldUp: seen.size};
 }
 
 const backendCache = new WeakMap<object, ReadonlyMap<number, PgSession>>();

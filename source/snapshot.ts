@@ -1,5 +1,5 @@
 import {sortAlerts, type Alert} from './alert-engine.js';
-import {buildLockTree, type LockNode} from './lock-tree.js';
+import {blockingTree, type BlockingNode} from './lock-tree.js';
 import {countUsers, type UserCounts} from './pg-users.js';
 import type {State} from './store.js';
 import type {ContainerRow, PgServer, PgSession, ProcessRow} from './types.js';
@@ -13,7 +13,7 @@ type SnapshotPostgres = {
 	server?: PgServer;
 	sessions?: SnapshotSession[];
 	users?: Array<Omit<UserCounts, 'database'>>;
-	blocking?: LockNode[];
+	blocking?: BlockingNode[];
 	error?: string;
 };
 
@@ -103,7 +103,7 @@ function toSnapshotPostgres(state: State): SnapshotPostgres {
 			query: session.query,
 		})),
 		users: countUsers(sample.sessions).map(({database: _database, ...counts}) => counts),
-		blocking: state.locks ? buildLockTree(sample.sessions, state.locks, state.now) : [],
+		blocking: state.locks ? blockingTree(sample.sessions, state.locks, state.now) : [],
 		...(error ? {error} : {}),
 	};
 }

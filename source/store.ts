@@ -2,6 +2,7 @@ import {acknowledge, evaluate, initialAlerts, type AlertsState, type Rule} from 
 import {measure} from './alert-measure.js';
 import {DEFAULT_RULES} from './alert-rules.js';
 import {selectedIndex, visibleProcesses} from './process-list.js';
+import {selectedLockIndex, selectedSessionIndex} from './session-list.js';
 import type {CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
@@ -77,6 +78,8 @@ export type Ui = {
 		showIdle: boolean;
 		showBackground: boolean;
 		detailPid: number | null;
+		/** The pane the open session was opened from (the locks tree), where Esc goes back to. */
+		detailFrom: PaneId | null;
 	};
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
@@ -123,7 +126,7 @@ export type Action =
 	| {type: 'toggle-tree'}
 	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
 	| {type: 'open-container'; id: string | null}
-	| {type: 'open-detail'; list: DetailListId; pid: number}
+	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
 	| {type: 'close-detail'; list: DetailListId}
 	| {type: 'set-input'; input: Ui['input']}
 	| {type: 'set-filter'; list: FilteredListId; filter: string}
@@ -162,7 +165,7 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 			confirm: null,
 			notice: null,
 			processes: {sort: 'cpu', filter: '', isTree: false, selected: null, selectedIndex: 0, detailPid: null},
-			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null},
+			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null, detailFrom: null},
 			locks: {selected: null, selectedIndex: 0},
 			containers: {sort: 'cpu', filter: '', showExited: true, selected: null, selectedIndex: 0, detailId: null},
 			alerts: {filter: '', selected: null, selectedIndex: 0},
@@ -213,6 +216,23 @@ function withProcesses(state: State, sample: ProcessSample): State {
 	return {...state, processes: sample, processHistory, ui};
 }
 
+// Where the sessions and locks selections are on screen now, so that a row gone in the next
+// sample leaves the selection where it was seen, not where it was when last moved.
+function keepDatabaseSelections(state: State): State {
+	const sessions = selectedSessionIndex(state);
+	const locks = selectedLockIndex(state);
+	const {ui} = state;
+	if ((sessions < 0 || sessions === ui.sessions.selectedIndex) && (locks < 0 || locks === ui.locks.selectedIndex)) return state;
+	return {
+		...state,
+		ui: {
+			...ui,
+			sessions: sessions < 0 ? ui.sessions : {...ui.sessions, selectedIndex: sessions},
+			locks: locks < 0 ? ui.locks : {...ui.locks, selectedIndex: locks},
+		},
+	};
+}
+
 function withContainers(state: State, sample: ContainersSample): State {
 	const containerHistory = new Map<string, {cpu: number[]; memory: number[]}>();
 	for (const row of sample.containers) {
@@ -251,9 +271,9 @@ function withSample(state: State, action: SampleAction): State {
 		case 'processes':
 			return withProcesses(state, action.value);
 		case 'postgres-sessions':
-			return {...state, postgres: action.value};
+			return {...keepDatabaseSelections(state), postgres: action.value};
 		case 'postgres-locks':
-			return {...state, locks: action.value};
+			return {...keepDatabaseSelections(state), locks: action.value};
 		case 'containers':
 			return withContainers(state, action.value);
 		case 'container-detail':
@@ -320,7 +340,7 @@ export function reduce(state: State, action: Action): State {
 		case 'open-container':
 			return withUi(state, {containers: {...state.ui.containers, detailId: action.id}});
 		case 'open-detail':
-			return withListUi(state, action.list, {detailPid: action.pid});
+			return action.list === 'sessions' ? withListUi(state, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null}) : withListUi(state, action.list, {detailPid: action.pid});
 		case 'close-detail':
 			return withListUi(state, action.list, {detailPid: null});
 		case 'set-filter':

@@ -1,61 +1,117 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
+import {sessionBlocking} from '../source/session-list.js';
 import type {State} from '../source/store.js';
-import {formatAge, formatBytes, formatRate, formatTimestamp} from './format.js';
+import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
+import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
+import {PgUnavailable} from './PgUnavailable.js';
+import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
 const selectSession = (state: State) => state.postgres?.sessions.find(session => session.pid === state.ui.sessions.detailPid) ?? null;
+const selectSessions = (state: State) => state.postgres?.sessions;
 const age = (seconds: number | null) => (seconds === null ? '—' : formatAge(seconds));
+
+/** A lock as a person reads it: `holds RowExclusiveLock on public.accounts`, `WAITS FOR ShareLock on transactionid`. */
+export function lockText(lock: PgLock, now: number): string {
+	const target = lock.relation === null ? lock.lockType : `${sanitizeLine(lock.relation)}${lock.lockType === 'relation' ? '' : ` (${lock.lockType})`}`;
+	const waited = !lock.granted && lock.waitStartAt !== null ? ` for ${formatAge((now - lock.waitStartAt) / 1000)}` : '';
+	return `${lock.granted ? 'holds' : 'WAITS FOR'} ${lock.mode} on ${target}${waited}`;
+}
+
+/** Other sessions named by pid, with who they are: `101 alice (idle in transaction)`. */
+function whoText(pids: readonly number[], sessions: readonly PgSession[]): string {
+	if (pids.length === 0) return 'nobody';
+	return pids
+		.map(pid => {
+			const other = sessions.find(session => session.pid === pid);
+			return other ? `${pid} ${sanitizeLine(other.user ?? other.backendType)} (${sanitizeLine(other.state ?? '—')})` : String(pid);
+		})
+		.join(', ');
+}
+
+/** The backend's process on this host, or why it is not shown. */
+export function hostProcessText(isLocal: boolean, process: ProcessRow | null, detail: ProcessDetail | null): string {
+	if (!isLocal) return 'not shown: the server is remote (not on this host), so its backends\u2019 CPU, memory and I/O cannot be read here';
+	if (!process) return 'not in this host\u2019s process list (yet)';
+	let io = 'I/O reading…';
+	if (detail) io = detail.readBytesPerSec === null ? `I/O not readable: ${sanitizeLine(detail.ioError ?? 'unknown')}` : `I/O read ${formatRate(detail.readBytesPerSec)} write ${formatRate(detail.writeBytesPerSec ?? 0)}`;
+	return `CPU ${process.cpuPct.toFixed(1)}% · RSS ${formatBytes(process.rss)} · ${io}`;
+}
 
 type Props = {width: number; height: number};
 
-/** Drill-down of one session: its query, every column, its locks, who it waits on and who waits on it, its process. */
+/** Drill-down of one session: every column, its locks, who it waits on and who waits on it, its process, the whole query. */
 export function SessionDetail({width, height}: Props) {
 	const pid = useStore(state => state.ui.sessions.detailPid);
 	const session = useStore(selectSession);
+	const sessions = useStore(selectSessions);
 	const locks = useStore(state => state.locks);
+	const now = useStore(state => state.now);
 	const isLocal = useStore(state => Boolean(state.postgres && state.postgres.localPostmasterPid !== null));
-	const process = useStore(state => state.processes?.processes.find(row => row.pid === pid) ?? null);
-	const detail = useStore(state => (state.processes?.detail?.pid === pid ? state.processes.detail : null));
+	// Only a local server's pids are this host's processes: a remote backend's pid may name any process here.
+	const process = useStore(state => (isLocal ? (state.processes?.processes.find(row => row.pid === pid) ?? null) : null));
+	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
 
-	if (!session || pid === null) {
+	if (!sessions) {
 		return (
 			<Box flexDirection="column" height={height}>
-				<Text bold>Session {pid}</Text>
-				<Text color="yellow">The session is gone. Esc goes back to the list.</Text>
+				<Text bold>{`Session ${pid ?? ''}`}</Text>
+				<PgUnavailable />
 			</Box>
 		);
 	}
 
-	const blockers = locks?.blockedBy[pid] ?? [];
-	const blocks = Object.entries(locks?.blockedBy ?? {})
-		.filter(([, by]) => by.includes(pid))
-		.map(([waiter]) => waiter);
-	const own = (locks?.locks ?? []).filter(lock => lock.pid === pid);
-	const lockText = own.length === 0 ? 'none that matter' : own.map(lock => `${lock.granted ? 'holds' : 'WAITS FOR'} ${lock.mode} on ${lock.relation === null ? lock.lockType : sanitizeLine(lock.relation)}`).join('; ');
-	let host = 'unavailable: the server is not on this host, so its processes cannot be read here';
-	if (isLocal) {
-		host = process
-			? `CPU ${process.cpuPct.toFixed(1)}% · RSS ${formatBytes(process.rss)}${detail?.readBytesPerSec === null || !detail ? '' : ` · I/O read ${formatRate(detail.readBytesPerSec)} write ${formatRate(detail.writeBytesPerSec ?? 0)}`}`
-			: 'its process is not in the process list (yet)';
+	if (!session || pid === null) {
+		return (
+			<Box flexDirection="column" height={height}>
+				<Text bold>{`Session ${pid ?? ''}`}</Text>
+				<Text color="yellow">The session is gone: it ended or was terminated. Esc goes back.</Text>
+			</Box>
+		);
 	}
 
-	const query = sanitize(session.query.replace(/\s+/g, ' '));
+	const blocking = sessionBlocking(locks, pid);
+	const own = (locks?.locks ?? []).filter(lock => lock.pid === pid).sort((a, b) => Number(a.granted) - Number(b.granted));
+	let lockLine = own.length === 0 ? 'none that block or wait' : own.map(lock => lockText(lock, now)).join('; ');
+	if (!locks) lockLine = 'not read yet';
+	const query = sanitize(session.query.replace(/\s+/g, ' ').trim());
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold color="cyan">{`Session ${pid}`}</Text>
-				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '')} · Esc back · c cancel · x terminate`}
+				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '—')} · Esc back · c cancel · x terminate `}
+				<Stale collectorId="postgres-sessions" />
 			</Text>
-			<Text wrap="truncate-end">{`State ${sanitizeLine(session.state ?? '—')} · wait ${sanitizeLine(session.waitEventType ?? '—')}:${sanitizeLine(session.waitEvent ?? '—')} · ${sanitizeLine(session.backendType)} · app ${sanitizeLine(session.application) || '—'} · client ${sanitizeLine(session.client ?? '—')}`}</Text>
-			<Text wrap="truncate-end">{`Ages: xact ${age(session.xactAgeSec)} · query ${age(session.queryAgeSec)} · state ${age(session.stateAgeSec)} · xmin ${session.xminAge ?? '—'} xids · started ${formatTimestamp(session.backendStartAt)}${session.leaderPid ? ` · leader ${session.leaderPid}` : ''}${session.queryId ? ` · query id ${session.queryId}` : ''}`}</Text>
-			<Text wrap="truncate-end">{`Locks: ${lockText}`}</Text>
-			<Text wrap="truncate-end">{`Waits on: ${blockers.length > 0 ? blockers.join(', ') : 'nobody'} · blocks: ${blocks.length > 0 ? blocks.join(', ') : 'nobody'}`}</Text>
-			<Text wrap="truncate-end">{`Process: ${host}`}</Text>
-			<Box height={Math.max(height - 6, 1)} overflow="hidden">
+			<Text wrap="truncate-end">
+				<Text bold>State </Text>
+				{`${sanitizeLine(session.state ?? '—')} · wait ${session.waitEventType ? `${sanitizeLine(session.waitEventType)}:${sanitizeLine(session.waitEvent ?? '')}` : '—'} · ${sanitizeLine(session.backendType)} · app ${sanitizeLine(session.application) || '—'} · client ${sanitizeLine(session.client ?? '—')}`}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>Ages </Text>
+				{`xact ${age(session.xactAgeSec)} · query ${age(session.queryAgeSec)} · state ${age(session.stateAgeSec)} · xmin ${session.xminAge === null ? '—' : `${formatCount(session.xminAge)} xids`} · started ${formatTimestamp(session.backendStartAt)}${session.leaderPid ? ` · leader ${session.leaderPid}` : ''}${session.queryId ? ` · query id ${sanitizeLine(session.queryId)}` : ''}`}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>Locks </Text>
+				{lockLine}
+			</Text>
+			<Text wrap="truncate-end" color={blocking.waitsOn.length > 0 ? 'yellow' : undefined}>
+				<Text bold>Waits on </Text>
+				{whoText(blocking.waitsOn, sessions)}
+			</Text>
+			<Text wrap="truncate-end" color={blocking.blocks.length > 0 ? 'red' : undefined}>
+				<Text bold>Blocks </Text>
+				{whoText(blocking.blocks, sessions)}
+				{blocking.heldUp > blocking.blocks.length ? ` · holds up ${blocking.heldUp} in all` : ''}
+			</Text>
+			<Text wrap="truncate-end">
+				<Text bold>Process </Text>
+				{hostProcessText(isLocal, process, detail)}
+			</Text>
+			<Box height={Math.max(height - 7, 1)} overflow="hidden">
 				<Text wrap="wrap">
 					<Text bold>Query </Text>
-					{query}
+					{query || '—'}
 				</Text>
 			</Box>
 		</Box>

@@ -1,79 +1,147 @@
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
-import {countUsers} from '../source/pg-users.js';
+import type {Rule} from '../source/alert-engine.js';
+import {ruleLevel, sessionLevel, type Level} from '../source/levels.js';
+import {countUsers, type UserCounts} from '../source/pg-users.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {selectionIndex} from '../source/selection.js';
-import {parseSessionFilter, SESSION_SORTS, visibleSessions} from '../source/session-list.js';
-import type {State} from '../source/store.js';
+import {SESSION_SORTS, selectedSessionIndex, sessionFilterError, visibleSessions} from '../source/session-list.js';
+import type {SessionSort, State} from '../source/store.js';
 import type {PgServer, PgSession} from '../source/types.js';
-import {cell, formatAge, formatBytes, formatUptime, rcell} from './format.js';
+import {cell, formatAge, formatBytes, formatCount, formatPerSec, levelColor, rcell} from './format.js';
+import {PgUnavailable} from './PgUnavailable.js';
 import {windowStart} from './ProcessesPane.js';
-import {Stale, staleText} from './Stale.js';
+import {staleText} from './Stale.js';
 import {useStore} from './use-store.js';
 
 const age = (seconds: number | null) => (seconds === null ? '' : formatAge(seconds));
 
-/** The server in two lines (version, uptime, connections, rates, what holds vacuum back), and probes switched off. */
-export function serverLines(server: PgServer, now: number, disabledProbes: Record<string, string> = {}): string[] {
-	const off = Object.entries(disabledProbes).map(([probe, reason]) => `${probe} off: ${sanitizeLine(reason)}`).join(' · ');
-	const standbys = server.standbys.map(standby => `${sanitizeLine(standby.application || standby.client || '?')} ${standby.lagBytes === null ? '?' : formatBytes(standby.lagBytes)} behind`).join(', ');
+/** A piece of a line with the level that colours it. */
+export type Segment = {text: string; level?: Level};
+
+/** The server in two lines (version, uptime, connections, rates, what holds vacuum back), standbys where they fit, then probes switched off. */
+export function serverLines(server: PgServer, now: number, width: number, disabledProbes: Record<string, string> = {}, rules: readonly Rule[] = []): Segment[][] {
+	const connectionsPct = server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null;
+	const first: Segment[] = [
+		{text: `${width >= 100 ? 'Postgres' : 'PG'} ${sanitizeLine(server.version)} · up ${formatAge(Math.max((now - server.startedAt) / 1000, 0))} · `},
+		{text: `conn ${server.connections}/${server.maxConnections}`, level: ruleLevel(rules, 'connections', connectionsPct)},
+		{
+			text: ` · xact ${formatPerSec(server.xactPerSec)} · hit ${server.cacheHitPct === null ? '—' : `${server.cacheHitPct.toFixed(1)}%`} · tup r ${formatPerSec(server.tuplesReadPerSec)} w ${formatPerSec(server.tuplesWrittenPerSec)}`,
+		},
+	];
+	const second: Segment[] = [
+		{
+			text: `deadlocks ${server.deadlocks} · temp ${server.tempFiles} files ${formatBytes(server.tempBytes)} · longest xact ${server.longestXactSec === null ? '—' : formatAge(server.longestXactSec)} · oldest xmin ${server.oldestXminAge === null ? '—' : `${formatCount(server.oldestXminAge)} xids`}`,
+		},
+	];
+	const standbys = server.standbys.flatMap((standby, index): Segment[] => [
+		{text: `${index === 0 ? 'standbys ' : ', '}${sanitizeLine(standby.application || standby.client || '?')} `},
+		{
+			text: `${standby.lagBytes === null ? '?' : formatBytes(standby.lagBytes)} behind${standby.replayLagSec === null ? '' : ` (${formatAge(standby.replayLagSec)})`}`,
+			level: ruleLevel(rules, 'replication-lag', standby.lagBytes),
+		},
+	]);
+	const length = (segments: readonly Segment[]) => segments.reduce((sum, segment) => sum + segment.text.length, 0);
+	// Standbys go on their own line when the second line has no room left for them.
+	const isStandbysInline = standbys.length > 0 && length(second) + 3 + length(standbys) <= width;
+	const off = Object.entries(disabledProbes).map(([probe, reason]) => `${sanitizeLine(probe)} off: ${sanitizeLine(reason)}`);
 	return [
-		`Postgres ${sanitizeLine(server.version)} · up ${formatUptime(Math.max((now - server.startedAt) / 1000, 0))} · conn ${server.connections}/${server.maxConnections} · ${server.xactPerSec.toFixed(0)} xact/s · hit ${server.cacheHitPct === null ? '—' : `${server.cacheHitPct.toFixed(1)}%`} · tup r ${server.tuplesReadPerSec.toFixed(0)}/s w ${server.tuplesWrittenPerSec.toFixed(0)}/s`,
-		`deadlocks ${server.deadlocks} · temp ${server.tempFiles} files ${formatBytes(server.tempBytes)} · longest xact ${server.longestXactSec === null ? '—' : formatAge(server.longestXactSec)} · oldest xmin ${server.oldestXminAge ?? '—'} xids${standbys ? ` · standbys ${standbys}` : ''}`,
-		...(off ? [off] : []),
+		first,
+		isStandbysInline ? [...second, {text: ' · '}, ...standbys] : second,
+		...(standbys.length > 0 && !isStandbysInline ? [standbys] : []),
+		...(off.length > 0 ? [[{text: off.join(' · '), level: 'warn' as const}]] : []),
 	];
 }
 
-/** Column widths at a terminal width (0 leaves a column out); the query takes the rest. */
-function columns(width: number) {
+type Column = {title: string; width: number; sort?: SessionSort; isRight?: boolean; value: (session: PgSession) => string};
+
+/** The list's columns at a terminal width: more of them as there is room; at 80 the sorted age stays in view. */
+export function sessionColumns(width: number, sort: SessionSort): Column[] {
 	const isWide = width >= 180;
-	const isNarrow = width < 100;
-	return {
-		pid: 7,
-		database: isWide ? 12 : 8,
-		user: isWide ? 12 : 8,
-		application: isWide ? 14 : 0,
-		client: isWide ? 15 : 0,
-		backendType: isWide ? 14 : 0,
-		state: isWide ? 19 : 11,
-		wait: isNarrow ? 0 : isWide ? 20 : 12,
-		age: 7,
-		extraAges: !isNarrow,
-	};
-}
-
-type Column = {title: string; width: number; isRight?: boolean; value: (session: PgSession) => string};
-
-function columnList(width: number): Column[] {
-	const c = columns(width);
-	const all: Column[] = [
-		{title: 'PID', width: c.pid, isRight: true, value: session => String(session.pid)},
-		{title: 'DB', width: c.database, value: session => session.database ?? ''},
-		{title: 'USER', width: c.user, value: session => session.user ?? ''},
-		{title: 'APP', width: c.application, value: session => session.application},
-		{title: 'CLIENT', width: c.client, value: session => session.client ?? ''},
-		{title: 'TYPE', width: c.backendType, value: session => session.backendType},
-		{title: 'STATE', width: c.state, value: session => session.state ?? session.backendType},
-		{title: 'WAIT', width: c.wait, value: session => (session.waitEventType ? `${session.waitEventType}:${session.waitEvent ?? ''}` : '')},
-		{title: 'XACT', width: c.age, isRight: true, value: session => age(session.xactAgeSec)},
-		{title: 'QUERY', width: c.age, isRight: true, value: session => age(session.queryAgeSec)},
-		{title: 'STATE', width: c.extraAges ? c.age : 0, isRight: true, value: session => age(session.stateAgeSec)},
-		{title: 'XMIN', width: c.extraAges ? c.age : 0, isRight: true, value: session => (session.xminAge === null ? '' : String(session.xminAge))},
+	const hasWait = width >= 100;
+	const hasOrigin = width >= 140;
+	const narrowAge: SessionSort = sort === 'state-age' || sort === 'xmin' ? sort : 'query';
+	const hasAge = (which: SessionSort) => hasWait || which === 'xact' || which === narrowAge;
+	const all: Array<Column | false> = [
+		{title: 'PID', width: 7, isRight: true, value: session => String(session.pid)},
+		{title: 'DB', width: isWide ? 14 : 8, sort: 'database', value: session => session.database ?? ''},
+		{title: 'USER', width: isWide ? 14 : 8, sort: 'user', value: session => session.user ?? ''},
+		hasOrigin && {title: 'APP', width: isWide ? 16 : 12, value: session => session.application},
+		hasOrigin && {title: 'CLIENT', width: 15, value: session => session.client ?? ''},
+		isWide && {title: 'TYPE', width: 14, value: session => session.backendType},
+		{title: 'STATE', width: isWide ? 19 : 11, sort: 'state', value: session => session.state ?? session.backendType},
+		hasWait && {title: 'WAIT', width: isWide ? 22 : hasOrigin ? 18 : 14, value: session => (session.waitEventType ? `${session.waitEventType}:${session.waitEvent ?? ''}` : '')},
+		hasAge('xact') && {title: 'XACT', width: 6, sort: 'xact', isRight: true, value: session => age(session.xactAgeSec)},
+		hasAge('query') && {title: 'QRY', width: 6, sort: 'query', isRight: true, value: session => age(session.queryAgeSec)},
+		hasAge('state-age') && {title: 'SINCE', width: 6, sort: 'state-age', isRight: true, value: session => age(session.stateAgeSec)},
+		hasAge('xmin') && {title: 'XMIN', width: 6, sort: 'xmin', isRight: true, value: session => (session.xminAge === null ? '' : formatCount(session.xminAge))},
 	];
-	return all.filter(column => column.width > 0);
+	return all.filter(column => column !== false);
 }
 
-/** One session as a line of cells, the query last. */
-export function sessionLine(session: PgSession, width: number): string {
-	const cells = columnList(width).map(column => (column.isRight ? rcell : cell)(sanitizeLine(column.value(session)), column.width));
+/** One session as a line of cells, the query last, on one line. */
+export function sessionLine(session: PgSession, columns: readonly Column[]): string {
+	const cells = columns.map(column => (column.isRight ? rcell : cell)(sanitizeLine(column.value(session)), column.width));
 	return [...cells, sanitizeLine(session.query)].join(' ');
 }
 
-function headerLine(width: number): string {
-	return [...columnList(width).map(column => (column.isRight ? rcell : cell)(column.title, column.width)), 'QUERY'].join(' ');
+function headerLine(columns: readonly Column[], sort: SessionSort): string {
+	const title = (column: Column) => (column.sort === sort ? `${column.title}▼` : column.title);
+	return [...columns.map(column => (column.isRight ? rcell : cell)(title(column), column.width)), 'QUERY'].join(' ');
 }
 
-const selectUsers = (state: State) => state.postgres?.sessions;
+const USER_WIDTHS = {user: 12, total: 5, active: 6, idle: 5, inXact: 7, aborted: 7, onLock: 7};
+
+function userLine(user: UserCounts, databases: string): string {
+	const w = USER_WIDTHS;
+	return [
+		cell(sanitizeLine(user.user), w.user),
+		rcell(String(user.total), w.total),
+		rcell(String(user.active), w.active),
+		rcell(String(user.idle), w.idle),
+		rcell(String(user.idleInTransaction), w.inXact),
+		rcell(String(user.idleInTransactionAborted), w.aborted),
+		rcell(String(user.waitingOnLock), w.onLock),
+		` ${databases}`,
+	].join(' ');
+}
+
+const USERS_HEADER = [
+	cell('USER', USER_WIDTHS.user),
+	rcell('TOTAL', USER_WIDTHS.total),
+	rcell('ACTIVE', USER_WIDTHS.active),
+	rcell('IDLE', USER_WIDTHS.idle),
+	rcell('IN XACT', USER_WIDTHS.inXact),
+	rcell('ABORTED', USER_WIDTHS.aborted),
+	rcell('ON LOCK', USER_WIDTHS.onLock),
+	' BY DATABASE',
+].join(' ');
+
+/** The users summary's lines for the room there is: one per user, the rest folded into one line. */
+export function usersLines(sessions: readonly PgSession[], room: number): string[] {
+	const users = countUsers(sessions);
+	if (users.length === 0) return ['no client sessions'];
+	const perDatabase = countUsers(sessions, true);
+	const databasesOf = (user: string) =>
+		perDatabase
+			.filter(entry => entry.user === user)
+			.map(entry => `${sanitizeLine(entry.database ?? '?')} ${entry.total}`)
+			.join(', ');
+	const fits = users.length <= room;
+	const shown = fits ? users : users.slice(0, Math.max(room - 1, 0));
+	const rest = users.slice(shown.length);
+	return [
+		USERS_HEADER,
+		...shown.map(user => userLine(user, databasesOf(user.user))),
+		...(rest.length > 0 ? [`+${rest.length} more: ${rest.map(user => `${sanitizeLine(user.user)} ${user.total}`).join(', ')}`] : []),
+	];
+}
+
+/** Users shown at a pane height: few at 80x24 so the session list keeps its room, more on tall terminals. */
+export function userRoom(height: number): number {
+	return Math.min(Math.max(Math.floor((height - 8) / 3), 1), 10);
+}
+
+const selectRules = (state: State) => state.rules;
 
 type Props = {width: number; height: number};
 
@@ -81,72 +149,70 @@ type Props = {width: number; height: number};
 export function SessionsPane({width, height}: Props) {
 	const sample = useStore(state => state.postgres);
 	const now = useStore(state => state.now);
-	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const list = useStore(visibleSessions);
+	const selected = useStore(state => selectedSessionIndex(state));
 	const ui = useStore(state => state.ui.sessions);
-	const sessions = useStore(selectUsers);
+	const filterError = useStore(sessionFilterError);
+	const rules = useStore(selectRules);
+	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const start = useRef(0);
 
 	if (!sample) {
 		return (
 			<Box flexDirection="column" height={height}>
 				<Text bold>Sessions</Text>
-				<Text color={stale ? 'yellow' : undefined} dimColor={!stale} wrap="wrap">
-					{stale ?? 'connecting…'}
-				</Text>
+				<PgUnavailable />
 			</Box>
 		);
 	}
 
-	const users = countUsers(sessions ?? []);
-	const perDatabase = countUsers(sessions ?? [], true);
-	const databasesOf = (user: string) =>
-		perDatabase
-			.filter(entry => entry.user === user)
-			.map(entry => `${sanitizeLine(entry.database ?? '?')} ${entry.total}`)
-			.join(', ');
-	const userRows = Math.min(users.length, Math.max(Math.floor((height - 6) / 4), 1));
-	const filterError = parseSessionFilter(ui.filter).error;
-	const header = serverLines(sample.server, now, sample.disabledProbes);
-	const rows = Math.max(height - header.length - 3 - userRows, 1);
-	const selected = selectionIndex(
-		list.map(session => session.pid),
-		ui,
-	);
+	const header = serverLines(sample.server, now, width, sample.disabledProbes, rules);
+	const users = usersLines(sample.sessions, userRoom(height));
+	// A stale sample gets a line of its own: the reason must not be cut off the end of the title.
+	const rows = Math.max(height - (stale ? 1 : 0) - header.length - users.length - 2, 1);
+	const columns = sessionColumns(width, ui.sort);
 	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
 	const shown = list.slice(start.current, start.current + rows);
 	const sortTitle = SESSION_SORTS.find(entry => entry.sort === ui.sort)?.title ?? ui.sort;
 
 	return (
 		<Box flexDirection="column" height={height} width={width}>
-			{header.map(line => (
-				<Text key={line.slice(0, 12)} wrap="truncate-end">
-					{line}
+			{stale ? (
+				<Text color="yellow" wrap="truncate-end">
+					{stale}
+				</Text>
+			) : null}
+			{header.map((segments, index) => (
+				<Text key={`server-${index}`} wrap="truncate-end">
+					{segments.map((segment, at) => (
+						<Text key={at} color={segment.level ? levelColor(segment.level) : undefined}>
+							{segment.text}
+						</Text>
+					))}
 				</Text>
 			))}
-			{users.slice(0, userRows).map(user => (
-				<Text key={user.user} wrap="truncate-end">
-					<Text bold>{cell(sanitizeLine(user.user), 12)}</Text>
-					{` ${user.total} sessions: ${user.active} active, ${user.idle} idle, ${user.idleInTransaction} in xact, ${user.idleInTransactionAborted} aborted, ${user.waitingOnLock} waiting · ${databasesOf(user.user)}`}
+			{users.map((line, index) => (
+				<Text key={`user-${index}`} wrap="truncate-end" bold={index === 0 && users.length > 1} dimColor={users.length === 1}>
+					{line}
 				</Text>
 			))}
 			<Text wrap="truncate-end">
 				<Text bold>Sessions</Text>
 				{` ${list.length} shown · ${sanitizeLine(sample.target)} · sort ${sortTitle}${ui.showIdle ? '' : ' · idle hidden'}${ui.showBackground ? ' · workers shown' : ''}`}
-				{ui.filter ? <Text color={filterError ? 'red' : 'cyan'}>{` · filter "${sanitizeLine(ui.filter)}"${filterError ? ` ${filterError}` : ''}`}</Text> : null}{' '}
-				<Stale collectorId="postgres-sessions" />
+				{ui.filter ? <Text color={filterError ? 'red' : 'cyan'}>{` · filter "${sanitizeLine(ui.filter)}"${filterError ? ` ${sanitizeLine(filterError)}` : ''}`}</Text> : null}
 			</Text>
 			<Text inverse wrap="truncate-end">
-				{cell(headerLine(width), width)}
+				{cell(headerLine(columns, ui.sort), width)}
 			</Text>
 			{shown.length === 0 ? (
-				<Text dimColor>no session matches</Text>
+				<Text dimColor>{sample.sessions.length === 0 ? 'no sessions' : 'no session matches'}</Text>
 			) : (
 				shown.map((session, index) => {
 					const isSelected = start.current + index === selected;
+					const line = sessionLine(session, columns);
 					return (
-						<Text key={session.pid} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : session.waitEventType === 'Lock' ? 'yellow' : undefined}>
-							{isSelected ? cell(sessionLine(session, width), width) : sessionLine(session, width)}
+						<Text key={session.pid} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : levelColor(sessionLevel(rules, session))}>
+							{isSelected ? cell(line, width) : line}
 						</Text>
 					);
 				})

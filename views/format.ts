@@ -128,3 +128,12 @@ export const STATE_NAMES: Readonly<Record<string, string>> = {
 	W: 'paging',
 	K: 'wakekill',
 };
+
+/** A count in at most 5 characters: `950`, `12345`, `123k`, `1.2M`, `2.1G` (transaction ids, tuples). */
+export function formatCount(count: number): string {
+	if (!Number.isFinite(count)) return '—';
+	if (count < 100_000) return String(Math.round(count));
+	if (count < 1_000_000) return `${Math.round(count / 1000)}k`;
+	if (count < 1_000_000_000) return `${(count / 1_000_000).toFixed(count < 10_000_000 ? 1 : 0)}M`;
+	return `${(count / 1_000_000_000).toFixed(1)}G`;
+}

@@ -1,5 +1,5 @@
 // Synthetic samples for pure tests of the store and the views.
-import type {HostSample, PgServer, PgSession, ProcessRow} from '../../source/types.js';
+import type {HostSample, PgLock, PgServer, PgSession, PgSessionsSample, ProcessRow} from '../../source/types.js';
 
 export function processRow(fields: Partial<ProcessRow> & {pid: number}): ProcessRow {
 	return {
@@ -77,6 +77,30 @@ export function pgServer(fields: Partial<PgServer> = {}): PgServer {
 		longestXactSec: 75,
 		oldestXminAge: 1234,
 		standbys: [],
+		...fields,
+	};
+}
+
+/** A granted relation lock on public.accounts unless told otherwise. */
+export function pgLock(fields: Partial<PgLock> & {pid: number}): PgLock {
+	return {
+		lockType: 'relation',
+		mode: 'AccessShareLock',
+		granted: true,
+		relation: 'public.accounts',
+		waitStartAt: null,
+		...fields,
+	};
+}
+
+/** A sessions sample of a remote server (no local postmaster) unless told otherwise. */
+export function pgSessionsSample(sessions: PgSession[], fields: Partial<PgSessionsSample> = {}): PgSessionsSample {
+	return {
+		target: 'ops@db1:5432/shop',
+		server: pgServer(),
+		sessions,
+		localPostmasterPid: null,
+		disabledProbes: {},
 		...fields,
 	};
 }

@@ -1,132 +1,350 @@
+// The sessions pane, the session detail and the backends in the processes pane, at 80 and 160 columns.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {App} from '../../views/App.js';
-import {LocksPane} from '../../views/LocksPane.js';
-import {SessionDetail} from '../../views/SessionDetail.js';
-import {SessionsPane} from '../../views/SessionsPane.js';
+import {setTimeout as sleep} from 'node:timers/promises';
 import type {Action} from '../../source/store.js';
-import type {PgLocksSample} from '../../source/types.js';
-import {pgServer, pgSession, processRow} from '../helpers/fixtures.js';
-import {KEYS, renderView} from '../helpers/render-view.js';
+import type {PgLocksSample, PgSession} from '../../source/types.js';
+import {hostSample, pgLock, pgServer, pgSession, pgSessionsSample, processRow} from '../helpers/fixtures.js';
 
-const sessions = [
-	pgSession({pid: 101, user: 'alice', database: 'shop', state: 'idle in transaction', xactAgeSec: 300, query: 'UPDATE accounts SET balance = 0'}),
-	pgSession({pid: 102, user: 'bob', database: 'shop', state: 'active', waitEventType: 'Lock', waitEvent: 'transactionid', xactAgeSec: 20, query: 'UPDATE accounts SET balance = 1'}),
-	pgSession({pid: 103, user: 'carol', database: 'hr', state: 'active', waitEventType: 'Lock', waitEvent: 'relation', xactAgeSec: 5, query: 'SELECT \u001B[2J * FROM staff'}),
-	pgSession({pid: 104, user: 'alice', database: 'shop', state: 'idle', xactAgeSec: null, query: 'SELECT 1'}),
-	pgSession({pid: 105, user: null, database: null, state: null, backendType: 'checkpointer', query: ''}),
+// Colour on, before Ink loads, so the selection's reverse video and the levels can be seen in the frames.
+process.env['FORCE_COLOR'] = '1';
+const {App} = await import('../../views/App.js');
+const {SessionsPane} = await import('../../views/SessionsPane.js');
+const {SessionDetail} = await import('../../views/SessionDetail.js');
+const {ProcessDetail} = await import('../../views/ProcessDetail.js');
+const {CommandContextValue} = await import('../../views/StoreContext.js');
+const {KEYS, renderView} = await import('../helpers/render-view.js');
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
+const AT = 50_000;
+
+const sessions: PgSession[] = [
+	pgSession({pid: 101, user: 'alice', database: 'shop', application: 'billing', state: 'idle in transaction', xactAgeSec: 300, queryAgeSec: 290, stateAgeSec: 290, xminAge: 1_234_567, query: 'UPDATE accounts SET balance = 0'}),
+	pgSession({pid: 102, user: 'bob', database: 'shop', application: 'psql', state: 'active', waitEventType: 'Lock', waitEvent: 'transactionid', xactAgeSec: 20, queryAgeSec: 40, stateAgeSec: 40, query: 'UPDATE accounts SET balance = 1'}),
+	pgSession({pid: 103, user: 'carol', database: 'hr', application: 'my app', state: 'active', waitEventType: 'Lock', waitEvent: 'relation', xactAgeSec: 5, queryAgeSec: 5, stateAgeSec: 5, query: 'SELECT \u001B[2J *\n  FROM staff'}),
+	pgSession({pid: 104, user: 'alice', database: 'shop', state: 'idle', xactAgeSec: null, queryAgeSec: 600, stateAgeSec: 600, query: 'SELECT 1'}),
+	pgSession({pid: 105, user: null, database: null, application: '', client: null, state: null, backendType: 'checkpointer', xactAgeSec: null, queryAgeSec: null, stateAgeSec: null, query: ''}),
 ];
 const locks: PgLocksSample = {
 	blockedBy: {102: [101], 103: [102]},
 	locks: [
-		{pid: 101, lockType: 'relation', mode: 'RowExclusiveLock', granted: true, relation: 'public.accounts', waitStartAt: null},
-		{pid: 102, lockType: 'transactionid', mode: 'ShareLock', granted: false, relation: null, waitStartAt: 10_000},
-		{pid: 103, lockType: 'relation', mode: 'AccessShareLock', granted: false, relation: 'hr:16384', waitStartAt: 40_000},
+		pgLock({pid: 101, mode: 'RowExclusiveLock'}),
+		pgLock({pid: 102, lockType: 'transactionid', relation: null, mode: 'ShareLock', granted: false, waitStartAt: 10_000}),
+		pgLock({pid: 103, mode: 'AccessShareLock', granted: false, relation: 'hr:16384', waitStartAt: 40_000}),
 	],
 };
-const sample = (localPostmasterPid: number | null = null): Action => ({
+const server = pgServer({
+	startedAt: AT - 3600_000,
+	connections: 12,
+	maxConnections: 100,
+	standbys: [{application: 'replica1', client: '10.0.0.9', state: 'streaming', lagBytes: 5 * 1024 ** 2, replayLagSec: 3}],
+});
+const sessionsAction = (list = sessions, localPostmasterPid: number | null = null, at = AT): Action => ({
 	type: 'sample',
 	id: 'postgres-sessions',
-	at: 50_000,
-	value: {target: 'ops@db1:5432/shop', server: pgServer({startedAt: 50_000 - 3600_000}), sessions, localPostmasterPid, disabledProbes: {}},
+	at,
+	value: pgSessionsSample(list, {server, localPostmasterPid}),
 });
-const locksAction: Action = {type: 'sample', id: 'postgres-locks', at: 50_000, value: locks};
+const locksAction: Action = {type: 'sample', id: 'postgres-locks', at: AT, value: locks};
 
-test('sessions pane: server header, users summary, sessions sorted by transaction age, workers hidden', () => {
-	const view = renderView(<SessionsPane width={100} height={20} />, [sample()]);
-	const lines = view.frame().split('\n');
-	assert.match(lines[0]!, /^Postgres 18\.4 · up 1h 0m · conn 12\/100 · 250 xact\/s · hit 99\.5% · tup r 12000\/s w 300\/s/);
-	assert.match(lines[1]!, /^deadlocks 2 · temp 3 files 10M · longest xact 1m15s · oldest xmin 1234 xids/);
-	assert.match(view.frame(), /^alice +2 sessions: 0 active, 1 idle, 1 in xact, 0 aborted, 0 waiting · shop 2$/m);
-	assert.match(view.frame(), /^bob +1 sessions: 1 active, 0 idle, 0 in xact, 0 aborted, 1 waiting · shop 1$/m);
-	assert.match(view.frame(), /Sessions 4 shown · ops@db1:5432\/shop · sort XACT age/);
-	const rows = lines.filter(line => /^ +10\d /.test(line));
-	assert.deepEqual(rows.map(line => line.trim().split(' ')[0]), ['101', '102', '103', '104']);
-	assert.ok(!view.frame().includes('checkpointer'));
-	assert.ok(view.frame().includes('SELECT \\x1b[2J'), 'escape bytes in query text are shown escaped');
-	assert.ok(!view.frame().includes('\u001B[2J'));
+/** A fake connection that records what it was asked and answers as told. */
+function fakePostgres(answer: string | null = null) {
+	const calls: string[] = [];
+	return {
+		calls,
+		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answer),
+		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answer),
+	};
+}
+
+/** The whole app at a terminal size, with a Postgres connection (or none) for cancel and terminate. */
+async function renderApp(columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) {
+	const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester', postgres};
+	const view = renderView(
+		<CommandContextValue.Provider value={context}>
+			<App version="1" />
+		</CommandContextValue.Provider>,
+		[{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions],
+	);
+	// ink-testing-library's terminal is 100 columns: make it the size under test.
+	Object.defineProperty(view.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(view.stdout, 'rows', {value: rows, configurable: true});
+	view.stdout.emit('resize');
+	await sleep(30);
+	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
+}
+
+/** The status bar: the last line with text (a short chart area leaves blank lines under it). */
+const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
+/** The session line drawn in reverse video (the selection), as text. */
+const selectedLine = (raw: string) => stripAnsi(raw.split('\n').find(line => line.includes('\u001B[7m') && /^ +1\d\d /.test(stripAnsi(line))) ?? '');
+/** The pids of the session rows, top to bottom. */
+const sessionPids = (frame: string) =>
+	frame
+		.split('\n')
+		.filter(line => /^ +1\d\d /.test(line))
+		.map(line => Number(line.trim().split(' ')[0]));
+
+test('server header at 80 and 160 columns: version, uptime, connections, rates, vacuum horizon, standbys', () => {
+	const narrow = renderView(<SessionsPane width={80} height={20} />, [sessionsAction()]);
+	const lines = stripAnsi(narrow.frame()).split('\n');
+	assert.match(lines[0]!, /^PG 18\.4 · up 1h00m · conn 12\/100 · xact 250\/s · hit 99\.5% · tup r 12k\/s w 300\/s$/);
+	assert.match(lines[1]!, /^deadlocks 2 · temp 3 files 10M · longest xact 1m15s · oldest xmin 1234 xids$/);
+	assert.match(lines[2]!, /^standbys replica1 5\.0M behind \(3s\)$/, 'the standbys get their own line where they do not fit');
+	assert.ok(lines.every(line => line.length <= 80));
+	narrow.unmount();
+	const wide = renderView(<SessionsPane width={160} height={20} />, [sessionsAction()]);
+	const wideLines = stripAnsi(wide.frame()).split('\n');
+	assert.match(wideLines[0]!, /^Postgres 18\.4 · up 1h00m · conn 12\/100 · xact 250\/s · hit 99\.5% · tup r 12k\/s w 300\/s$/);
+	assert.match(wideLines[1]!, /^deadlocks 2 · temp 3 files 10M · longest xact 1m15s · oldest xmin 1234 xids · standbys replica1 5\.0M behind \(3s\)$/);
+	assert.match(wideLines[2]!, /^USER /);
+	wide.unmount();
+});
+
+test('a probe switched off shows its reason under the server', () => {
+	const action: Action = {type: 'sample', id: 'postgres-sessions', at: AT, value: pgSessionsSample(sessions, {disabledProbes: {standbys: 'permission denied for view pg_stat_replication'}})};
+	const view = renderView(<SessionsPane width={100} height={20} />, [action]);
+	assert.match(stripAnsi(view.frame()).split('\n')[2]!, /^standbys off: permission denied for view pg_stat_replication$/);
 	view.unmount();
 });
 
-test('sessions: the filter syntax, an invalid regex, idle and worker toggles, sort keys', async () => {
-	const view = renderView(<App version="1" />, [sample(), {type: 'set-pane', pane: 'sessions'}]);
-	await view.press('/', ...'user:alice');
-	assert.match(view.frame(), /Sessions 2 shown/);
-	await view.press(KEYS.enter, '/', ...' balance');
-	assert.match(view.frame(), /Sessions 1 shown/);
-	await view.press(KEYS.enter, KEYS.escape, '/', ...'(unclosed', KEYS.enter);
-	assert.match(view.frame(), /filter "\(unclosed" not a regular expression/);
-	await view.press(KEYS.escape, 'i');
-	assert.match(view.frame(), /Sessions 3 shown .* idle hidden/);
-	await view.press('i', 'b');
-	assert.match(view.frame(), /Sessions 5 shown .* workers shown/);
+test('the connections count takes its colour from the connections rule', () => {
+	const full: Action = {type: 'sample', id: 'postgres-sessions', at: AT, value: pgSessionsSample(sessions, {server: pgServer({connections: 97, maxConnections: 100})})};
+	const view = renderView(<SessionsPane width={160} height={20} />, [full]);
+	assert.match(view.frame(), /\u001B\[31mconn 97\/100/);
+	view.unmount();
+});
+
+test('users summary: per user the sessions by state and by database; background workers left out', () => {
+	const view = renderView(<SessionsPane width={160} height={30} />, [sessionsAction()]);
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /^USER +TOTAL ACTIVE +IDLE IN XACT ABORTED ON LOCK +BY DATABASE$/m);
+	assert.match(frame, /^alice +2 +0 +1 +1 +0 +0 +shop 2$/m);
+	assert.match(frame, /^bob +1 +1 +0 +0 +0 +1 +shop 1$/m);
+	assert.match(frame, /^carol +1 +1 +0 +0 +0 +1 +hr 1$/m);
+	assert.doesNotMatch(frame, /^checkpointer/m);
+	view.unmount();
+	// A short pane folds the users that do not fit into one line.
+	const short = renderView(<SessionsPane width={80} height={14} />, [sessionsAction()]);
+	assert.match(stripAnsi(short.frame()), /^alice +2 .*\n\+2 more: bob 1, carol 1$/m);
+	short.unmount();
+});
+
+test('session rows at 80 and 160 columns: sorted by transaction age, the query on one line, escapes made visible', () => {
+	const narrow = renderView(<SessionsPane width={80} height={20} />, [sessionsAction()]);
+	const frame = stripAnsi(narrow.frame());
+	assert.deepEqual(sessionPids(frame), [101, 102, 103, 104], 'oldest transaction first, workers hidden');
+	assert.match(frame, /^ +PID DB +USER +STATE +XACT▼ +QRY QUERY/m);
+	assert.match(frame, /^ +101 shop +alice +idle in tr… +5m00s +4m50s UPDATE accounts SET balance…$/m);
+	assert.match(frame, /^ +103 hr +carol +active +5s +5s SELECT \\x1b\[2J \* FROM staff$/m);
+	assert.ok(!narrow.frame().includes('\u001B[2J'), 'the escape sequence never reaches the terminal');
+	assert.ok(frame.split('\n').every(line => line.length <= 80));
+	narrow.unmount();
+
+	const wide = renderView(<SessionsPane width={160} height={20} />, [sessionsAction()]);
+	const wideFrame = stripAnsi(wide.frame());
+	assert.match(wideFrame, /^ +PID DB +USER +APP +CLIENT +STATE +WAIT +XACT▼ +QRY +SINCE +XMIN QUERY/m);
+	assert.match(wideFrame, /^ +102 shop +bob +psql +10\.0\.0\.5 +active +Lock:transactionid +20s +40s +40s +UPDATE accounts SET balance = 1$/m);
+	assert.match(wideFrame, /^ +101 shop .* 1\.2M UPDATE/m, 'xmin age in transactions');
+	wide.unmount();
+});
+
+test('s walks the sorts and the header says which; at 80 columns the sorted age stays in view', async () => {
+	const view = await renderApp(80, 24, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}]);
 	await view.press('s');
 	assert.match(view.frame(), /sort QUERY age/);
+	assert.deepEqual(sessionPids(view.frame()), [104, 101, 102, 103]);
+	await view.press('s');
+	assert.match(view.frame(), /sort STATE age/);
+	assert.match(view.frame(), /SINCE▼/);
+	await view.press('s', 's');
+	assert.match(view.frame(), /sort STATE$/m);
+	assert.deepEqual(sessionPids(view.frame()), [102, 103, 104, 101]);
+	await view.press('s');
+	assert.match(view.frame(), /sort USER/);
+	assert.deepEqual(sessionPids(view.frame()), [101, 104, 102, 103]);
+	await view.press('s');
+	assert.match(view.frame(), /sort DB/);
+	assert.deepEqual(sessionPids(view.frame()), [103, 101, 102, 104]);
+	await view.press('S');
+	assert.match(view.frame(), /sort USER/, 'S goes back');
 	view.unmount();
 });
 
-test('session detail: locks, blockers, and no host numbers when the server is remote', () => {
-	const view = renderView(<SessionDetail width={120} height={12} />, [sample(null), locksAction, {type: 'open-detail', list: 'sessions', pid: 102}]);
-	const frame = view.frame();
-	assert.match(frame, /^Session 102 bob@shop/m);
-	assert.match(frame, /Locks: WAITS FOR ShareLock on transactionid/);
-	assert.match(frame, /Waits on: 101 · blocks: 103/);
-	assert.match(frame, /Process: unavailable: the server is not on this host/);
-	assert.match(frame, /Query UPDATE accounts SET balance = 1/);
+test('the filter: db:, user:, app: with quotes, state:, a regex over the query; an invalid regex is an error, not a crash', async () => {
+	const view = await renderApp(80, 24, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}]);
+	await view.press('/', ...'db:shop');
+	assert.match(view.frame(), /Filter: db:shop/);
+	assert.deepEqual(sessionPids(view.frame()), [101, 102, 104]);
+	await view.press(KEYS.enter, '/', ...' user:ALICE');
+	assert.deepEqual(sessionPids(view.frame()), [101, 104]);
+	await view.press(...' balance\\s*=', KEYS.enter);
+	assert.deepEqual(sessionPids(view.frame()), [101]);
+	assert.match(view.frame(), /Sessions 1 shown .* filter "db:shop user:ALI…/);
+	await view.press(KEYS.escape, '/', ...'app:"my app"', KEYS.enter);
+	assert.deepEqual(sessionPids(view.frame()), [103]);
+	await view.press(KEYS.escape, '/', ...'state:idle', KEYS.enter);
+	assert.deepEqual(sessionPids(view.frame()), [101, 104]);
+	await view.press(KEYS.escape, '/', ...'(unclosed');
+	assert.match(statusLine(view.frame()), /^Filter: \(unclosed +not a regular expression: Unterminated group$/);
+	await view.press(KEYS.enter);
+	assert.match(statusLine(view.frame()), /^filter: not a regular expression: Unterminated group$/);
+	assert.match(view.frame(), /filter "\(unclosed" not a…/);
+	assert.deepEqual(sessionPids(view.frame()), [101, 102, 103, 104], 'a broken regex filters nothing out');
 	view.unmount();
 });
 
-test('session detail of a local server shows its backend process', () => {
-	const processes: Action = {type: 'sample', id: 'processes', at: 50_000, value: {processes: [processRow({pid: 102, cpuPct: 12.5, rss: 64 * 1024 ** 2})], detail: null}};
-	const view = renderView(<SessionDetail width={120} height={12} />, [sample(1), processes, {type: 'open-detail', list: 'sessions', pid: 102}]);
-	assert.match(view.frame(), /Process: CPU 12\.5% · RSS 64M/);
+test('i hides idle sessions, b shows background workers', async () => {
+	const view = await renderApp(80, 24, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}]);
+	await view.press('i');
+	assert.match(view.frame(), /Sessions 3 shown .* idle hidden/);
+	assert.deepEqual(sessionPids(view.frame()), [101, 102, 103]);
+	await view.press('i', 'b');
+	assert.match(view.frame(), /Sessions 5 shown .* workers shown/);
+	assert.match(view.frame(), /^ +105 +checkpoint…$/m);
 	view.unmount();
 });
 
-test('locks pane: the chain as a tree with waits, modes and relations', () => {
-	const view = renderView(<LocksPane width={100} height={10} />, [sample(), locksAction]);
-	const lines = view.frame().split('\n');
-	assert.match(lines[0]!, /^Locks 1 blocking chain, 2 waiting/);
-	assert.match(lines[2]!, /^101 +alice +idle in tr… +RowExclusiveLock +public\.accounts +UPDATE/);
-	assert.match(lines[3]!, /^└─ 102 +bob +active +40s +ShareLock transactionid +UPDATE/);
-	assert.match(lines[4]!, /^ {3}└─ 103 +carol +active +10s +AccessShareLock +hr:16384 +SELECT \\x1b/);
+test('the selection stays on its pid across refreshes, and where it was when that session ends', async () => {
+	const view = await renderApp(80, 24, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}]);
+	await view.press(KEYS.down);
+	assert.match(selectedLine(view.raw()), /^ +102 shop +bob/);
+	// 103's transaction is now the oldest: it moves to the top, the selection stays on 102.
+	view.store.dispatch(sessionsAction(sessions.map(session => (session.pid === 103 ? {...session, xactAgeSec: 1000} : session)), null, AT + 2000));
+	await sleep(30);
+	assert.deepEqual(sessionPids(view.frame()), [103, 101, 102, 104]);
+	assert.match(selectedLine(view.raw()), /^ +102 shop +bob/);
+	// 102 ends: the selection stays in its place on screen (the third row), now 104.
+	view.store.dispatch(sessionsAction(sessions.filter(session => session.pid !== 102).map(session => (session.pid === 103 ? {...session, xactAgeSec: 1000} : session)), null, AT + 4000));
+	await sleep(30);
+	assert.match(selectedLine(view.raw()), /^ +104 shop +alice/);
 	view.unmount();
 });
 
-test('c asks before cancelling; the reason of a failure is shown', async () => {
-	const view = renderView(<App version="1" />, [sample(), locksAction, {type: 'set-pane', pane: 'locks'}]);
-	await view.press('c');
-	assert.match(view.frame(), /Cancel the query of 101 \(alice: UPDATE accounts SET balance = 0\)\? y\/n/);
-	await view.press('y');
-	assert.match(view.frame(), /cannot cancel 101: no database connected/);
+test('the server going away: what happened and since when, then the last numbers; sort, filter and selection kept across the reconnect', async () => {
+	const view = await renderApp(160, 40, [{type: 'set-pane', pane: 'sessions'}]);
+	assert.match(view.frame(), /^Sessions\nconnecting…$/m);
+	view.store.dispatch({type: 'collector-error', id: 'postgres-sessions', at: 10_000, message: 'cannot connect to ops@db1:5432/shop: connect ECONNREFUSED'});
+	view.store.dispatch({type: 'collector-error', id: 'postgres-sessions', at: 40_000, message: 'cannot connect to ops@db1:5432/shop: connect ECONNREFUSED'});
+	await sleep(30);
+	assert.match(view.frame(), /^Sessions\nstale: cannot connect to ops@db1:5432\/shop: connect ECONNREFUSED \(no good sample yet\)\ndown since .* \(40s\), reconnecting with back-off/m);
+	view.store.dispatch(sessionsAction());
+	await sleep(30);
+	await view.press('s', '/', ...'db:shop', KEYS.enter, KEYS.down);
+	assert.match(view.frame(), /sort QUERY age · filter "db:shop"/);
+	assert.match(selectedLine(view.raw()), /^ +101 /);
+	// dbtop's backend is terminated: the last sample stays, marked stale, until the reconnect brings a new one.
+	view.store.dispatch({type: 'collector-error', id: 'postgres-sessions', at: AT + 5000, message: 'connection lost: terminating connection due to administrator command'});
+	await sleep(30);
+	assert.match(view.frame(), /stale: connection lost: terminating connection due to administrator command \(last good 5s ago\)/);
+	assert.deepEqual(sessionPids(view.frame()), [104, 101, 102]);
+	view.store.dispatch(sessionsAction(sessions, null, AT + 9000));
+	await sleep(30);
+	assert.doesNotMatch(view.frame(), /stale:/);
+	assert.match(view.frame(), /sort QUERY age · filter "db:shop"/);
+	assert.match(selectedLine(view.raw()), /^ +101 /);
 	view.unmount();
 });
 
-test('the processes pane labels local backends with their session', () => {
-	const processes: Action = {type: 'sample', id: 'processes', at: 50_000, value: {processes: [processRow({pid: 101, command: 'postgres: alice shop idle in transaction', cpuPct: 5})], detail: null}};
-	const local = renderView(<App version="1" />, [sample(1), processes]);
-	assert.match(local.frame(), /\[pg alice@shop idle in transaction\] postgres/);
-	local.unmount();
-	const remote = renderView(<App version="1" />, [sample(null), processes]);
-	assert.doesNotMatch(remote.frame(), /\[pg /);
+test('session detail of a remote server: every column, its locks, blockers and blocked, no host numbers, the whole query', () => {
+	for (const width of [80, 160]) {
+		const view = renderView(<SessionDetail width={width} height={14} />, [sessionsAction(), locksAction, {type: 'open-detail', list: 'sessions', pid: 102}]);
+		const frame = stripAnsi(view.frame());
+		assert.match(frame, /^Session 102 bob@shop · Esc back/m);
+		assert.match(frame, width === 160 ? /^State active · wait Lock:transactionid · client backend · app psql · client 10\.0\.0\.5$/m : /^State active · wait Lock:transactionid · client backend · app psql · client 10\.…$/m);
+		assert.match(frame, /^Ages xact 20s · query 40s · state 40s · xmin — · started /m);
+		assert.match(frame, /^Locks WAITS FOR ShareLock on transactionid for 40s$/m);
+		assert.match(frame, /^Waits on 101 alice \(idle in transaction\)$/m);
+		assert.match(frame, /^Blocks 103 carol \(active\)$/m);
+		assert.match(frame, /^Process not shown: the server is remote/m);
+		assert.doesNotMatch(frame, /CPU \d/);
+		assert.match(frame, /^Query UPDATE accounts SET balance = 1$/m);
+		view.unmount();
+	}
+
+	const root = renderView(<SessionDetail width={160} height={14} />, [sessionsAction(), locksAction, {type: 'open-detail', list: 'sessions', pid: 101}]);
+	assert.match(stripAnsi(root.frame()), /^Blocks 102 bob \(active\) · holds up 2 in all$/m);
+	assert.match(stripAnsi(root.frame()), /^Locks holds RowExclusiveLock on public\.accounts$/m);
+	root.unmount();
+});
+
+test('session detail of a local server: its backend process\'s CPU, memory and I/O', () => {
+	const processes: Action = {
+		type: 'sample',
+		id: 'processes',
+		at: AT,
+		value: {
+			processes: [processRow({pid: 102, cpuPct: 12.5, rss: 64 * 1024 ** 2})],
+			detail: {pid: 102, readBytesPerSec: 2 * 1024 ** 2, writeBytesPerSec: 1024, ioError: null, fdCount: 20, fdError: null, cgroup: '/system.slice/postgresql.service'},
+		},
+	};
+	const view = renderView(<SessionDetail width={80} height={14} />, [sessionsAction(sessions, 1), processes, {type: 'open-detail', list: 'sessions', pid: 102}]);
+	assert.match(stripAnsi(view.frame()), /^Process CPU 12\.5% · RSS 64M · I\/O read 2\.0M\/s write 1\.0K\/s$/m);
+	view.unmount();
+	// The same numbers in the process list do not show for a remote server, whose pids are not this host's.
+	const remote = renderView(<SessionDetail width={80} height={14} />, [sessionsAction(sessions, null), processes, {type: 'open-detail', list: 'sessions', pid: 102}]);
+	assert.doesNotMatch(stripAnsi(remote.frame()), /12\.5%|64M/);
 	remote.unmount();
 });
 
-test('at 80 columns the session list keeps room for the query', () => {
-	const view = renderView(<SessionsPane width={80} height={20} />, [sample()]);
-	const row = view.frame().split('\n').find(line => /^ +102 /.test(line));
-	assert.match(row ?? '', /^ +102 shop +bob +active +20s +1s UPDATE accounts SET bal/);
-	assert.ok((row ?? '').length <= 80);
+test('session detail wraps a long query and shows its escapes; a session that ended says so', () => {
+	const long = `SELECT ${Array.from({length: 30}, (_, i) => `column_${i}`).join(', ')} FROM t WHERE x = '\u001B]0;owned\u0007'`;
+	const view = renderView(<SessionDetail width={80} height={14} />, [sessionsAction([pgSession({pid: 7, query: long})]), {type: 'open-detail', list: 'sessions', pid: 7}]);
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /column_0/);
+	assert.match(frame, /column_29 FROM t WHERE x = '\\x1b\]0;owned\\x07'/);
+	assert.ok(frame.split('\n').every(line => line.length <= 80));
+	view.unmount();
+	const gone = renderView(<SessionDetail width={80} height={14} />, [sessionsAction([]), {type: 'open-detail', list: 'sessions', pid: 7}]);
+	assert.match(stripAnsi(gone.frame()), /The session is gone/);
+	gone.unmount();
+});
+
+test('Enter opens the selected session, Esc goes back to the list', async () => {
+	const view = await renderApp(160, 40, [sessionsAction(), locksAction, {type: 'set-pane', pane: 'sessions'}]);
+	await view.press(KEYS.down, KEYS.enter);
+	assert.match(view.frame(), /^Session 102 bob@shop/m);
+	assert.match(statusLine(view.frame()), /escape back {2}c cancel query {2}x terminate backend/);
+	await view.press(KEYS.escape);
+	assert.match(view.frame(), /Sessions 4 shown/);
 	view.unmount();
 });
 
-test('a probe switched off shows its reason in the server header', () => {
-	const action = sample();
-	if (action.type === 'sample' && action.id === 'postgres-sessions') {
-		action.value.disabledProbes = {standbys: 'permission denied for view pg_stat_replication'};
-	}
-
-	const view = renderView(<SessionsPane width={100} height={20} />, [action]);
-	assert.match(view.frame().split('\n')[2]!, /^standbys off: permission denied for view pg_stat_replication$/);
+test('cancel and terminate from the sessions pane and the session detail ask first, naming pid, user and query', async () => {
+	const postgres = fakePostgres();
+	const view = await renderApp(160, 40, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}], postgres);
+	await view.press('c');
+	assert.match(statusLine(view.frame()), /^Cancel the query of 101 \(alice: UPDATE accounts SET balance = 0\)\? y\/n$/);
+	await view.press('n');
+	assert.deepEqual(postgres.calls, []);
+	await view.press(KEYS.down, KEYS.down, KEYS.enter, 'x');
+	assert.match(statusLine(view.frame()), /^Terminate the backend 103 \(carol: SELECT \\x1b\[2J \* FROM staff\)\? y\/n$/);
+	await view.press('y');
+	assert.deepEqual(postgres.calls, ['terminate 103']);
+	assert.match(statusLine(view.frame()), /^terminated 103$/);
 	view.unmount();
+});
+
+test('the processes pane labels local backends with their session; a backend\'s drill-down shows it; nothing of this when remote', async () => {
+	const processes: Action = {
+		type: 'sample',
+		id: 'processes',
+		at: AT,
+		value: {processes: [processRow({pid: 101, user: 'postgres', command: 'postgres: alice shop idle in transaction', cpuPct: 5}), processRow({pid: 900, command: 'nginx'})], detail: null},
+	};
+	const local = await renderApp(160, 40, [sessionsAction(sessions, 1), processes]);
+	assert.match(local.frame(), /^ +101 postgres .* \[pg alice@shop idle in transaction\] postgres: alice/m);
+	assert.match(local.frame(), /^ +900 root .* nginx$/m);
+	local.unmount();
+	const remote = await renderApp(160, 40, [sessionsAction(sessions, null), processes]);
+	assert.doesNotMatch(remote.frame(), /\[pg /);
+	remote.unmount();
+
+	const detail = renderView(<ProcessDetail width={80} height={20} />, [sessionsAction(sessions, 1), processes, {type: 'open-detail', list: 'processes', pid: 101}]);
+	assert.match(stripAnsi(detail.frame()), /^Postgres \[pg alice@shop idle in transaction\] UPDATE accounts SET balance = 0$/m);
+	detail.unmount();
+	const remoteDetail = renderView(<ProcessDetail width={80} height={20} />, [sessionsAction(sessions, null), processes, {type: 'open-detail', list: 'processes', pid: 101}]);
+	assert.doesNotMatch(stripAnsi(remoteDetail.frame()), /^Postgres /m);
+	remoteDetail.unmount();
 });
