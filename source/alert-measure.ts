@@ -43,9 +43,11 @@ export function measure(state: State): Record<string, Measurement[]> {
 		add('container.exitCode', row.name, row.state === 'running' ? 0 : row.exitCode);
 	}
 
+	for (const [name, check] of Object.entries(state.checks)) add(`check.${name}`, check.resource, check.value);
+
 	// A source that keeps failing: how long it has been down.
 	for (const [id, status] of Object.entries(state.status)) {
-		if (status?.error && (id === 'postgres-sessions' || id === 'containers')) {
+		if (status?.error && (id === 'postgres-sessions' || id === 'containers' || id.startsWith('check:'))) {
 			add('source.downSec', id, (state.now - (status.downSince ?? state.now)) / 1000);
 		}
 	}

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {Box, render, renderToString} from 'ink';
+import {serviceCheck} from '../collectors/checks.js';
 import {containerDetail} from '../collectors/container-detail.js';
 import {containers} from '../collectors/containers.js';
 import {host} from '../collectors/host.js';
@@ -47,6 +48,7 @@ export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
 		postgresLocks(postgres),
 		containers(options.docker),
 		containerDetail(options.docker, {focus: () => store.getState().ui.containers.detailId}),
+		...(options.checks ?? []).filter(check => check.rule.isEnabled).map(check => serviceCheck(check)),
 	];
 	const scheduler = createScheduler({
 		collectors,

@@ -3,7 +3,7 @@
 // halves its private memory (measured: about 100 MB resident instead of 155 MB) for a little
 // more garbage-collection time. It only works on the command line, hence the shebang.
 import meow from 'meow';
-import {ConfigError, loadConfig, printableConfig} from './config.js';
+import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import {toOptions} from './options.js';
 import {UsageError} from './usage-error.js';
 
@@ -25,7 +25,7 @@ const cli = meow(
 	                            else /var/run/docker.sock, else /run/podman/podman.sock.
 	  --once                    Print one text snapshot on stdout and exit.
 	  --json                    Print one JSON snapshot on stdout and exit (see the README).
-	  --config <file>           The config file (alert rules). Default:
+	  --config <file>           The config file (alert rules, service checks). Default:
 	                            $XDG_CONFIG_HOME/dbtop/config.json or ~/.config/dbtop/config.json.
 	  --print-config            Print the effective config, defaults filled in, and exit.
 	  --user <name>             Who acknowledges alerts (default: the operating-system user).
@@ -84,7 +84,7 @@ try {
 	}
 
 	const config = loadConfig(cli.flags.config, process.env);
-	const options = {...toOptions(cli.flags, process.env), rules: config.rules};
+	const options = {...toOptions(cli.flags, process.env), rules: rulesOf(config), checks: config.checks};
 	if (cli.flags.printConfig) {
 		process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
 		process.exit(0);
@@ -117,6 +117,7 @@ try {
 		const sources = ['host', 'processes'];
 		if (cli.flags.pg !== undefined || process.env['PGHOST'] || process.env['PGDATABASE'] || process.env['PGUSER']) sources.push('postgres-sessions');
 		if (cli.flags.docker !== undefined || process.env['DOCKER_HOST']) sources.push('containers');
+		for (const serviceCheck of config.checks) if (serviceCheck.rule.isEnabled) sources.push(`check:${serviceCheck.name}`);
 		process.exit(await app.runCheck(options, sources));
 	}
 

@@ -67,7 +67,7 @@ export function activeList(state: State): ListId | null {
 	if (ui.pane === 'sessions' && ui.sessions.detailPid === null) return 'sessions';
 	if (ui.pane === 'locks') return 'locks';
 	if (ui.pane === 'containers' && ui.containers.detailId === null) return 'containers';
-	if (ui.pane === 'alerts') return 'alerts';
+	if (ui.pane === 'alerts' && ui.alerts.detailId === null) return 'alerts';
 	return null;
 }
 
@@ -199,7 +199,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 			store.dispatch({type: 'set-pane', pane: 'alerts'});
 			return;
 		case 'acknowledge': {
-			const id = selectedKey(state, 'alerts');
+			const id = ui.alerts.detailId ?? selectedKey(state, 'alerts');
 			const alert = state.alerts.alerts.find(candidate => candidate.id === id);
 			if (alert?.state !== 'firing') {
 				store.dispatch({type: 'notice', notice: {text: 'no unacknowledged alert selected', level: 'error'}});
@@ -313,18 +313,20 @@ export function runCommand(command: Command, context: CommandContext): void {
 				return;
 			}
 
-			if (typeof key === 'string') {
-				store.dispatch({type: 'open-container', id: key});
+			if (list === 'containers' || list === 'alerts') {
+				store.dispatch(list === 'containers' ? {type: 'open-container', id: String(key)} : {type: 'open-alert', id: String(key)});
 				return;
 			}
 
-			store.dispatch({type: 'open-detail', list: list === 'processes' ? 'processes' : 'sessions', pid: key});
+			store.dispatch({type: 'open-detail', list: list === 'processes' ? 'processes' : 'sessions', pid: Number(key)});
 			return;
 		}
 
 		case 'close-detail':
 			if (ui.pane === 'containers') {
 				store.dispatch({type: 'open-container', id: null});
+			} else if (ui.pane === 'alerts') {
+				store.dispatch({type: 'open-alert', id: null});
 			} else {
 				store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
 				if (ui.pane === 'sessions' && ui.sessions.detailFrom === 'locks') store.dispatch({type: 'set-pane', pane: 'locks'});

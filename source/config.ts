@@ -8,8 +8,19 @@ import type {Rule} from './alert-engine.js';
 import {DEFAULT_RULES} from './alert-rules.js';
 import {parseDuration} from './duration.js';
 
-/** The effective configuration: the rules with the defaults filled in. */
-export type Config = {rules: Rule[]};
+/** What a service check watches: a process by name, a listening TCP port, or a log file's matching lines. */
+export type CheckTarget = {kind: 'process'; process: string} | {kind: 'port'; port: number} | {kind: 'log'; path: string; pattern: string; windowMs: number};
+
+/** A check operators run by hand, on its own interval, with the rule its value is judged by. */
+export type ServiceCheck = {name: string; intervalMs: number; target: CheckTarget; rule: Rule};
+
+/** The effective configuration: the rules with the defaults filled in, and the service checks. */
+export type Config = {rules: Rule[]; checks: ServiceCheck[]};
+
+/** Every rule in force: the configured rules and one per service check. */
+export function rulesOf(config: Config): Rule[] {
+	return [...config.rules, ...config.checks.map(check => check.rule)];
+}
 
 /** A config that cannot be used: one line per problem. */
 export class ConfigError extends Error {
@@ -21,6 +32,15 @@ export class ConfigError extends Error {
 const COMPARISONS = ['above', 'below', 'increases'] as const;
 const SOURCES = ['host', 'process', 'postgres', 'container', 'check'] as const;
 const RULE_KEYS = ['title', 'source', 'metric', 'comparison', 'warning', 'critical', 'for', 'clear', 'hysteresis', 'scope', 'unit', 'enabled'] as const;
+const CHECK_KEYS = ['process', 'port', 'log', 'pattern', 'window', 'interval', 'severity', 'warning', 'critical', 'for', 'clear', 'title', 'enabled'] as const;
+const DEFAULT_CHECK_INTERVAL_MS = 10_000;
+const DEFAULT_LOG_WINDOW_MS = 5 * 60_000;
+const DURATION_ACCEPTED = 'expected a duration: seconds as a number, or "30s", "5m", "500ms"';
+
+/** A duration given as seconds or as text, in ms; null when it is not one. */
+function durationMs(value: unknown): number | null {
+	return typeof value === 'number' ? (value >= 0 && Number.isFinite(value) ? value * 1000 : null) : typeof value === 'string' ? (value.trim() === '0' ? 0 : parseDuration(value)) : null;
+}
 
 /** Where the config is read from when --config is not given. */
 export function defaultConfigPath(env: NodeJS.ProcessEnv): string {
@@ -40,7 +60,7 @@ export function validateConfig(json: unknown, file: string): Config {
 	}
 
 	for (const key of Object.keys(json)) {
-		if (key !== 'rules') problem(key, 'unknown field (accepted: rules)');
+		if (key !== 'rules' && key !== 'checks') problem(key, 'unknown field (accepted: rules, checks)');
 	}
 
 	const rules = new Map(DEFAULT_RULES.map(rule => [rule.id, {...rule}]));
@@ -90,8 +110,8 @@ export function validateConfig(json: unknown, file: string): Config {
 						break;
 					case 'for':
 					case 'clear': {
-						const ms = typeof value === 'number' ? (value >= 0 ? value * 1000 : null) : typeof value === 'string' ? (value.trim() === '0' ? 0 : parseDuration(value)) : null;
-						if (ms === null) problem(field, 'expected a duration: seconds as a number, or "30s", "5m", "500ms"');
+						const ms = durationMs(value);
+						if (ms === null) problem(field, DURATION_ACCEPTED);
 						else rule[key === 'for' ? 'forSec' : 'clearSec'] = ms / 1000;
 						break;
 					}
@@ -113,8 +133,125 @@ export function validateConfig(json: unknown, file: string): Config {
 		}
 	}
 
+	const checks = validateChecks(json['checks'] ?? {}, new Set(rules.keys()), problem);
 	if (problems.length > 0) throw new ConfigError(problems);
-	return {rules: [...rules.values()]};
+	return {rules: [...rules.values()], checks};
+}
+
+/** The `checks` section: each check becomes a collector on its own interval and a rule named like it. */
+function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (field: string, message: string) => void): ServiceCheck[] {
+	if (!isObject(given)) {
+		problem('checks', 'expected an object of checks by name');
+		return [];
+	}
+
+	const checks: ServiceCheck[] = [];
+	for (const [name, fields] of Object.entries(given)) {
+		const at = `checks.${name}`;
+		if (!isObject(fields)) {
+			problem(at, 'expected an object with one of process, port or log');
+			continue;
+		}
+
+		if (ruleIds.has(name)) problem(at, 'a rule has this name; choose another');
+		for (const key of Object.keys(fields)) {
+			if (!(CHECK_KEYS as readonly string[]).includes(key)) problem(`${at}.${key}`, `unknown field (accepted: ${CHECK_KEYS.join(', ')})`);
+		}
+
+		const kinds = (['process', 'port', 'log'] as const).filter(kind => kind in fields);
+		if (kinds.length !== 1) {
+			problem(at, kinds.length === 0 ? 'needs one of process, port or log' : `has ${kinds.join(' and ')}: choose one`);
+			continue;
+		}
+
+		const kind = kinds[0]!;
+		const field = (key: string) => `${at}.${key}`;
+		const duration = (key: string, fallback: number): number => {
+			if (!(key in fields)) return fallback;
+			const ms = durationMs(fields[key]);
+			if (ms === null) problem(field(key), DURATION_ACCEPTED);
+			return ms ?? fallback;
+		};
+
+		let target: CheckTarget | null = null;
+		let title = '';
+		if (kind === 'process') {
+			const process = fields['process'];
+			if (typeof process === 'string' && process !== '' && !process.includes('/')) {
+				target = {kind, process};
+				title = `Process ${process} running`;
+			} else problem(field('process'), 'expected a process name, as ps -e shows it (e.g. "postgres")');
+		} else if (kind === 'port') {
+			const port = fields['port'];
+			if (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65_535) {
+				target = {kind, port};
+				title = `TCP port ${port} listening`;
+			} else problem(field('port'), 'expected a TCP port number, 1 to 65535');
+		} else {
+			const file = fields['log'];
+			const pattern = fields['pattern'];
+			let isValid = true;
+			if (typeof file !== 'string' || !path.isAbsolute(file)) {
+				problem(field('log'), 'expected the absolute path of a log file');
+				isValid = false;
+			}
+
+			if (typeof pattern !== 'string' || pattern === '') {
+				problem(field('pattern'), 'required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"');
+				isValid = false;
+			} else {
+				try {
+					new RegExp(pattern); // eslint-disable-line no-new
+				} catch (error) {
+					problem(field('pattern'), `not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+					isValid = false;
+				}
+			}
+
+			const windowMs = duration('window', DEFAULT_LOG_WINDOW_MS);
+			if (isValid) {
+				target = {kind, path: file as string, pattern: pattern as string, windowMs};
+				title = `Lines matching ${pattern as string} in ${windowMs / 60_000}m`;
+			}
+		}
+
+		for (const key of kind === 'log' ? ['severity'] : ['pattern', 'window', 'warning', 'critical']) {
+			if (key in fields) problem(field(key), `only for ${key === 'severity' ? 'process and port checks' : 'log checks'}`);
+		}
+
+		// A process or port check is down below 1 (at the given severity); a log check is judged by its count.
+		const rule: Rule = {id: name, title, source: 'check', metric: `check.${name}`, comparison: kind === 'log' ? 'above' : 'below', warning: null, critical: null, forSec: duration('for', 0) / 1000, clearSec: duration('clear', 0) / 1000, hysteresis: 0, unit: '', isEnabled: true};
+		if (kind === 'log') {
+			for (const level of ['warning', 'critical'] as const) {
+				const value = fields[level];
+				if (value === undefined) continue;
+				if (value === null || (typeof value === 'number' && Number.isFinite(value))) rule[level] = value;
+				else problem(field(level), 'expected a number of lines, or null to turn that level off');
+			}
+
+			if (!('warning' in fields) && !('critical' in fields)) rule.warning = 0;
+		} else {
+			const severity = fields['severity'] ?? 'critical';
+			if (severity === 'warning' || severity === 'critical') rule[severity] = 1;
+			else problem(field('severity'), 'expected warning or critical');
+		}
+
+		if (fields['title'] !== undefined) {
+			if (typeof fields['title'] === 'string' && fields['title'] !== '') rule.title = fields['title'];
+			else problem(field('title'), 'expected a string');
+		}
+
+		if (fields['enabled'] !== undefined) {
+			if (typeof fields['enabled'] === 'boolean') rule.isEnabled = fields['enabled'];
+			else problem(field('enabled'), 'expected true or false');
+		}
+
+		const intervalMs = duration('interval', DEFAULT_CHECK_INTERVAL_MS);
+		if (intervalMs < 100) problem(field('interval'), 'too short (the shortest is 100ms)');
+		if (target) checks.push({name, intervalMs, target, rule});
+	}
+
+	return checks;
 }
 
 /** Reads and validates the config file; the defaults alone when the default file does not exist. */
@@ -159,6 +296,20 @@ export function printableConfig(config: Config): Json {
 					hysteresis: rule.hysteresis,
 					...(rule.scope === undefined ? {} : {scope: rule.scope}),
 					unit: rule.unit,
+					enabled: rule.isEnabled,
+				},
+			]),
+		),
+		checks: Object.fromEntries(
+			config.checks.map(({name, intervalMs, target, rule}) => [
+				name,
+				{
+					...(target.kind === 'process' ? {process: target.process} : target.kind === 'port' ? {port: target.port} : {log: target.path, pattern: target.pattern, window: target.windowMs / 1000}),
+					interval: intervalMs / 1000,
+					...(target.kind === 'log' ? {warning: rule.warning, critical: rule.critical} : {severity: rule.critical === null ? 'warning' : 'critical'}),
+					for: rule.forSec,
+					clear: rule.clearSec,
+					title: rule.title,
 					enabled: rule.isEnabled,
 				},
 			]),

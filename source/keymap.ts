@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'alert-detail' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -90,6 +90,10 @@ export const keymap = [
 	{scope: 'alerts', keys: ['A'], command: 'acknowledge-all', help: 'Acknowledge all listed (asks)'},
 	{scope: 'alerts', keys: ['/'], command: 'open-filter', help: 'Filter: sev: src: ack:yes|no text'},
 	{scope: 'alerts', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+	{scope: 'alerts', keys: ['enter'], command: 'open-detail', help: 'Its history, rule and acknowledgement'},
+
+	{scope: 'alert-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
+	{scope: 'alert-detail', keys: ['a'], command: 'acknowledge', help: 'Acknowledge, with a note'},
 
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
@@ -118,6 +122,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	containers: 'Containers pane',
 	'container-detail': 'Container detail',
 	alerts: 'Alerts pane',
+	'alert-detail': 'Alert detail',
 	help: 'Help',
 	prompt: 'Prompts (filter, note)',
 	confirm: 'Confirmation',
@@ -136,6 +141,7 @@ export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
 	['containers', 'global'],
 	['container-detail', 'global'],
 	['alerts', 'global'],
+	['alert-detail', 'global'],
 	['global'],
 ];
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import {parseDuration} from './duration.js';
 import {resolveEngine, type EngineTarget} from './engine-settings.js';
 import type {Rule} from './alert-engine.js';
+import type {ServiceCheck} from './config.js';
 import {resolvePgTarget, type PgTarget} from './pg-settings.js';
 import {UsageError} from './usage-error.js';
 
@@ -18,6 +19,8 @@ export type Options = {
 	docker: EngineTarget;
 	/** The alert rules: the defaults merged with the config file (set once the config is read). */
 	rules?: readonly Rule[];
+	/** The service checks from the config file, each a collector with its own interval. */
+	checks?: readonly ServiceCheck[];
 	/** Who acknowledges alerts (`--user`); the operating-system user when not given. */
 	user?: string;
 };

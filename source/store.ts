@@ -1,14 +1,23 @@
-import {acknowledge, evaluate, initialAlerts, type AlertsState, type Rule} from './alert-engine.js';
+import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from './alert-engine.js';
 import {measure} from './alert-measure.js';
 import {DEFAULT_RULES} from './alert-rules.js';
 import {selectedIndex, visibleProcesses} from './process-list.js';
 import {selectedLockIndex, selectedSessionIndex} from './session-list.js';
-import type {CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
+import type {CheckValue, CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
 export const HISTORY_POINTS = 300;
 /** Points kept per process for the drill-down sparklines. */
 export const PROCESS_HISTORY_POINTS = 120;
+
+/** Points kept per alert metric and resource: one a second, five minutes. */
+export const SERIES_POINTS = 300;
+
+/** A metric's values for one resource, one point a second at most, for the alert detail's chart. */
+export type Series = {at: number[]; values: number[]};
+
+/** The key of a metric's series for one resource. */
+export const seriesKey = (metric: string, resource: string) => `${metric}\u0000${resource}`;
 
 /** Host metrics that keep a history for sparklines. */
 export type HostMetric = 'cpu' | 'memory' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
@@ -83,7 +92,7 @@ export type Ui = {
 	};
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
-	alerts: Selection & {filter: string};
+	alerts: Selection & {filter: string; detailId: string | null};
 };
 
 /** Per-process history, tied to the start time so a reused pid starts over. */
@@ -99,12 +108,16 @@ export type State = {
 	locks: PgLocksSample | null;
 	containers: ContainersSample | null;
 	containerDetail: ContainerDetail | null;
+	/** The service checks' latest readings, by check name. */
+	checks: Readonly<Record<string, CheckValue>>;
 	/** CPU % and memory of each container since dbtop first saw it, for the drill-down's charts. */
 	containerHistory: ReadonlyMap<string, {cpu: number[]; memory: number[]}>;
 	/** The alert rules in force (defaults merged with the config file). */
 	rules: readonly Rule[];
 	/** Open and recently resolved alerts, and what the rules remember between samples. */
 	alerts: AlertsState;
+	/** Every measured series the rules read, and those of listed alerts whose resource is gone. */
+	series: ReadonlyMap<string, Series>;
 	status: Partial<Record<string, CollectorStatus>>;
 	history: Record<HostMetric, number[]>;
 	processHistory: ReadonlyMap<number, ProcessHistory>;
@@ -126,6 +139,7 @@ export type Action =
 	| {type: 'toggle-tree'}
 	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
 	| {type: 'open-container'; id: string | null}
+	| {type: 'open-alert'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
 	| {type: 'close-detail'; list: DetailListId}
 	| {type: 'set-input'; input: Ui['input']}
@@ -144,6 +158,7 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 	return {
 		rules,
 		alerts,
+		series: new Map(),
 		now: 0,
 		host: null,
 		processes: null,
@@ -151,6 +166,7 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 		locks: null,
 		containers: null,
 		containerDetail: null,
+		checks: {},
 		containerHistory: new Map(),
 		status: {},
 		history: {cpu: [], memory: [], diskRead: [], diskWrite: [], netRx: [], netTx: []},
@@ -168,7 +184,7 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null, detailFrom: null},
 			locks: {selected: null, selectedIndex: 0},
 			containers: {sort: 'cpu', filter: '', showExited: true, selected: null, selectedIndex: 0, detailId: null},
-			alerts: {filter: '', selected: null, selectedIndex: 0},
+			alerts: {filter: '', selected: null, selectedIndex: 0, detailId: null},
 		},
 	};
 }
@@ -246,10 +262,38 @@ function withContainers(state: State, sample: ContainersSample): State {
 	return {...state, containers: sample, containerHistory};
 }
 
+// Each measured value joins its series; a value measured again within the same second replaces
+// the last point. The series of a listed alert whose resource is gone is kept as it was.
+function nextSeries(state: State, measurements: Readonly<Record<string, readonly Measurement[]>>, alerts: readonly Alert[]): Map<string, Series> {
+	const series = new Map<string, Series>();
+	const {now} = state;
+	for (const [metric, values] of Object.entries(measurements)) {
+		for (const {resource, value} of values) {
+			const key = seriesKey(metric, resource);
+			const old = state.series.get(key);
+			if (old && now - old.at.at(-1)! < 1000) {
+				series.set(key, {at: old.at, values: [...old.values.slice(0, -1), value]});
+			} else {
+				series.set(key, {at: appendBounded(old?.at ?? [], now, SERIES_POINTS), values: appendBounded(old?.values ?? [], value, SERIES_POINTS)});
+			}
+		}
+	}
+
+	for (const alert of alerts) {
+		const metric = state.rules.find(rule => rule.id === alert.rule)?.metric;
+		const key = metric === undefined ? null : seriesKey(metric, alert.resource);
+		const old = key === null ? undefined : state.series.get(key);
+		if (key !== null && old && !series.has(key)) series.set(key, old);
+	}
+
+	return series;
+}
+
 // The rules run after every sample and every failure: they read the state, so alerts follow it.
 function withAlerts(state: State): State {
-	const alerts = evaluate(state.rules, measure(state), state.alerts, state.now);
-	return {...state, alerts};
+	const measurements = measure(state);
+	const alerts = evaluate(state.rules, measurements, state.alerts, state.now);
+	return {...state, alerts, series: nextSeries(state, measurements, alerts.alerts)};
 }
 
 function withUi(state: State, ui: Partial<Ui>): State {
@@ -278,6 +322,8 @@ function withSample(state: State, action: SampleAction): State {
 			return withContainers(state, action.value);
 		case 'container-detail':
 			return {...state, containerDetail: action.value};
+		default:
+			return {...state, checks: {...state.checks, [action.id.slice('check:'.length)]: action.value}};
 	}
 }
 
@@ -339,6 +385,8 @@ export function reduce(state: State, action: Action): State {
 			return withListUi(state, action.list, {selected: action.key, selectedIndex: action.index});
 		case 'open-container':
 			return withUi(state, {containers: {...state.ui.containers, detailId: action.id}});
+		case 'open-alert':
+			return withListUi(state, 'alerts', {detailId: action.id});
 		case 'open-detail':
 			return action.list === 'sessions' ? withListUi(state, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null}) : withListUi(state, action.list, {detailPid: action.pid});
 		case 'close-detail':

@@ -239,8 +239,13 @@ export type ContainerDetail = {
 	logs: string[];
 };
 
+/** A service check's latest reading: what it watches, the value its rule judges, and that value in words. */
+export type CheckValue = {resource: string; value: number; detail: string};
+
 /** What each collector produces, by collector id. Later sources add their entries here. */
 export type SampleMap = {
+	/** The service checks from the config file, one collector each. */
+	[check: `check:${string}`]: CheckValue;
 	host: HostSample;
 	processes: ProcessSample;
 	'postgres-sessions': PgSessionsSample;

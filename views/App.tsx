@@ -3,6 +3,7 @@ import {useContext} from 'react';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
 import {keyName, resolveKey, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
+import {AlertDetail} from './AlertDetail.js';
 import {AlertsPane} from './AlertsPane.js';
 import {ContainerDetail} from './ContainerDetail.js';
 import {ContainersPane} from './ContainersPane.js';
@@ -37,7 +38,7 @@ export function activeScopes(state: State): readonly Scope[] {
 		case 'containers':
 			return ui.containers.detailId === null ? ['containers', 'global'] : ['container-detail', 'global'];
 		case 'alerts':
-			return ['alerts', 'global'];
+			return ui.alerts.detailId === null ? ['alerts', 'global'] : ['alert-detail', 'global'];
 		case 'host':
 			return ['global'];
 	}
@@ -72,6 +73,7 @@ export function App({version}: Props) {
 	const hasDetail = useStore(state => state.ui.processes.detailPid !== null);
 	const hasSessionDetail = useStore(state => state.ui.sessions.detailPid !== null);
 	const hasContainerDetail = useStore(state => state.ui.containers.detailId !== null);
+	const hasAlertDetail = useStore(state => state.ui.alerts.detailId !== null);
 
 	const rows = frameRows(terminalRows);
 	const hasCharts = terminalRows >= 40 && columns >= 100;
@@ -121,7 +123,7 @@ export function App({version}: Props) {
 			body = <LocksPane width={columns} height={paneHeight} />;
 			break;
 		case 'alerts':
-			body = <AlertsPane width={columns} height={paneHeight} />;
+			body = hasAlertDetail ? <AlertDetail width={columns} height={paneHeight} /> : <AlertsPane width={columns} height={paneHeight} />;
 			break;
 		case 'containers':
 			body = hasContainerDetail ? <ContainerDetail width={columns} height={paneHeight} /> : <ContainersPane width={columns} height={paneHeight} />;

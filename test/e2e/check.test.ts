@@ -1,7 +1,9 @@
 // `dbtop check`: exit codes from real conditions on this machine, steered by the config.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
+import {once} from 'node:events';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
@@ -56,4 +58,29 @@ test('UNKNOWN: exit 3 when a named source cannot be read', () => {
 	assert.equal(code, 3);
 	assert.match(stdout, /^UNKNOWN postgres-sessions: cannot connect to nobody@127\.0\.0\.1:1\/none: .*ECONNREFUSED/m);
 	assert.match(stdout, /^dbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable$/m);
+});
+
+/** A config with every built-in rule off and the given service checks. */
+function checksConfig(name: string, checks: Record<string, unknown>): string {
+	const file = path.join(dir, `${name}.json`);
+	writeFileSync(file, JSON.stringify({rules: Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}])), checks}));
+	return file;
+}
+
+test('service checks: a process that runs, a port nobody listens on, a log file that is not there', async () => {
+	// A port that was free a moment ago: nothing listens on it.
+	const server = createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const {port} = server.address() as {port: number};
+	server.close();
+	await once(server, 'close');
+
+	assert.deepEqual(check('--config', checksConfig('running', {node: {process: 'node'}})), {code: 0, stdout: 'dbtop check: OK: 0 critical, 0 warning\n', stderr: ''});
+	const down = check('--config', checksConfig('port', {node: {process: 'node'}, api: {port, severity: 'critical'}}));
+	assert.equal(down.code, 2);
+	assert.equal(down.stdout, `CRITICAL api :${port}: TCP port ${port} listening: 0 (critical below 1)\ndbtop check: CRITICAL: 1 critical, 0 warning\n`);
+	const missing = path.join(dir, 'missing.log');
+	const unreadable = check('--config', checksConfig('log', {errors: {log: missing, pattern: 'ERROR'}}));
+	assert.equal(unreadable.code, 3);
+	assert.equal(unreadable.stdout, `UNKNOWN check:errors: ${missing}: no such file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
 import {DEFAULT_RULES} from '../../source/alert-rules.js';
-import {ConfigError, defaultConfigPath, loadConfig, printableConfig, validateConfig} from '../../source/config.js';
+import {ConfigError, defaultConfigPath, loadConfig, printableConfig, rulesOf, validateConfig} from '../../source/config.js';
 
 test('no file: the defaults; the default path follows XDG_CONFIG_HOME, else ~/.config', () => {
 	assert.equal(defaultConfigPath({XDG_CONFIG_HOME: '/x'}), '/x/dbtop/config.json');
@@ -41,7 +41,7 @@ test('a bad file: one error per problem, each naming its field and what is accep
 	} catch (error) {
 		assert.ok(error instanceof ConfigError);
 		assert.deepEqual(error.problems, [
-			'c.json: colour: unknown field (accepted: rules)',
+			'c.json: colour: unknown field (accepted: rules, checks)',
 			'c.json: rules.cpu.warning: expected a number, or null to turn that level off',
 			'c.json: rules.cpu.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"',
 			'c.json: rules.cpu.enabled: expected true or false',
@@ -69,4 +69,77 @@ test('files: not JSON, unreadable --config, and a good one', () => {
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
+});
+
+test('service checks: a process, a port and a log, each with its own interval and a rule named like it', () => {
+	const config = validateConfig(
+		{
+			checks: {
+				'postgres-running': {process: 'postgres', interval: '30s'},
+				'pg-port': {port: 5432, severity: 'warning', for: '1m'},
+				'pg-errors': {log: '/var/log/postgresql/main.log', pattern: 'ERROR|FATAL|PANIC', window: '10m', critical: 20},
+			},
+		},
+		'c.json',
+	);
+	assert.deepEqual(
+		config.checks.map(check => [check.name, check.intervalMs, check.target]),
+		[
+			['postgres-running', 30_000, {kind: 'process', process: 'postgres'}],
+			['pg-port', 10_000, {kind: 'port', port: 5432}],
+			['pg-errors', 10_000, {kind: 'log', path: '/var/log/postgresql/main.log', pattern: 'ERROR|FATAL|PANIC', windowMs: 600_000}],
+		],
+	);
+	const [running, port, errors] = config.checks.map(check => check.rule);
+	assert.deepEqual([running!.metric, running!.comparison, running!.warning, running!.critical, running!.title], ['check.postgres-running', 'below', null, 1, 'Process postgres running']);
+	assert.deepEqual([port!.warning, port!.critical, port!.forSec], [1, null, 60]);
+	// A log check warns on any matching line unless thresholds are given.
+	assert.deepEqual([errors!.comparison, errors!.warning, errors!.critical], ['above', null, 20]);
+	assert.equal(validateConfig({checks: {x: {log: '/l', pattern: 'E'}}}, 'c.json').checks[0]!.rule.warning, 0);
+	assert.deepEqual(rulesOf(config).slice(-3), [running, port, errors]);
+	// --print-config gives a file that reads back to the same checks.
+	assert.deepEqual(validateConfig(JSON.parse(JSON.stringify(printableConfig(config))), 'p.json'), config);
+});
+
+test('service checks: every problem named by its field path', () => {
+	assert.throws(
+		() =>
+			validateConfig(
+				{
+					checks: {
+						cpu: {process: 'x'},
+						none: {interval: 5},
+						both: {process: 'a', port: 1},
+						path: {process: '/usr/bin/x'},
+						port: {port: 70_000, pattern: 'x'},
+						log: {log: 'relative.log', pattern: '(', severity: 'critical', interval: '50ms', bogus: true},
+						nolog: {log: '/x.log', warning: 'many'},
+						flag: {port: 22, severity: 'fatal', enabled: 1},
+					},
+				},
+				'c.json',
+			),
+		(error: Error) => {
+			assert.ok(error instanceof ConfigError);
+			assert.deepEqual(error.problems, [
+				'c.json: checks.cpu: a rule has this name; choose another',
+				'c.json: checks.none: needs one of process, port or log',
+				'c.json: checks.both: has process and port: choose one',
+				'c.json: checks.path.process: expected a process name, as ps -e shows it (e.g. "postgres")',
+				'c.json: checks.port.port: expected a TCP port number, 1 to 65535',
+				'c.json: checks.port.pattern: only for log checks',
+				'c.json: checks.log.bogus: unknown field (accepted: process, port, log, pattern, window, interval, severity, warning, critical, for, clear, title, enabled)',
+				'c.json: checks.log.log: expected the absolute path of a log file',
+				'c.json: checks.log.pattern: not a regular expression: Invalid regular expression: /(/: Unterminated group',
+				'c.json: checks.log.severity: only for process and port checks',
+				'c.json: checks.log.interval: too short (the shortest is 100ms)',
+				'c.json: checks.nolog.pattern: required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"',
+				'c.json: checks.nolog.warning: expected a number of lines, or null to turn that level off',
+				'c.json: checks.flag.severity: expected warning or critical',
+				'c.json: checks.flag.enabled: expected true or false',
+			]);
+			return true;
+		},
+	);
+	assert.throws(() => validateConfig({checks: []}, 'c.json'), /c\.json: checks: expected an object of checks by name/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce} from '../../source/store.js';
+import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey} from '../../source/store.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 test('a host sample is kept, its metrics appended to bounded histories', () => {
@@ -98,4 +98,25 @@ test('the rules run with every sample: an alert fires in the store and can be ac
 	state = reduce(state, {type: 'sample', id: 'host', at: 37_000, value: hostSample()});
 	assert.equal(state.alerts.alerts[0]!.state, 'resolved');
 	assert.equal(state.alerts.alerts[0]!.resolvedAt, 37_000);
+});
+
+test('the series the rules read: a point a second, bounded, and kept for a listed alert after its resource is gone', () => {
+	const disks = (mounts: Array<[string, number]>) => hostSample({filesystems: mounts.map(([mount, freePct]) => ({mount, device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 100 - freePct, freePct}))});
+	let state = initialState(1000);
+	state = reduce(state, {type: 'sample', id: 'host', at: 1000, value: disks([['/data', 20], ['/scratch', 50]])});
+	// Measured again within the same second: the last point is replaced, not added.
+	state = reduce(state, {type: 'sample', id: 'host', at: 1500, value: disks([['/data', 10], ['/scratch', 50]])});
+	state = reduce(state, {type: 'sample', id: 'host', at: 2000, value: disks([['/data', 3], ['/scratch', 50]])});
+	assert.deepEqual(state.series.get(seriesKey('host.fsFreePct', '/data')), {at: [1000, 2000], values: [10, 3]});
+	// Both mounts go away: the one with an alert keeps its series, the other is forgotten.
+	state = reduce(state, {type: 'sample', id: 'host', at: 3000, value: disks([])});
+	assert.deepEqual(state.series.get(seriesKey('host.fsFreePct', '/data')), {at: [1000, 2000], values: [10, 3]});
+	assert.equal(state.series.has(seriesKey('host.fsFreePct', '/scratch')), false);
+	for (let at = 4000; at < 4000 + (SERIES_POINTS + 5) * 1000; at += 1000) {
+		state = reduce(state, {type: 'sample', id: 'host', at, value: hostSample({cpu: {...hostSample().cpu, total: at / 1000}})});
+	}
+
+	const cpu = state.series.get(seriesKey('host.cpuPct', 'db1'))!;
+	assert.equal(cpu.values.length, SERIES_POINTS);
+	assert.equal(cpu.values.at(-1), 3 + SERIES_POINTS + 5);
 });

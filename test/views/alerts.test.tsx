@@ -3,6 +3,7 @@ import {test} from 'node:test';
 import {DEFAULT_RULES} from '../../source/alert-rules.js';
 import {createStore, initialState} from '../../source/store.js';
 import {App} from '../../views/App.js';
+import {formatTimestamp} from '../../views/format.js';
 import {hostSample} from '../helpers/fixtures.js';
 import {KEYS, renderView} from '../helpers/render-view.js';
 
@@ -49,5 +50,32 @@ test('A acknowledges every listed alert after a question; the filter narrows wha
 	assert.match(view.frame(), /Acknowledge all 2 unacknowledged alerts in the list\? y\/n/);
 	await view.press('y');
 	assert.ok(view.store.getState().alerts.alerts.every(alert => alert.state === 'acknowledged' && alert.note === null));
+	view.unmount();
+});
+
+test('Enter opens the detail: the message, times, rule, acknowledgement and the value charted with where it fired', async () => {
+	const withDataFree = (freePct: number) => hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 100 - freePct, freePct}]});
+	const samples = [40, 30, 20, 12, 8, 4, 3].map((freePct, index) => ({type: 'sample' as const, id: 'host' as const, at: 1000 * (index + 1), value: withDataFree(freePct)}));
+	const view = renderView(<App version="1" />, [...samples, {type: 'set-pane', pane: 'alerts'}], createStore(initialState(1000, DEFAULT_RULES)));
+	await view.press(KEYS.enter);
+	const frame = view.frame();
+	assert.match(frame, /^CRITICAL Filesystem free · firing · Esc back · a acknowledge$/m);
+	// The message is the value when the severity last changed; the chart has the value now.
+	assert.match(frame, /^Message +Filesystem free: 4% \(critical below 5%\)$/m);
+	assert.match(frame, new RegExp(`^Fired +${formatTimestamp(4000)} \\(3s ago\\)$`, 'm'));
+	assert.match(frame, /^Source +host · \/data$/m);
+	assert.match(frame, /^Rule +filesystem: host\.fsFreePct below · warning 15% · critical 5%\n +for 0s · clear after 30s · hysteresis 1%$/m);
+	assert.match(frame, /^Acknowledged +no$/m);
+	assert.match(frame, /^Value: now 3% · since /m);
+	// It fired (as a warning) at the fourth sample: the caret is under the fourth point of the chart.
+	const lines = frame.split('\n');
+	const marker = lines.find(line => line.includes('^ fired'))!;
+	const axis = lines.find(line => /^ +40% ┼/.test(line))!.indexOf('┼');
+	assert.equal(marker.indexOf('^'), axis + 3);
+	await view.press('a', ...'on it', KEYS.enter);
+	assert.match(view.frame(), new RegExp(`^Acknowledged +by tester at ${formatTimestamp(9000)} \\(0s ago\\) · note: on it$`, 'm'));
+	assert.match(view.frame(), /^CRITICAL Filesystem free · acknowledged · Esc back$/m);
+	await view.press(KEYS.escape);
+	assert.match(view.frame(), /^Alerts 1 open/m);
 	view.unmount();
 });
