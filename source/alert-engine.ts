@@ -95,13 +95,24 @@ function messageOf(rule: Rule, value: number, severity: Severity): string {
 	return `${rule.title}: ${formatValue(value, rule.unit)} (${severity} ${rule.comparison} ${formatValue(threshold ?? 0, rule.unit)})`;
 }
 
-/** Evaluates every enabled rule against the measurements at `now` (epoch ms); returns the next state. */
+/**
+ * Evaluates every enabled rule against the measurements at `now` (epoch ms); returns the next state.
+ * A metric with an empty list was measured and has no resources (they count as clear); a metric
+ * missing from the record was not measured, and its rules' alerts are left alone.
+ */
 export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<string, readonly Measurement[]>>, state: AlertsState, now: number): AlertsState {
 	const alerts = [...state.alerts];
 	const tracking: Record<string, Tracking> = {};
 	let {sequence} = state;
 	for (const rule of rules.filter(candidate => candidate.isEnabled)) {
-		const values = (measurements[rule.metric] ?? []).filter(measurement => rule.scope === undefined || measurement.resource.includes(rule.scope));
+		const measured = measurements[rule.metric];
+		if (measured === undefined) {
+			// Not measured at all (its source has not reported yet): its alerts and timers stay as they are.
+			for (const [key, value] of Object.entries(state.tracking)) if (key.startsWith(`${rule.id}\u0000`)) tracking[key] = value;
+			continue;
+		}
+
+		const values = measured.filter(measurement => rule.scope === undefined || measurement.resource.includes(rule.scope));
 		const resources = new Set([...values.map(measurement => measurement.resource), ...alerts.filter(alert => isOpen(alert) && alert.rule === rule.id).map(alert => alert.resource)]);
 		for (const resource of resources) {
 			const key = `${rule.id}\u0000${resource}`;
@@ -184,4 +195,11 @@ export function unacknowledgedCounts(alerts: readonly Alert[]): {critical: numbe
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
 	const rank = (alert: Alert) => (alert.state === 'resolved' ? 2 : alert.severity === 'critical' ? 0 : 1);
 	return [...alerts].sort((a, b) => rank(a) - rank(b) || (a.state === 'resolved' ? (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0) : a.firedAt - b.firedAt));
+}
+
+/** Did an alert become critical and unacknowledged (a new one, or one whose severity rose)? For the bell. */
+export function hasNewCritical(previous: readonly Alert[], next: readonly Alert[]): boolean {
+	const isLoud = (alert: Alert) => alert.state === 'firing' && alert.severity === 'critical';
+	const before = new Set(previous.filter(isLoud).map(alert => alert.id));
+	return next.some(alert => isLoud(alert) && !before.has(alert.id));
 }

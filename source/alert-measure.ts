@@ -2,15 +2,25 @@
 import type {Measurement} from './alert-engine.js';
 import type {State} from './store.js';
 
-/** Every metric the built-in rules can use, from the current state. */
+const HOST_METRICS = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore'];
+const POSTGRES_METRICS = ['pg.connectionsPct', 'pg.deadlocks', 'pg.userSessions', 'pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec', 'pg.replicationLagBytes'];
+const CONTAINER_METRICS = ['container.unhealthy', 'container.restarts', 'container.exitCode'];
+
+/** Every metric the rules can use, from the current state; a source not yet heard from has none. */
 export function measure(state: State): Record<string, Measurement[]> {
 	const out: Record<string, Measurement[]> = {};
 	const add = (metric: string, resource: string, value: number | null | undefined) => {
 		if (value !== null && value !== undefined && Number.isFinite(value)) (out[metric] ??= []).push({resource, value});
 	};
 
+	// A source that has reported declares all its metrics, so a resource gone from it counts as clear.
+	const declare = (metrics: readonly string[]) => {
+		for (const metric of metrics) out[metric] ??= [];
+	};
+
 	const {host, postgres, containers} = state;
 	if (host) {
+		declare(HOST_METRICS);
 		add('host.cpuPct', host.hostname, host.cpu.total);
 		add('host.memAvailablePct', host.hostname, host.memory.total > 0 ? (host.memory.available / host.memory.total) * 100 : null);
 		for (const fs of host.filesystems) add('host.fsFreePct', fs.mount, fs.freePct);
@@ -19,14 +29,22 @@ export function measure(state: State): Record<string, Measurement[]> {
 	}
 
 	if (postgres) {
+		declare(POSTGRES_METRICS);
 		const {server, sessions, target} = postgres;
 		add('pg.connectionsPct', target, server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null);
 		add('pg.deadlocks', target, server.deadlocks);
+		// How long a session has waited for its lock: from the lock's wait start where the server
+		// has it (as the Locks pane shows it), else from its last change of state.
+		const waitStarts = new Map<number, number>();
+		for (const lock of state.locks?.locks ?? []) if (!lock.granted && lock.waitStartAt !== null) waitStarts.set(lock.pid, lock.waitStartAt);
 		const perUser = new Map<string, number>();
 		for (const session of sessions) {
 			if (session.user !== null && session.backendType === 'client backend') perUser.set(session.user, (perUser.get(session.user) ?? 0) + 1);
 			const name = `${session.pid} ${session.user ?? session.backendType}@${session.database ?? ''}`;
-			if (session.waitEventType === 'Lock') add('pg.lockWaitSec', name, session.stateAgeSec);
+			if (session.waitEventType === 'Lock') {
+				const since = waitStarts.get(session.pid);
+				add('pg.lockWaitSec', name, since === undefined ? session.stateAgeSec : Math.max((state.now - since) / 1000, 0));
+			}
 			if (session.state === 'active' && session.backendType === 'client backend') add('pg.activeQuerySec', name, session.queryAgeSec);
 			if (session.state === 'idle in transaction' || session.state === 'idle in transaction (aborted)') add('pg.idleInTransactionSec', name, session.stateAgeSec);
 			// The session holding back vacuum: how long its snapshot has been open.
@@ -37,6 +55,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 		for (const standby of server.standbys) add('pg.replicationLagBytes', standby.application || standby.client || '?', standby.lagBytes);
 	}
 
+	if (containers) declare(CONTAINER_METRICS);
 	for (const row of containers?.containers ?? []) {
 		add('container.unhealthy', row.name, row.health === 'unhealthy' ? 1 : 0);
 		add('container.restarts', row.name, row.restarts);
@@ -47,9 +66,9 @@ export function measure(state: State): Record<string, Measurement[]> {
 
 	// A source that keeps failing: how long it has been down.
 	for (const [id, status] of Object.entries(state.status)) {
-		if (status?.error && (id === 'postgres-sessions' || id === 'containers' || id.startsWith('check:'))) {
-			add('source.downSec', id, (state.now - (status.downSince ?? state.now)) / 1000);
-		}
+		if (!status || !(id === 'postgres-sessions' || id === 'containers' || id.startsWith('check:'))) continue;
+		declare(['source.downSec']);
+		if (status.error) add('source.downSec', id, (state.now - (status.downSince ?? state.now)) / 1000);
 	}
 
 	return out;

@@ -13,7 +13,7 @@ import {HostSummary} from '../views/HostSummary.js';
 import {ProcessesPane} from '../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
 import type {Collector} from './collector.js';
-import {initialAlerts, type Alert} from './alert-engine.js';
+import {hasNewCritical, initialAlerts, type Alert} from './alert-engine.js';
 import {alertStatePath, loadAlerts, saveAlerts} from './alert-state-file.js';
 import {DEFAULT_RULES} from './alert-rules.js';
 import {check} from './check.js';
@@ -26,6 +26,7 @@ import {createStore, initialState, type Store} from './store.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+const BELL = '\u0007';
 
 /** The pieces of a running dbtop: one store, the collectors feeding it and their scheduler. */
 export type Runtime = {store: Store; scheduler: Scheduler; postgres: PgConnection};
@@ -123,9 +124,14 @@ export async function runLive(options: Options, version: string, isIncremental =
 	}
 
 	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change.
+	// With --bell, an alert becoming critical rings the terminal bell.
 	let written = JSON.stringify(saved.alerts);
+	let previous = store.getState().alerts.alerts;
 	store.subscribe(() => {
 		const {alerts} = store.getState().alerts;
+		if (alerts === previous) return;
+		if (options.hasBell && hasNewCritical(previous, alerts)) process.stdout.write(BELL);
+		previous = alerts;
 		const text = JSON.stringify(alerts);
 		if (text !== written) {
 			written = text;

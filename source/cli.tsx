@@ -29,6 +29,7 @@ const cli = meow(
 	                            $XDG_CONFIG_HOME/dbtop/config.json or ~/.config/dbtop/config.json.
 	  --print-config            Print the effective config, defaults filled in, and exit.
 	  --user <name>             Who acknowledges alerts (default: the operating-system user).
+	  --bell                    Ring the terminal bell when an alert becomes critical.
 	  --no-color                No colours (NO_COLOR in the environment does the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
@@ -52,11 +53,12 @@ const cli = meow(
 			config: {type: 'string'},
 			user: {type: 'string'},
 			printConfig: {type: 'boolean', default: false},
+			bell: {type: 'boolean', default: false},
 		},
 	},
 );
 
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'help', 'version', '--']);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version', '--']);
 
 function fail(message: string): never {
 	process.stderr.write(`dbtop: ${message}\n`);

@@ -23,6 +23,8 @@ export type Options = {
 	checks?: readonly ServiceCheck[];
 	/** Who acknowledges alerts (`--user`); the operating-system user when not given. */
 	user?: string;
+	/** Ring the terminal bell when an alert becomes critical (`--bell`). */
+	hasBell: boolean;
 };
 
 /** The collectors whose interval `--interval id=duration` can set. */
@@ -31,7 +33,7 @@ export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgre
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 
-type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string; user?: string};
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string; user?: string; bell?: boolean};
 
 function duration(flag: string, text: string): number {
 	const ms = parseDuration(text);
@@ -75,5 +77,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
 	}
 
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
 }

@@ -1,5 +1,6 @@
 import {Box, Text, useInput} from 'ink';
 import {useContext} from 'react';
+import {alertMarks} from '../source/alert-list.js';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
 import {keyName, resolveKey, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
@@ -49,12 +50,15 @@ export function frameRows(terminalRows: number): number {
 	return Math.max(terminalRows - 1, 10);
 }
 
+// A pane an unacknowledged alert points at is marked with `!` in its severity's colour.
 function Tabs({pane}: {pane: PaneId}) {
+	const marks = useStore(alertMarks).panes;
 	return (
 		<Text wrap="truncate-end">
 			{PANES.map((id, index) => (
 				<Text key={id} inverse={id === pane} bold={id === pane}>
-					{` ${index + 1} ${PANE_TITLES[id]} `}
+					{` ${index + 1} ${PANE_TITLES[id]}${marks[id] ? '' : ' '}`}
+					{marks[id] ? <Text color={marks[id] === 'critical' ? 'red' : 'yellow'}>!</Text> : null}
 				</Text>
 			))}
 		</Text>

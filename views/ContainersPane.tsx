@@ -1,10 +1,11 @@
 import {Box, Text} from 'ink';
+import {alertMarks} from '../source/alert-list.js';
 import {useRef} from 'react';
 import {selectionIndex} from '../source/selection.js';
 import {visibleContainers} from '../source/container-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {ContainerRow} from '../source/types.js';
-import {cell, formatAge, formatBytes, formatRate, rcell} from './format.js';
+import {cell, formatAge, formatBytes, formatRate, markCell, rcell} from './format.js';
 import {Stale, staleText} from './Stale.js';
 import {windowStart} from './ProcessesPane.js';
 import {useStore} from './use-store.js';
@@ -54,6 +55,7 @@ export function ContainersPane({width, height}: Props) {
 	const list = useStore(visibleContainers);
 	const ui = useStore(state => state.ui.containers);
 	const now = useStore(state => state.now);
+	const marks = useStore(alertMarks);
 	const stale = useStore(state => staleText(state.status['containers'], state.now));
 	const start = useRef(0);
 	if (!sample) {
@@ -83,17 +85,18 @@ export function ContainersPane({width, height}: Props) {
 				<Stale collectorId="containers" />
 			</Text>
 			<Text inverse wrap="truncate-end">
-				{cell(headerLine(width), width)}
+				{cell(`  ${headerLine(width - 2)}`, width)}
 			</Text>
 			{list.length === 0 ? (
 				<Text dimColor>no containers</Text>
 			) : (
 				list.slice(start.current, start.current + rows).map((row, index) => {
 					const isSelected = start.current + index === selected;
+					const line = markCell(marks.containers.get(row.name)) + containerLine(row, now, width - 2);
 					const color = isSelected ? 'cyan' : row.health === 'unhealthy' || (row.exitCode ?? 0) !== 0 ? 'red' : row.state === 'running' ? undefined : 'gray';
 					return (
 						<Text key={row.id} wrap="truncate-end" inverse={isSelected} color={color}>
-							{isSelected ? cell(containerLine(row, now, width), width) : containerLine(row, now, width)}
+							{isSelected ? cell(line, width) : line}
 						</Text>
 					);
 				})

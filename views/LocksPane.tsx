@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {alertMarks} from '../source/alert-list.js';
 import {useRef} from 'react';
 import type {Rule} from '../source/alert-engine.js';
 import {ruleLevel, type Level} from '../source/levels.js';
@@ -6,7 +7,7 @@ import type {LockLine} from '../source/lock-tree.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {selectedLockIndex, visibleLockLines, waitingCount} from '../source/session-list.js';
 import type {State} from '../source/store.js';
-import {cell, formatAge, levelColor, rcell} from './format.js';
+import {cell, formatAge, levelColor, markCell, rcell} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
 import {windowStart} from './ProcessesPane.js';
 import {Stale} from './Stale.js';
@@ -83,6 +84,7 @@ export function LocksPane({width, height}: Props) {
 	const hasLocks = useStore(state => state.locks !== null);
 	const waiting = useStore(waitingCount);
 	const rules = useStore(selectRules);
+	const marks = useStore(alertMarks);
 	const start = useRef(0);
 
 	if (!hasSessions) {
@@ -97,7 +99,7 @@ export function LocksPane({width, height}: Props) {
 	const rows = Math.max(height - 2, 1);
 	start.current = windowStart(start.current, Math.max(selected, 0), rows, lines.length);
 	const shown = lines.slice(start.current, start.current + rows);
-	const columns = lockColumns(width, lines);
+	const columns = lockColumns(width - 2, lines);
 	const roots = lines.filter(line => line.depth === 0).length;
 	const hasRepeats = lines.some(line => line.node.isRepeat);
 	return (
@@ -109,14 +111,14 @@ export function LocksPane({width, height}: Props) {
 				<Stale collectorId="postgres-locks" />
 			</Text>
 			<Text inverse wrap="truncate-end">
-				{cell(headerLine(columns), width)}
+				{cell(`  ${headerLine(columns)}`, width)}
 			</Text>
 			{shown.length === 0 ? (
 				<Text dimColor>{hasLocks ? 'nobody waits on a lock' : ''}</Text>
 			) : (
 				shown.map((line, index) => {
 					const isSelected = start.current + index === selected;
-					const text = lockLine(line, columns);
+					const text = markCell(marks.pids.get(line.node.pid)) + lockLine(line, columns);
 					return (
 						<Text key={line.key} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : levelColor(lineLevel(line, rules))}>
 							{isSelected ? cell(text, width) : text}

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {alertMarks} from '../source/alert-list.js';
 import {useRef} from 'react';
 import type {Rule} from '../source/alert-engine.js';
 import {ruleLevel, sessionLevel, type Level} from '../source/levels.js';
@@ -7,7 +8,7 @@ import {sanitizeLine} from '../source/sanitize.js';
 import {SESSION_SORTS, selectedSessionIndex, sessionFilterError, visibleSessions} from '../source/session-list.js';
 import type {SessionSort, State} from '../source/store.js';
 import type {PgServer, PgSession} from '../source/types.js';
-import {cell, formatAge, formatBytes, formatCount, formatPerSec, levelColor, rcell} from './format.js';
+import {cell, formatAge, formatBytes, formatCount, formatPerSec, levelColor, markCell, rcell} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
 import {windowStart} from './ProcessesPane.js';
 import {staleText} from './Stale.js';
@@ -154,6 +155,7 @@ export function SessionsPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.sessions);
 	const filterError = useStore(sessionFilterError);
 	const rules = useStore(selectRules);
+	const marks = useStore(alertMarks);
 	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const start = useRef(0);
 
@@ -170,7 +172,7 @@ export function SessionsPane({width, height}: Props) {
 	const users = usersLines(sample.sessions, userRoom(height));
 	// A stale sample gets a line of its own: the reason must not be cut off the end of the title.
 	const rows = Math.max(height - (stale ? 1 : 0) - header.length - users.length - 2, 1);
-	const columns = sessionColumns(width, ui.sort);
+	const columns = sessionColumns(width - 2, ui.sort);
 	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
 	const shown = list.slice(start.current, start.current + rows);
 	const sortTitle = SESSION_SORTS.find(entry => entry.sort === ui.sort)?.title ?? ui.sort;
@@ -202,14 +204,14 @@ export function SessionsPane({width, height}: Props) {
 				{ui.filter ? <Text color={filterError ? 'red' : 'cyan'}>{` · filter "${sanitizeLine(ui.filter)}"${filterError ? ` ${sanitizeLine(filterError)}` : ''}`}</Text> : null}
 			</Text>
 			<Text inverse wrap="truncate-end">
-				{cell(headerLine(columns, ui.sort), width)}
+				{cell(`  ${headerLine(columns, ui.sort)}`, width)}
 			</Text>
 			{shown.length === 0 ? (
 				<Text dimColor>{sample.sessions.length === 0 ? 'no sessions' : 'no session matches'}</Text>
 			) : (
 				shown.map((session, index) => {
 					const isSelected = start.current + index === selected;
-					const line = sessionLine(session, columns);
+					const line = markCell(marks.pids.get(session.pid)) + sessionLine(session, columns);
 					return (
 						<Text key={session.pid} wrap="truncate-end" inverse={isSelected} color={isSelected ? 'cyan' : levelColor(sessionLevel(rules, session))}>
 							{isSelected ? cell(line, width) : line}

@@ -137,3 +137,8 @@ export function formatCount(count: number): string {
 	if (count < 1_000_000_000) return `${(count / 1_000_000).toFixed(count < 10_000_000 ? 1 : 0)}M`;
 	return `${(count / 1_000_000_000).toFixed(1)}G`;
 }
+
+/** The mark column of a list row: `!` when a firing alert points at the row. */
+export function markCell(severity: string | undefined): string {
+	return severity ? '! ' : '  ';
+}

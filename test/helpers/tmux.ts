@@ -16,8 +16,10 @@ export type Terminal = {
 	/** Polls the screen until it matches, or throws with the last screen. */
 	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 	resize(columns: number, rows: number): void;
-	/** A tmux format for the pane, e.g. `#{pane_title}`, `#{pane_dead}`, `#{pane_dead_status}`. */
+	/** A tmux format for the pane, e.g. `#{pane_title}`, `#{window_bell_flag}`. */
 	format(format: string): string;
+	/** Waits for the command to end; resolves to its exit status ('' if it has not ended in time). */
+	exitStatus(timeoutMs?: number): Promise<string>;
 	close(): void;
 };
 
@@ -25,7 +27,10 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 	const socket = `dbtop-test-${process.pid}-${++sessions}`;
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
 	const env = Object.entries({TERM: 'xterm-256color', ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), ...env, '--', ...command);
+	// Through a shell that prints the command's exit status: tmux does not always keep a dead pane's status.
+	const quoted = command.map(arg => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
+	const script = `${quoted}; s=$?; echo "exited with $s"; exit $s`;
+	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), ...env, '--', 'sh', '-c', script);
 	tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
 	const screen = (screenOptions: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []));
 	return {
@@ -48,6 +53,16 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 		},
 		resize: (columns, rows) => void tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows)),
 		format: format => tmux('display-message', '-p', '-t', 'main', format).trim(),
+		async exitStatus(timeoutMs = 5000) {
+			const deadline = Date.now() + timeoutMs;
+			let status = '';
+			while (status === '' && Date.now() < deadline) {
+				await sleep(50);
+				status = /exited with (\d+)$/m.exec(screen())?.[1] ?? tmux('display-message', '-p', '-t', 'main', '#{pane_dead_status}').trim();
+			}
+
+			return status;
+		},
 		close() {
 			try {
 				tmux('kill-server');

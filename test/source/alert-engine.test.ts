@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {acknowledge, evaluate, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alert-engine.js';
+import {acknowledge, evaluate, hasNewCritical, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alert-engine.js';
 
 const cpu: Rule = {id: 'cpu', title: 'CPU busy', source: 'host', metric: 'host.cpu', comparison: 'above', warning: 80, critical: 95, forSec: 120, clearSec: 30, hysteresis: 5, unit: '%', isEnabled: true};
 
@@ -86,4 +86,26 @@ test('disabled rules never fire; acknowledging a resolved alert does nothing', (
 	const resolved = acknowledge(state, state.alerts[0]!.id, 'alice', null, 5000);
 	assert.equal(resolved.alerts[0]!.state, 'resolved');
 	assert.equal(resolved.alerts[0]!.acknowledgedBy, null);
+});
+
+test('the bell: an alert becoming critical and unacknowledged rings once; a warning, an acknowledgement or no change does not', () => {
+	const immediate = {...cpu, forSec: 0};
+	const warning = feed(initialAlerts(), immediate, [[1, 90]]);
+	assert.equal(hasNewCritical([], warning.alerts), false, 'a warning');
+	const critical = feed(warning, immediate, [[1, 99]], 1);
+	assert.equal(hasNewCritical(warning.alerts, critical.alerts), true, 'the severity rose');
+	assert.equal(hasNewCritical(critical.alerts, feed(critical, immediate, [[1, 99]], 2).alerts), false, 'still critical');
+	const taken = acknowledge(critical, critical.alerts[0]!.id, 'ops', null, 3000);
+	assert.equal(hasNewCritical(critical.alerts, taken.alerts), false, 'acknowledged');
+	assert.equal(hasNewCritical([], feed(initialAlerts(), immediate, [[1, 99]]).alerts), true, 'a new critical alert');
+});
+
+test('a metric not measured at all (its source has not reported) leaves its alerts and timers alone; an empty one clears them', () => {
+	const immediate = {...cpu, forSec: 0, clearSec: 0};
+	const open = feed(initialAlerts(), immediate, [[1, 99]]);
+	const unmeasured = evaluate([immediate], {}, open, 5000);
+	assert.deepEqual(unmeasured.alerts, open.alerts);
+	assert.deepEqual(unmeasured.tracking, open.tracking);
+	const gone = evaluate([immediate], {[immediate.metric]: []}, open, 6000);
+	assert.equal(gone.alerts[0]!.state, 'resolved');
 });

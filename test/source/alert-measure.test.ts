@@ -50,3 +50,13 @@ test('every default rule has a unique id and a metric that measure() provides', 
 	const known = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore', 'pg.connectionsPct', 'pg.userSessions', 'pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec', 'pg.replicationLagBytes', 'pg.deadlocks', 'container.unhealthy', 'container.restarts', 'container.exitCode', 'source.downSec'];
 	for (const rule of DEFAULT_RULES) assert.ok(known.includes(rule.metric), rule.metric);
 });
+
+test('only sources that have reported have metrics: a restored Postgres alert is not resolved before the first sessions sample', () => {
+	assert.deepEqual(measure(initialState(1000)), {});
+	const hostOnly = measure(reduce(initialState(1000), {type: 'sample', id: 'host', at: 1000, value: hostSample()}));
+	assert.deepEqual(hostOnly['host.swapUsedBytes'], [], 'no swap in use: measured, with no resource');
+	assert.equal(hostOnly['pg.lockWaitSec'], undefined);
+	const down = measure(reduce(initialState(1000), {type: 'collector-error', id: 'postgres-sessions', at: 1000, message: 'refused'}));
+	assert.equal(down['pg.lockWaitSec'], undefined);
+	assert.deepEqual(down['source.downSec'], [{resource: 'postgres-sessions', value: 0}]);
+});

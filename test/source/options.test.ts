@@ -40,5 +40,7 @@ test('colour is off with --no-color or NO_COLOR', () => {
 	assert.equal(toOptions({}, {NO_COLOR: '1'}).hasColor, false);
 	assert.equal(toOptions({}, {}).hasColor, true);
 	assert.equal(toOptions({json: true}, {}).mode, 'json');
+	assert.equal(toOptions({}, {}).hasBell, false);
+	assert.equal(toOptions({bell: true}, {}).hasBell, true);
 	assert.equal(toOptions({once: true}, {}).mode, 'once');
 });

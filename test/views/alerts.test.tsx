@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {DEFAULT_RULES} from '../../source/alert-rules.js';
+import {rulesOf, validateConfig} from '../../source/config.js';
 import {createStore, initialState} from '../../source/store.js';
 import {App} from '../../views/App.js';
 import {formatTimestamp} from '../../views/format.js';
@@ -26,6 +27,8 @@ test('the alerts pane: critical first, then warnings; the header counts them', (
 	assert.match(lines[0]!, /^CRIT firing +0s +host:\/data +Filesystem free: 3% \(critical below 5%\)/);
 	assert.match(lines[1]!, /^WARN firing +0s +host:\/logs +Filesystem free: 10% \(warning below 15%\)/);
 	assert.match(frame.split('\n')[0]!, /every 1s 1 crit {2}1 warn$/);
+	// The pane the alerts point at is marked in the tabs.
+	assert.match(frame, /^ 1 Processes {2}2 Host! 3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts$/m);
 	view.unmount();
 });
 
@@ -39,6 +42,10 @@ test('a asks for a note and acknowledges as the user; the header stops counting 
 	const alert = view.store.getState().alerts.alerts.find(candidate => candidate.resource === '/data')!;
 	assert.deepEqual([alert.acknowledgedBy, alert.acknowledgedAt, alert.note], ['tester', 9000, 'growing the volume']);
 	assert.doesNotMatch(view.frame().split('\n')[0]!, /crit/);
+	// Still marked for the unacknowledged warning on /logs.
+	assert.match(view.frame(), / 2 Host! /);
+	await view.press('A', 'y');
+	assert.match(view.frame(), / 2 Host {2}3 Sessions /, 'acknowledged alerts mark nothing');
 	view.unmount();
 });
 
@@ -77,5 +84,23 @@ test('Enter opens the detail: the message, times, rule, acknowledgement and the 
 	assert.match(view.frame(), /^CRITICAL Filesystem free · acknowledged · Esc back$/m);
 	await view.press(KEYS.escape);
 	assert.match(view.frame(), /^Alerts 1 open/m);
+	view.unmount();
+});
+
+test('the service checks: a line with each reading, and an alert when one is down', () => {
+	const config = validateConfig({checks: {'pg-port': {port: 5432}, postgres: {process: 'postgres'}, errors: {log: '/var/log/pg.log', pattern: 'ERROR'}}}, 'c.json');
+	const view = renderView(
+		<App version="1" />,
+		[
+			{type: 'sample', id: 'check:pg-port', at: 1000, value: {resource: ':5432', value: 0, detail: 'not listening'}},
+			{type: 'sample', id: 'check:postgres', at: 1000, value: {resource: 'postgres', value: 3, detail: '3 running'}},
+			{type: 'collector-error', id: 'check:errors', at: 1000, message: '/var/log/pg.log: no such file'},
+			{type: 'set-pane', pane: 'alerts'},
+		],
+		createStore(initialState(1000, rulesOf(config))),
+	);
+	const frame = view.frame();
+	assert.match(frame, /^Checks · pg-port not listening · postgres 3 running · errors: \/var\/log\/pg\.log: no such file$/m);
+	assert.match(frame, /^CRIT firing +0s +check::5432 +TCP port 5432 listening: 0 \(critical below 1\)$/m);
 	view.unmount();
 });

@@ -45,10 +45,11 @@ test('containers pane: state, health, restarts, uptime or exit code, CPU, memory
 	const view = renderView(<ContainersPane width={80} height={10} />, [sample]);
 	const lines = view.frame().split('\n');
 	assert.match(lines[0]!, /^Containers 3 running, 1 other · \/run\/podman\/podman\.sock · sort CPU%/);
-	assert.match(lines[2]!, /^pooler +running +unhealthy +3 up 1m00s +40\.0 +64M\/512M +7 pgbo/);
-	assert.match(lines[3]!, /^db +running +healthy +0 up 1m00s +12\.5/);
+	// An unhealthy container and one that exited with an error are marked: a firing alert points at them.
+	assert.match(lines[2]!, /^! pooler +running +unhealthy +3 up 1m00s +40\.0 +64M\/512M +7 pg/);
+	assert.match(lines[3]!, /^ {2}db +running +healthy +0 up 1m00s +12\.5/);
 	assert.ok(view.frame().includes('evil\\x1b]0;x\\x07'), 'names are sanitized');
-	assert.match(lines[5]!, /^migrate +exited +0 exit 1 +— +—\/— +— post/);
+	assert.match(lines[5]!, /^! migrate +exited +0 exit 1 +— +—\/— +— po/);
 	assert.ok(lines.every(line => line.length <= 80));
 	view.unmount();
 	const wide = renderView(<ContainersPane width={100} height={10} />, [sample]);
@@ -67,8 +68,8 @@ test('a hides exited containers, N sorts by name, / filters by name or image; 5 
 	await view.press('N');
 	assert.match(view.frame(), /sort NAME/);
 	await view.press('/', ...'bounce', KEYS.enter);
-	assert.match(view.frame(), /^pooler /m);
-	assert.doesNotMatch(view.frame(), /^db /m);
+	assert.match(view.frame(), /^! pooler /m);
+	assert.doesNotMatch(view.frame(), /^ {2}db /m);
 	view.unmount();
 });
 

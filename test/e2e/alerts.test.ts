@@ -1,0 +1,98 @@
+// Alerts end to end: a real lock wait fires an alert in a real terminal, the bell rings, `a`
+// acknowledges it with a note, and after a restart of dbtop it is still acknowledged.
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {DEFAULT_RULES} from '../../source/alert-rules.js';
+import {startPostgres, type TestServer} from '../helpers/postgres.js';
+import {openTerminal, type Terminal} from '../helpers/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
+let server: TestServer;
+let waiterPid = 0;
+
+before(async () => {
+	server = await startPostgres(18);
+	await server.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+	await server.sql('INSERT INTO accounts VALUES (1, 0)');
+	const holder = await server.connect({application: 'holder'});
+	const waiter = await server.connect({application: 'waiter'});
+	waiterPid = Number((await waiter.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+	await holder.query('BEGIN');
+	await holder.query('UPDATE accounts SET balance = 1 WHERE id = 1');
+	void waiter.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
+});
+
+after(async () => {
+	await server.stop();
+	rmSync(dir, {recursive: true, force: true});
+});
+
+/** dbtop on the test server with only the lock-wait rule, at thresholds a test can wait for. */
+function dbtop(...flags: string[]): Terminal {
+	const config = path.join(dir, 'config.json');
+	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
+	rules['lock-wait'] = {warning: 1, critical: 2};
+	writeFileSync(config, JSON.stringify({rules}));
+	const command = [process.execPath, CLI, '--pg', server.url(), '--config', config, '--user', 'ops', '--interval', '500ms', ...flags];
+	return openTerminal(command, {columns: 140, rows: 40, env: {XDG_STATE_HOME: path.join(dir, 'state')}});
+}
+
+/** q, and dbtop exits cleanly (the state file is written as alerts change, not only on exit). */
+async function quit(term: Terminal): Promise<void> {
+	term.keys('q');
+	assert.equal(await term.exitStatus(), '0', `dbtop did not exit on q:\n${term.screen()}`);
+}
+
+test('a lock wait fires, rings the bell, marks the pane and the row; a acknowledges it with a note; a restart keeps the acknowledgement', async () => {
+	const first = dbtop('--bell');
+	try {
+		await first.waitFor(/ 6 Alerts/);
+		first.keys('6');
+		const row = new RegExp(`^CRIT firing +\\S+ +postgres:${waiterPid} .* Waiting on a lock: [\\d.]+s \\(critical above 2s\\)`, 'm');
+		const fired = await first.waitFor(row, 20_000);
+		assert.match(fired, /every 500ms 1 crit/);
+		assert.match(fired, / 4 Locks! /, 'the Locks tab is marked');
+		assert.equal(first.format('#{window_bell_flag}'), '1', 'the bell rang');
+		first.keys('4');
+		await first.waitFor(new RegExp(`^! └─ ${waiterPid} `, 'm'));
+		first.keys('6');
+		await first.waitFor(/^Alerts 1 open/m);
+		first.keys('a');
+		await first.waitFor(/Note \(optional\): /);
+		first.type('vacuum holds it, on it');
+		first.keys('Enter');
+		const taken = await first.waitFor(/acknowledged 1 alert as ops/);
+		assert.match(taken, new RegExp(`^CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'));
+		assert.doesNotMatch(taken.split('\n')[0]!, /crit/, 'the header no longer counts it');
+		assert.match(taken, / 4 Locks {2}5 /, 'nor does the tab mark it');
+		await quit(first);
+	} finally {
+		first.close();
+	}
+
+	const saved = JSON.parse(readFileSync(path.join(dir, 'state', 'dbtop', 'alerts.json'), 'utf8')) as {alerts: Array<{rule: string; state: string; acknowledgedBy: string; note: string}>};
+	assert.deepEqual(
+		saved.alerts.map(alert => [alert.rule, alert.state, alert.acknowledgedBy, alert.note]),
+		[['lock-wait', 'acknowledged', 'ops', 'vacuum holds it, on it']],
+	);
+
+	const second = dbtop();
+	try {
+		await second.waitFor(/ 6 Alerts/);
+		second.keys('6');
+		await second.waitFor(new RegExp(`^CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'), 20_000);
+		second.keys('Enter');
+		const detail = await second.waitFor(/^Acknowledged +by ops at /m);
+		assert.match(detail, /^CRITICAL Waiting on a lock · acknowledged · Esc back$/m);
+		assert.match(detail, /· note: vacuum holds it, on it$/m);
+		assert.match(detail, /^Rule +lock-wait: pg\.lockWaitSec above · warning 1s · critical 2s$/m);
+		await quit(second);
+	} finally {
+		second.close();
+	}
+});
