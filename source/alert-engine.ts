@@ -174,7 +174,10 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 
 	const resolved = alerts.filter(alert => !isOpen(alert)).sort((a, b) => (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0));
 	const kept = new Set(resolved.slice(0, RESOLVED_KEPT));
-	return {alerts: alerts.filter(alert => isOpen(alert) || kept.has(alert)), tracking, sequence};
+	const next = alerts.filter(alert => isOpen(alert) || kept.has(alert));
+	// Unchanged alerts keep their array, so what depends on them (the list, the state file) can tell.
+	const isSame = next.length === state.alerts.length && next.every((alert, index) => alert === state.alerts[index]);
+	return {alerts: isSame ? state.alerts : next, tracking, sequence};
 }
 
 /** Acknowledges an open alert: who, when, and an optional note. */

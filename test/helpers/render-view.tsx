@@ -3,6 +3,7 @@ import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {createStore, initialState, type Action, type Store} from '../../source/store.js';
+import {App} from '../../views/App.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
 
 export function renderView(element: ReactElement, actions: Action[] = [], store: Store = createStore(initialState(1000))) {
@@ -43,3 +44,33 @@ export const KEYS = {
 	home: '\u001B[H',
 	end: '\u001B[F',
 } as const;
+
+// eslint-disable-next-line no-control-regex
+export const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
+
+/** A stand-in for the connection's cancel and terminate: records what it was asked and answers as told. */
+export function fakePostgres(answer: string | null = null) {
+	const calls: string[] = [];
+	return {
+		calls,
+		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answer),
+		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answer),
+	};
+}
+
+/** The whole app at a terminal size after the actions, with cancel and terminate answered by `postgres` (or none). */
+export async function renderApp(columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) {
+	const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester', postgres};
+	const view = renderView(
+		<CommandContextValue.Provider value={context}>
+			<App version="1" />
+		</CommandContextValue.Provider>,
+		actions,
+	);
+	// ink-testing-library's terminal is 100 columns: make it the size under test.
+	Object.defineProperty(view.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(view.stdout, 'rows', {value: rows, configurable: true});
+	view.stdout.emit('resize');
+	await sleep(30);
+	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
+}

@@ -109,3 +109,11 @@ test('a metric not measured at all (its source has not reported) leaves its aler
 	const gone = evaluate([immediate], {[immediate.metric]: []}, open, 6000);
 	assert.equal(gone.alerts[0]!.state, 'resolved');
 });
+
+test('an evaluation that changes no alert keeps the alerts array itself', () => {
+	const immediate = {...cpu, forSec: 0};
+	const open = feed(initialAlerts(), immediate, [[1, 99]]);
+	const again = feed(open, immediate, [[1, 99]], 1);
+	assert.equal(again.alerts, open.alerts);
+	assert.notEqual(feed(again, immediate, [[1, 85]], 2).alerts, open.alerts, 'the severity fell');
+});

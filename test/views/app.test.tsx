@@ -8,7 +8,7 @@ import {hostSample, processRow} from '../helpers/fixtures.js';
 // Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
 const {App} = await import('../../views/App.js');
-const {KEYS, renderView} = await import('../helpers/render-view.js');
+const {KEYS, renderView, stripAnsi} = await import('../helpers/render-view.js');
 
 const rows = [
 	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 3}),
@@ -24,8 +24,6 @@ function start(processes = rows) {
 	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
 }
 
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
 /** The process line drawn in reverse video, as text. */
 const selectedLine = (frame: string) => {
 	const line = frame.split('\n').find(line => line.includes('\u001B[7m') && /^\s+\d+ \S+ +\d+\.\d/.test(stripAnsi(line)));

@@ -8,13 +8,9 @@ import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtur
 
 // Colour on, before Ink loads: the levels and the selection are part of what is tested.
 process.env['FORCE_COLOR'] = '1';
-const {App} = await import('../../views/App.js');
 const {LocksPane} = await import('../../views/LocksPane.js');
-const {CommandContextValue} = await import('../../views/StoreContext.js');
-const {KEYS, renderView} = await import('../helpers/render-view.js');
+const {fakePostgres, KEYS, renderApp: renderAppAt, renderView, stripAnsi} = await import('../helpers/render-view.js');
 
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
 const AT = 400_000;
 
 const sessionsAction = (sessions: PgSession[], at = AT): Action => ({type: 'sample', id: 'postgres-sessions', at, value: pgSessionsSample(sessions)});
@@ -54,29 +50,8 @@ const two: PgLocksSample = {
 	],
 };
 
-function fakePostgres(answer: string | null) {
-	const calls: string[] = [];
-	return {
-		calls,
-		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answer),
-		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answer),
-	};
-}
-
-async function renderApp(columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) {
-	const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester', postgres};
-	const view = renderView(
-		<CommandContextValue.Provider value={context}>
-			<App version="1" />
-		</CommandContextValue.Provider>,
-		[{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions, {type: 'set-pane', pane: 'locks'}],
-	);
-	Object.defineProperty(view.stdout, 'columns', {value: columns, configurable: true});
-	Object.defineProperty(view.stdout, 'rows', {value: rows, configurable: true});
-	view.stdout.emit('resize');
-	await sleep(30);
-	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
-}
+/** The whole app at a terminal size, on a host sample and the actions. */
+const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions, {type: 'set-pane', pane: 'locks'}], postgres);
 
 const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
 /** The tree line in reverse video, the selection, without its mark column. */

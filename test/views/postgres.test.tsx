@@ -8,15 +8,11 @@ import {hostSample, pgLock, pgServer, pgSession, pgSessionsSample, processRow} f
 
 // Colour on, before Ink loads, so the selection's reverse video and the levels can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
-const {App} = await import('../../views/App.js');
 const {SessionsPane} = await import('../../views/SessionsPane.js');
 const {SessionDetail} = await import('../../views/SessionDetail.js');
 const {ProcessDetail} = await import('../../views/ProcessDetail.js');
-const {CommandContextValue} = await import('../../views/StoreContext.js');
-const {KEYS, renderView} = await import('../helpers/render-view.js');
+const {fakePostgres, KEYS, renderApp: renderAppAt, renderView, stripAnsi} = await import('../helpers/render-view.js');
 
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
 const AT = 50_000;
 
 const sessions: PgSession[] = [
@@ -48,32 +44,8 @@ const sessionsAction = (list = sessions, localPostmasterPid: number | null = nul
 });
 const locksAction: Action = {type: 'sample', id: 'postgres-locks', at: AT, value: locks};
 
-/** A fake connection that records what it was asked and answers as told. */
-function fakePostgres(answer: string | null = null) {
-	const calls: string[] = [];
-	return {
-		calls,
-		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answer),
-		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answer),
-	};
-}
-
-/** The whole app at a terminal size, with a Postgres connection (or none) for cancel and terminate. */
-async function renderApp(columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) {
-	const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester', postgres};
-	const view = renderView(
-		<CommandContextValue.Provider value={context}>
-			<App version="1" />
-		</CommandContextValue.Provider>,
-		[{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions],
-	);
-	// ink-testing-library's terminal is 100 columns: make it the size under test.
-	Object.defineProperty(view.stdout, 'columns', {value: columns, configurable: true});
-	Object.defineProperty(view.stdout, 'rows', {value: rows, configurable: true});
-	view.stdout.emit('resize');
-	await sleep(30);
-	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
-}
+/** The whole app at a terminal size, on a host sample and the actions. */
+const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions], postgres);
 
 /** The status bar: the last line with text (a short chart area leaves blank lines under it). */
 const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
