@@ -104,6 +104,17 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 	const alerts = [...state.alerts];
 	const tracking: Record<string, Tracking> = {};
 	let {sequence} = state;
+	// Where each open alert is, by rule and resource, and the resources with one, by rule.
+	const openAt = new Map<string, number>();
+	const openResources = new Map<string, string[]>();
+	for (const [index, alert] of alerts.entries()) {
+		if (!isOpen(alert)) continue;
+		openAt.set(`${alert.rule}\u0000${alert.resource}`, index);
+		const list = openResources.get(alert.rule);
+		if (list) list.push(alert.resource);
+		else openResources.set(alert.rule, [alert.resource]);
+	}
+
 	for (const rule of rules.filter(candidate => candidate.isEnabled)) {
 		const measured = measurements[rule.metric];
 		if (measured === undefined) {
@@ -112,14 +123,15 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 			continue;
 		}
 
-		const values = measured.filter(measurement => rule.scope === undefined || measurement.resource.includes(rule.scope));
-		const resources = new Set([...values.map(measurement => measurement.resource), ...alerts.filter(alert => isOpen(alert) && alert.rule === rule.id).map(alert => alert.resource)]);
+		const values = new Map<string, number>();
+		for (const measurement of measured) if (rule.scope === undefined || measurement.resource.includes(rule.scope)) values.set(measurement.resource, measurement.value);
+		const resources = new Set([...values.keys(), ...(openResources.get(rule.id) ?? [])]);
 		for (const resource of resources) {
 			const key = `${rule.id}\u0000${resource}`;
 			const old = state.tracking[key] ?? {pendingSince: null, clearSince: null, last: null};
-			const index = alerts.findIndex(alert => isOpen(alert) && alert.rule === rule.id && alert.resource === resource);
+			const index = openAt.get(key) ?? -1;
 			const open = index >= 0 ? alerts[index]! : null;
-			const value = values.find(measurement => measurement.resource === resource)?.value;
+			const value = values.get(resource);
 			// A resource that is gone (a removed container, an ended session) counts as clear.
 			const level = value === undefined ? null : levelOf(rule, value, old.last, open?.severity ?? null);
 			const next: Tracking = {pendingSince: old.pendingSince, clearSince: old.clearSince, last: value ?? null};

@@ -201,7 +201,7 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 				isValid = false;
 			} else {
 				try {
-					new RegExp(pattern); // eslint-disable-line no-new
+					new RegExp(pattern);
 				} catch (error) {
 					problem(field('pattern'), `not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
 					isValid = false;
@@ -222,14 +222,19 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 		// A process or port check is down below 1 (at the given severity); a log check is judged by its count.
 		const rule: Rule = {id: name, title, source: 'check', metric: `check.${name}`, comparison: kind === 'log' ? 'above' : 'below', warning: null, critical: null, forSec: duration('for', 0) / 1000, clearSec: duration('clear', 0) / 1000, hysteresis: 0, unit: '', isEnabled: true};
 		if (kind === 'log') {
+			let isLevelValid = true;
 			for (const level of ['warning', 'critical'] as const) {
 				const value = fields[level];
 				if (value === undefined) continue;
 				if (value === null || (typeof value === 'number' && Number.isFinite(value))) rule[level] = value;
-				else problem(field(level), 'expected a number of lines, or null to turn that level off');
+				else {
+					problem(field(level), 'expected a number of lines, or null to turn that level off');
+					isLevelValid = false;
+				}
 			}
 
 			if (!('warning' in fields) && !('critical' in fields)) rule.warning = 0;
+			if (isLevelValid && rule.warning === null && rule.critical === null) problem(at, 'has neither a warning nor a critical threshold');
 		} else {
 			const severity = fields['severity'] ?? 'critical';
 			if (severity === 'warning' || severity === 'critical') rule[severity] = 1;

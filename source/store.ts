@@ -262,14 +262,26 @@ function withContainers(state: State, sample: ContainersSample): State {
 	return {...state, containers: sample, containerHistory};
 }
 
-// Each measured value joins its series; a value measured again within the same second replaces
-// the last point. The series of a listed alert whose resource is gone is kept as it was.
-function nextSeries(state: State, measurements: Readonly<Record<string, readonly Measurement[]>>, alerts: readonly Alert[]): Map<string, Series> {
-	const series = new Map<string, Series>();
+// The collector whose samples a metric's values come from (a source-down series: that source's own).
+function sourceOf(metric: string, resource: string): string {
+	if (metric === 'source.downSec') return resource;
+	if (metric.startsWith('check.')) return `check:${metric.slice('check.'.length)}`;
+	return metric.startsWith('pg.') ? 'postgres-sessions' : metric.startsWith('container.') ? 'containers' : 'host';
+}
+
+// When a collector reports, the values measured from it join their series (a value measured
+// again within the same second replaces the last point); its series not measured now are
+// dropped, unless a listed alert is about them. Other sources' series are left as they are, so
+// a tick costs what its own source measures.
+function nextSeries(state: State, measurements: Readonly<Record<string, readonly Measurement[]>>, alerts: readonly Alert[], source: string): ReadonlyMap<string, Series> {
+	const series = new Map(state.series);
 	const {now} = state;
+	const measured = new Set<string>();
 	for (const [metric, values] of Object.entries(measurements)) {
 		for (const {resource, value} of values) {
+			if (sourceOf(metric, resource) !== source) continue;
 			const key = seriesKey(metric, resource);
+			measured.add(key);
 			const old = state.series.get(key);
 			if (old && now - old.at.at(-1)! < 1000) {
 				series.set(key, {at: old.at, values: [...old.values.slice(0, -1), value]});
@@ -279,21 +291,20 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 		}
 	}
 
-	for (const alert of alerts) {
-		const metric = state.rules.find(rule => rule.id === alert.rule)?.metric;
-		const key = metric === undefined ? null : seriesKey(metric, alert.resource);
-		const old = key === null ? undefined : state.series.get(key);
-		if (key !== null && old && !series.has(key)) series.set(key, old);
+	const listed = new Set(alerts.map(alert => seriesKey(state.rules.find(rule => rule.id === alert.rule)?.metric ?? '', alert.resource)));
+	for (const key of state.series.keys()) {
+		const [metric = '', resource = ''] = key.split('\u0000');
+		if (sourceOf(metric, resource) === source && !measured.has(key) && !listed.has(key)) series.delete(key);
 	}
 
 	return series;
 }
 
 // The rules run after every sample and every failure: they read the state, so alerts follow it.
-function withAlerts(state: State): State {
+function withAlerts(state: State, source: string): State {
 	const measurements = measure(state);
 	const alerts = evaluate(state.rules, measurements, state.alerts, state.now);
-	return {...state, alerts, series: nextSeries(state, measurements, alerts.alerts)};
+	return {...state, alerts, series: nextSeries(state, measurements, alerts.alerts, source)};
 }
 
 function withUi(state: State, ui: Partial<Ui>): State {
@@ -338,7 +349,8 @@ export function reduce(state: State, action: Action): State {
 				downSince: null,
 				failures: 0,
 			});
-			return withAlerts(sampled);
+			// No rule reads the process list or the open container's details.
+			return action.id === 'processes' || action.id === 'container-detail' ? sampled : withAlerts(sampled, action.id);
 		}
 
 		case 'collector-error': {
@@ -350,7 +362,7 @@ export function reduce(state: State, action: Action): State {
 				downSince: old?.downSince ?? action.at,
 				failures: (old?.failures ?? 0) + 1,
 			});
-			return withAlerts(failed);
+			return withAlerts(failed, action.id);
 		}
 
 		case 'acknowledge':

@@ -2,8 +2,9 @@
 // from script(1)), next to htop's. Also the shared pieces the other benchmarks use to run a
 // program in a pty or a tmux server and to clean up after it.
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {readdir, readFile} from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -44,9 +45,13 @@ export function requireBuild(...files: string[]): void {
 // CI and CONTINUOUS_INTEGRATION go because Ink draws nothing until exit where they are set (dbtop
 // drops them itself, the full-redraw harness too, htop ignores them); colour and NODE_ENV
 // overrides go so that each program picks its own defaults.
+// Each run keeps its alerts in a state directory of its own: none from earlier runs, none left in the user's.
+const stateRoot = mkdtempSync(path.join(os.tmpdir(), 'dbtop-bench-state-'));
+process.once('exit', () => rmSync(stateRoot, {recursive: true, force: true}));
+
 /** The environment of a program under test: a user's terminal. */
 export function terminalEnv(): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color'};
+	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color', XDG_STATE_HOME: mkdtempSync(path.join(stateRoot, 'run-'))};
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'NODE_ENV']) {
 		delete env[key];
 	}

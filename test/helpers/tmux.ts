@@ -1,6 +1,6 @@
 // Runs a command in a real terminal (a detached tmux server of its own) to type keys and read the screen.
 import {execFileSync} from 'node:child_process';
-import {rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -26,7 +26,9 @@ export type Terminal = {
 export function openTerminal(command: readonly string[], options: {columns: number; rows: number; env?: Record<string, string>}): Terminal {
 	const socket = `dbtop-test-${process.pid}-${++sessions}`;
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
-	const env = Object.entries({TERM: 'xterm-256color', ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+	// Alerts are kept in a state directory of the terminal's own unless the test names one.
+	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-tmux-state-'));
+	const env = Object.entries({TERM: 'xterm-256color', XDG_STATE_HOME: stateDir, ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 	// Through a shell that prints the command's exit status: tmux does not always keep a dead pane's status.
 	const quoted = command.map(arg => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
 	const script = `${quoted}; s=$?; echo "exited with $s"; exit $s`;
@@ -71,6 +73,7 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 			}
 
 			rmSync(path.join(process.env['TMUX_TMPDIR'] ?? os.tmpdir(), `tmux-${process.getuid?.() ?? 0}`, socket), {force: true});
+			rmSync(stateDir, {recursive: true, force: true});
 		},
 	};
 }

@@ -115,6 +115,7 @@ test('service checks: every problem named by its field path', () => {
 						log: {log: 'relative.log', pattern: '(', severity: 'critical', interval: '50ms', bogus: true},
 						nolog: {log: '/x.log', warning: 'many'},
 						flag: {port: 22, severity: 'fatal', enabled: 1},
+						quiet: {log: '/q.log', pattern: 'x', warning: null},
 					},
 				},
 				'c.json',
@@ -137,6 +138,7 @@ test('service checks: every problem named by its field path', () => {
 				'c.json: checks.nolog.warning: expected a number of lines, or null to turn that level off',
 				'c.json: checks.flag.severity: expected warning or critical',
 				'c.json: checks.flag.enabled: expected true or false',
+				'c.json: checks.quiet: has neither a warning nor a critical threshold',
 			]);
 			return true;
 		},
