@@ -40,16 +40,25 @@ function isListening(port: number): boolean {
 	});
 }
 
-/** Follows a log file: counts new lines matching the pattern; starts at the end, follows rotation and truncation. */
-function logTail(file: string, pattern: RegExp, windowMs: number): (now: number) => number {
-	let inode: number | null = null;
-	let offset = 0;
+/** Where a log check stopped reading (after its last complete line) and its counts in the window. */
+export type TailPosition = {path: string; inode: number; offset: number; buckets: CountWindow['buckets']};
+
+type LogTail = {read(now: number): number; position(): TailPosition | null};
+
+/**
+ * Follows a log file: counts new lines matching the pattern; follows rotation and truncation.
+ * It starts where `start` stopped (a position kept between runs of `dbtop check`), else at the end.
+ */
+function logTail(file: string, pattern: RegExp, windowMs: number, start: TailPosition | null): LogTail {
+	let inode: number | null = start?.inode ?? null;
+	let offset = start?.offset ?? 0;
 	let partial = '';
 	let hasFailed = false;
 	let decoder = new StringDecoder('utf8');
-	const window: CountWindow = {buckets: [], windowMs};
+	const window: CountWindow = {buckets: [...(start?.buckets ?? [])], windowMs};
 	const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-	return now => {
+	const position = (): TailPosition | null => (inode === null ? null : {path: file, inode, offset: offset - Buffer.byteLength(partial), buckets: window.buckets});
+	const read = (now: number): number => {
 		let size: number;
 		let ino: number;
 		try {
@@ -87,19 +96,28 @@ function logTail(file: string, pattern: RegExp, windowMs: number): (now: number)
 
 		return addToWindow(window, now, count);
 	};
+
+	return {read, position};
 }
 
 function describe(target: CheckTarget): string {
 	return target.kind === 'process' ? target.process : target.kind === 'port' ? `:${target.port}` : target.path;
 }
 
+/** A service check's collector, and for a log check where it stopped reading. */
+export type ServiceCheckCollector = Collector<CheckValue> & {position(): TailPosition | null};
+
 /** One service check as a collector: id `check:<name>`, ticking on the check's own interval. */
-export function serviceCheck(check: ServiceCheck, now: () => number = Date.now): Collector<CheckValue> {
+export function serviceCheck(check: ServiceCheck, options: {now?: () => number; start?: TailPosition} = {}): ServiceCheckCollector {
 	const {target} = check;
+	const now = options.now ?? Date.now;
 	const resource = describe(target);
-	const tail = target.kind === 'log' ? logTail(target.path, new RegExp(target.pattern), target.windowMs) : null;
+	// A kept position is for this file only.
+	const start = target.kind === 'log' && options.start?.path === target.path ? options.start : null;
+	const tail = target.kind === 'log' ? logTail(target.path, new RegExp(target.pattern), target.windowMs, start) : null;
 	return {
 		id: `check:${check.name}`,
+		position: () => tail?.position() ?? null,
 		intervalMs: check.intervalMs,
 		async collect() {
 			if (target.kind === 'process') {
@@ -112,7 +130,7 @@ export function serviceCheck(check: ServiceCheck, now: () => number = Date.now):
 				return {resource, value, detail: value ? 'listening' : 'not listening'};
 			}
 
-			const value = tail!(now());
+			const value = tail!.read(now());
 			return {resource, value, detail: `${value} in ${target.windowMs / 60_000}m`};
 		},
 	};

@@ -5,14 +5,19 @@
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type {TailPosition} from '../collectors/checks.js';
 import type {Alert} from './alert-engine.js';
 
 const VERSION = 1;
 
+/** dbtop's state directory: $XDG_STATE_HOME/dbtop, else ~/.local/state/dbtop. */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+	return path.join(env['XDG_STATE_HOME'] || path.join(env['HOME'] || os.homedir(), '.local', 'state'), 'dbtop');
+}
+
 /** Where the alert state lives. */
 export function alertStatePath(env: NodeJS.ProcessEnv): string {
-	const base = env['XDG_STATE_HOME'] || path.join(env['HOME'] || os.homedir(), '.local', 'state');
-	return path.join(base, 'dbtop', 'alerts.json');
+	return path.join(stateDir(env), 'alerts.json');
 }
 
 const SEVERITIES = new Set(['warning', 'critical']);
@@ -38,19 +43,24 @@ export function isAlert(value: unknown): value is Alert {
 	);
 }
 
-/** Writes the alerts atomically. */
-export function saveAlerts(file: string, alerts: readonly Alert[]): void {
+/** Writes a state file atomically: a temporary file beside it, flushed, then renamed over it. */
+export function writeAtomically(file: string, text: string): void {
 	mkdirSync(path.dirname(file), {recursive: true});
 	const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
 	const fd = openSync(temporary, 'w', 0o600);
 	try {
-		writeSync(fd, JSON.stringify({version: VERSION, alerts}));
+		writeSync(fd, text);
 		fsyncSync(fd);
 	} finally {
 		closeSync(fd);
 	}
 
 	renameSync(temporary, file);
+}
+
+/** Writes the alerts atomically. */
+export function saveAlerts(file: string, alerts: readonly Alert[]): void {
+	writeAtomically(file, JSON.stringify({version: VERSION, alerts}));
 }
 
 /** Reads the alerts; a missing file is empty, a corrupt one is renamed aside and reported in `problem`. */
@@ -85,4 +95,30 @@ export function loadAlerts(file: string, now = Date.now()): {alerts: Alert[]; pr
 	}
 
 	return {alerts: [], problem: `${file}: ${reason}; set aside as ${aside}, starting with no alerts`};
+}
+
+/** Where `dbtop check` keeps how far it has read each log check's file. */
+export function logPositionsPath(env: NodeJS.ProcessEnv): string {
+	return path.join(stateDir(env), 'log-positions.json');
+}
+
+const isPosition = (value: unknown): value is TailPosition => {
+	const p = value as Partial<TailPosition> | null;
+	return typeof p === 'object' && p !== null && typeof p.path === 'string' && Number.isInteger(p.inode) && Number.isInteger(p.offset) && Array.isArray(p.buckets) && p.buckets.every(bucket => Number.isFinite(bucket?.at) && Number.isFinite(bucket?.count));
+};
+
+/** The kept positions by check name; a missing or damaged file (it is only a bookmark) counts as none. */
+export function loadLogPositions(file: string): Record<string, TailPosition> {
+	try {
+		const json = JSON.parse(readFileSync(file, 'utf8')) as {version?: unknown; positions?: Record<string, unknown>};
+		if (json.version !== VERSION || typeof json.positions !== 'object' || json.positions === null) return {};
+		return Object.fromEntries(Object.entries(json.positions).filter((entry): entry is [string, TailPosition] => isPosition(entry[1])));
+	} catch {
+		return {};
+	}
+}
+
+/** Keeps the positions, atomically. */
+export function saveLogPositions(file: string, positions: Readonly<Record<string, TailPosition>>): void {
+	writeAtomically(file, JSON.stringify({version: VERSION, positions}));
 }

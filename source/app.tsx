@@ -1,6 +1,6 @@
 import os from 'node:os';
 import {Box, render, renderToString} from 'ink';
-import {serviceCheck} from '../collectors/checks.js';
+import {serviceCheck, type TailPosition} from '../collectors/checks.js';
 import {containerDetail} from '../collectors/container-detail.js';
 import {containers} from '../collectors/containers.js';
 import {host} from '../collectors/host.js';
@@ -14,7 +14,7 @@ import {ProcessesPane} from '../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../views/StoreContext.js';
 import type {Collector} from './collector.js';
 import {hasNewCritical, initialAlerts, type Alert} from './alert-engine.js';
-import {alertStatePath, loadAlerts, saveAlerts} from './alert-state-file.js';
+import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from './alert-state-file.js';
 import {DEFAULT_RULES} from './alert-rules.js';
 import {check} from './check.js';
 import {installIncrementalFix} from './ink-incremental-fix.js';
@@ -29,12 +29,19 @@ const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const BELL = '\u0007';
 
 /** The pieces of a running dbtop: one store, the collectors feeding it and their scheduler. */
-export type Runtime = {store: Store; scheduler: Scheduler; postgres: PgConnection};
+export type Runtime = {
+	store: Store;
+	scheduler: Scheduler;
+	postgres: PgConnection;
+	/** Where each log check stopped reading, by check name. */
+	logPositions(): Record<string, TailPosition>;
+};
 
-/** Builds the store, the collectors and the scheduler that feeds one into the other. */
-export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
+/** Builds the store, the collectors and the scheduler that feeds one into the other; log checks start where `logPositions` say. */
+export function createRuntime(options: Options, alerts: Alert[] = [], logPositions: Readonly<Record<string, TailPosition>> = {}): Runtime {
 	const store = createStore(initialState(options.refreshMs, options.rules, {...initialAlerts(), alerts}));
 	const postgres = createPgConnection(options.pg);
+	const checks = (options.checks ?? []).filter(check => check.rule.isEnabled).map(check => ({name: check.name, collector: serviceCheck(check, {start: logPositions[check.name]})}));
 	const collectors: Array<Collector<unknown>> = [
 		host(),
 		// The process whose I/O and open files are read: the one drilled into, or the backend of the open session.
@@ -49,7 +56,7 @@ export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
 		postgresLocks(postgres),
 		containers(options.docker),
 		containerDetail(options.docker, {focus: () => store.getState().ui.containers.detailId}),
-		...(options.checks ?? []).filter(check => check.rule.isEnabled).map(check => serviceCheck(check)),
+		...checks.map(check => check.collector),
 	];
 	const scheduler = createScheduler({
 		collectors,
@@ -57,7 +64,8 @@ export function createRuntime(options: Options, alerts: Alert[] = []): Runtime {
 		refreshMs: options.refreshMs,
 		intervals: options.intervals,
 	});
-	return {store, scheduler, postgres};
+	const positions = () => Object.fromEntries(checks.flatMap(({name, collector}) => (collector.position() ? [[name, collector.position()!]] : [])));
+	return {store, scheduler, postgres, logPositions: positions};
 }
 
 /** Samples twice, one interval apart, so rates and CPU percentages are real. */
@@ -97,9 +105,14 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 
 /** `dbtop check`: two samples, the rules once, one line per alert and a summary; resolves to the exit code. */
 export async function runCheck(options: Options, sources: readonly string[]): Promise<number> {
-	const runtime = createRuntime(options);
+	// Log checks go on from where the previous run stopped, so a run from cron counts what was
+	// written since, over the window.
+	const positionsFile = logPositionsPath(process.env);
+	const runtime = createRuntime(options, [], loadLogPositions(positionsFile));
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
+		const positions = runtime.logPositions();
+		if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
 		const result = check(runtime.store.getState(), options.rules ?? DEFAULT_RULES, sources);
 		process.stdout.write(
 			options.mode === 'json'

@@ -62,7 +62,7 @@ test('log check: counts only new matching lines, across chunks, rotation and tru
 	const file = path.join(dir, 'postgresql.log');
 	writeFileSync(file, 'ERROR written before dbtop started\n');
 	let now = 0;
-	const collector = serviceCheck(checkOf({log: file, pattern: 'ERROR|FATAL', window: '1m'}), () => now);
+	const collector = serviceCheck(checkOf({log: file, pattern: 'ERROR|FATAL', window: '1m'}), {now: () => now});
 	const collect = async (at: number) => {
 		now = at;
 		return (await collector.collect(signal)).value;
@@ -97,4 +97,29 @@ test('log check: a missing file is an error naming it; once it appears it is rea
 	await assert.rejects(collector.collect(signal), new RegExp(`^Error: ${file.replaceAll('.', '\\.')}: no such file$`));
 	writeFileSync(file, 'PANIC: at once\n');
 	assert.equal((await collector.collect(signal)).value, 1);
+});
+
+test('log check: a second collector goes on from the first one\'s position, its counts included; a position for another file is not used', async () => {
+	const file = path.join(dir, 'kept.log');
+	writeFileSync(file, 'old ERROR\n');
+	let now = 0;
+	const check = checkOf({log: file, pattern: 'ERROR', window: '1m'});
+	const first = serviceCheck(check, {now: () => now});
+	assert.equal((await first.collect(signal)).value, 0);
+	appendFileSync(file, 'ERROR one\nERROR half-writ');
+	now = 10_000;
+	assert.equal((await first.collect(signal)).value, 1);
+	const position = first.position()!;
+	assert.equal(position.path, file);
+	// The half-written line is not past the bookmark: the next run reads it whole.
+	appendFileSync(file, 'ten\nERROR two\n');
+	now = 20_000;
+	const second = serviceCheck(check, {now: () => now, start: JSON.parse(JSON.stringify(position))});
+	assert.equal((await second.collect(signal)).value, 3);
+	now = 75_000;
+	assert.equal((await second.collect(signal)).value, 2, 'the first run\'s count has left the window');
+	const elsewhere = serviceCheck(checkOf({log: path.join(dir, 'other.log'), pattern: 'ERROR'}), {start: position});
+	writeFileSync(path.join(dir, 'other.log'), 'ERROR before\n');
+	assert.equal((await elsewhere.collect(signal)).value, 0);
+	assert.equal(serviceCheck(checkOf({port: 1})).position(), null);
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {once} from 'node:events';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,11 +23,14 @@ function config(name: string, warning: number | null, critical: number | null): 
 	return file;
 }
 
-function check(...args: string[]) {
-	const env = {...process.env, PGHOST: '', PGDATABASE: '', PGUSER: '', DOCKER_HOST: ''};
+/** `dbtop check` with a state directory of the test's (or the one given). */
+function checkIn(stateHome: string, ...args: string[]) {
+	const env = {...process.env, PGHOST: '', PGDATABASE: '', PGUSER: '', DOCKER_HOST: '', XDG_STATE_HOME: stateHome};
 	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 60_000, env});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
+
+const check = (...args: string[]) => checkIn(path.join(dir, 'state'), ...args);
 
 test('OK: exit 0 and a summary line', () => {
 	const {code, stdout} = check('--config', config('ok', 0.000_001, null));
@@ -83,4 +86,18 @@ test('service checks: a process that runs, a port nobody listens on, a log file 
 	const unreadable = check('--config', checksConfig('log', {errors: {log: missing, pattern: 'ERROR'}}));
 	assert.equal(unreadable.code, 3);
 	assert.equal(unreadable.stdout, `UNKNOWN check:errors: ${missing}: no such file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
+});
+
+test('a log check run from cron: each run counts what was written since the last one, over the window', () => {
+	const log = path.join(dir, 'postgresql.log');
+	writeFileSync(log, 'ERROR: before the first run\n');
+	const file = checksConfig('cron', {errors: {log, pattern: 'ERROR|FATAL', window: '10m'}});
+	const cron = path.join(dir, 'cron-state');
+	assert.equal(checkIn(cron, '--config', file).code, 0, 'the first run starts at the end of the file');
+	appendFileSync(log, 'LOG: fine\nERROR: one\nFATAL: two\n');
+	const second = checkIn(cron, '--config', file);
+	assert.equal(second.code, 1);
+	assert.equal(second.stdout, `WARNING errors ${log}: Lines matching ERROR|FATAL in 10m: 2 (warning above 0)\ndbtop check: WARNING: 0 critical, 1 warning\n`);
+	assert.equal(checkIn(cron, '--config', file).code, 1, 'still within the window with nothing new');
+	assert.equal(check('--config', file).code, 0, 'another state directory starts afresh');
 });

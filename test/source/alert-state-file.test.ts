@@ -6,7 +6,7 @@ import path from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {Alert} from '../../source/alert-engine.js';
-import {alertStatePath, loadAlerts, saveAlerts} from '../../source/alert-state-file.js';
+import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alert-state-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -85,4 +85,22 @@ test('concurrent writers: the file is always one whole version, never a mix', as
 	}
 
 	assert.equal(loadAlerts(file).problem, null);
+});
+
+test('log positions: a round trip; a missing, damaged or foreign file counts as none', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-positions-'));
+	try {
+		const file = path.join(dir, 'dbtop', 'log-positions.json');
+		assert.deepEqual(loadLogPositions(file), {});
+		const positions = {errors: {path: '/var/log/pg.log', inode: 42, offset: 1000, buckets: [{at: 5, count: 2}]}};
+		saveLogPositions(file, positions);
+		assert.deepEqual(loadLogPositions(file), positions);
+		writeFileSync(file, '{"version": 1, "positions": {"errors": {"path": 3}, "ok": {"path": "/l", "inode": 1, "offset": 0, "buckets": []}}}');
+		assert.deepEqual(Object.keys(loadLogPositions(file)), ['ok']);
+		writeFileSync(file, 'not json');
+		assert.deepEqual(loadLogPositions(file), {});
+		assert.equal(logPositionsPath({XDG_STATE_HOME: '/s'}), '/s/dbtop/log-positions.json');
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
 });
