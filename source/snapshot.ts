@@ -2,7 +2,7 @@ import {sortAlerts, type Alert} from './alert-engine.js';
 import {blockingTree, type BlockingNode} from './lock-tree.js';
 import {countUsers, type UserCounts} from './pg-users.js';
 import type {State} from './store.js';
-import type {ContainerRow, PgServer, PgSession, ProcessRow} from './types.js';
+import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from './types.js';
 
 /** The session fields the snapshot promises. */
 type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
@@ -36,6 +36,8 @@ export type Snapshot = {
 	containers: SnapshotContainer[];
 	/** Open alerts, critical first, then recently resolved ones. */
 	alerts: Array<Omit<Alert, 'lastChangedAt'>>;
+	/** The service checks' latest readings. */
+	checks: Array<CheckValue & {name: string}>;
 	/** Why the container engine could not be read; absent when it was. */
 	containersError?: string;
 	/** Why a source could not be read, by collector id; absent when all were read. */
@@ -73,6 +75,7 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
 		...(state.status['containers']?.error ? {containersError: state.status['containers'].error} : {}),
 		alerts: sortAlerts(state.alerts.alerts).map(({lastChangedAt: _lastChangedAt, ...alert}) => alert),
+		checks: Object.entries(state.checks).map(([name, check]) => ({name, ...check})),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),
 	};
 }

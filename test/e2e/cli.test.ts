@@ -122,3 +122,23 @@ test('an invalid config: one line per problem naming the field, exit 2', () => {
 		rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+test('--json has each service check\'s reading, and a check that cannot read its log under errors', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-checks-'));
+	try {
+		const file = path.join(dir, 'config.json');
+		const missing = path.join(dir, 'missing.log');
+		writeFileSync(file, JSON.stringify({checks: {node: {process: 'node'}, errors: {log: missing, pattern: 'ERROR'}}}));
+		const {code, stdout, stderr} = run('--json', '--interval', '300ms', '--config', file);
+		assert.equal(code, 0, stderr);
+		const snapshot = JSON.parse(stdout) as {checks: Array<{name: string; resource: string; value: number; detail: string}>; errors: Record<string, string>};
+		assert.deepEqual(
+			snapshot.checks.map(check => [check.name, check.resource]),
+			[['node', 'node']],
+		);
+		assert.ok(snapshot.checks[0]!.value >= 1 && snapshot.checks[0]!.detail === `${snapshot.checks[0]!.value} running`);
+		assert.equal(snapshot.errors['check:errors'], `${missing}: no such file`);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
