@@ -4,9 +4,9 @@ import type {Alert} from '../source/alert-engine.js';
 import {visibleAlerts} from '../source/alert-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {selectionIndex} from '../source/selection.js';
+import type {State} from '../source/store.js';
 import {cell, formatAge} from './format.js';
 import {windowStart} from './ProcessesPane.js';
-import type {State} from '../source/store.js';
 import {useStore} from './use-store.js';
 
 /** One alert as a line: severity, state, age, source and resource, message, who acknowledged it. */
