@@ -1,12 +1,10 @@
 import type {Command} from './keymap.js';
 import {formatDuration} from './duration.js';
-import {visibleProcesses} from './process-list.js';
 import type {Scheduler} from './scheduler.js';
-import {selectionIndex} from './selection.js';
-import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines, visibleSessions} from './session-list.js';
+import {listKeys, listSelectionIndex, selectedKey} from './lists.js';
+import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from './session-list.js';
 import {visibleAlerts} from './alert-list.js';
-import {visibleContainers} from './container-list.js';
-import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type RowKey, type State, type Store} from './store.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -23,8 +21,6 @@ export type CommandContext = {
 	user: string;
 	/** The clock acknowledgements are stamped with (tests set it). */
 	now?: () => number;
-	/** Rows a list shows at once, for page up and down. */
-	pageRows: number;
 };
 
 /** The next step of the refresh interval in a direction, from any current value. */
@@ -43,23 +39,6 @@ const SORTS: Partial<Record<Command, ProcessSort>> = {
 	'sort-time': 'time',
 };
 
-/** The keys of a list's rows (pids, container ids) in the order it shows them. */
-export function listKeys(state: State, list: ListId): RowKey[] {
-	switch (list) {
-		case 'processes':
-			return visibleProcesses(state).map(item => item.row.pid);
-		case 'sessions':
-			return visibleSessions(state).map(session => session.pid);
-		case 'locks':
-			// A session can show under several blockers: the line's path in the tree names it.
-			return visibleLockLines(state).map(line => line.key);
-		case 'containers':
-			return visibleContainers(state).map(row => row.id);
-		case 'alerts':
-			return visibleAlerts(state).map(alert => alert.id);
-	}
-}
-
 /** The list the arrow keys move in on the current screen, if any. */
 export function activeList(state: State): ListId | null {
 	const {ui} = state;
@@ -71,25 +50,15 @@ export function activeList(state: State): ListId | null {
 	return null;
 }
 
-/** Where a list's selection is among its keys (-1 when the list is empty). */
-function listSelectionIndex(state: State, list: ListId, keys: readonly RowKey[]): number {
-	return list === 'locks' ? selectedLockIndex(state) : selectionIndex(keys, state.ui[list]);
-}
-
-/** The key of the row the selection is on in a list, or null when the list is empty. */
-export function selectedKey(state: State, list: ListId): RowKey | null {
-	const keys = listKeys(state, list);
-	return keys[listSelectionIndex(state, list, keys)] ?? null;
-}
-
-function moveSelection(context: CommandContext, to: (index: number, last: number) => number): void {
+// Moves the selection of the list on screen; `to` gets the current index, the last one and the list's page size.
+function moveSelection(context: CommandContext, to: (index: number, last: number, page: number) => number): void {
 	const {store} = context;
 	const state = store.getState();
 	const list = activeList(state);
 	if (!list) return;
 	const keys = listKeys(state, list);
 	if (keys.length === 0) return;
-	const index = Math.min(Math.max(to(listSelectionIndex(state, list, keys), keys.length - 1), 0), keys.length - 1);
+	const index = Math.min(Math.max(to(listSelectionIndex(state, list, keys), keys.length - 1, state.ui[list].pageSize), 0), keys.length - 1);
 	store.dispatch({type: 'select', list, key: keys[index]!, index});
 }
 
@@ -155,7 +124,6 @@ export function runCommand(command: Command, context: CommandContext): void {
 	const {store, scheduler} = context;
 	const state = store.getState();
 	const {ui} = state;
-	const page = Math.max(context.pageRows - 1, 1);
 	const sort = SORTS[command];
 	if (sort) {
 		store.dispatch({type: 'set-sort', sort});
@@ -256,10 +224,10 @@ export function runCommand(command: Command, context: CommandContext): void {
 			moveSelection(context, index => index + 1);
 			return;
 		case 'page-up':
-			moveSelection(context, index => index - page);
+			moveSelection(context, (index, _last, page) => index - page);
 			return;
 		case 'page-down':
-			moveSelection(context, index => index + page);
+			moveSelection(context, (index, _last, page) => index + page);
 			return;
 		case 'select-first':
 			moveSelection(context, () => 0);

@@ -1,8 +1,8 @@
 import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from './alert-engine.js';
 import {measure} from './alert-measure.js';
 import {DEFAULT_RULES} from './alert-rules.js';
-import {selectedIndex, visibleProcesses} from './process-list.js';
-import {selectedLockIndex, selectedSessionIndex} from './session-list.js';
+import {listSelectionIndex} from './lists.js';
+import {selectAt, windowStart} from './selection.js';
 import type {CheckValue, CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessSample, SampleMap} from './types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
@@ -50,8 +50,8 @@ export type ContainerSort = 'cpu' | 'mem' | 'name';
 /** What identifies a row of a list: a pid, or a container id. */
 export type RowKey = number | string;
 
-/** Where a list's selection is: its row's key, and its place for when that row goes away. */
-export type Selection = {selected: RowKey | null; selectedIndex: number};
+/** Where a list's selection is: its row's key, its place for when that row goes away, the first row in view and how many rows a page shows. */
+export type Selection = {selected: RowKey | null; selectedIndex: number; top: number; pageSize: number};
 
 /** A question the user must answer with y or n before a destructive action. */
 export type Confirm =
@@ -138,6 +138,7 @@ export type Action =
 	| {type: 'set-sort'; sort: ProcessSort}
 	| {type: 'toggle-tree'}
 	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
+	| {type: 'set-page-size'; list: ListId; rows: number}
 	| {type: 'open-container'; id: string | null}
 	| {type: 'open-alert'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
@@ -152,6 +153,9 @@ export type Action =
 	| {type: 'set-confirm'; confirm: Confirm | null}
 	| {type: 'acknowledge'; id: string; by: string; note: string | null; at: number}
 	| {type: 'notice'; notice: Notice | null};
+
+// A list before it is drawn: the first row selected; the page size is the list view's to say.
+const FIRST_ROW: Selection = {selected: null, selectedIndex: 0, top: 0, pageSize: 10};
 
 /** The state before any sample arrives: rules from the config, alerts from the state file. */
 export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT_RULES, alerts: AlertsState = initialAlerts()): State {
@@ -180,11 +184,11 @@ export function initialState(refreshMs: number, rules: readonly Rule[] = DEFAULT
 			input: null,
 			confirm: null,
 			notice: null,
-			processes: {sort: 'cpu', filter: '', isTree: false, selected: null, selectedIndex: 0, detailPid: null},
-			sessions: {sort: 'xact', filter: '', showIdle: true, showBackground: false, selected: null, selectedIndex: 0, detailPid: null, detailFrom: null},
-			locks: {selected: null, selectedIndex: 0},
-			containers: {sort: 'cpu', filter: '', showExited: true, selected: null, selectedIndex: 0, detailId: null},
-			alerts: {filter: '', selected: null, selectedIndex: 0, detailId: null},
+			processes: {...FIRST_ROW, sort: 'cpu', filter: '', isTree: false, detailPid: null},
+			sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null},
+			locks: FIRST_ROW,
+			containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
+			alerts: {...FIRST_ROW, filter: '', detailId: null},
 		},
 	};
 }
@@ -226,27 +230,16 @@ function withProcesses(state: State, sample: ProcessSample): State {
 		});
 	}
 
-	// Where the selection is on screen now: if its process is gone in this sample, the selection stays there.
-	const index = selectedIndex(state, visibleProcesses(state));
-	const ui = index >= 0 ? {...state.ui, processes: {...state.ui.processes, selectedIndex: index}} : state.ui;
-	return {...state, processes: sample, processHistory, ui};
+	return {...keepSelection(state, 'processes'), processes: sample, processHistory};
 }
 
-// Where the sessions and locks selections are on screen now, so that a row gone in the next
+// Where a list's selection is on screen now, before its rows change: a row gone in the next
 // sample leaves the selection where it was seen, not where it was when last moved.
-function keepDatabaseSelections(state: State): State {
-	const sessions = selectedSessionIndex(state);
-	const locks = selectedLockIndex(state);
-	const {ui} = state;
-	if ((sessions < 0 || sessions === ui.sessions.selectedIndex) && (locks < 0 || locks === ui.locks.selectedIndex)) return state;
-	return {
-		...state,
-		ui: {
-			...ui,
-			sessions: sessions < 0 ? ui.sessions : {...ui.sessions, selectedIndex: sessions},
-			locks: locks < 0 ? ui.locks : {...ui.locks, selectedIndex: locks},
-		},
-	};
+function keepSelection(state: State, list: ListId): State {
+	const index = listSelectionIndex(state, list);
+	if (index < 0) return state;
+	const selection = selectAt(state.ui[list], state.ui[list].selected, index);
+	return selection === state.ui[list] ? state : withUi(state, {[list]: selection});
 }
 
 function withContainers(state: State, sample: ContainersSample): State {
@@ -259,7 +252,7 @@ function withContainers(state: State, sample: ContainersSample): State {
 		});
 	}
 
-	return {...state, containers: sample, containerHistory};
+	return {...keepSelection(state, 'containers'), containers: sample, containerHistory};
 }
 
 // The collector whose samples a metric's values come from (a source-down series: that source's own).
@@ -304,7 +297,8 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 function withAlerts(state: State, source: string): State {
 	const measurements = measure(state);
 	const alerts = evaluate(state.rules, measurements, state.alerts, state.now);
-	return {...state, alerts, series: nextSeries(state, measurements, alerts.alerts, source)};
+	const kept = alerts.alerts === state.alerts.alerts ? state : keepSelection(state, 'alerts');
+	return {...kept, alerts, series: nextSeries(state, measurements, alerts.alerts, source)};
 }
 
 function withUi(state: State, ui: Partial<Ui>): State {
@@ -326,9 +320,9 @@ function withSample(state: State, action: SampleAction): State {
 		case 'processes':
 			return withProcesses(state, action.value);
 		case 'postgres-sessions':
-			return {...keepDatabaseSelections(state), postgres: action.value};
+			return {...keepSelection(keepSelection(state, 'sessions'), 'locks'), postgres: action.value};
 		case 'postgres-locks':
-			return {...keepDatabaseSelections(state), locks: action.value};
+			return {...keepSelection(state, 'locks'), locks: action.value};
 		case 'containers':
 			return withContainers(state, action.value);
 		case 'container-detail':
@@ -394,7 +388,14 @@ export function reduce(state: State, action: Action): State {
 		case 'toggle-background':
 			return withListUi(state, 'sessions', {showBackground: !state.ui.sessions.showBackground});
 		case 'select':
-			return withListUi(state, action.list, {selected: action.key, selectedIndex: action.index});
+			return withUi(state, {[action.list]: selectAt(state.ui[action.list], action.key, action.index)});
+		case 'set-page-size': {
+			const selection = state.ui[action.list];
+			const pageSize = Math.max(action.rows, 1);
+			if (pageSize === selection.pageSize) return state;
+			return withListUi(state, action.list, {pageSize, top: windowStart(selection.top, selection.selectedIndex, pageSize)});
+		}
+
 		case 'open-container':
 			return withUi(state, {containers: {...state.ui.containers, detailId: action.id}});
 		case 'open-alert':

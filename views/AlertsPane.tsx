@@ -1,20 +1,12 @@
 import {Box, Text} from 'ink';
-import {useRef} from 'react';
+import {useMemo} from 'react';
 import type {Alert} from '../source/alert-engine.js';
 import {visibleAlerts} from '../source/alert-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {selectionIndex} from '../source/selection.js';
 import type {State} from '../source/store.js';
-import {cell, formatAge} from './format.js';
-import {windowStart} from './ProcessesPane.js';
+import {alertColumns} from './columns/alerts.js';
+import {List, type RowStyle} from './List.js';
 import {useStore} from './use-store.js';
-
-/** One alert as a line: severity, state, age, source and resource, message, who acknowledged it. */
-export function alertLine(alert: Alert, now: number): string {
-	const age = formatAge(((alert.resolvedAt ?? now) - alert.firedAt) / 1000);
-	const ack = alert.acknowledgedBy ? ` · ack ${sanitizeLine(alert.acknowledgedBy)}${alert.note ? `: ${sanitizeLine(alert.note)}` : ''}` : '';
-	return [cell(alert.severity === 'critical' ? 'CRIT' : 'WARN', 4), cell(alert.state, 12), cell(age, 7), cell(`${alert.source}:${sanitizeLine(alert.resource)}`, 22), `${sanitizeLine(alert.message)}${ack}`].join(' ');
-}
 
 /** One service check as the pane shows it: its name and latest reading, or why it cannot be read. */
 export type CheckStatus = {name: string; text: string; isBad: boolean};
@@ -37,6 +29,13 @@ export function checkStatuses(state: State): CheckStatus[] {
 	return value;
 }
 
+const keyOf = (alert: Alert) => alert.id;
+
+// Acknowledged and resolved alerts stay in the list, dimmed, without drawing attention.
+function styleOf(alert: Alert): RowStyle {
+	return alert.state === 'firing' ? {color: alert.severity === 'critical' ? 'red' : 'yellow'} : {isDim: true};
+}
+
 type Props = {width: number; height: number};
 
 /** What is wrong now, what is new, and what somebody already took: open alerts first, then resolved ones. */
@@ -45,13 +44,7 @@ export function AlertsPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.alerts);
 	const now = useStore(state => state.now);
 	const checks = useStore(checkStatuses);
-	const start = useRef(0);
-	const rows = Math.max(height - 2 - (checks.length > 0 ? 1 : 0), 1);
-	const selected = selectionIndex(
-		list.map(alert => alert.id),
-		ui,
-	);
-	start.current = windowStart(start.current, Math.max(selected, 0), rows, list.length);
+	const columns = useMemo(() => alertColumns(now), [now]);
 	const open = list.filter(alert => alert.state !== 'resolved').length;
 	return (
 		<Box flexDirection="column" height={height} width={width}>
@@ -68,23 +61,7 @@ export function AlertsPane({width, height}: Props) {
 					))}
 				</Text>
 			) : null}
-			<Text inverse wrap="truncate-end">
-				{cell(`${cell('SEV', 4)} ${cell('STATE', 12)} ${cell('FOR', 7)} ${cell('SOURCE:RESOURCE', 22)} MESSAGE`, width)}
-			</Text>
-			{list.length === 0 ? (
-				<Text dimColor>no alerts</Text>
-			) : (
-				list.slice(start.current, start.current + rows).map((alert, index) => {
-					const isSelected = start.current + index === selected;
-					// Acknowledged and resolved alerts stay in the list, dimmed, without drawing attention.
-					const isQuiet = alert.state !== 'firing';
-					return (
-						<Text key={alert.id} wrap="truncate-end" inverse={isSelected} dimColor={isQuiet && !isSelected} color={isSelected ? 'cyan' : isQuiet ? undefined : alert.severity === 'critical' ? 'red' : 'yellow'}>
-							{isSelected ? cell(alertLine(alert, now), width) : alertLine(alert, now)}
-						</Text>
-					);
-				})
-			)}
+			<List id="alerts" rows={list} keyOf={keyOf} columns={columns} width={width} height={height - 1 - (checks.length > 0 ? 1 : 0)} empty="no alerts" styleOf={styleOf} />
 		</Box>
 	);
 }

@@ -96,7 +96,7 @@ export function App({version}: Props) {
 		}
 
 		if (command) {
-			runCommand(command, {...commandContext, store, pageRows: paneHeight - 2});
+			runCommand(command, {...commandContext, store});
 		} else if (state.ui.input && !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input)) {
 			typeIntoPrompt(store, state.ui.input.text + input);
 		}

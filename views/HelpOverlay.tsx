@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {keymap, SCOPE_TITLES, type Scope} from '../source/keymap.js';
-import {cell} from './format.js';
+import {fit} from './text-width.js';
 import {useStore} from './use-store.js';
 
 const KEY_WIDTH = 13;
@@ -11,7 +11,7 @@ export function helpLines(): Array<{text: string; isTitle: boolean}> {
 	for (const scope of Object.keys(SCOPE_TITLES) as Scope[]) {
 		lines.push({text: SCOPE_TITLES[scope], isTitle: true});
 		for (const binding of keymap.filter(b => b.scope === scope)) {
-			lines.push({text: `  ${cell(binding.keys.join(' '), KEY_WIDTH)}${binding.help}`, isTitle: false});
+			lines.push({text: `  ${fit(binding.keys.join(' '), KEY_WIDTH)}${binding.help}`, isTitle: false});
 		}
 	}
 

@@ -3,7 +3,9 @@ import {freeLevel, usageLevel} from '../source/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {HostMetric} from '../source/store.js';
 import {plotChart} from './chart.js';
-import {cell, formatBytes, formatRate, levelColor, meter, rcell} from './format.js';
+import {columnWidths, headerText, rowText} from './columns/column.js';
+import {FILESYSTEM_COLUMNS} from './columns/filesystems.js';
+import {formatRate, levelColor, meter} from './format.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
@@ -35,6 +37,7 @@ export function HostPane({width, height}: Props) {
 	const coreColumns = Math.max(Math.floor(width / CORE_CELL), 1);
 	const coreRows = Math.ceil(host.cpu.cores.length / coreColumns);
 	const fsRows = host.filesystems.length + 1;
+	const fsWidths = columnWidths(FILESYSTEM_COLUMNS, width);
 	const chartColumns = width >= 120 ? 3 : 2;
 	const chartWidth = Math.floor(width / chartColumns) - 1;
 	const chartBlocks = Math.ceil(CHARTS.length / chartColumns);
@@ -73,10 +76,10 @@ export function HostPane({width, height}: Props) {
 			<Box flexWrap="wrap" width={width}>
 				{coreCells}
 			</Box>
-			<Text inverse>{cell(`${cell('MOUNT', 24)} ${cell('TYPE', 8)} ${rcell('SIZE', 6)} ${rcell('USED', 6)} ${rcell('FREE%', 6)}`, width)}</Text>
+			<Text inverse>{headerText(FILESYSTEM_COLUMNS, fsWidths, width)}</Text>
 			{host.filesystems.map(fs => (
 				<Text key={fs.mount} wrap="truncate-end" color={levelColor(freeLevel(fs.freePct))}>
-					{`${cell(sanitizeLine(fs.mount), 24)} ${cell(sanitizeLine(fs.type), 8)} ${rcell(formatBytes(fs.sizeBytes), 6)} ${rcell(formatBytes(fs.usedBytes), 6)} ${rcell(fs.freePct.toFixed(1), 6)}`}
+					{rowText(FILESYSTEM_COLUMNS, fsWidths, fs, width)}
 				</Text>
 			))}
 		</Box>

@@ -6,4 +6,4 @@ import type {Store} from '../source/store.js';
 export const StoreContext = createContext<Store | null>(null);
 
 /** What commands act on besides the store: the scheduler and how to quit. */
-export const CommandContextValue = createContext<Omit<CommandContext, 'store' | 'pageRows'> | null>(null);
+export const CommandContextValue = createContext<Omit<CommandContext, 'store'> | null>(null);

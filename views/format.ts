@@ -87,19 +87,6 @@ export function meter(pct: number, width: number): string {
 	return `[${text}]`;
 }
 
-/** Pads or cuts a cell to exactly `width` characters (left-aligned); cut text ends with `…`. */
-export function cell(text: string, width: number): string {
-	if (width <= 0) return '';
-	if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
-	return text.padEnd(width, ' ');
-}
-
-/** Right-aligns a cell to exactly `width` characters. */
-export function rcell(text: string, width: number): string {
-	if (text.length > width) return text.slice(0, width);
-	return text.padStart(width, ' ');
-}
-
 /** Terminal colour for a level (undefined leaves the default colour). */
 export function levelColor(level: Level): string | undefined {
 	switch (level) {
@@ -136,9 +123,4 @@ export function formatCount(count: number): string {
 	if (count < 1_000_000) return `${Math.round(count / 1000)}k`;
 	if (count < 1_000_000_000) return `${(count / 1_000_000).toFixed(count < 10_000_000 ? 1 : 0)}M`;
 	return `${(count / 1_000_000_000).toFixed(1)}G`;
-}
-
-/** The mark column of a list row: `!` when a firing alert points at the row. */
-export function markCell(severity: string | undefined): string {
-	return severity ? '! ' : '  ';
 }

@@ -53,13 +53,13 @@ test('a lock wait fires, rings the bell, marks the pane and the row; a acknowled
 	try {
 		await first.waitFor(/ 6 Alerts/);
 		first.keys('6');
-		const row = new RegExp(`^CRIT firing +\\S+ +postgres:${waiterPid} .* Waiting on a lock: [\\d.]+s \\(critical above 2s\\)`, 'm');
+		const row = new RegExp(`^[> ]  CRIT firing +\\S+ +postgres:${waiterPid} .* Waiting on a lock: [\\d.]+s \\(critical above 2s\\)`, 'm');
 		const fired = await first.waitFor(row, 20_000);
 		assert.match(fired, /every 500ms 1 crit/);
 		assert.match(fired, / 4 Locks! /, 'the Locks tab is marked');
 		assert.equal(first.format('#{window_bell_flag}'), '1', 'the bell rang');
 		first.keys('4');
-		await first.waitFor(new RegExp(`^! └─ ${waiterPid} `, 'm'));
+		await first.waitFor(new RegExp(`^[> ]! └─ ${waiterPid} `, 'm'));
 		first.keys('6');
 		await first.waitFor(/^Alerts 1 open/m);
 		first.keys('a');
@@ -67,7 +67,7 @@ test('a lock wait fires, rings the bell, marks the pane and the row; a acknowled
 		first.type('vacuum holds it, on it');
 		first.keys('Enter');
 		const taken = await first.waitFor(/acknowledged 1 alert as ops/);
-		assert.match(taken, new RegExp(`^CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'));
+		assert.match(taken, new RegExp(`^[> ]  CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'));
 		assert.doesNotMatch(taken.split('\n')[0]!, /crit/, 'the header no longer counts it');
 		assert.match(taken, / 4 Locks {2}5 /, 'nor does the tab mark it');
 		await quit(first);
@@ -85,7 +85,7 @@ test('a lock wait fires, rings the bell, marks the pane and the row; a acknowled
 	try {
 		await second.waitFor(/ 6 Alerts/);
 		second.keys('6');
-		await second.waitFor(new RegExp(`^CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'), 20_000);
+		await second.waitFor(new RegExp(`^[> ]  CRIT acknowledged .*postgres:${waiterPid} .* · ack ops: vacuum holds it, on it`, 'm'), 20_000);
 		second.keys('Enter');
 		const detail = await second.waitFor(/^Acknowledged +by ops at /m);
 		assert.match(detail, /^CRITICAL Waiting on a lock · acknowledged · Esc back$/m);

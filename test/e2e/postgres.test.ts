@@ -43,9 +43,9 @@ test('the locks pane shows the real chain as a tree, and c cancels after a quest
 		const [a, b, c] = pids;
 		const screen = await term.waitFor(new RegExp(`└─ ${b}[\\s\\S]*└─ ${c}`), 15_000);
 		assert.match(screen, /Locks 1 blocking chain, 2 waiting/);
-		assert.match(screen, new RegExp(`^ {2}${a} +postgres +idle in tr…`, 'm'));
-		assert.match(screen, new RegExp(`^[! ] └─ ${b} +postgres +active +\\d+s +ShareLock transactionid +UPDATE accounts SET balance = 2 WHERE id = 1`, 'm'));
-		assert.match(screen, new RegExp(`^[! ] {4}└─ ${c} +postgres +active`, 'm'));
+		assert.match(screen, new RegExp(`^> {2}${a} +postgres +idle in tr…`, 'm'));
+		assert.match(screen, new RegExp(`^ [! ] └─ ${b} +postgres +active +\\d+s +ShareLock transactionid +UPDATE accounts SET balance = 2 WHERE id = 1`, 'm'));
+		assert.match(screen, new RegExp(`^ [! ] {4}└─ ${c} +postgres +active`, 'm'));
 		term.keys('Down', 'Down', 'c');
 		await term.waitFor(new RegExp(`Cancel the query of ${c} \\(postgres: UPDATE accounts SET balance = 3`));
 		term.keys('y');

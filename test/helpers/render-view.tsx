@@ -48,6 +48,14 @@ export const KEYS = {
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '');
 
+/** The selected row of the list on screen, without its three-column gutter (`>` marks it, with or without colour); '' when none. */
+export function selectedRow(frame: string): string {
+	const line = stripAnsi(frame)
+		.split('\n')
+		.find(candidate => candidate.startsWith('>'));
+	return line === undefined ? '' : line.slice(3);
+}
+
 /** A stand-in for the connection's cancel and terminate: records what it was asked and answers as told. */
 export function fakePostgres(answer: string | null = null) {
 	const calls: string[] = [];

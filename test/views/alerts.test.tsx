@@ -23,9 +23,9 @@ test('the alerts pane: critical first, then warnings; the header counts them', (
 	const view = start();
 	const frame = view.frame();
 	assert.match(frame, /^Alerts 2 open, 0 resolved/m);
-	const lines = frame.split('\n').filter(line => /^(CRIT|WARN) /.test(line));
-	assert.match(lines[0]!, /^CRIT firing +0s +host:\/data +Filesystem free: 3% \(critical below 5%\)/);
-	assert.match(lines[1]!, /^WARN firing +0s +host:\/logs +Filesystem free: 10% \(warning below 15%\)/);
+	const lines = frame.split('\n').filter(line => /^[> ] {2}(CRIT|WARN) /.test(line));
+	assert.match(lines[0]!, /^> {2}CRIT firing +0s +host:\/data +Filesystem free: 3% \(critical below 5%\)/);
+	assert.match(lines[1]!, /^ {3}WARN firing +0s +host:\/logs +Filesystem free: 10% \(warning below 15%\)/);
 	assert.match(frame.split('\n')[0]!, /every 1s 1 crit {2}1 warn$/);
 	// The pane the alerts point at is marked in the tabs.
 	assert.match(frame, /^ 1 Processes {2}2 Host! 3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts$/m);
@@ -38,7 +38,7 @@ test('a asks for a note and acknowledges as the user; the header stops counting 
 	assert.match(view.frame(), /Note \(optional\): /);
 	await view.press(...'growing the volume', KEYS.enter);
 	assert.match(view.frame(), /acknowledged 1 alert as tester/);
-	assert.match(view.frame(), /^CRIT acknowledged .* · ack test/m);
+	assert.match(view.frame(), /^> {2}CRIT acknowledged .* · ack t/m);
 	const alert = view.store.getState().alerts.alerts.find(candidate => candidate.resource === '/data')!;
 	assert.deepEqual([alert.acknowledgedBy, alert.acknowledgedAt, alert.note], ['tester', 9000, 'growing the volume']);
 	assert.doesNotMatch(view.frame().split('\n')[0]!, /crit/);
@@ -101,6 +101,6 @@ test('the service checks: a line with each reading, and an alert when one is dow
 	);
 	const frame = view.frame();
 	assert.match(frame, /^Checks · pg-port not listening · postgres 3 running · errors: \/var\/log\/pg\.log: no such file$/m);
-	assert.match(frame, /^CRIT firing +0s +check::5432 +TCP port 5432 listening: 0 \(critical below 1\)$/m);
+	assert.match(frame, /^> {2}CRIT firing +0s +check::5432 +TCP port 5432 listening: 0 \(critical below 1\)$/m);
 	view.unmount();
 });

@@ -8,7 +8,7 @@ import {hostSample, processRow} from '../helpers/fixtures.js';
 // Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
 const {App} = await import('../../views/App.js');
-const {KEYS, renderView, stripAnsi} = await import('../helpers/render-view.js');
+const {KEYS, renderView, selectedRow, stripAnsi} = await import('../helpers/render-view.js');
 
 const rows = [
 	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 3}),
@@ -25,10 +25,6 @@ function start(processes = rows) {
 }
 
 /** The process line drawn in reverse video, as text. */
-const selectedLine = (frame: string) => {
-	const line = frame.split('\n').find(line => line.includes('\u001B[7m') && /^\s+\d+ \S+ +\d+\.\d/.test(stripAnsi(line)));
-	return line === undefined ? '' : stripAnsi(line);
-};
 
 
 test('the frame is at most rows − 1 tall, with the summary, tabs, pane and hints', () => {
@@ -61,22 +57,22 @@ test('digits and Tab switch panes; ? opens and Esc closes the help', async () =>
 
 test('arrows and j/k move the selection, which stays on its pid when the order changes', async () => {
 	const view = start();
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+1 root/);
+	assert.match(selectedRow(view.raw()), /^\s+1 root/);
 	await view.press(KEYS.down, 'j');
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+30 www-data/);
+	assert.match(selectedRow(view.raw()), /^\s+30 www-data/);
 	await view.press('k');
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	assert.match(selectedRow(view.raw()), /^\s+20 postgres/);
 	// New sample: postgres now uses the most CPU and moves to the top; the selection follows it.
 	view.store.dispatch({type: 'sample', id: 'processes', at: 2000, value: {processes: rows.map(row => (row.pid === 20 ? {...row, cpuPct: 90} : row)), detail: null}});
 	await sleep(20);
 	const lines = view.frame().split('\n');
-	const first = lines.findIndex(line => /^\s+\d+ \S+ +\d+\.\d/.test(line));
-	assert.match(lines[first]!, /^\s+20 postgres/);
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	const first = lines.findIndex(line => /^[> ] +\d+ \S+ +\d+\.\d/.test(line));
+	assert.match(lines[first]!, /^> +20 postgres/);
+	assert.match(selectedRow(view.raw()), /^\s+20 postgres/);
 	await view.press(KEYS.end);
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+30 www-data/);
+	assert.match(selectedRow(view.raw()), /^\s+30 www-data/);
 	await view.press(KEYS.home);
-	assert.match(selectedLine(view.raw()) ?? '', /^\s+20 postgres/);
+	assert.match(selectedRow(view.raw()), /^\s+20 postgres/);
 	view.unmount();
 });
 

@@ -74,10 +74,11 @@ test('processes pane: header, columns, sort order, and only the rows that fit', 
 	const lines = view.frame().split('\n');
 	assert.equal(lines.length, 10);
 	assert.match(lines[0]!, /^Processes 44 total, 1 running · sort CPU%/);
-	assert.match(lines[1]!, /^ {4}PID USER {6}CPU%▼ {2}MEM% {4}RSS S {5}TIME\+ {2}THR COMMAND$/);
-	assert.match(lines[2]!, /^ {5}20 postgres {3}40\.0 {3}6\.1 {3}500M R {3}1:05\.50 {4}3 postgres -D \/var\/lib/);
-	assert.match(lines[3]!, /^ {5}21 postgres/);
-	assert.match(lines[4]!, /^ {6}1 root/);
+	// Three columns before every row: `>` marks the selection without colour.
+	assert.match(lines[1]!, /^ {7}PID USER {6}CPU%▼ {2}MEM% {4}RSS S {5}TIME\+ {2}THR COMMAND$/);
+	assert.match(lines[2]!, /^> {7}20 postgres {3}40\.0 {3}6\.1 {3}500M R {3}1:05\.50 {4}3 postgres -D \/var\/lib/);
+	assert.match(lines[3]!, /^ {8}21 postgres/);
+	assert.match(lines[4]!, /^ {9}1 root/);
 	view.unmount();
 });
 

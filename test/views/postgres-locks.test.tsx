@@ -9,7 +9,7 @@ import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtur
 // Colour on, before Ink loads: the levels and the selection are part of what is tested.
 process.env['FORCE_COLOR'] = '1';
 const {LocksPane} = await import('../../views/LocksPane.js');
-const {fakePostgres, KEYS, renderApp: renderAppAt, renderView, stripAnsi} = await import('../helpers/render-view.js');
+const {fakePostgres, KEYS, renderApp: renderAppAt, renderView, selectedRow, stripAnsi} = await import('../helpers/render-view.js');
 
 const AT = 400_000;
 
@@ -54,24 +54,22 @@ const two: PgLocksSample = {
 const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions, {type: 'set-pane', pane: 'locks'}], postgres);
 
 const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
-/** The tree line in reverse video, the selection, without its mark column. */
-const selectedLine = (raw: string) => stripAnsi(raw.split('\n').find(line => line.includes('\u001B[7m') && /^[ !│├└─]*\d+/.test(stripAnsi(line)) && !/Processes/.test(line)) ?? '').slice(2);
 /** The tree's lines as drawn: branches and pids. */
 const treeShape = (frame: string) =>
 	frame
 		.split('\n')
-		.map(line => /^(?:! | {2})((?:[│├└─ ]{3})*\d+↑?) +\S/.exec(line)?.[1])
+		.map(line => /^[> ][! ] ((?:[│├└─ ]{3})*\d+↑?) +\S/.exec(line)?.[1])
 		.filter(line => line !== undefined);
 
 test('a chain at 160 columns: pid, user, state, waited, lock, relation, query, escapes made visible', () => {
 	const view = renderView(<LocksPane width={160} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
 	assert.match(lines[0]!, /^Locks 1 blocking chain, 2 waiting/);
-	assert.match(lines[1]!, /^ {2}PID +USER +STATE +WAITED LOCK +RELATION +QUERY/);
-	assert.match(lines[2]!, /^ {2}101 +alice +idle in tr… +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
+	assert.match(lines[1]!, /^ {3}PID +USER +STATE +WAITED LOCK +RELATION +QUERY/);
+	assert.match(lines[2]!, /^> {2}101 +alice +idle in tr… +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
 	// 102 has waited past the lock-wait rule's warning: its alert points at it.
-	assert.match(lines[3]!, /^! └─ 102 +bob +active +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHERE id = 1$/);
-	assert.match(lines[4]!, /^ {5}└─ 103 +carol +active +12s AccessExclusiveLock +hr:16384 +LOCK TABLE \\x1b\[31mstaff$/);
+	assert.match(lines[3]!, /^ ! └─ 102 +bob +active +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHERE id = 1 *$/);
+	assert.match(lines[4]!, /^ {6}└─ 103 +carol +active +12s AccessExclusiveLock +hr:16384 +LOCK TABLE \\x1b\[31mstaff *$/);
 	assert.ok(!view.frame().includes('\u001B[31mstaff'), 'the escape in the query is not passed to the terminal');
 	view.unmount();
 });
@@ -79,10 +77,10 @@ test('a chain at 160 columns: pid, user, state, waited, lock, relation, query, e
 test('a chain at 80 columns: the relation joins the lock, the query keeps some room', () => {
 	const view = renderView(<LocksPane width={80} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
-	assert.match(lines[1]!, /^ {2}PID +USER +STATE +WAIT LOCK ON +QUERY/);
-	assert.match(lines[2]!, /^ {2}101 +alice +idle in t… +RowExclusiveLock public… UPDATE accounts/);
-	assert.match(lines[3]!, /^! └─ 102 +bob +active +40s ShareLock transactionid  UPDATE accounts/);
-	assert.match(lines[4]!, /^ {5}└─ 103 +carol +active +12s AccessExclusiveLock hr:… LOCK TABLE \\x1b\[…$/);
+	assert.match(lines[1]!, /^ {3}PID +USER +STATE +WAIT LOCK ON +QUERY/);
+	assert.match(lines[2]!, /^> {2}101 +alice +idle in t… +RowExclusiveLock public… UPDATE accounts/);
+	assert.match(lines[3]!, /^ ! └─ 102 +bob +active +40s ShareLock transactionid  UPDATE accounts/);
+	assert.match(lines[4]!, /^ {6}└─ 103 +carol +active +12s AccessExclusiveLock hr:… LOCK TABLE \\x1b…$/);
 	assert.ok(lines.every(line => line.length <= 80));
 	view.unmount();
 });
@@ -92,37 +90,37 @@ test('two SHARE holders and an ACCESS EXCLUSIVE waiter: the waiter under both, a
 	const frame = stripAnsi(view.frame());
 	assert.match(frame, /^Locks 2 blocking chains, 2 waiting/);
 	assert.deepEqual(treeShape(frame), ['10', '└─ 12', '   └─ 13', '11', '└─ 12', '   └─ 13']);
-	assert.match(frame, /^ {2}10 +indexer +active +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
-	assert.match(frame, /^! └─ 12 +migrate +active +6m40s AccessExclusiveLock +public\.accounts +ALTER TABLE/m);
-	assert.match(frame, /^ {5}└─ 13 +report +active +5s ShareLock +public\.accounts +CREATE INDEX ON accounts \(note\)$/m);
+	assert.match(frame, /^> {2}10 +indexer +active +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
+	assert.match(frame, /^ ! └─ 12 +migrate +active +6m40s AccessExclusiveLock +public\.accounts +ALTER TABLE/m);
+	assert.match(frame, /^ {6}└─ 13 +report +active +5s ShareLock +public\.accounts +CREATE INDEX ON accounts \(note\) *$/m);
 	view.unmount();
 });
 
 test('colour follows the level: roots red, a wait past the rule\'s critical threshold red, a short one plain', () => {
 	const view = renderView(<LocksPane width={160} height={12} />, [sessionsAction(twoSessions), locksAction(two)]);
 	const lines = view.frame().split('\n');
-	assert.match(lines.find(line => stripAnsi(line).startsWith('  11 '))!, /^\u001B\[31m {2}11 /);
-	assert.match(lines.find(line => stripAnsi(line).startsWith('! └─ 12'))!, /^\u001B\[31m! └─ 12/, '6m40s is past the lock-wait rule\'s 5 minutes');
-	assert.ok(!lines.find(line => stripAnsi(line).startsWith('     └─ 13'))!.startsWith('\u001B[3'), '5s is fine');
+	assert.match(lines.find(line => stripAnsi(line).startsWith('   11 '))!, /^\u001B\[31m {3}11 /);
+	assert.match(lines.find(line => stripAnsi(line).startsWith(' ! └─ 12'))!, /^\u001B\[31m ! └─ 12/, '6m40s is past the lock-wait rule\'s 5 minutes');
+	assert.ok(!lines.find(line => stripAnsi(line).startsWith('      └─ 13'))!.startsWith('\u001B[3'), '5s is fine');
 	view.unmount();
 });
 
 test('the selection walks every line, repeated sessions included, and stays on its line across refreshes', async () => {
 	const view = await renderApp(160, 40, [sessionsAction(twoSessions), locksAction(two)]);
-	assert.match(selectedLine(view.raw()), /^10 /);
+	assert.match(selectedRow(view.raw()), /^10 /);
 	await view.press(KEYS.down, KEYS.down);
-	assert.match(selectedLine(view.raw()), /^ {3}└─ 13 /);
+	assert.match(selectedRow(view.raw()), /^ {3}└─ 13 /);
 	await view.press(KEYS.down, KEYS.down);
-	assert.match(selectedLine(view.raw()), /^└─ 12 /, 'the second appearance of 12, under 11');
+	assert.match(selectedRow(view.raw()), /^└─ 12 /, 'the second appearance of 12, under 11');
 	await view.press(KEYS.down);
-	assert.match(selectedLine(view.raw()), /^ {3}└─ 13 /);
+	assert.match(selectedRow(view.raw()), /^ {3}└─ 13 /);
 	await view.press(KEYS.up);
 	// 10 finishes: the tree loses its first chain, the selection stays on 12 under 11.
 	view.store.dispatch(sessionsAction(twoSessions.filter(session => session.pid !== 10), AT + 2000));
 	view.store.dispatch(locksAction({blockedBy: {12: [11], 13: [12]}, locks: two.locks.filter(lock => lock.pid !== 10)}, AT + 2000));
 	await sleep(30);
 	assert.deepEqual(treeShape(view.frame()), ['11', '└─ 12', '   └─ 13']);
-	assert.match(selectedLine(view.raw()), /^└─ 12 /);
+	assert.match(selectedRow(view.raw()), /^└─ 12 /);
 	view.unmount();
 });
 

@@ -1,0 +1,18 @@
+import type {Alert} from '../../source/alert-engine.js';
+import {formatAge} from '../format.js';
+import type {Column} from './column.js';
+
+/** The alerts list's columns: severity, state, age, source and resource, then the message and who acknowledged it. */
+export function alertColumns(now: number): Column<Alert>[] {
+	return [
+		{id: 'severity', title: 'SEV', width: 4, value: alert => (alert.severity === 'critical' ? 'CRIT' : 'WARN')},
+		{id: 'state', title: 'STATE', width: 12, value: alert => alert.state},
+		{id: 'age', title: 'FOR', width: 7, value: alert => formatAge(((alert.resolvedAt ?? now) - alert.firedAt) / 1000)},
+		{id: 'resource', title: 'SOURCE:RESOURCE', width: 22, value: alert => `${alert.source}:${alert.resource}`},
+		{
+			id: 'message',
+			title: 'MESSAGE',
+			value: alert => `${alert.message}${alert.acknowledgedBy ? ` · ack ${alert.acknowledgedBy}${alert.note ? `: ${alert.note}` : ''}` : ''}`,
+		},
+	];
+}

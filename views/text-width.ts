@@ -1,0 +1,64 @@
+// Terminal widths of text, and cells cut and padded to an exact width. A CJK character or an
+// emoji takes two columns, a combining mark none; text is cut between graphemes, never inside
+// one (an emoji cut in half is U+FFFD on screen). Widths agree with Ink's own (string-width),
+// so a row this makes exactly `width` columns wide is never cut or wrapped again by Ink.
+import stringWidth from 'string-width';
+
+// Printable ASCII: one column a character, the case of nearly every cell.
+const NARROW = /^[\u0020-\u007e]*$/;
+
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** Columns a string takes on a terminal. */
+export function textWidth(text: string): number {
+	return NARROW.test(text) ? text.length : stringWidth(text);
+}
+
+/** How a value too wide for its cell is cut: its end gives way (`abc…`), or its start (`…xyz`, deep tree branches). */
+export type Cut = 'end' | 'start';
+
+/** Which side of its cell a value keeps to. */
+export type Align = 'left' | 'right';
+
+// The longest run of whole graphemes at one end of the text that fits in `room` columns.
+function take(text: string, room: number, keep: 'start' | 'end'): {text: string; width: number} {
+	const parts = Array.from(graphemes.segment(text), part => part.segment);
+	if (keep === 'end') parts.reverse();
+	let width = 0;
+	let count = 0;
+	for (const part of parts) {
+		const partWidth = stringWidth(part);
+		if (width + partWidth > room) break;
+		width += partWidth;
+		count++;
+	}
+
+	const kept = parts.slice(0, count);
+	return {text: (keep === 'end' ? kept.reverse() : kept).join(''), width};
+}
+
+/** A value cut to at most `width` columns with `…` where it was cut, and its width. */
+export function cutToWidth(text: string, width: number, cut: Cut = 'end'): {text: string; width: number} {
+	if (width <= 0) return {text: '', width: 0};
+	const full = textWidth(text);
+	if (full <= width) return {text, width: full};
+	if (NARROW.test(text)) {
+		return {text: cut === 'end' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - width + 1)}`, width};
+	}
+
+	const kept = take(text, width - 1, cut === 'end' ? 'start' : 'end');
+	return {text: cut === 'end' ? `${kept.text}…` : `…${kept.text}`, width: kept.width + 1};
+}
+
+/** A value as a cell of exactly `width` columns: cut on a grapheme boundary with `…`, padded with spaces on the side away from its alignment. */
+export function fit(text: string, width: number, align: Align = 'left', cut: Cut = 'end'): string {
+	if (width <= 0) return '';
+	if (NARROW.test(text)) {
+		if (text.length > width) return cut === 'end' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - width + 1)}`;
+		return align === 'left' ? text.padEnd(width, ' ') : text.padStart(width, ' ');
+	}
+
+	const kept = cutToWidth(text, width, cut);
+	const padding = ' '.repeat(width - kept.width);
+	return align === 'left' ? kept.text + padding : padding + kept.text;
+}
