@@ -3,7 +3,9 @@
 // retitle the window, clear the screen or reorder text.
 
 // C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+// The zero-width joiner and non-joiner pass: they join emoji sequences (👩‍💻) and shape Persian
+// and Indic script, and hide nothing a terminal would not show.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 const escape = (char: string): string => {
 	const code = char.charCodeAt(0);

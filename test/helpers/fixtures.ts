@@ -1,5 +1,5 @@
 // Synthetic samples for pure tests of the store and the views.
-import type {HostSample, PgLock, PgServer, PgSession, PgSessionsSample, ProcessRow} from '../../source/types.js';
+import type {ContainerRow, HostSample, PgLock, PgServer, PgSession, PgSessionsSample, ProcessRow} from '../../source/types.js';
 
 export function processRow(fields: Partial<ProcessRow> & {pid: number}): ProcessRow {
 	return {
@@ -101,6 +101,28 @@ export function pgSessionsSample(sessions: PgSession[], fields: Partial<PgSessio
 		sessions,
 		localPostmasterPid: null,
 		disabledProbes: {},
+		...fields,
+	};
+}
+
+/** A running container with some CPU, memory and I/O unless told otherwise. */
+export function containerRow(fields: Partial<ContainerRow> & {id: string; name: string}): ContainerRow {
+	return {
+		image: 'postgres:18',
+		state: 'running',
+		health: 'none',
+		restarts: 0,
+		startedAt: 40_000,
+		exitCode: null,
+		cpuPct: 1,
+		cpuOfLimitPct: null,
+		memUsed: 64 * 1024 ** 2,
+		memLimit: 512 * 1024 ** 2,
+		netRxBytesPerSec: 1024,
+		netTxBytesPerSec: 2048,
+		blockReadBytesPerSec: 0,
+		blockWriteBytesPerSec: 4096,
+		pids: 7,
 		...fields,
 	};
 }

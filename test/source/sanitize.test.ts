@@ -17,8 +17,10 @@ test('C1 controls, DEL and text-reordering characters are shown as code points',
 	assert.equal(sanitize('nul\u0000'), 'nul\\x00');
 });
 
-test('printable text, including wide characters, passes unchanged', () => {
+test('printable text, including wide characters and emoji sequences, passes unchanged', () => {
 	assert.equal(sanitize('postgres: checkpointer 日本語 ü'), 'postgres: checkpointer 日本語 ü');
+	assert.equal(sanitize('dev 👩\u200d💻 🇫🇷 می\u200cخواهم'), 'dev 👩\u200d💻 🇫🇷 می\u200cخواهم');
+	assert.equal(sanitize('a\u200bb\u200fc'), 'a\\u200bb\\u200fc', 'a zero-width space and a direction mark are shown');
 });
 
 test('sanitizeLine folds white space into one line', () => {

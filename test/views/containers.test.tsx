@@ -6,27 +6,10 @@ import {App} from '../../views/App.js';
 import {columnWidths, rowText} from '../../views/columns/column.js';
 import {containerColumns} from '../../views/columns/containers.js';
 import {ContainersPane} from '../../views/ContainersPane.js';
-import {processRow} from '../helpers/fixtures.js';
+import {containerRow, processRow} from '../helpers/fixtures.js';
 import {KEYS, renderView} from '../helpers/render-view.js';
 
-const container = (fields: Partial<ContainerRow> & {id: string; name: string}): ContainerRow => ({
-	image: 'postgres:18',
-	state: 'running',
-	health: 'none',
-	restarts: 0,
-	startedAt: 40_000,
-	exitCode: null,
-	cpuPct: 1,
-	cpuOfLimitPct: null,
-	memUsed: 64 * 1024 ** 2,
-	memLimit: 512 * 1024 ** 2,
-	netRxBytesPerSec: 1024,
-	netTxBytesPerSec: 2048,
-	blockReadBytesPerSec: 0,
-	blockWriteBytesPerSec: 4096,
-	pids: 7,
-	...fields,
-});
+const container = containerRow;
 const id = (n: number) => String(n).repeat(64).slice(0, 64);
 const sample: Action = {
 	type: 'sample',

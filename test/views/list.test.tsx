@@ -1,0 +1,89 @@
+// The one list layer: every list keeps its columns aligned whatever the names hold, a row is
+// exactly the terminal's width, the selection is marked without colour, a list pages by its own
+// height.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {listKeys} from '../../source/lists.js';
+import type {ListId, PaneId} from '../../source/store.js';
+import {columnWidths, headerText, rowText} from '../../views/columns/column.js';
+import {sessionColumns} from '../../views/columns/sessions.js';
+import {textWidth} from '../../views/text-width.js';
+import {KEYS, renderApp, selectedRow} from '../helpers/render-view.js';
+import {WIDE_USER, wideWorld} from '../helpers/world.js';
+
+/** The terminal column where `needle` starts in a line. */
+const columnOf = (line: string, needle: string) => textWidth(line.slice(0, line.indexOf(needle)));
+
+// For each list: the row that holds wide characters, a plain row, and a value that starts at the same column in both.
+const PANES: ReadonlyArray<{pane: PaneId; key: string; wide: RegExp; plain: RegExp; column: (line: string) => number}> = [
+	{pane: 'processes', key: '1', wide: / 20 数据库/, plain: / www-data /, column: line => columnOf(line, ' S ')},
+	{pane: 'sessions', key: '3', wide: / 101 shop /, plain: / 102 shop /, column: line => columnOf(line, 'UPDATE')},
+	{pane: 'locks', key: '4', wide: / 101 +数据/, plain: / 102 +alice/, column: line => columnOf(line, 'UPDATE')},
+	{pane: 'containers', key: '5', wide: /容器/, plain: / pooler /, column: line => columnOf(line, 'running')},
+	{pane: 'alerts', key: '6', wide: /host:\/数据/, plain: /host:\/logs/, column: line => columnOf(line, 'Filesystem free')},
+];
+
+for (const [columns, rows] of [
+	[80, 24],
+	[200, 50],
+] as const) {
+	for (const {pane, key, wide, plain, column} of PANES) {
+		test(`${pane} at ${columns}x${rows}: wide characters keep the columns aligned and within the terminal's width`, async () => {
+			const view = await renderApp(columns, rows, wideWorld());
+			await view.press(key);
+			const lines = view.frame().split('\n');
+			assert.ok(
+				lines.every(line => textWidth(line) <= columns),
+				`no line is wider than the terminal:\n${lines.filter(line => textWidth(line) > columns).join('\n')}`,
+			);
+			const listRows = lines.filter(line => /^[> ][! ] /.test(line));
+			assert.ok(listRows.length >= 2, view.frame());
+			const wideRow = listRows.find(line => wide.test(line));
+			const plainRow = listRows.find(line => plain.test(line));
+			assert.ok(wideRow && plainRow, view.frame());
+			assert.equal(column(wideRow), column(plainRow), `aligned:\n${wideRow}\n${plainRow}`);
+			assert.ok(!view.raw().includes('\u001B]0;x') && !view.raw().includes('\u001B[31mstaff'), 'escapes from outside never reach the terminal');
+			assert.ok(!view.frame().includes('\uFFFD'), 'no character was cut in half');
+			view.unmount();
+		});
+	}
+}
+
+test('the sessions pane shows the wide user name cut by terminal width, not by characters', async () => {
+	const view = await renderApp(200, 50, wideWorld());
+	await view.press('3');
+	// At 200 columns the user column is 14 wide: the six characters (12 columns) fit whole.
+	assert.match(view.frame(), new RegExp(`101 shop {11}${WIDE_USER}  `));
+	view.unmount();
+});
+
+test('a row of the column model is exactly its width, whatever its cells hold', () => {
+	const sessions = wideWorld().flatMap(action => (action.type === 'sample' && action.id === 'postgres-sessions' ? action.value.sessions : []));
+	for (const width of [40, 78, 80, 120, 197, 200]) {
+		const columns = sessionColumns(width, 'xact');
+		const widths = columnWidths(columns, width);
+		for (const session of sessions) assert.equal(textWidth(rowText(columns, widths, session, width)), width, `${session.pid} at ${width}`);
+		assert.equal(textWidth(headerText(columns, widths, width, 'xact')), width);
+	}
+});
+
+const visibleRows = (frame: string) => frame.split('\n').filter(line => /^[> ][! ] +\d+ /.test(line)).length;
+
+test('PgDn and PgUp move by the page of the list in focus, and the selection is marked with > without colour', async () => {
+	const view = await renderApp(80, 24, wideWorld());
+	const pageOf = (list: ListId) => view.store.getState().ui[list].pageSize;
+	const processPage = visibleRows(view.frame());
+	assert.equal(pageOf('processes'), processPage, 'the processes list says how many rows it shows');
+	await view.press('3');
+	const sessionPage = visibleRows(view.frame());
+	assert.equal(pageOf('sessions'), sessionPage);
+	assert.notEqual(sessionPage, processPage, 'the two lists have pages of their own');
+	const keys = listKeys(view.store.getState(), 'sessions');
+	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[0]} `));
+	await view.press(KEYS.pageDown);
+	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[sessionPage]} `), 'one page down');
+	assert.equal(view.frame().split('\n').filter(line => line.startsWith('>')).length, 1, 'one row is marked');
+	await view.press(KEYS.pageDown, '\u001B[5~');
+	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[sessionPage]} `), 'one page down and one up');
+	view.unmount();
+});
