@@ -177,6 +177,26 @@ export type KeyPress = {
 	meta?: boolean;
 };
 
+/**
+ * The key presses in one read of the terminal, in order. Ink splits escape sequences (arrows,
+ * PgDn) into reads of their own but hands a run of plain characters over as one: typed fast,
+ * pasted, or sent over a laggy link, `/kdamond` or `MM` arrive in one read. Each character is
+ * a key of its own, as it would have been had it come alone.
+ */
+export function splitKeys(input: string, key: KeyPress): Array<[string, KeyPress]> {
+	const chars = Array.from(input);
+	if (chars.length <= 1 || key.meta || key.escape) return [[input, key]];
+	return chars.map(char => {
+		const code = char.codePointAt(0)!;
+		if (char === '\r' || char === '\n') return ['', {return: true}];
+		if (char === '\t') return ['', {tab: true}];
+		if (char === '\u007f' || char === '\b') return ['', {backspace: true}];
+		// Control characters are Ctrl with a letter: 0x03 is Ctrl+C.
+		if (code < 0x20) return [String.fromCodePoint(code + 0x60), {ctrl: true}];
+		return [char, {}];
+	});
+}
+
 /** Normalises an Ink key press to one key name (`up`, `enter`, `ctrl+c`, `G`, `/`), as the table names keys. */
 export function keyName(input: string, key: KeyPress): string {
 	if (key.upArrow) return 'up';

@@ -2,7 +2,7 @@ import {Box, Text, useInput} from 'ink';
 import {useContext} from 'react';
 import {alertMarks} from '../source/alert-list.js';
 import {runCommand, typeIntoPrompt} from '../source/commands.js';
-import {keyName, resolveKey, type Scope} from '../source/keymap.js';
+import {keyName, resolveKey, splitKeys, type Scope} from '../source/keymap.js';
 import {PANES, type PaneId, type State} from '../source/store.js';
 import {AlertDetail} from './AlertDetail.js';
 import {AlertsPane} from './AlertsPane.js';
@@ -83,22 +83,23 @@ export function App({version}: Props) {
 	const hasCharts = terminalRows >= 40 && columns >= 100;
 	const paneHeight = Math.max(rows - summaryHeight(hasCharts) - 2, 3);
 
-	useInput((input, key) => {
+	useInput((chunk, chunkKey) => {
 		if (!commandContext) {
 			return;
 		}
 
-		const state = store.getState();
-		const name = keyName(input, key);
-		const command = resolveKey(activeScopes(state), name);
-		if (state.ui.notice) {
-			store.dispatch({type: 'notice', notice: null});
-		}
+		for (const [input, key] of splitKeys(chunk, chunkKey)) {
+			const state = store.getState();
+			const command = resolveKey(activeScopes(state), keyName(input, key));
+			if (state.ui.notice) {
+				store.dispatch({type: 'notice', notice: null});
+			}
 
-		if (command) {
-			runCommand(command, {...commandContext, store});
-		} else if (state.ui.input && !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input)) {
-			typeIntoPrompt(store, state.ui.input.text + input);
+			if (command) {
+				runCommand(command, {...commandContext, store});
+			} else if (state.ui.input && !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input)) {
+				typeIntoPrompt(store, state.ui.input.text + input);
+			}
 		}
 	});
 

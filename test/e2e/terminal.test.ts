@@ -4,26 +4,31 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {after, before, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
+import {textWidth} from '../../views/text-width.js';
 import {openTerminal, type Terminal} from '../helpers/tmux.js';
 
 const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
 const MARKER = `dbtop-e2e-${process.pid}`;
+const WIDE = `数据库-${process.pid}`;
 let hostile: ChildProcess;
+let wide: ChildProcess;
 
 before(() => {
-	// A process whose command line tries to retitle the window and clear the screen.
+	// A process whose command line tries to retitle the window and clear the screen, and one whose holds CJK and emoji.
 	hostile = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e5)', MARKER, '\u001B]0;x\u0007', '\u001B[2J'], {stdio: 'ignore'});
+	wide = spawn('bash', ['-c', `exec -a '${WIDE} ${'管理员👩\u200d💻🇫🇷'.repeat(8)}' sleep 100000`], {stdio: 'ignore'});
 });
 
 after(() => {
 	hostile.kill('SIGKILL');
+	wide.kill('SIGKILL');
 });
 
 function dbtop(columns: number, rows: number, env: Record<string, string> = {}): Terminal {
 	return openTerminal([process.execPath, CLI, '--interval', '500ms'], {columns, rows, env});
 }
 
-const longestLine = (screen: string) => Math.max(...screen.split('\n').map(line => line.length));
+const longestLine = (screen: string) => Math.max(...screen.split('\n').map(line => textWidth(line)));
 
 test('at 80x24: the header, the process list, and every line within the terminal', async () => {
 	const term = dbtop(80, 24);
@@ -146,5 +151,45 @@ test('on q the terminal gets its normal screen and its cursor back (raw bytes th
 		assert.ok(output.lastIndexOf('\u001B[?25h') > output.lastIndexOf('\u001B[?25l'), 'the cursor is shown again');
 	} finally {
 		child.kill('SIGKILL');
+	}
+});
+
+test('at 80x24 a command line of CJK and emoji is cut to the terminal, and the rows below it stay in place; a filter typed in one burst', async () => {
+	const term = dbtop(80, 24);
+	try {
+		await term.waitFor(/PID USER.*COMMAND/);
+		// In one write, as a paste or a laggy link delivers it: the key that opens the filter and the text.
+		term.type(`/${WIDE}`);
+		term.keys('Enter');
+		const screen = await term.waitFor(new RegExp(`${WIDE} 管理员`));
+		const lines = screen.split('\n');
+		const row = lines.findIndex(line => line.startsWith('>'));
+		assert.ok(longestLine(screen) <= 80, screen);
+		assert.match(lines[row]!, new RegExp(`^> +\\d+ \\S+ .* ${WIDE} 管理员.*…$`), 'the selected row, cut with an ellipsis at the edge');
+		assert.doesNotMatch(lines[row + 1]!, /管理员/, 'nothing of it wrapped onto the next line');
+		assert.ok(!screen.includes('\uFFFD'), 'no character cut in half');
+	} finally {
+		term.close();
+	}
+});
+
+test('PgDn moves the selection by the page the list shows, in a real terminal', async () => {
+	const term = dbtop(80, 24);
+	try {
+		const screen = await term.waitFor(/^> +\d+ \S+ +\d+\.\d/m);
+		const rowsOf = (text: string) => text.split('\n').filter(line => /^[> ][! ] +\d+ \S+ +\d+\.\d/.test(line));
+		const page = rowsOf(screen).length;
+		assert.ok(page > 3, screen);
+		term.keys('p');
+		await term.waitFor(/PAUSED/);
+		term.keys('NPage');
+		// The selected row is the last row of the list.
+		const after = await term.waitFor(/^>[^\n]*\n(?![> ][! ] +\d)/m);
+		const rows = rowsOf(after);
+		// One page down from the first row: the window scrolled so that the selection is its last row.
+		assert.equal(rows.length, page);
+		assert.match(rows.at(-1)!, /^> /, after);
+	} finally {
+		term.close();
 	}
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES} from '../../source/keymap.js';
+import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES, splitKeys} from '../../source/keymap.js';
 
 test('every command is bound once per scope and described', () => {
 	const seen = new Set<string>();
@@ -44,4 +44,15 @@ test('Ink key presses become key names', () => {
 	assert.equal(keyName('\r', {return: true}), 'enter');
 	assert.equal(keyName('G', {shift: true}), 'G');
 	assert.equal(keyName('/', {}), '/');
+});
+
+test('a read of several plain characters is that many keys, in order; a single key or an escape sequence stays whole', () => {
+	const names = (input: string, key = {}) => splitKeys(input, key).map(([char, press]) => keyName(char, press));
+	assert.deepEqual(names('/kdamond\r'), ['/', 'k', 'd', 'a', 'm', 'o', 'n', 'd', 'enter']);
+	assert.deepEqual(names('MM'), ['M', 'M']);
+	assert.deepEqual(names('a\tb\u007f\u0003'), ['a', 'tab', 'b', 'backspace', 'ctrl+c']);
+	assert.deepEqual(names('数据👩\u200d💻'), ['数', '据', '👩', '\u200d', '💻'], 'typed into a prompt one after the other, the text is whole again');
+	assert.deepEqual(names('q'), ['q']);
+	assert.deepEqual(names('', {pageDown: true}), ['pagedown']);
+	assert.deepEqual(names('x', {meta: true}), ['meta+x']);
 });

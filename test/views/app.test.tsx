@@ -94,6 +94,22 @@ test('/ filters as you type; Enter keeps it, Esc clears it', async () => {
 	view.unmount();
 });
 
+test('keys that arrive in one read are each handled, in order, escape sequences among them', async () => {
+	const view = start();
+	// One write, as a paste or a laggy link delivers it: open the filter, type, commit.
+	view.stdin.write('/ngi\r');
+	await sleep(50);
+	assert.match(view.frame(), /filter "ngi" \(1\)/);
+	view.stdin.write('/\u007F\u007F\u007F\r');
+	await sleep(50);
+	assert.doesNotMatch(view.frame(), /filter "/, 'the prompt opened, was emptied and closed in one read');
+	view.stdin.write('M\u001B[Bj');
+	await sleep(50);
+	assert.match(view.frame(), /sort MEM/);
+	assert.equal(view.store.getState().ui.processes.selectedIndex, 2, 'the arrow and the j after M both moved the selection');
+	view.unmount();
+});
+
 test('sort keys change the order and the header says which', async () => {
 	const view = start();
 	await view.press('N');
