@@ -10,8 +10,8 @@ import type {Collector} from '../source/collector.js';
 import type {ProcessDetail, ProcessRow, ProcessSample} from '../source/types.js';
 import {CLK_TCK, containerIdOf, cpuPercent, parseCmdline, parseIo, parsePasswd, parsePidStat} from './process-parse.js';
 
-/** What the processes collector needs to know: the pid whose detail is open, if any. */
-export type ProcessesOptions = {focus: () => number | null};
+/** What the processes collector needs to know: the pid whose detail is open, if any, and whether anything on screen shows processes (the scan is skipped while nothing does). */
+export type ProcessesOptions = {focus: () => number | null; isWanted?: () => boolean};
 
 // How long after first sight the user is re-read every tick.
 const YOUNG_MS = 5000;
@@ -78,7 +78,7 @@ function pageSize(): number {
 }
 
 /** Collects every process on each tick, and the detail of the focused one. */
-export const processes = ({focus}: ProcessesOptions): Collector<ProcessSample> => {
+export const processes = ({focus, isWanted}: ProcessesOptions): Collector<ProcessSample> => {
 	const memTotal = Number(/MemTotal:\s+(\d+)/.exec(readOr('/proc/meminfo', ''))?.[1] ?? 0) * 1024;
 	const bootTimeMs = Number(/\nbtime (\d+)/.exec(readOr('/proc/stat', ''))?.[1] ?? 0) * 1000;
 	const bytesPerPage = pageSize();
@@ -189,6 +189,7 @@ export const processes = ({focus}: ProcessesOptions): Collector<ProcessSample> =
 
 	return {
 		id: 'processes',
+		isWanted,
 		async collect(signal) {
 			signal.throwIfAborted();
 			const now = Date.now();

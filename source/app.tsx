@@ -18,6 +18,7 @@ import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAler
 import {DEFAULT_RULES} from './alert-rules.js';
 import {check} from './check.js';
 import {installIncrementalFix} from './ink-incremental-fix.js';
+import {isShowingProcesses} from './process-list.js';
 import {sanitizeLine} from './sanitize.js';
 import type {Options} from './options.js';
 import {createScheduler, type Scheduler} from './scheduler.js';
@@ -51,6 +52,7 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 				// A session's backend is a process here only when the server is local.
 				return ui.processes.detailPid ?? (postgres?.localPostmasterPid === null ? null : ui.sessions.detailPid);
 			},
+			isWanted: () => isShowingProcesses(store.getState()),
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
@@ -63,6 +65,13 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 		dispatch: store.dispatchAll,
 		refreshMs: options.refreshMs,
 		intervals: options.intervals,
+	});
+	// Back on a screen that shows processes: a fresh scan now, not at the next tick.
+	let wasShowingProcesses = true;
+	store.subscribe(() => {
+		const isShowing = isShowingProcesses(store.getState());
+		if (isShowing && !wasShowingProcesses) scheduler.wake('processes');
+		wasShowingProcesses = isShowing;
 	});
 	const positions = () => Object.fromEntries(checks.flatMap(({name, collector}) => (collector.position() ? [[name, collector.position()!]] : [])));
 	return {store, scheduler, postgres, logPositions: positions};

@@ -18,6 +18,8 @@ export type Scheduler = {
 	setRefresh(refreshMs: number): void;
 	/** Runs one tick of every collector now and resolves when all have reported. */
 	tickAll(): Promise<void>;
+	/** Ticks one collector now (it became wanted), unless it is paused, running or failing. */
+	wake(id: string): void;
 };
 
 export type SchedulerOptions = {
@@ -90,6 +92,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 	};
 
 	const isActive = () => isStarted && !isStopped && !isPaused;
+	const isWanted = (loop: Loop) => loop.collector.isWanted?.() !== false;
 
 	const scheduleRetry = (loop: Loop) => {
 		clearTimeout(loop.retry);
@@ -155,7 +158,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 			intervalMs,
 			setTimeout(() => {
 				grids.delete(intervalMs);
-				const due = loops.filter(loop => loop.intervalMs() === intervalMs && loop.failures === 0 && !loop.running);
+				const due = loops.filter(loop => loop.intervalMs() === intervalMs && loop.failures === 0 && !loop.running && isWanted(loop));
 				for (const loop of due) void tick(loop);
 				armGrid(intervalMs);
 			}, intervalMs - ((now() - origin) % intervalMs)),
@@ -171,7 +174,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 	return {
 		start() {
 			isStarted = true;
-			for (const loop of loops) void tick(loop);
+			for (const loop of loops) if (isWanted(loop)) void tick(loop);
 			armAll();
 		},
 		async stop() {
@@ -191,7 +194,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 			}
 
 			for (const loop of loops) {
-				if (!loop.running) void tick(loop);
+				if (!loop.running && isWanted(loop)) void tick(loop);
 			}
 
 			armAll();
@@ -203,6 +206,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 		async tickAll() {
 			await Promise.all(loops.map(async loop => tick(loop)));
 			flush();
+		},
+		wake(id) {
+			const loop = loops.find(candidate => candidate.collector.id === id);
+			if (loop && isActive() && loop.failures === 0 && !loop.running) void tick(loop);
 		},
 	};
 }

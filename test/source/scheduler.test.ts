@@ -146,3 +146,35 @@ test('collectors that tick together reach the store in one batch', async () => {
 		assert.deepEqual(batch.map(action => ('id' in action ? action.id : '')).sort(), ['quick', 'slower']);
 	}
 });
+
+test('a collector nothing on screen wants skips its ticks; wake ticks it at once; tickAll ticks it anyway', async () => {
+	const {dispatch} = recorder();
+	let isWanted = false;
+	let ticks = 0;
+	const waitFor = async (count: number) => {
+		for (let i = 0; i < 100 && ticks < count; i++) await sleep(10);
+	};
+
+	const scheduler = createScheduler({
+		collectors: [{id: 'scan', intervalMs: 20, isWanted: () => isWanted, collect: async () => ++ticks}],
+		dispatch,
+		refreshMs: 1000,
+	});
+	scheduler.start();
+	await sleep(150);
+	assert.equal(ticks, 0, 'no tick while unwanted, not even the first');
+	await scheduler.tickAll();
+	assert.equal(ticks, 1, 'a snapshot reads everything');
+	isWanted = true;
+	scheduler.wake('scan');
+	await waitFor(2);
+	assert.ok(ticks >= 2, 'woken at once');
+	await waitFor(5);
+	assert.ok(ticks >= 5, `ticks on its grid while wanted (${ticks})`);
+	isWanted = false;
+	await sleep(40);
+	const stopped = ticks;
+	await sleep(150);
+	assert.equal(ticks, stopped, 'unwanted again: no more ticks');
+	await scheduler.stop();
+});
