@@ -31,7 +31,7 @@ const selectRow = (state: State) => {
 
 type Props = {width: number; height: number};
 
-/** Drill-down of one process: everything about it, with its CPU and RSS since dbtop first saw it. */
+/** Drill-down of one process: everything about it, with its CPU and RSS since it came into view. */
 export function ProcessDetail({width, height}: Props) {
 	const pid = useStore(state => state.ui.processes.detailPid);
 	const row = useStore(selectRow);

@@ -120,3 +120,21 @@ test('the series the rules read: a point a second, bounded, and kept for a liste
 	assert.equal(cpu.values.length, SERIES_POINTS);
 	assert.equal(cpu.values.at(-1), 3 + SERIES_POINTS + 5);
 });
+
+test('process history is kept for the rows in view and the process drilled into, not for every process', () => {
+	const rows = Array.from({length: 40}, (_, i) => processRow({pid: i + 1, cpuPct: 40 - i}));
+	let state = reduce(initialState(1000), {type: 'set-page-size', list: 'processes', rows: 5});
+	state = reduce(state, {type: 'open-detail', list: 'processes', pid: 30});
+	state = reduce(state, {type: 'close-detail', list: 'processes'});
+	const tick = (at: number) => (state = reduce(state, {type: 'sample', id: 'processes', at, value: {processes: rows, detail: null}}));
+	tick(1);
+	tick(2);
+	assert.deepEqual([...state.processHistory.keys()].sort((a, b) => a - b), [1, 2, 3, 4, 5], 'the five rows in view');
+	assert.deepEqual(state.processHistory.get(1)?.cpu, [40, 40]);
+	state = reduce(state, {type: 'open-detail', list: 'processes', pid: 30});
+	tick(3);
+	assert.deepEqual(state.processHistory.get(30)?.cpu, [11], 'the open process, from when it was opened');
+	state = reduce(state, {type: 'select', list: 'processes', key: 10, index: 9});
+	tick(4);
+	assert.ok(state.processHistory.has(10) && !state.processHistory.has(1), 'the window followed the selection');
+});
