@@ -14,8 +14,35 @@ export const PROCESS_HISTORY_POINTS = 120;
 /** Points kept per alert metric and resource: one a second, five minutes. */
 export const SERIES_POINTS = 300;
 
-/** A metric's values for one resource, one point a second at most, for the alert detail's chart. */
-export type Series = {at: number[]; values: number[]};
+/**
+ * A metric's values for one resource, one point a second at most, for the alert detail's chart:
+ * the first `count` entries of `at` and `values`, the newest last (read them with seriesPoints).
+ * States share the arrays: a new point is pushed onto them, and a state never reads past its own
+ * count, so a tick costs one point and not a copy of five minutes of them.
+ */
+export type Series = {at: number[]; values: number[]; count: number};
+
+/** A series' points, the oldest first, at most SERIES_POINTS. */
+export function seriesPoints(series: Series): {at: number[]; values: number[]} {
+	const from = Math.max(series.count - SERIES_POINTS, 0);
+	return {at: series.at.slice(from, series.count), values: series.values.slice(from, series.count)};
+}
+
+// A point added to a series (or its last point replaced). The point is pushed onto the arrays
+// the series shares with earlier states unless a later state already pushed onto them (a state
+// reduced twice), the last point changes, or they hold twice the bound: then the newest points
+// are copied into new arrays.
+function withPoint(old: Series | undefined, at: number, value: number, replacesLast: boolean): Series {
+	if (!old) return {at: [at], values: [value], count: 1};
+	const keep = replacesLast ? old.count - 1 : old.count;
+	const isShared = !replacesLast && old.at.length === old.count && old.count < 2 * SERIES_POINTS;
+	const from = Math.max(keep - SERIES_POINTS + 1, 0);
+	const times = isShared ? old.at : old.at.slice(from, keep);
+	const values = isShared ? old.values : old.values.slice(from, keep);
+	times.push(at);
+	values.push(value);
+	return {at: times, values, count: times.length};
+}
 
 /** The key of a metric's series for one resource. */
 export const seriesKey = (metric: string, resource: string) => `${metric}\u0000${resource}`;
@@ -287,11 +314,8 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 			const key = seriesKey(metric, resource);
 			measured.add(key);
 			const old = state.series.get(key);
-			if (old && now - old.at.at(-1)! < 1000) {
-				series.set(key, {at: old.at, values: [...old.values.slice(0, -1), value]});
-			} else {
-				series.set(key, {at: appendBounded(old?.at ?? [], now, SERIES_POINTS), values: appendBounded(old?.values ?? [], value, SERIES_POINTS)});
-			}
+			const last = old ? old.at[old.count - 1]! : Number.NEGATIVE_INFINITY;
+			series.set(key, now - last < 1000 ? withPoint(old, last, value, true) : withPoint(old, now, value, false));
 		}
 	}
 

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Rule} from '../source/alert-engine.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {seriesKey, type Series} from '../source/store.js';
+import {seriesKey, seriesPoints, type Series} from '../source/store.js';
 import {plotChart} from './chart.js';
 import {formatAge, formatBytes, formatTimestamp} from './format.js';
 import {useStore} from './use-store.js';
@@ -32,7 +32,7 @@ export function firedMarker(at: readonly number[], firedAt: number): string {
 	return index < 0 ? '' : `${' '.repeat(CHART_LEFT + index)}^ fired`;
 }
 
-const NO_SERIES: Series = {at: [], values: []};
+const NO_SERIES: Series = {at: [], values: [], count: 0};
 
 type Props = {width: number; height: number};
 
@@ -56,8 +56,9 @@ export function AlertDetail({width, height}: Props) {
 	const unit = rule?.unit ?? '';
 	// The newest points that fit beside the chart's labels, as plotChart takes them.
 	const points = Math.max(width - CHART_LEFT - 1, 2);
-	const values = series.values.slice(-points);
-	const at = series.at.slice(-points);
+	const kept = seriesPoints(series);
+	const values = kept.values.slice(-points);
+	const at = kept.at.slice(-points);
 	const chartRows = Math.min(Math.max(height - 12, 2), 8);
 	const isQuiet = alert.state !== 'firing';
 	return (

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey} from '../../source/store.js';
+import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey, seriesPoints} from '../../source/store.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 test('a host sample is kept, its metrics appended to bounded histories', () => {
@@ -107,18 +107,33 @@ test('the series the rules read: a point a second, bounded, and kept for a liste
 	// Measured again within the same second: the last point is replaced, not added.
 	state = reduce(state, {type: 'sample', id: 'host', at: 1500, value: disks([['/data', 10], ['/scratch', 50]])});
 	state = reduce(state, {type: 'sample', id: 'host', at: 2000, value: disks([['/data', 3], ['/scratch', 50]])});
-	assert.deepEqual(state.series.get(seriesKey('host.fsFreePct', '/data')), {at: [1000, 2000], values: [10, 3]});
+	const data = () => seriesPoints(state.series.get(seriesKey('host.fsFreePct', '/data'))!);
+	assert.deepEqual(data(), {at: [1000, 2000], values: [10, 3]});
 	// Both mounts go away: the one with an alert keeps its series, the other is forgotten.
 	state = reduce(state, {type: 'sample', id: 'host', at: 3000, value: disks([])});
-	assert.deepEqual(state.series.get(seriesKey('host.fsFreePct', '/data')), {at: [1000, 2000], values: [10, 3]});
+	assert.deepEqual(data(), {at: [1000, 2000], values: [10, 3]});
 	assert.equal(state.series.has(seriesKey('host.fsFreePct', '/scratch')), false);
 	for (let at = 4000; at < 4000 + (SERIES_POINTS + 5) * 1000; at += 1000) {
 		state = reduce(state, {type: 'sample', id: 'host', at, value: hostSample({cpu: {...hostSample().cpu, total: at / 1000}})});
 	}
 
-	const cpu = state.series.get(seriesKey('host.cpuPct', 'db1'))!;
+	const cpu = seriesPoints(state.series.get(seriesKey('host.cpuPct', 'db1'))!);
 	assert.equal(cpu.values.length, SERIES_POINTS);
 	assert.equal(cpu.values.at(-1), 3 + SERIES_POINTS + 5);
+	assert.ok(state.series.get(seriesKey('host.cpuPct', 'db1'))!.at.length <= 2 * SERIES_POINTS, 'the shared arrays stay bounded');
+});
+
+test('states share a series\' arrays without seeing each other\'s points, even when one state is reduced twice', () => {
+	const cpu = (total: number) => hostSample({cpu: {...hostSample().cpu, total}});
+	const base = reduce(reduce(initialState(1000), {type: 'sample', id: 'host', at: 1000, value: cpu(1)}), {type: 'sample', id: 'host', at: 2000, value: cpu(2)});
+	const left = reduce(base, {type: 'sample', id: 'host', at: 3000, value: cpu(30)});
+	const right = reduce(base, {type: 'sample', id: 'host', at: 3000, value: cpu(40)});
+	const values = (state: typeof base) => seriesPoints(state.series.get(seriesKey('host.cpuPct', 'db1'))!).values;
+	assert.deepEqual(values(base), [1, 2]);
+	assert.deepEqual(values(left), [1, 2, 30]);
+	assert.deepEqual(values(right), [1, 2, 40]);
+	assert.deepEqual(values(reduce(left, {type: 'sample', id: 'host', at: 3500, value: cpu(35)})), [1, 2, 35], 'a point within the same second replaces the last');
+	assert.deepEqual(values(left), [1, 2, 30]);
 });
 
 test('process history is kept for the rows in view and the process drilled into, not for every process', () => {
