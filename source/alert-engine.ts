@@ -115,11 +115,27 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 		else openResources.set(alert.rule, [alert.resource]);
 	}
 
+	// The timers of each rule, grouped once, for the rules whose source has not reported.
+	let trackedByRule: Map<string, Array<[string, Tracking]>> | undefined;
+	const trackedOf = (ruleId: string) => {
+		if (!trackedByRule) {
+			trackedByRule = new Map();
+			for (const entry of Object.entries(state.tracking)) {
+				const id = entry[0].slice(0, entry[0].indexOf('\u0000'));
+				const list = trackedByRule.get(id);
+				if (list) list.push(entry);
+				else trackedByRule.set(id, [entry]);
+			}
+		}
+
+		return trackedByRule.get(ruleId) ?? [];
+	};
+
 	for (const rule of rules.filter(candidate => candidate.isEnabled)) {
 		const measured = measurements[rule.metric];
 		if (measured === undefined) {
 			// Not measured at all (its source has not reported yet): its alerts and timers stay as they are.
-			for (const [key, value] of Object.entries(state.tracking)) if (key.startsWith(`${rule.id}\u0000`)) tracking[key] = value;
+			for (const [key, value] of trackedOf(rule.id)) tracking[key] = value;
 			continue;
 		}
 

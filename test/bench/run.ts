@@ -10,6 +10,7 @@ import {benchOverhead} from './overhead.js';
 import {benchPostgres} from './postgres.js';
 import {benchProcessScan} from './process-scan.js';
 import {benchStartup, ROOT} from './startup.js';
+import {benchStore} from './store.js';
 
 type Section = {title: string; budget: string; bench: () => Promise<string[]>};
 
@@ -18,6 +19,11 @@ const SECTIONS: Section[] = [
 		title: 'Process scan',
 		budget: 'one processes tick (with 1,500 extra idle processes) costs at most 1.5× the CPU of `cat` reading the same /proc files',
 		bench: benchProcessScan,
+	},
+	{
+		title: 'Store',
+		budget: 'none set: what one sample costs the reducer, the alert rules and their series, with the garbage collection it causes, on a busy host and a busy server',
+		bench: benchStore,
 	},
 	{
 		title: 'Startup',
