@@ -127,7 +127,7 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
-	await installIncrementalFix();
+	installIncrementalFix();
 	const stateFile = alertStatePath(process.env);
 	const saved = loadAlerts(stateFile);
 	const runtime = createRuntime(options, saved.alerts);

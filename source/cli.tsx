@@ -92,12 +92,12 @@ try {
 		process.exit(0);
 	}
 
-	// Before Ink and React load: Ink's chalk ignores NO_COLOR, and React's development build costs CPU.
+	// Before Ink loads: Ink's chalk ignores NO_COLOR. (React's production build is chosen when
+	// the command line is bundled: see build.js.)
 	if (!options.hasColor) {
 		process.env['FORCE_COLOR'] = '0';
 	}
 
-	process.env['NODE_ENV'] ??= 'production';
 	if (options.mode === 'live') {
 		// Ink draws only the last frame when it thinks it runs in CI; a live monitor has a person at a terminal.
 		delete process.env['CI'];
