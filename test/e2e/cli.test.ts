@@ -16,6 +16,39 @@ function run(...args: string[]) {
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
+// Loaded into the CLI through NODE_OPTIONS: prints the largest size V8's new space (the young
+// generation, two semi-spaces) reached, sampled every 20 ms and at exit.
+const HEAP_PROBE = `
+import v8 from 'node:v8';
+let largest = 0;
+const sample = () => { largest = Math.max(largest, v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space').space_size); };
+setInterval(sample, 20).unref();
+process.on('exit', () => { sample(); process.stderr.write('new space ' + largest + '\\n'); });
+`;
+
+function largestNewSpace(command: string, args: readonly string[]): number {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-heap-'));
+	try {
+		const probe = path.join(dir, 'probe.mjs');
+		writeFileSync(probe, HEAP_PROBE);
+		const result = spawnSync(command, args, {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const size = /^new space (\d+)$/m.exec(result.stderr)?.[1];
+		assert.ok(size, `no new space size from ${command} ${args.join(' ')}: ${result.stderr}`);
+		return Number(size);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+test('the young generation stays within --max-semi-space-size=2 started as the bin and as node dist/source/cli.js', () => {
+	const limit = 2 * 2 * 1024 * 1024;
+	// The probe sees growth: a program allocating as much without the flag grows past the limit.
+	const churn = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({i}); if (keep.length > 2e5) keep = []; }';
+	assert.ok(largestNewSpace(process.execPath, ['-e', churn]) > limit, 'the probe does not see the new space grow');
+	assert.ok(largestNewSpace(CLI, ['--once', '--interval', '300ms']) <= limit, 'the bin');
+	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/source/cli.js');
+});
+
 test('--help prints usage and the flags, exit 0', () => {
 	const {code, stdout} = run('--help');
 	assert.equal(code, 0);
