@@ -10,8 +10,10 @@
 //   the OS and CPU model after the first sample).
 // - Ink's internal modules that dbtop patches are imported by path (source/ink-internals.ts), so
 //   the bundle holds one instance of each, shared by Ink and the patch.
+// - Two small patches, each explained below: Ink's devtools stay out, yoga decodes its wasm itself.
 // - meow finds package.json by walking up from the bundle's own URL, as it did from tsc's output.
 import {chmodSync, rmSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import {build} from 'esbuild';
 
 // Ink imports its devtools module (which imports ws and the optional react-devtools-core) only
@@ -24,6 +26,21 @@ const withoutInkDevtools = {
 	},
 };
 
+// yoga-layout's Emscripten loader reads its embedded wasm (a base64 data: URL) with fetch()
+// whenever fetch exists, and the first fetch() loads Node's undici: 35–75 ms measured here, on
+// the way to the first frame. Its own synchronous base64 decoding is used instead.
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(build) {
+		build.onLoad({filter: /[/\\]yoga-layout[/\\].*yoga-wasm-base64-esm\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			const check = '"function"!=typeof fetch?Promise.resolve()';
+			if (!text.includes(check)) throw new Error(`${args.path}: "${check}" not found: see build.js`);
+			return {contents: text.replace(check, 'true?Promise.resolve()'), loader: 'js'};
+		});
+	},
+};
+
 const shared = {
 	bundle: true,
 	platform: 'node',
@@ -31,7 +48,7 @@ const shared = {
 	target: 'node20',
 	// Only what dbtop imports itself, lazily.
 	external: ['pg', 'dockerode', 'systeminformation'],
-	plugins: [withoutInkDevtools],
+	plugins: [withoutInkDevtools, yogaWithoutFetch],
 	define: {'process.env.NODE_ENV': '"production"'},
 	// The CommonJS packages in the bundle call require() for Node's built-in modules.
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
