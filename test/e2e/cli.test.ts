@@ -49,6 +49,46 @@ test('the young generation stays within --max-semi-space-size=2 started as the b
 	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/source/cli.js');
 });
 
+// Loaded into the CLI through NODE_OPTIONS: prints which of pg and dockerode were loaded by exit
+// (importing a CommonJS package enters it in require's cache).
+const MODULE_PROBE = `
+import {createRequire} from 'node:module';
+const {cache} = createRequire(import.meta.url);
+process.on('exit', () => {
+	const loaded = ['pg', 'dockerode'].filter(name => Object.keys(cache).some(file => file.includes('/node_modules/' + name + '/')));
+	process.stderr.write('loaded: ' + loaded.join(' ') + '\\n');
+});
+`;
+
+function loadedModules(args: readonly string[]): string[] {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-modules-'));
+	try {
+		const probe = path.join(dir, 'probe.mjs');
+		writeFileSync(probe, MODULE_PROBE);
+		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const loaded = /^loaded: (.*)$/m.exec(result.stderr)?.[1];
+		assert.ok(loaded !== undefined, `no module list: ${result.stderr}`);
+		return loaded.split(' ').filter(Boolean);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+test('pg and dockerode are not loaded while the Postgres and engine sockets are missing, and are once a socket is there', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-sockets-'));
+	try {
+		const missing = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}/none`, '--docker', `${dir}/none.sock`]);
+		assert.deepEqual(missing, []);
+		// Files standing in for the sockets: connecting fails, but only after loading the client.
+		writeFileSync(path.join(dir, '.s.PGSQL.5432'), '');
+		writeFileSync(path.join(dir, 'docker.sock'), '');
+		const present = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}`, '--docker', `${dir}/docker.sock`]);
+		assert.deepEqual(present.sort(), ['dockerode', 'pg']);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('--help prints usage and the flags, exit 0', () => {
 	const {code, stdout} = run('--help');
 	assert.equal(code, 0);
