@@ -6,8 +6,9 @@
 // (measured: the new space still grows to 32 MB). What does take effect at run time is the growth
 // factor: at 1 the new space stays at its initial 1 MB semi-spaces, within the 2 MB the flag
 // allowed. Measured here against the flag: the same CPU once running, no more memory, and a
-// faster start, because a size flag on the command line also costs Node its built-in modules'
-// code cache (about 25 ms more CPU to load the ones dbtop needs). An explicit
+// faster start: any heap-size flag on the command line makes Node load its built-in modules
+// more slowly (about 25 ms more CPU for those dbtop needs; their code cache, built for the
+// default flags, seems not to be used). An explicit
 // --max-semi-space-size (command line or NODE_OPTIONS) is left to decide. This module is
 // imported first by cli.tsx, before anything that allocates much.
 import v8 from 'node:v8';
