@@ -1,9 +1,9 @@
 // The open container's drill-down: its inspect details, the engine's `top` and the last 50
 // lines of its log. Read only while a container is open, so closed ones cost nothing.
-import Docker from 'dockerode';
 import type {Collector} from '../source/collector.js';
 import type {EngineTarget} from '../source/engine-settings.js';
 import type {ContainerDetail} from '../source/types.js';
+import {dockerClient} from './docker-client.js';
 import {containerName, demuxLogs, mountsOf, portsOf} from './container-parse.js';
 import {engineErrorMessage} from './containers.js';
 
@@ -14,15 +14,15 @@ const LOG_LINES = 50;
 
 /** Collects the detail of the open container every 2 s; null when none is open. */
 export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOptions): Collector<ContainerDetail | null> => {
-	const docker = new Docker(engine.options);
+	const client = dockerClient(engine);
 	return {
 		id: 'container-detail',
 		intervalMs: 2000,
 		async collect(signal) {
 			const id = focus();
 			if (id === null) return null;
-			const container = docker.getContainer(id);
 			try {
+				const container = (await client()).getContainer(id);
 				const inspect = (await container.inspect()) as unknown as Record<string, any>;
 				signal.throwIfAborted();
 				const isRunning = inspect['State']?.['Running'] === true;

@@ -3,10 +3,11 @@
 // changed, and takes one one-shot stats reading per running container (never the plain request,
 // which makes the engine wait for two samples), a few at a time; rates come from dbtop's own deltas.
 import os from 'node:os';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type {Collector} from '../source/collector.js';
 import type {EngineTarget} from '../source/engine-settings.js';
 import type {ContainerRow, ContainersSample} from '../source/types.js';
+import {dockerClient} from './docker-client.js';
 import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
 
 /** How many requests to the engine run at once. */
@@ -37,7 +38,7 @@ type Dead = {row: ContainerRow; at: number};
 
 /** Collects the containers every tick; the event stream marks which need a fresh `inspect`. */
 export const containers = (engine: EngineTarget): Collector<ContainersSample> => {
-	const docker = new Docker(engine.options);
+	const client = dockerClient(engine);
 	const hostCores = os.cpus().length;
 	const facts = new Map<string, InspectFacts>();
 	const counters = new Map<string, StatsCounters>();
@@ -46,7 +47,7 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 	let events: NodeJS.ReadableStream | null = null;
 	let lastRows = new Map<string, ContainerRow>();
 
-	const watchEvents = async () => {
+	const watchEvents = async (docker: Docker) => {
 		if (events) return;
 		const stream = (await docker.getEvents({filters: {type: ['container']}})) as NodeJS.ReadableStream;
 		events = stream;
@@ -86,10 +87,12 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 		id: 'containers',
 		intervalMs: 2000,
 		async collect(signal) {
+			let docker: Docker;
 			let list: Docker.ContainerInfo[];
 			try {
+				docker = await client();
 				list = await docker.listContainers({all: true, abortSignal: signal} as Docker.ContainerListOptions);
-				await watchEvents();
+				await watchEvents(docker);
 			} catch (error) {
 				facts.clear();
 				counters.clear();

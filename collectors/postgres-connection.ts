@@ -1,9 +1,29 @@
 // One connection to the Postgres server, shared by the sessions and locks collectors. It is made
 // on first use and again after it breaks (restart, network cut, dbtop's backend terminated):
-// the failing tick throws, the scheduler backs off, and the next tick reconnects.
-import {readFileSync} from 'node:fs';
-import pg from 'pg';
+// the failing tick throws, the scheduler backs off, and the next tick reconnects. pg itself is
+// loaded on the first attempt to connect, and not at all while the server's Unix socket is missing
+// (no Postgres on this host), so start-up and a host without Postgres do not pay for it.
+import {existsSync, readFileSync} from 'node:fs';
+import type pg from 'pg';
 import type {PgTarget} from '../source/pg-settings.js';
+
+type Pg = typeof pg;
+let loading: Promise<Pg> | undefined;
+
+/** pg, loaded once, on first use. */
+async function loadPg(): Promise<Pg> {
+	loading ??= import('pg').then(module => module.default);
+	return loading;
+}
+
+/** The error connecting to a Unix socket that does not exist gives, without loading pg to get it. */
+function missingSocket(config: pg.ClientConfig): Error | null {
+	const {host, port} = config;
+	if (typeof host !== 'string' || !host.startsWith('/')) return null;
+	const socket = `${host}/.s.PGSQL.${port ?? 5432}`;
+	if (existsSync(socket)) return null;
+	return Object.assign(new Error(`connect ENOENT ${socket}`), {code: 'ENOENT'});
+}
 
 /** Every sampling query's limit on the server. */
 export const STATEMENT_TIMEOUT_MS = 2000;
@@ -69,7 +89,10 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 	let lostReason: string | null = null;
 
 	const open = async (database?: string): Promise<pg.Client> => {
-		const next = new pg.Client({
+		const missing = missingSocket(settings.config);
+		if (missing) throw missing;
+		const {Client} = await loadPg();
+		const next = new Client({
 			...settings.config,
 			...(database === undefined ? {} : {database}),
 			statement_timeout: STATEMENT_TIMEOUT_MS,
@@ -126,7 +149,7 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 			return (await current.query<Row>(sql, params)).rows;
 		} catch (error) {
 			// A dead connection is dropped so the next tick makes a new one; a failed query keeps it.
-			if (!(error instanceof pg.DatabaseError) || /^(57P|08)/.test(error.code ?? '')) {
+			if (!(error instanceof (await loadPg()).DatabaseError) || /^(57P|08)/.test(error.code ?? '')) {
 				if (client === current) client = null;
 				await current.end().catch(() => {});
 			}

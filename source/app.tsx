@@ -28,6 +28,30 @@ import {createStore, initialState, type Store} from './store.js';
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const BELL = '\u0007';
+/** How long the first frame waits for the process list before it is drawn without it. */
+const FIRST_FRAME_WAIT_MS = 500;
+
+/** Resolves once the processes collector has reported (a sample or an error), or after `timeoutMs`. */
+function processesReported(store: Store, timeoutMs: number): Promise<void> {
+	const isReported = () => store.getState().processes !== null || store.getState().status['processes'] !== undefined;
+	return new Promise(resolve => {
+		if (isReported()) {
+			resolve();
+			return;
+		}
+
+		const done = () => {
+			clearTimeout(timer);
+			unsubscribe();
+			resolve();
+		};
+
+		const timer = setTimeout(done, timeoutMs);
+		const unsubscribe = store.subscribe(() => {
+			if (isReported()) done();
+		});
+	});
+}
 
 /** The pieces of a running dbtop: one store, the collectors feeding it and their scheduler. */
 export type Runtime = {
@@ -136,7 +160,7 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
-	await installIncrementalFix();
+	installIncrementalFix();
 	const stateFile = alertStatePath(process.env);
 	const saved = loadAlerts(stateFile);
 	const runtime = createRuntime(options, saved.alerts);
@@ -173,6 +197,10 @@ export async function runLive(options: Options, version: string, isIncremental =
 		}
 	};
 
+	// The first frame is drawn once the process list is in: one frame with it rather than an empty
+	// one redrawn (all of it, with everything still cold) a moment later.
+	scheduler.start();
+	await processesReported(store, FIRST_FRAME_WAIT_MS);
 	process.stdout.write(ENTER_ALTERNATE_SCREEN);
 	const restore = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
 	process.once('exit', restore);
@@ -188,7 +216,6 @@ export async function runLive(options: Options, version: string, isIncremental =
 		</StoreContext.Provider>,
 		{exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
 	);
-	scheduler.start();
 	try {
 		await instance.waitUntilExit();
 	} finally {

@@ -2,6 +2,7 @@
 // ended with a newline (every frame shorter than the terminal does), so each redraw starts one
 // line low and the top line is left behind as garbage. This wraps Ink's own log-update so that
 // redraw starts where the previous frame did; everything else stays Ink's.
+import {logUpdate} from './ink-internals.js';
 
 type LogOptions = {showCursor?: boolean; incremental?: boolean};
 type Log = ((text: string) => boolean) & {
@@ -69,9 +70,12 @@ export function fixIncrementalLog(create: LogUpdate['create']): LogUpdate['creat
 	};
 }
 
-/** Installs the fix into the log-update module Ink uses; call before the first render. */
-export async function installIncrementalFix(): Promise<void> {
-	const url = new URL('log-update.js', import.meta.resolve('ink'));
-	const module = (await import(url.href)) as {default: LogUpdate};
-	module.default.create = fixIncrementalLog(module.default.create);
+const installed = new WeakSet<LogUpdate['create']>();
+
+/** Installs the fix (once) into the log-update module Ink uses; call before the first render. */
+export function installIncrementalFix(): void {
+	const module = logUpdate as unknown as LogUpdate;
+	if (installed.has(module.create)) return;
+	module.create = fixIncrementalLog(module.create);
+	installed.add(module.create);
 }

@@ -50,6 +50,7 @@ type Loop = {
 	failures: number;
 	/** The back-off timer of a failing collector; healthy ones tick on their interval's grid. */
 	retry: NodeJS.Timeout | undefined;
+	hasReported: boolean;
 };
 
 /**
@@ -71,7 +72,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
 	const loops: Loop[] = options.collectors.map(collector => {
 		const fixedMs = options.intervals?.[collector.id] ?? collector.intervalMs;
-		return {collector, intervalMs: () => fixedMs ?? refreshMs, running: undefined, failures: 0, retry: undefined};
+		return {collector, intervalMs: () => fixedMs ?? refreshMs, running: undefined, failures: 0, retry: undefined, hasReported: false};
 	});
 
 	const flush = () => {
@@ -84,10 +85,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 		}
 	};
 
-	const enqueue = (action: Action) => {
+	// A collector's first report is not held back for slower ones: the first frame shows what is
+	// ready (the process list) without waiting for the rest.
+	const enqueue = (action: Action, isFirst: boolean) => {
 		if (isStopped) return;
 		batch.push(action);
-		if (running === 0) flush();
+		if (running === 0 || isFirst) flush();
 		else flushTimer ??= setTimeout(flush, BATCH_WAIT_MS);
 	};
 
@@ -116,7 +119,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 		const report = (action: Action) => {
 			if (!hasReported) {
 				hasReported = true;
-				enqueue(action);
+				enqueue(action, !loop.hasReported);
+				loop.hasReported = true;
 			}
 		};
 

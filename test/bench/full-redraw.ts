@@ -1,12 +1,11 @@
-// Benchmark harness, run compiled (node dist/test/bench/full-redraw.js) by output.ts: dbtop's live
+// Benchmark harness, run bundled (node dist/test/bench/full-redraw.js) by output.ts: dbtop's live
 // monitor as the CLI starts it, but with incremental rendering off, so every frame is a full
 // redraw. Not a test, not a bench.
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {ROOT} from './startup.js';
 
-// As source/cli.tsx does before Ink and React load.
-process.env['NODE_ENV'] ??= 'production';
+// As source/cli.tsx does before Ink loads; bundled by build.js like the command line, with React's production build.
 delete process.env['CI'];
 delete process.env['CONTINUOUS_INTEGRATION'];
 

@@ -39,7 +39,7 @@ async function machineJiffies(): Promise<{busy: number; total: number}> {
 	return {busy: total - fields[3] - fields[4], total};
 }
 
-// The program a process runs, by its executable (not its comm: dbtop renames itself through meow's process.title).
+// The program a process runs, by its executable (not its comm: dbtop renames itself through process.title).
 async function executable(pid: number): Promise<string> {
 	return path.basename(await readlink(`/proc/${pid}/exe`));
 }

@@ -16,6 +16,79 @@ function run(...args: string[]) {
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
+// Loaded into the CLI through NODE_OPTIONS: prints the largest size V8's new space (the young
+// generation, two semi-spaces) reached, sampled every 20 ms and at exit.
+const HEAP_PROBE = `
+import v8 from 'node:v8';
+let largest = 0;
+const sample = () => { largest = Math.max(largest, v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space').space_size); };
+setInterval(sample, 20).unref();
+process.on('exit', () => { sample(); process.stderr.write('new space ' + largest + '\\n'); });
+`;
+
+function largestNewSpace(command: string, args: readonly string[]): number {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-heap-'));
+	try {
+		const probe = path.join(dir, 'probe.mjs');
+		writeFileSync(probe, HEAP_PROBE);
+		const result = spawnSync(command, args, {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const size = /^new space (\d+)$/m.exec(result.stderr)?.[1];
+		assert.ok(size, `no new space size from ${command} ${args.join(' ')}: ${result.stderr}`);
+		return Number(size);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+test('the young generation stays within 2 MB semi-spaces started as the bin and as node dist/source/cli.js', () => {
+	const limit = 2 * 2 * 1024 * 1024;
+	// The probe sees growth: a program allocating as much without the limit grows past it.
+	const churn = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({i}); if (keep.length > 2e5) keep = []; }';
+	assert.ok(largestNewSpace(process.execPath, ['-e', churn]) > limit, 'the probe does not see the new space grow');
+	assert.ok(largestNewSpace(CLI, ['--once', '--interval', '300ms']) <= limit, 'the bin');
+	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/source/cli.js');
+});
+
+// Loaded into the CLI through NODE_OPTIONS: prints which of pg and dockerode were loaded by exit
+// (importing a CommonJS package enters it in require's cache).
+const MODULE_PROBE = `
+import {createRequire} from 'node:module';
+const {cache} = createRequire(import.meta.url);
+process.on('exit', () => {
+	const loaded = ['pg', 'dockerode'].filter(name => Object.keys(cache).some(file => file.includes('/node_modules/' + name + '/')));
+	process.stderr.write('loaded: ' + loaded.join(' ') + '\\n');
+});
+`;
+
+function loadedModules(args: readonly string[]): string[] {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-modules-'));
+	try {
+		const probe = path.join(dir, 'probe.mjs');
+		writeFileSync(probe, MODULE_PROBE);
+		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const loaded = /^loaded: (.*)$/m.exec(result.stderr)?.[1];
+		assert.ok(loaded !== undefined, `no module list: ${result.stderr}`);
+		return loaded.split(' ').filter(Boolean);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+test('pg and dockerode are not loaded while the Postgres and engine sockets are missing, and are once a socket is there', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-sockets-'));
+	try {
+		const missing = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}/none`, '--docker', `${dir}/none.sock`]);
+		assert.deepEqual(missing, []);
+		// Files standing in for the sockets: connecting fails, but only after loading the client.
+		writeFileSync(path.join(dir, '.s.PGSQL.5432'), '');
+		writeFileSync(path.join(dir, 'docker.sock'), '');
+		const present = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}`, '--docker', `${dir}/docker.sock`]);
+		assert.deepEqual(present.sort(), ['dockerode', 'pg']);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('--help prints usage and the flags, exit 0', () => {
 	const {code, stdout} = run('--help');
 	assert.equal(code, 0);

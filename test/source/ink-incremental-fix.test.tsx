@@ -28,7 +28,7 @@ function Frame({tick}: {tick: number}) {
 }
 
 test('a redraw of a 5-line frame on a 10-line terminal climbs back to its first line', async () => {
-	await installIncrementalFix();
+	installIncrementalFix();
 	const {stream, writes} = fakeTerminal(10);
 	const instance = render(<Frame tick={1} />, {stdout: stream, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false});
 	await sleep(50);
