@@ -1,0 +1,425 @@
+// Ink 6.8 turns every frame into a string by building a grid of one object per cell, tokenizing
+// every styled line, slicing every line a box clips and measuring every non-ASCII character: at
+// 200x50 that is most of dbtop's CPU, spent again on lines that did not change. This replaces
+// Output.get() with one that builds the frame row by row: a row whose writes are the same as in
+// the previous frame keeps its string, a row of plain one-column text is built by concatenation,
+// a line that fits its clip is not sliced, and every other row goes through exactly the steps
+// stock Ink takes (the same tokenizer, the same width function, the same cell semantics), so the
+// bytes are the same. Ink's own text caches, which never forget, are bounded here too.
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+type Clip = {x1?: number; x2?: number; y1?: number; y2?: number};
+type Transformer = (line: string, index: number) => string;
+type Operation =
+	| {type: 'write'; x: number; y: number; text: string; transformers: Transformer[]}
+	| {type: 'clip'; clip: Clip}
+	| {type: 'unclip'};
+
+/** The parts of Ink's Output instance that get() reads. */
+export type OutputState = {width: number; height: number; operations: Operation[]};
+/** What Output.get() returns: the frame and its height in rows. */
+export type Frame = {output: string; height: number};
+type StyledChar = {type: 'char'; value: string; fullWidth: boolean; styles: unknown[]};
+type Token = {type: string};
+
+/** The functions stock Output.get() uses, taken from the very modules Ink imports. */
+export type TextLibraries = {
+	sliceAnsi: (text: string, start: number, end?: number) => string;
+	stringWidth: (text: string) => number;
+	tokenize: (text: string) => Token[];
+	styledCharsFromTokens: (tokens: Token[]) => StyledChar[];
+	styledCharsToString: (chars: StyledChar[]) => string;
+};
+
+/** Output's class as far as the fix touches it. */
+export type OutputClass = {prototype: {get(this: OutputState): Frame}};
+
+/** How many entries a text cache may hold before it is emptied. */
+export const CACHE_LIMIT = 2000;
+// Ink's measure-text cache is hit by every text node laid out; it must hold a whole frame's texts.
+const MEASURE_CACHE_LIMIT = 5000;
+// Distinct frame sizes whose rows are kept (a resize, the static output, a second instance).
+const SIZES_KEPT = 4;
+// The versions of Ink whose Output.get(), measure-text and wrap-text this was checked against.
+const VERIFIED_INK = /^6\.8\.\d+$/;
+
+// One entry per UTF-16 code unit below U+3000: 1 if that character is one column wide, is its own
+// grapheme next to any other such character and carries no escape, 2 if not, 0 if not yet known.
+// Beyond U+3000 (CJK, surrogates, half-width forms) nothing is treated as plain.
+const PLAIN_LIMIT = 0x30_00;
+const plainTable = new Uint8Array(PLAIN_LIMIT);
+const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+const NOT_PLAIN = /[\p{M}\p{C}\p{Zl}\p{Zp}]/u;
+
+function graphemeCount(text: string): number {
+	let count = 0;
+	for (const _ of segmenter.segment(text)) count++;
+	return count;
+}
+
+function classify(code: number, stringWidth: (text: string) => number): number {
+	const character = String.fromCharCode(code);
+	const isPlain =
+		stringWidth(character) === 1 &&
+		!NOT_PLAIN.test(character) &&
+		// Joins with nothing around it: not a mark, a prepend, a Hangul jamo or a spacing vowel.
+		graphemeCount(`a${character}`) === 2 &&
+		graphemeCount(`${character}a`) === 2 &&
+		graphemeCount(character + character) === 2;
+	return isPlain ? 1 : 2;
+}
+
+/** True when every character of `text` is plain: one column, its own grapheme, no escape. */
+export function isPlainText(text: string, stringWidth: (text: string) => number): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code >= 0x20 && code < 0x7f) continue;
+		if (code < 0xa0 || code >= PLAIN_LIMIT) return false;
+		let kind = plainTable[code]!;
+		if (kind === 0) {
+			kind = classify(code, stringWidth);
+			plainTable[code] = kind;
+		}
+
+		if (kind !== 1) return false;
+	}
+
+	return true;
+}
+
+/** A Map that empties itself when it would grow past `limit` entries. */
+function boundedMap<K, V>(limit: number) {
+	const map = new Map<K, V>();
+	return {
+		get: (key: K) => map.get(key),
+		set(key: K, value: V) {
+			if (map.size >= limit) map.clear();
+			map.set(key, value);
+		},
+		get size() {
+			return map.size;
+		},
+	};
+}
+
+// The writes that landed in one row, in order: their columns and their final (clipped and
+// transformed) text, and the row's string built from them.
+type Row = {xs: number[]; lines: string[]; text: string};
+
+const BLANK: StyledChar = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) as unknown as unknown[]}) as StyledChar;
+
+function sameWrites(row: Row, xs: number[], lines: string[]): boolean {
+	if (row.xs.length !== xs.length) return false;
+	for (let index = 0; index < xs.length; index++) {
+		if (row.xs[index] !== xs[index] || row.lines[index] !== lines[index]) return false;
+	}
+
+	return true;
+}
+
+/** Sizes of the caches a frame renderer keeps, for tests and the benchmark. */
+export type CacheSizes = {sizes: number; rows: number; widths: number; slices: number; graphemes: number};
+
+/** A replacement for Output.get(): returns the same frame, reusing the rows that did not change. */
+export function createFrameRenderer(libraries: TextLibraries) {
+	const {sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, styledCharsToString} = libraries;
+	const rowsBySize = new Map<string, Array<Row | undefined>>();
+	const lineWidths = boundedMap<string, number>(CACHE_LIMIT);
+	const graphemeWidths = boundedMap<string, number>(CACHE_LIMIT);
+	const slices = boundedMap<string, {from: number; to: number; text: string}>(CACHE_LIMIT);
+	const blanks: string[] = [];
+
+	const widthOf = (line: string): number => {
+		if (isPlainText(line, stringWidth)) return line.length;
+		let width = lineWidths.get(line);
+		if (width === undefined) {
+			width = stringWidth(line);
+			lineWidths.set(line, width);
+		}
+
+		return width;
+	};
+
+	const graphemeWidth = (value: string): number => {
+		let width = graphemeWidths.get(value);
+		if (width === undefined) {
+			width = stringWidth(value);
+			graphemeWidths.set(value, width);
+		}
+
+		return width;
+	};
+
+	// Stock slices every line of a clipped write with slice-ansi; a plain line that fits is
+	// returned as it is and a plain line that does not is cut by index, which is what slice-ansi
+	// returns for such text (one column and one grapheme per character, no escapes).
+	const clipLine = (line: string, from: number, to: number, width: number): string => {
+		const isPlain = isPlainText(line, stringWidth);
+		if (isPlain && from === 0 && to === width) return line;
+		if (isPlain && Number.isInteger(from) && Number.isInteger(to)) return line.slice(from, to);
+		const cached = slices.get(line);
+		if (cached !== undefined && cached.from === from && cached.to === to) return cached.text;
+		const text = sliceAnsi(line, from, to);
+		slices.set(line, {from, to, text});
+		return text;
+	};
+
+	const blank = (width: number): string => (blanks[width] ??= ' '.repeat(width));
+
+	// A row of plain writes that all lie inside it: characters replace blanks one for one.
+	const plainRow = (width: number, xs: number[], lines: string[]): string | undefined => {
+		let text = blank(width);
+		for (let index = 0; index < xs.length; index++) {
+			const x = xs[index]!;
+			const line = lines[index]!;
+			if (!Number.isInteger(x) || x < 0 || x + line.length > width || !isPlainText(line, stringWidth)) return undefined;
+			if (line.length > 0) text = text.slice(0, x) + line + text.slice(x + line.length);
+		}
+
+		return text.trimEnd();
+	};
+
+	// Any other row: the cells stock Ink fills, filled the same way, then serialized the same way.
+	const cellRow = (width: number, xs: number[], lines: string[]): string => {
+		const cells: StyledChar[] = [];
+		for (let x = 0; x < width; x++) cells.push(BLANK);
+		for (let index = 0; index < xs.length; index++) {
+			let offsetX = xs[index]!;
+			for (const character of styledCharsFromTokens(tokenize(lines[index]!))) {
+				cells[offsetX] = character;
+				const characterWidth = Math.max(1, graphemeWidth(character.value));
+				for (let cell = 1; cell < characterWidth; cell++) {
+					cells[offsetX + cell] = {type: 'char', value: '', fullWidth: false, styles: character.styles};
+				}
+
+				offsetX += characterWidth;
+			}
+		}
+
+		return styledCharsToString(cells.filter(cell => cell !== undefined)).trimEnd();
+	};
+
+	const rowsFor = (width: number, height: number): Array<Row | undefined> => {
+		const key = `${width}x${height}`;
+		let rows = rowsBySize.get(key);
+		if (rows === undefined) {
+			if (rowsBySize.size >= SIZES_KEPT) rowsBySize.delete(rowsBySize.keys().next().value!);
+			rows = [];
+			rowsBySize.set(key, rows);
+		}
+
+		return rows;
+	};
+
+	function get(this: OutputState): Frame {
+		// Stock's grid has as many rows and cells as its loops `for (i = 0; i < size; i++)` make.
+		const height = this.height > 0 ? Math.ceil(this.height) : 0;
+		const width = this.width > 0 ? Math.ceil(this.width) : 0;
+		const writtenXs: number[][] = [];
+		const writtenLines: string[][] = [];
+		for (let y = 0; y < height; y++) {
+			writtenXs.push([]);
+			writtenLines.push([]);
+		}
+
+		const clips: Clip[] = [];
+		for (const operation of this.operations) {
+			if (operation.type === 'clip') clips.push(operation.clip);
+			if (operation.type === 'unclip') clips.pop();
+			if (operation.type !== 'write') continue;
+			const {text, transformers} = operation;
+			let {x, y} = operation;
+			let lines = text.split('\n');
+			let tos: number[] | undefined;
+			let widths: number[] | undefined;
+			let from = 0;
+			const clip = clips.at(-1);
+			if (clip) {
+				const clipHorizontally = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
+				const clipVertically = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
+				if (clipHorizontally) {
+					widths = lines.map(widthOf);
+					let widest = 0;
+					for (const lineWidth of widths) widest = Math.max(widest, lineWidth);
+					if (x + widest < clip.x1! || x > clip.x2!) continue;
+				}
+
+				if (clipVertically && (y + lines.length < clip.y1! || y > clip.y2!)) continue;
+				if (clipHorizontally) {
+					from = x < clip.x1! ? clip.x1! - x : 0;
+					tos = widths!.map(lineWidth => (x + lineWidth > clip.x2! ? clip.x2! - x : lineWidth));
+					if (x < clip.x1!) x = clip.x1!;
+				}
+
+				if (clipVertically) {
+					const first = y < clip.y1! ? clip.y1! - y : 0;
+					const count = lines.length;
+					const end = y + count > clip.y2! ? clip.y2! - y : count;
+					lines = lines.slice(first, end);
+					tos = tos?.slice(first, end);
+					widths = widths?.slice(first, end);
+					if (y < clip.y1!) y = clip.y1!;
+				}
+			}
+
+			// Stock skips a line whose row does not exist without moving on to the next row, so
+			// a write that starts outside the grid writes nothing at all.
+			if (!Number.isInteger(y) || y < 0 || y >= height) continue;
+			for (let index = 0; index < lines.length && y + index < height; index++) {
+				let line = tos ? clipLine(lines[index]!, from, tos[index]!, widths![index]!) : lines[index]!;
+				for (const transformer of transformers) line = transformer(line, index);
+				writtenXs[y + index]!.push(x);
+				writtenLines[y + index]!.push(line);
+			}
+		}
+
+		const rows = rowsFor(width, height);
+		let output = '';
+		for (let y = 0; y < height; y++) {
+			const xs = writtenXs[y]!;
+			const lines = writtenLines[y]!;
+			let row = rows[y];
+			if (row === undefined || !sameWrites(row, xs, lines)) {
+				row = {xs, lines, text: plainRow(width, xs, lines) ?? cellRow(width, xs, lines)};
+				rows[y] = row;
+			}
+
+			output += y === 0 ? row.text : `\n${row.text}`;
+		}
+
+		return {output, height};
+	}
+
+	const cacheSizes = (): CacheSizes => {
+		let rows = 0;
+		for (const kept of rowsBySize.values()) rows += kept.length;
+		return {sizes: rowsBySize.size, rows, widths: lineWidths.size, slices: slices.size, graphemes: graphemeWidths.size};
+	};
+
+	return {get, cacheSizes};
+}
+
+/** Ink's module-level text caches, reached once so that they can be emptied when they grow. */
+export type InkCaches = {measureText?: Map<string, unknown>; wrapText?: Record<string, string>};
+
+// measure-text.js and wrap-text.js keep their caches in module variables nobody else can see. One
+// call with a key nobody else uses, while Map.prototype.get (measure) or an Object.prototype
+// accessor (wrap) notes who is asked for that key, hands over the cache objects themselves.
+function findInkCaches(
+	measureText: (text: string) => unknown,
+	wrapText: (text: string, maxWidth: number, wrapType: string) => string,
+): InkCaches {
+	const caches: InkCaches = {};
+	const probe = `\u0000dbtop-cache-probe-${process.pid}-${Date.now()}`;
+	const mapGet = Map.prototype.get;
+	Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown) {
+		if (key === probe) caches.measureText = this as Map<string, unknown>;
+		return mapGet.call(this, key);
+	};
+
+	try {
+		measureText(probe);
+	} finally {
+		Map.prototype.get = mapGet;
+	}
+
+	caches.measureText?.delete(probe);
+	const wrapKey = `${probe}1wrap`;
+	Object.defineProperty(Object.prototype, wrapKey, {
+		configurable: true,
+		get(this: Record<string, string>) {
+			caches.wrapText = this;
+			return undefined;
+		},
+		set() {},
+	});
+	try {
+		wrapText(probe, 1, 'wrap');
+	} finally {
+		delete (Object.prototype as Record<string, unknown>)[wrapKey];
+	}
+
+	if (caches.wrapText) delete caches.wrapText[wrapKey];
+	return caches;
+}
+
+/** Empties Ink's text caches that grew past their limits; wrap-text's keys are counted every 64th call. */
+export function createCacheBound(caches: InkCaches, limits = {measure: MEASURE_CACHE_LIMIT, wrap: CACHE_LIMIT}) {
+	let calls = 0;
+	return () => {
+		const {measureText, wrapText} = caches;
+		if (measureText && measureText.size > limits.measure) measureText.clear();
+		if (wrapText && calls++ % 64 === 0) {
+			const keys = Object.keys(wrapText);
+			if (keys.length > limits.wrap) {
+				for (const key of keys) delete wrapText[key];
+			}
+		}
+	};
+}
+
+// Where a package Ink imports lives, found the way Node resolves it from Ink's own folder.
+function packageEntry(inkRoot: string, name: string): string {
+	for (let directory = inkRoot; ; directory = path.dirname(directory)) {
+		const root = path.join(directory, 'node_modules', name);
+		try {
+			const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+				exports?: string | Record<string, string | Record<string, string>>;
+				main?: string;
+			};
+			const {exports} = manifest;
+			const dot = typeof exports === 'object' ? exports['.'] ?? exports : exports;
+			const entry = typeof dot === 'string' ? dot : dot?.['import'] ?? dot?.['default'] ?? manifest.main ?? 'index.js';
+			return pathToFileURL(path.join(root, typeof entry === 'string' ? entry : 'index.js')).href;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			if (path.dirname(directory) === directory) throw new Error(`cannot find ${name} from ${inkRoot}`);
+		}
+	}
+}
+
+/** Ink's Output class, its stock get(), the libraries it uses and its text caches, from the copy of Ink this program imports. */
+export async function loadInkOutput() {
+	const inkIndex = import.meta.resolve('ink');
+	const inkRoot = path.dirname(path.dirname(fileURLToPath(inkIndex)));
+	const {version} = JSON.parse(readFileSync(path.join(inkRoot, 'package.json'), 'utf8')) as {version: string};
+	const build = (file: string) => new URL(file, inkIndex).href;
+	const [output, measure, wrap, slice, width, tokenizer] = await Promise.all([
+		import(build('output.js')) as Promise<{default: OutputClass}>,
+		import(build('measure-text.js')) as Promise<{default: (text: string) => unknown}>,
+		import(build('wrap-text.js')) as Promise<{default: (text: string, maxWidth: number, wrapType: string) => string}>,
+		import(packageEntry(inkRoot, 'slice-ansi')) as Promise<{default: TextLibraries['sliceAnsi']}>,
+		import(packageEntry(inkRoot, 'string-width')) as Promise<{default: TextLibraries['stringWidth']}>,
+		import(packageEntry(inkRoot, '@alcalzone/ansi-tokenize')) as Promise<Omit<TextLibraries, 'sliceAnsi' | 'stringWidth'>>,
+	]);
+	const Output = output.default;
+	const libraries: TextLibraries = {
+		sliceAnsi: slice.default,
+		stringWidth: width.default,
+		tokenize: tokenizer.tokenize,
+		styledCharsFromTokens: tokenizer.styledCharsFromTokens,
+		styledCharsToString: tokenizer.styledCharsToString,
+	};
+	const stock = (STOCK_GET in Output.prototype ? (Output.prototype as Record<symbol, unknown>)[STOCK_GET] : Output.prototype.get) as OutputClass['prototype']['get'];
+	return {version, isVerified: VERIFIED_INK.test(version), Output, stockGet: stock, libraries, findCaches: () => findInkCaches(measure.default, wrap.default)};
+}
+
+const STOCK_GET = Symbol.for('dbtop.stock-output-get');
+
+/** Installs the row-based Output.get() into Ink (only the Ink versions it was verified against); true when installed. */
+export async function installOutputFix(): Promise<boolean> {
+	const ink = await loadInkOutput();
+	if (!ink.isVerified) return false;
+	const prototype = ink.Output.prototype as OutputClass['prototype'] & Record<symbol, unknown>;
+	if (STOCK_GET in prototype) return true;
+	const renderer = createFrameRenderer(ink.libraries);
+	const bound = createCacheBound(ink.findCaches());
+	prototype[STOCK_GET] = prototype.get;
+	prototype.get = function (this: OutputState) {
+		bound();
+		return renderer.get.call(this);
+	};
+	return true;
+}
