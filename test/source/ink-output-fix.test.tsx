@@ -68,6 +68,8 @@ test('a clip that cuts a wide character on either edge', () => {
 				output.write(1, 0, '数据库管理员', none);
 				output.write(0, 1, 'a数b据👩‍💻c🇩🇪', none);
 				output.unclip();
+				output.write(13, 0, '|', none);
+				output.write(13, 1, '|', none);
 			});
 		}
 	}
@@ -135,7 +137,7 @@ test('text that only touches the clip edge, or lies wholly outside it', () => {
 
 test('a row keeps its string while its writes are the same, and changes when one does', () => {
 	const renderer = createFrameRenderer(ink.libraries);
-	const frame = (clock: string, user: string) =>
+	const frame = (clock: string, user: string, indent = 0) =>
 		assertSame(
 			30,
 			3,
@@ -143,7 +145,7 @@ test('a row keeps its string while its writes are the same, and changes when one
 				output.write(0, 0, `dbtop · ${clock}`, none);
 				output.clip({x1: 0, x2: 20, y1: 0, y2: 3});
 				output.write(0, 1, `  42 ${user} postgres: writer process`, {transformers: [red]});
-				output.write(0, 2, '  43 root   ·…▼', none);
+				output.write(indent, 2, '  43 root   ·…▼', none);
 				output.unclip();
 			},
 			renderer,
@@ -156,6 +158,7 @@ test('a row keeps its string while its writes are the same, and changes when one
 	const third = frame('12:00:01', '数据库管理员');
 	assert.match(third, /数据库管理员/);
 	assert.equal(frame('12:00:00', 'alice'), first);
+	assert.match(frame('12:00:00', 'alice', 3), /^ {5}43 root/m, 'the same text at another column is another row');
 });
 
 test('every plain character is one column and its own grapheme, and slice-ansi cuts it by index', () => {
@@ -219,7 +222,12 @@ test('random writes, clips and transformers: the same frames as stock, frame aft
 		let steps: Step[] = Array.from({length: 20}, () => randomStep(width, height));
 		for (let round = 0; round < 300; round++) {
 			// Most frames change one step of the previous one, as most of a real frame stays.
-			steps = steps.map(step => (next() < 0.1 ? randomStep(width, height) : step));
+			steps = steps.map(step => {
+				const roll = next();
+				if (roll < 0.1) return randomStep(width, height);
+				if (roll < 0.15 && step.kind === 'write') return {...step, x: step.x + integer(-2, 2)};
+				return step;
+			});
 			const frame = both(
 				width,
 				height,
