@@ -21,7 +21,8 @@ type Operation =
 export type OutputState = {width: number; height: number; operations: Operation[]};
 /** What Output.get() returns: the frame and its height in rows. */
 export type Frame = {output: string; height: number};
-type StyledChar = {type: 'char'; value: string; fullWidth: boolean; styles: unknown[]};
+type AnsiCode = {type: 'ansi'; code: string; endCode: string};
+type StyledChar = {type: 'char'; value: string; fullWidth: boolean; styles: AnsiCode[]};
 type Token = {type: string};
 
 /** The functions stock Output.get() uses, taken from the very modules Ink imports. */
@@ -31,6 +32,9 @@ export type TextLibraries = {
 	tokenize: (text: string) => Token[];
 	styledCharsFromTokens: (tokens: Token[]) => StyledChar[];
 	styledCharsToString: (chars: StyledChar[]) => string;
+	reduceAnsiCodesIncremental: (codes: AnsiCode[], newCodes: AnsiCode[]) => AnsiCode[];
+	diffAnsiCodes: (from: AnsiCode[], to: AnsiCode[]) => AnsiCode[];
+	ansiCodesToString: (codes: AnsiCode[]) => string;
 };
 
 /** Output's class as far as the fix touches it. */
@@ -108,7 +112,31 @@ function boundedMap<K, V>(limit: number) {
 // transformed) text, and the row's string built from them.
 type Row = {xs: number[]; lines: string[]; text: string};
 
-const BLANK: StyledChar = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) as unknown as unknown[]}) as StyledChar;
+const BLANK: StyledChar = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) as unknown as AnsiCode[]}) as StyledChar;
+const ESC = 0x1b;
+
+// Where the SGR sequence starting at `index` (an ESC) ends, as ansi-tokenize reads one: `ESC [`,
+// digits and semicolons, `m`. -1 when it is not one.
+function sgrEnd(text: string, index: number): number {
+	if (text.charCodeAt(index + 1) !== 0x5b) return -1;
+	for (let at = index + 2; at < text.length; at++) {
+		const code = text.charCodeAt(at);
+		if (code === 0x6d) return at + 1;
+		if (code !== 0x3b && (code < 0x30 || code > 0x39)) return -1;
+	}
+
+	return -1;
+}
+
+const sameStyles = (a: AnsiCode[], b: AnsiCode[]): boolean => {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let index = 0; index < a.length; index++) {
+		if (a[index]!.code !== b[index]!.code || a[index]!.endCode !== b[index]!.endCode) return false;
+	}
+
+	return true;
+};
 
 function sameWrites(row: Row, xs: number[], lines: string[]): boolean {
 	if (row.xs.length !== xs.length) return false;
@@ -124,7 +152,8 @@ export type CacheSizes = {sizes: number; rows: number; widths: number; slices: n
 
 /** A replacement for Output.get(): returns the same frame, reusing the rows that did not change. */
 export function createFrameRenderer(libraries: TextLibraries) {
-	const {sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, styledCharsToString} = libraries;
+	const {sliceAnsi, stringWidth, tokenize, styledCharsFromTokens, reduceAnsiCodesIncremental, diffAnsiCodes, ansiCodesToString} = libraries;
+	const sgrCodes = boundedMap<string, AnsiCode[]>(CACHE_LIMIT);
 	const rowsBySize = new Map<string, Array<Row | undefined>>();
 	const lineWidths = boundedMap<string, number>(CACHE_LIMIT);
 	const graphemeWidths = boundedMap<string, number>(CACHE_LIMIT);
@@ -181,13 +210,63 @@ export function createFrameRenderer(libraries: TextLibraries) {
 		return text.trimEnd();
 	};
 
+	// ansi-tokenize's styled characters for a line of plain characters and SGR sequences, without
+	// its grapheme segmenter: each plain character is a grapheme of its own, and its styles are the
+	// sequences before it reduced the way ansi-tokenize reduces them. Undefined for any other line.
+	const plainStyledChars = (line: string): StyledChar[] | undefined => {
+		const characters: StyledChar[] = [];
+		let styles: AnsiCode[] = [];
+		for (let index = 0; index < line.length; index++) {
+			const code = line.charCodeAt(index);
+			if (code === ESC) {
+				const end = sgrEnd(line, index);
+				if (end === -1) return undefined;
+				const sequence = line.slice(index, end);
+				let codes = sgrCodes.get(sequence);
+				if (codes === undefined) {
+					codes = tokenize(sequence) as AnsiCode[];
+					sgrCodes.set(sequence, codes);
+				}
+
+				styles = reduceAnsiCodesIncremental(styles, codes);
+				index = end - 1;
+				continue;
+			}
+
+			if (!((code >= 0x20 && code < 0x7f) || isPlainText(line[index]!, stringWidth))) return undefined;
+			characters.push({type: 'char', value: line[index]!, fullWidth: false, styles});
+		}
+
+		return characters;
+	};
+
+	// styledCharsToString, which diffs the styles of every pair of neighbours: neighbours with the
+	// same styles need no codes between them, so they are not diffed.
+	const serialize = (cells: StyledChar[]): string => {
+		let text = '';
+		for (let index = 0; index < cells.length; index++) {
+			const cell = cells[index]!;
+			if (index === 0) text += ansiCodesToString(cell.styles);
+			else {
+				const previous = cells[index - 1]!.styles;
+				if (!sameStyles(previous, cell.styles)) text += ansiCodesToString(diffAnsiCodes(previous, cell.styles));
+			}
+
+			text += cell.value;
+			if (index === cells.length - 1 && cell.styles.length > 0) text += ansiCodesToString(diffAnsiCodes(cell.styles, []));
+		}
+
+		return text;
+	};
+
 	// Any other row: the cells stock Ink fills, filled the same way, then serialized the same way.
 	const cellRow = (width: number, xs: number[], lines: string[]): string => {
 		const cells: StyledChar[] = [];
 		for (let x = 0; x < width; x++) cells.push(BLANK);
 		for (let index = 0; index < xs.length; index++) {
 			let offsetX = xs[index]!;
-			for (const character of styledCharsFromTokens(tokenize(lines[index]!))) {
+			const line = lines[index]!;
+			for (const character of plainStyledChars(line) ?? styledCharsFromTokens(tokenize(line))) {
 				cells[offsetX] = character;
 				const characterWidth = Math.max(1, graphemeWidth(character.value));
 				for (let cell = 1; cell < characterWidth; cell++) {
@@ -198,7 +277,7 @@ export function createFrameRenderer(libraries: TextLibraries) {
 			}
 		}
 
-		return styledCharsToString(cells.filter(cell => cell !== undefined)).trimEnd();
+		return serialize(cells.filter(cell => cell !== undefined)).trimEnd();
 	};
 
 	const rowsFor = (width: number, height: number): Array<Row | undefined> => {
@@ -401,9 +480,19 @@ export async function loadInkOutput() {
 		tokenize: tokenizer.tokenize,
 		styledCharsFromTokens: tokenizer.styledCharsFromTokens,
 		styledCharsToString: tokenizer.styledCharsToString,
+		reduceAnsiCodesIncremental: tokenizer.reduceAnsiCodesIncremental,
+		diffAnsiCodes: tokenizer.diffAnsiCodes,
+		ansiCodesToString: tokenizer.ansiCodesToString,
 	};
 	const stock = (STOCK_GET in Output.prototype ? (Output.prototype as Record<symbol, unknown>)[STOCK_GET] : Output.prototype.get) as OutputClass['prototype']['get'];
-	return {version, isVerified: VERIFIED_INK.test(version), Output, stockGet: stock, libraries, findCaches: () => findInkCaches(measure.default, wrap.default)};
+	return {
+		version,
+		isVerified: VERIFIED_INK.test(version),
+		Output,
+		stockGet: stock,
+		libraries,
+		findCaches: () => findInkCaches(measure.default, wrap.default),
+	};
 }
 
 const STOCK_GET = Symbol.for('dbtop.stock-output-get');

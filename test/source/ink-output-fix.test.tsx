@@ -193,60 +193,65 @@ function random(seed: number) {
 	};
 }
 
-const PIECES = ['a', 'Zq', ' ', '  ', '·', '…', '▼', '─│┐', '数', '据库', '👩‍💻', '🇩🇪', '🇯🇵', 'e\u0301', '\u0301', '\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;120m', '\u001B[2J', '\t', '\u200B', 'ｶﾞ', '\n', '❤️', '1️⃣', 'ǅ'];
+const PIECES = ['a', 'Zq', ' ', '  ', '·', '…', '▼', '─│┐', '数', '据库', '👩‍💻', '🇩🇪', '🇯🇵', 'e\u0301', '\u0301', '\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;120m', '\u001B[2J', '\t', '\u200B', 'ｶﾞ', '\n', '❤️', '1️⃣', 'ǅ', '\u001B[m', '\u001B[38;2;1;2;3m', '\u001B[1;31m', '\u001B[0;1;4m', '\u001B[2m', '\u001B[', '\u001B[3', '\u001B', '\u009B31m', '\u001B[49m', '\u001B[44m'];
 
-test('random writes, clips and transformers: the same frames as stock, frame after frame', () => {
-	const next = random(7);
-	const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
-	const integer = (low: number, high: number) => low + Math.floor(next() * (high - low + 1));
-	const renderer = createFrameRenderer(ink.libraries);
-	type Step = {kind: 'write'; x: number; y: number; text: string; isStyled: boolean} | {kind: 'clip'; clip: {x1?: number; x2?: number; y1?: number; y2?: number}} | {kind: 'unclip'};
-	const randomStep = (width: number, height: number): Step => {
-		const roll = next();
-		if (roll < 0.1) {
-			const x1 = integer(-2, width);
-			const y1 = integer(-2, height);
-			const isHorizontal = next() < 0.8;
-			const isVertical = next() < 0.6;
-			return {kind: 'clip', clip: {x1: isHorizontal ? x1 : undefined, x2: isHorizontal ? x1 + integer(0, width) : undefined, y1: isVertical ? y1 : undefined, y2: isVertical ? y1 + integer(0, height) : undefined}};
+// Lines of plain characters and SGR sequences only: the kind most of dbtop's rows are made of.
+const STYLED_PLAIN = PIECES.filter(piece => /^(?:[\u0020-\u007E·…▼─│┐]|\u001B\[[\d;]*m)+$/.test(piece));
+
+for (const [name, pieces, seed] of [['any text', PIECES, 7], ['plain text and SGR sequences', STYLED_PLAIN, 11]] as const) {
+	test(`random writes of ${name}, clips and transformers: the same frames as stock, frame after frame`, () => {
+		const next = random(seed);
+		const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+		const integer = (low: number, high: number) => low + Math.floor(next() * (high - low + 1));
+		const renderer = createFrameRenderer(ink.libraries);
+		type Step = {kind: 'write'; x: number; y: number; text: string; isStyled: boolean} | {kind: 'clip'; clip: {x1?: number; x2?: number; y1?: number; y2?: number}} | {kind: 'unclip'};
+		const randomStep = (width: number, height: number): Step => {
+			const roll = next();
+			if (roll < 0.1) {
+				const x1 = integer(-2, width);
+				const y1 = integer(-2, height);
+				const isHorizontal = next() < 0.8;
+				const isVertical = next() < 0.6;
+				return {kind: 'clip', clip: {x1: isHorizontal ? x1 : undefined, x2: isHorizontal ? x1 + integer(0, width) : undefined, y1: isVertical ? y1 : undefined, y2: isVertical ? y1 + integer(0, height) : undefined}};
+			}
+
+			if (roll < 0.15) return {kind: 'unclip'};
+			let text = '';
+			for (let count = integer(1, 12); count > 0; count--) text += pick(pieces);
+			return {kind: 'write', x: integer(-3, width + 2), y: integer(-1, height), text, isStyled: next() < 0.3};
+		};
+
+		let frames = 0;
+		for (const [width, height] of [[12, 4], [30, 8], [7, 3]] as const) {
+			let steps: Step[] = Array.from({length: 20}, () => randomStep(width, height));
+			for (let round = 0; round < 300; round++) {
+				// Most frames change one step of the previous one, as most of a real frame stays.
+				steps = steps.map(step => {
+					const roll = next();
+					if (roll < 0.1) return randomStep(width, height);
+					if (roll < 0.15 && step.kind === 'write') return {...step, x: step.x + integer(-2, 2)};
+					return step;
+				});
+				const frame = both(
+					width,
+					height,
+					output => {
+						for (const step of steps) {
+							if (step.kind === 'clip') output.clip(step.clip);
+							else if (step.kind === 'unclip') output.unclip();
+							else output.write(step.x, step.y, step.text, {transformers: step.isStyled ? [red, numbered] : []});
+						}
+					},
+					renderer,
+				);
+				assert.deepEqual(frame.fixed, frame.stock, `${width}x${height} round ${round}: ${JSON.stringify(steps)}`);
+				frames++;
+			}
 		}
 
-		if (roll < 0.15) return {kind: 'unclip'};
-		let text = '';
-		for (let count = integer(1, 12); count > 0; count--) text += pick(PIECES);
-		return {kind: 'write', x: integer(-3, width + 2), y: integer(-1, height), text, isStyled: next() < 0.3};
-	};
-
-	let frames = 0;
-	for (const [width, height] of [[12, 4], [30, 8], [7, 3]] as const) {
-		let steps: Step[] = Array.from({length: 20}, () => randomStep(width, height));
-		for (let round = 0; round < 300; round++) {
-			// Most frames change one step of the previous one, as most of a real frame stays.
-			steps = steps.map(step => {
-				const roll = next();
-				if (roll < 0.1) return randomStep(width, height);
-				if (roll < 0.15 && step.kind === 'write') return {...step, x: step.x + integer(-2, 2)};
-				return step;
-			});
-			const frame = both(
-				width,
-				height,
-				output => {
-					for (const step of steps) {
-						if (step.kind === 'clip') output.clip(step.clip);
-						else if (step.kind === 'unclip') output.unclip();
-						else output.write(step.x, step.y, step.text, {transformers: step.isStyled ? [red, numbered] : []});
-					}
-				},
-				renderer,
-			);
-			assert.deepEqual(frame.fixed, frame.stock, `${width}x${height} round ${round}: ${JSON.stringify(steps)}`);
-			frames++;
-		}
-	}
-
-	assert.equal(frames, 900);
-});
+		assert.equal(frames, 900);
+	});
+}
 
 test('the caches stay bounded: rows per size, and Ink’s own text caches once they pass their limit', () => {
 	const renderer = createFrameRenderer(ink.libraries);
@@ -402,4 +407,8 @@ test('every frame of the App, at 80x24 and 200x50, is the same through the repla
 	}
 
 	assert.ok(seen.some(frame => frame.includes('\u001B[7m')), 'frames carry styles');
+	// The caches found are the ones Ink fills while it lays the App out and cuts its long lines.
+	const caches = ink.findCaches();
+	assert.ok(caches.measureText!.size > 0, 'measure-text’s cache holds the App’s texts');
+	assert.ok(Object.keys(caches.wrapText!).length > 0, 'wrap-text’s cache holds the App’s cut lines');
 });
