@@ -10,7 +10,7 @@ import type {ContainerDetail, ContainerRow} from '../../source/types.js';
 process.env['FORCE_COLOR'] = '1';
 delete process.env['CI'];
 delete process.env['CONTINUOUS_INTEGRATION'];
-const {createCacheBound, createFrameRenderer, isPlainText, loadInkOutput} = await import('../../source/ink-output-fix.js');
+const {CACHE_LIMIT, createCacheBound, createFrameRenderer, installOutputFix, isPlainText, loadInkOutput} = await import('../../source/ink-output-fix.js');
 const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
 const {createStore, initialState} = await import('../../source/store.js');
 const {hostSample, pgLock, pgSession, pgSessionsSample, processRow} = await import('../helpers/fixtures.js');
@@ -411,4 +411,28 @@ test('every frame of the App, at 80x24 and 200x50, is the same through the repla
 	const caches = ink.findCaches();
 	assert.ok(caches.measureText!.size > 0, 'measure-text’s cache holds the App’s texts');
 	assert.ok(Object.keys(caches.wrapText!).length > 0, 'wrap-text’s cache holds the App’s cut lines');
+});
+
+test('installOutputFix puts the replacement into Ink once; Ink then renders through it and keeps its caches bounded', async () => {
+	const {render} = await import('ink-testing-library');
+	const {Box, Text} = await import('ink');
+	const stock = ink.Output.prototype.get;
+	assert.equal(stock, ink.stockGet);
+	assert.equal(await installOutputFix(), true);
+	const installed = ink.Output.prototype.get;
+	assert.notEqual(installed, stock);
+	assert.equal(await installOutputFix(), true);
+	assert.equal(ink.Output.prototype.get, installed, 'a second install changes nothing');
+	assert.equal((await loadInkOutput()).stockGet, stock, 'stock get() stays reachable');
+	const caches = ink.findCaches();
+	for (let index = 0; index <= CACHE_LIMIT; index++) caches.measureText!.set(`filler ${index}`, {width: 1, height: 1});
+	const view = render(
+		<Box flexDirection="column" width={12}>
+			<Text color="red">数据库 · ok</Text>
+			<Text>plain…</Text>
+		</Box>,
+	);
+	assert.equal(view.lastFrame(), '\u001B[31m数据库 · ok\u001B[39m\nplain…');
+	assert.ok(caches.measureText!.size < CACHE_LIMIT, `measure-text holds ${caches.measureText!.size} entries`);
+	view.unmount();
 });
