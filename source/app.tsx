@@ -18,6 +18,7 @@ import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAler
 import {DEFAULT_RULES} from './alert-rules.js';
 import {check} from './check.js';
 import {installIncrementalFix} from './ink-incremental-fix.js';
+import {installOutputFix} from './ink-output-fix.js';
 import {isShowingProcesses} from './process-list.js';
 import {sanitizeLine} from './sanitize.js';
 import type {Options} from './options.js';
@@ -161,6 +162,7 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
 	installIncrementalFix();
+	installOutputFix();
 	const stateFile = alertStatePath(process.env);
 	const saved = loadAlerts(stateFile);
 	const runtime = createRuntime(options, saved.alerts);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {benchContainers} from './containers.js';
+import {benchFrame} from './frame.js';
 import {benchOutput} from './output.js';
 import {benchOverhead} from './overhead.js';
 import {benchPostgres} from './postgres.js';
@@ -34,6 +35,11 @@ const SECTIONS: Section[] = [
 		title: 'Terminal output',
 		budget: 'steady-state bytes per second well under a full redraw of every frame (dbtop rewrites only the lines that changed)',
 		bench: benchOutput,
+	},
+	{
+		title: 'Frame',
+		budget: 'a frame where nothing but the clock changed costs under 1 ms of renderer time',
+		bench: benchFrame,
 	},
 	{
 		title: 'Overhead',
