@@ -13,7 +13,8 @@ delete process.env['CONTINUOUS_INTEGRATION'];
 const {CACHE_LIMIT, createCacheBound, createFrameRenderer, installOutputFix, isPlainText, loadInkOutput} = await import('../../source/ink-output-fix.js');
 const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
 const {createStore, initialState} = await import('../../source/store.js');
-const {hostSample, pgLock, pgSession, pgSessionsSample, processRow} = await import('../helpers/fixtures.js');
+const {containerRow, hostSample, pgLock, pgSession, pgSessionsSample, processRow} = await import('../helpers/fixtures.js');
+const {WIDE_USER} = await import('../helpers/world.js');
 const {KEYS, renderView, stripAnsi} = await import('../helpers/render-view.js');
 const {App} = await import('../../views/App.js');
 const {CommandContextValue} = await import('../../views/StoreContext.js');
@@ -273,26 +274,9 @@ test('the caches stay bounded: rows per size, and Ink’s own text caches once t
 
 // ---- The real App, through Ink, with stock and replacement side by side on every frame ----
 
-const container = (fields: Partial<ContainerRow> & {id: string; name: string}): ContainerRow => ({
-	image: 'postgres:18',
-	state: 'running',
-	health: 'healthy',
-	restarts: 0,
-	startedAt: 40_000,
-	exitCode: null,
-	cpuPct: 1,
-	cpuOfLimitPct: null,
-	memUsed: 64 * 1024 ** 2,
-	memLimit: 512 * 1024 ** 2,
-	netRxBytesPerSec: 1024,
-	netTxBytesPerSec: 2048,
-	blockReadBytesPerSec: 0,
-	blockWriteBytesPerSec: 4096,
-	pids: 7,
-	...fields,
-});
+const container = (fields: Partial<ContainerRow> & {id: string; name: string}) => containerRow({health: 'healthy', ...fields});
 
-const WIDE = '数据库管理员';
+const WIDE = WIDE_USER;
 const processes = [
 	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 3}),
 	processRow({pid: 20, ppid: 1, user: 'postgres', command: 'postgres: checkpointer · …', comm: 'postgres', cpuPct: 2.5}),
