@@ -5,7 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
 import {dbtopCommand} from './dbtop-command.js';
-import {describeUsage, describeWindow, measureTogether, startAll, stopAll, type Window} from './side-by-side.js';
+import {describeUsage, describeWindow, measureTogether, pct, startAll, stopAll, type Window} from './side-by-side.js';
 import {COLUMNS, requireBuild, ROWS} from './startup.js';
 
 const CONTAINERS = 30;
@@ -36,7 +36,10 @@ export async function benchContainers(): Promise<string[]> {
 		let window: Window;
 		try {
 			await sleep(WARM_UP_MS);
-			window = await measureTogether(programs, WINDOW_MS);
+			const others: Record<string, number> = {};
+			const [busy, idle] = [engine.servicePid?.(), empty.servicePid?.()];
+			if (busy !== undefined && idle !== undefined) Object.assign(others, {busy, idle});
+			window = await measureTogether(programs, WINDOW_MS, {others});
 		} finally {
 			await stopAll(programs);
 		}
@@ -45,6 +48,9 @@ export async function benchContainers(): Promise<string[]> {
 		return [
 			`side by side at ${COLUMNS}x${ROWS}: ${describeWindow(window)}`,
 			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
+			...('busy' in window.others
+				? [`the engines' own CPU (Podman services, apart from dbtop's): ${pct(window.others['busy']!, window.wallSeconds)} with the containers, ${pct(window.others['idle']!, window.wallSeconds)} empty`]
+				: []),
 			`ratio: ${(many.cpuSeconds / Math.max(none.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
 			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
 		];

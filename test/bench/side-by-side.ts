@@ -66,7 +66,15 @@ export type Usage = {
 };
 
 /** A window in which every program was measured. */
-export type Window = {wallSeconds: number; machineBusyPct: number; load: string; samples: number; usage: Usage[]};
+export type Window = {
+	wallSeconds: number;
+	machineBusyPct: number;
+	load: string;
+	samples: number;
+	usage: Usage[];
+	/** CPU seconds of the other process trees asked for (by label), over the same window. */
+	others: Record<string, number>;
+};
 
 let servers = 0;
 
@@ -268,11 +276,12 @@ type BackendSeen = {base: number; last: number};
  * Measures every program over the same window: one pass over /proc at each sample serves all of
  * them. With `pg`, each sample also finds the backends of each program's application_name in
  * pg_stat_activity and adds up their own CPU (a backend first seen after the start counts from 0).
+ * `others` names more process trees (label to root pid) to measure over the same window.
  */
 export async function measureTogether(
 	programs: readonly Running[],
 	windowMs: number,
-	options: {pg?: pg.Client; sampleEveryMs?: number; onSample?: (atSeconds: number) => void} = {},
+	options: {pg?: pg.Client; sampleEveryMs?: number; onSample?: (atSeconds: number) => void; others?: Record<string, number>} = {},
 ): Promise<Window> {
 	const every = options.sampleEveryMs ?? 5000;
 	const applications = [...new Set(programs.flatMap(program => (program.spec.application ? [program.spec.application] : [])))];
@@ -305,6 +314,7 @@ export async function measureTogether(
 			machine,
 			cpu: programs.map(program => treeCpu(program.pid, procs)),
 			terminal: programs.map(program => procs.get(program.serverPid)?.own ?? 0),
+			others: Object.fromEntries(Object.entries(options.others ?? {}).map(([label, pid]) => [label, treeCpu(pid, procs)])),
 		};
 	};
 
@@ -361,6 +371,7 @@ export async function measureTogether(
 		load,
 		samples,
 		usage,
+		others: Object.fromEntries(Object.keys(first.others).map(label => [label, last.others[label] - first.others[label]])),
 	};
 }
 

@@ -18,6 +18,8 @@ export type TestEngine = {
 	stop(): Promise<void>;
 	/** Stops the engine's service and starts it again after `downMs` (only for the tests' own Podman). */
 	bounce?(whileDown: () => Promise<void>): Promise<void>;
+	/** The pid of the engine's service when the tests started it (for the benchmarks to measure). */
+	servicePid?(): number | undefined;
 };
 
 function which(command: string): string | null {
@@ -91,6 +93,7 @@ export async function startEngine(options: {isEmpty?: boolean} = {}): Promise<Te
 		target,
 		docker,
 		stop,
+		servicePid: () => service.pid,
 		async bounce(whileDown) {
 			await stopService();
 			try {
