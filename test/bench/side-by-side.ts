@@ -71,6 +71,9 @@ export type Window = {
 	machineBusyPct: number;
 	load: string;
 	samples: number;
+	/** Processes and threads on the machine at the end: what htop and dbtop's process list have to read. */
+	processes: number;
+	threads: number;
 	usage: Usage[];
 	/** CPU seconds of the other process trees asked for (by label), over the same window. */
 	others: Record<string, number>;
@@ -83,7 +86,7 @@ async function executable(pid: number): Promise<string> {
 	return path.basename(await readlink(`/proc/${pid}/exe`));
 }
 
-type ProcEntry = {ppid: number; own: number; reaped: number};
+type ProcEntry = {ppid: number; own: number; reaped: number; threads: number};
 
 // One pass over /proc: parent, own CPU ticks (utime+stime) and reaped children's (cutime+cstime) of every process.
 async function readProcs(): Promise<Map<number, ProcEntry>> {
@@ -93,9 +96,9 @@ async function readProcs(): Promise<Map<number, ProcEntry>> {
 		names.map(async name => {
 			try {
 				const text = await readFile(`/proc/${name}/stat`, 'utf8');
-				// Fields after the command name: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+				// Fields after the command name: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, num_threads 20.
 				const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-				procs.set(Number(name), {ppid: fields[1], own: fields[11] + fields[12], reaped: fields[13] + fields[14]});
+				procs.set(Number(name), {ppid: fields[1], own: fields[11] + fields[12], reaped: fields[13] + fields[14], threads: fields[17]});
 			} catch {
 				// Gone while listing.
 			}
@@ -370,6 +373,8 @@ export async function measureTogether(
 		machineBusyPct: ((last.machine.busy - first.machine.busy) / Math.max(last.machine.total - first.machine.total, 1)) * 100,
 		load,
 		samples,
+		processes: last.procs.size,
+		threads: [...last.procs.values()].reduce((sum, entry) => sum + entry.threads, 0),
 		usage,
 		others: Object.fromEntries(Object.keys(first.others).map(label => [label, last.others[label] - first.others[label]])),
 	};
@@ -389,7 +394,7 @@ export function describeUsage(usage: Usage, window: Window): string {
 
 /** The window's length and how busy the machine was. */
 export function describeWindow(window: Window): string {
-	return `${window.wallSeconds.toFixed(1)} s, ${window.samples} samples, machine ${window.machineBusyPct.toFixed(1)}% busy, load ${window.load}`;
+	return `${window.wallSeconds.toFixed(1)} s, ${window.samples} samples, machine ${window.machineBusyPct.toFixed(1)}% busy, load ${window.load}, ${window.processes} processes (${window.threads} threads)`;
 }
 
 /** A number of seconds from an environment variable, or the default; throws on a value that is not a positive number. */
