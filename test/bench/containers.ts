@@ -1,12 +1,17 @@
-// Containers load: dbtop's own CPU at a 1 s interval with 30 running containers, next to the
-// same run with no containers, on a Podman engine of the benchmark's own.
+// Containers load: dbtop's own CPU at a 1 s interval with 30 running containers, next to dbtop
+// with an engine that holds none, both running at once over the same window. The second engine
+// is a Podman service of the benchmark's own with a store of its own, so it is empty.
+import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
-import {ensureImage, removeContainers, runContainer, startEngine} from '../helpers/containers.js';
-import {describe, measure} from './overhead.js';
-import {requireBuild} from './startup.js';
+import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
+import {dbtopCommand} from './dbtop-command.js';
+import {describeUsage, describeWindow, measureTogether, pct, startAll, stopAll, type Window} from './side-by-side.js';
+import {COLUMNS, requireBuild, ROWS} from './startup.js';
 
 const CONTAINERS = 30;
 const WINDOW_MS = 30_000;
+const WARM_UP_MS = 5000;
+const NO_PG = 'postgres://nobody@127.0.0.1:1/none';
 
 /** Runs both measurements and returns the lines for BENCHMARKS.md. */
 export async function benchContainers(): Promise<string[]> {
@@ -14,21 +19,45 @@ export async function benchContainers(): Promise<string[]> {
 	const engine = await startEngine();
 	if ('skip' in engine) return [`skipped: ${engine.skip}`];
 	const prefix = `dbtop-bench-${process.pid}-`;
+	let empty: TestEngine | undefined;
 	try {
+		const started = await startEngine({isEmpty: true});
+		if ('skip' in started) return [`skipped: no empty engine to compare with: ${started.skip}`];
+		empty = started;
 		await ensureImage(engine.docker);
-		const cli = ['dist/source/cli.js', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://nobody@127.0.0.1:1/none'];
-		const none = await measure(cli, 'node', WINDOW_MS);
 		for (let i = 0; i < CONTAINERS; i++) await runContainer(engine.docker, `${prefix}${i}`, ['sleep', '3600']);
-		const many = await measure(cli, 'node', WINDOW_MS);
+		const programs = await startAll(
+			[
+				{label: `dbtop, ${CONTAINERS} running containers (list, changed inspects, one-shot stats every 2 s)`, command: dbtopCommand(['--docker', `unix://${engine.target.target}`, '--pg', NO_PG]), executable: 'node', ready: /PID USER/},
+				{label: 'dbtop, engine with no containers', command: dbtopCommand(['--docker', `unix://${empty.target.target}`, '--pg', NO_PG]), executable: 'node', ready: /PID USER/},
+			],
+			{columns: COLUMNS, rows: ROWS},
+		);
+		let window: Window;
+		try {
+			await sleep(WARM_UP_MS);
+			const others: Record<string, number> = {};
+			const [busy, idle] = [engine.servicePid?.(), empty.servicePid?.()];
+			if (busy !== undefined && idle !== undefined) Object.assign(others, {busy, idle});
+			window = await measureTogether(programs, WINDOW_MS, {others});
+		} finally {
+			await stopAll(programs);
+		}
+
+		const [many, none] = window.usage;
 		return [
-			describe('dbtop, engine with no containers', none),
-			describe(`dbtop, ${CONTAINERS} running containers (list, changed inspects, one-shot stats every 2 s)`, many),
+			`side by side at ${COLUMNS}x${ROWS}: ${describeWindow(window)}`,
+			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
+			...('busy' in window.others
+				? [`the engines' own CPU (Podman services, apart from dbtop's): ${pct(window.others['busy']!, window.wallSeconds)} with the containers, ${pct(window.others['idle']!, window.wallSeconds)} empty`]
+				: []),
 			`ratio: ${(many.cpuSeconds / Math.max(none.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
-			`method: Podman ${CONTAINERS} busybox containers running sleep; CPU as in the overhead section over ${WINDOW_MS / 1000} s each, the same engine for both runs`,
+			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
 		];
 	} finally {
 		await removeContainers(engine.docker, prefix);
 		await engine.stop();
+		await empty?.stop();
 	}
 }
 

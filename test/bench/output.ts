@@ -1,44 +1,48 @@
 // Output benchmark: bytes dbtop writes to a 160x50 terminal per second in steady state, next to
-// what the same screen costs redrawn in full on every frame (and htop's, for scale).
+// what the same screen costs redrawn in full on every frame (and htop's, for scale), all three
+// running at once over the same window.
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
-import {COLUMNS, findHtop, FRAME_START, loadAverage, requireBuild, ROOT, ROWS, spawnInPty} from './startup.js';
+import {dbtopShellCommand} from './dbtop-command.js';
+import {COLUMNS, FRAME_START, loadAverage, requireBuild, ROOT, ROWS, spawnInPty} from './startup.js';
+import {findTool} from './tools.js';
 
 const WARM_UP_MS = 5000;
 const WINDOW_MS = 30_000;
-const HTOP_WINDOW_MS = 10_000;
 const HARNESS = path.join(ROOT, 'dist/test/bench/full-redraw.js');
 const FRAME_END = Buffer.from('\u001B[?2026l');
 
 type Measure = {bytesPerSec: number; framesPerSec: number; bytesPerFrame: number; firstFrameBytes: number | null; seconds: number};
 
-// Runs `command` in a pty, waits for its first frame and the warm-up, then counts bytes and frames over the window.
-async function measure(command: string, windowMs: number, quitKeys = 'q'): Promise<Measure> {
-	const program = spawnInPty(command, {quitKeys, keep: true});
+// Runs every command in a pty of its own, all at once; after each has drawn its first frame and the
+// warm-up has passed, counts every program's bytes and frames over the same window.
+async function measureTogether(commands: readonly string[], windowMs: number): Promise<Measure[]> {
+	const programs = commands.map(command => spawnInPty(command, {quitKeys: 'q', keep: true}));
 	try {
-		await program.when(Buffer.from('PID USER'));
+		await Promise.all(programs.map(async program => program.when(Buffer.from('PID USER'))));
 		await sleep(WARM_UP_MS);
-		const bytes = program.bytes();
-		const frames = program.frames();
+		const before = programs.map(program => ({bytes: program.bytes(), frames: program.frames()}));
 		const start = performance.now();
 		await sleep(windowMs);
 		const seconds = (performance.now() - start) / 1000;
-		const windowBytes = program.bytes() - bytes;
-		const windowFrames = program.frames() - frames;
-		// The first frame: everything up to the end of the first synchronized-output block.
-		const output = program.output();
-		const first = output.indexOf(FRAME_START);
-		const end = first >= 0 ? output.indexOf(FRAME_END, first) : -1;
-		return {
-			bytesPerSec: windowBytes / seconds,
-			framesPerSec: windowFrames / seconds,
-			bytesPerFrame: windowFrames > 0 ? windowBytes / windowFrames : 0,
-			firstFrameBytes: end >= 0 ? end + FRAME_END.length : null,
-			seconds,
-		};
+		return programs.map((program, index) => {
+			const windowBytes = program.bytes() - before[index].bytes;
+			const windowFrames = program.frames() - before[index].frames;
+			// The first frame: everything up to the end of the first synchronized-output block.
+			const output = program.output();
+			const first = output.indexOf(FRAME_START);
+			const end = first >= 0 ? output.indexOf(FRAME_END, first) : -1;
+			return {
+				bytesPerSec: windowBytes / seconds,
+				framesPerSec: windowFrames / seconds,
+				bytesPerFrame: windowFrames > 0 ? windowBytes / windowFrames : 0,
+				firstFrameBytes: end >= 0 ? end + FRAME_END.length : null,
+				seconds,
+			};
+		});
 	} finally {
-		await program.stop();
+		await Promise.all(programs.map(async program => program.stop()));
 	}
 }
 
@@ -49,8 +53,11 @@ export async function benchOutput(): Promise<string[]> {
 	requireBuild(HARNESS);
 	const lines: string[] = [];
 	const load = await loadAverage();
-	const dbtop = await measure('exec dist/source/cli.js', WINDOW_MS);
-	const full = await measure(`exec node ${path.relative(ROOT, HARNESS)}`, WINDOW_MS);
+	const htop = await findTool('htop', 'htop');
+	const [dbtop, full, htopMeasure] = await measureTogether(
+		[`exec ${dbtopShellCommand()}`, `exec node ${path.relative(ROOT, HARNESS)}`, ...(htop.path === null ? [] : [`exec ${htop.path} -d 10`])],
+		WINDOW_MS,
+	);
 	const seconds = Math.round(dbtop.seconds);
 	lines.push(
 		`dbtop (incremental rendering): ${size(dbtop.bytesPerSec)}/s · ${dbtop.framesPerSec.toFixed(2)} frames/s · ${size(dbtop.bytesPerFrame)} per frame (${COLUMNS}x${ROWS}, interval 1 s, ${seconds} s after ${WARM_UP_MS / 1000} s of warm-up)`,
@@ -67,17 +74,16 @@ export async function benchOutput(): Promise<string[]> {
 		lines.push(`dbtop's first frame is ${size(dbtop.firstFrameBytes)}, but it is drawn before any sample (mostly "collecting…"): too small to stand for a full frame, so it is not used as the yardstick`);
 	}
 
-	const {path: htopPath, notes} = await findHtop();
-	lines.push(...notes);
-	if (htopPath) {
-		const htop = await measure(`exec ${htopPath} -d 10`, HTOP_WINDOW_MS);
-		lines.push(`htop -d 10, for scale: ${size(htop.bytesPerSec)}/s (${Math.round(htop.seconds)} s after ${WARM_UP_MS / 1000} s of warm-up)`);
+	if (htop.path === null) {
+		lines.push(htop.note);
+	} else {
+		lines.push(`htop -d 10, for scale: ${size(htopMeasure.bytesPerSec)}/s (same window)`);
 	}
 
 	lines.push(
 		`load average before: ${load}`,
-		'method: each program runs under `script -qfec "stty cols 160 rows 50; exec <program>" /dev/null`; every byte of script\'s stdout in the window is counted; frames are counted by the synchronized-output mark (ESC[?2026h) Ink writes before each frame',
-		'the full-redraw figure comes from test/bench/full-redraw.ts: the built dbtop (same runtime, App and Ink options as source/app.tsx runLive) with only `incrementalRendering: false`, run the same way right after; Ink then erases and rewrites the whole frame on every render',
+		`method: each program runs under \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec <program>" /dev/null\`, all at once; after each has drawn its first frame and ${WARM_UP_MS / 1000} s of warm-up, every byte of each script's stdout in the same window is counted; frames are counted by the synchronized-output mark (ESC[?2026h) Ink writes before each frame`,
+		'the full-redraw figure comes from test/bench/full-redraw.ts: the built dbtop (same runtime, App and Ink options as source/app.tsx runLive) with only `incrementalRendering: false`, running alongside; Ink then erases and rewrites the whole frame on every render',
 	);
 	return lines;
 }

@@ -1,157 +1,249 @@
-// Overhead benchmark: dbtop's CPU time and peak memory running live at a 1 s interval for 60 s,
-// next to htop's measured the same way in the same run, each in a detached tmux server of its own.
-import {readFile, readlink, rm} from 'node:fs/promises';
+// Overhead benchmark: what dbtop costs next to htop and pg_activity. All three run at once, each in
+// a tmux server of its own, at a 1 s refresh, against the same Postgres server with people on it
+// (dbtop on its Sessions pane), at 80x24 and at 200x50, three runs each; every program's process
+// tree is sampled at the same moments. The soak keeps the same three running for 10 minutes (by
+// default) for dbtop's peak memory.
+import {readFileSync, realpathSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
-import {COLUMNS, descendants, findHtop, isAlive, loadAverage, onInterrupt, requireBuild, ROOT, ROWS, run, signalAll, terminalEnv, waitGone} from './startup.js';
+import type {TestServer} from '../helpers/postgres.js';
+import {dbtopCommand} from './dbtop-command.js';
+import {startPgLoad, type PgLoad} from './pg-load.js';
+import {CLK_TCK, describeUsage, describeWindow, mb, measureTogether, secondsFromEnv, sizeName, startAll, stopAll, type ProgramSpec, type Size, type Usage, type Window} from './side-by-side.js';
+import {requireBuild} from './startup.js';
+import {findTool} from './tools.js';
 
+const SIZES: readonly Size[] = [
+	{columns: 80, rows: 24},
+	{columns: 200, rows: 50},
+];
+const RUNS = 3;
 const WARM_UP_MS = 5000;
-const WINDOW_MS = 60_000;
-const CLK_TCK = 100;
+/** dbtop's peak RSS budget. */
+const PEAK_RSS_BUDGET = 100e6;
+/** dbtop's CPU next to htop's: the budget, and what to aim for. */
+const HTOP_BUDGET = 2;
+const HTOP_AIM = 1.5;
+/** A container engine that does not exist: dbtop uses none. */
+export const NO_ENGINE = 'unix:///nonexistent/dbtop-bench-no-engine.sock';
 
-let servers = 0;
+/** The seconds of each measuring window (DBTOP_BENCH_WINDOW_S, default 60). */
+export const windowSeconds = (): number => secondsFromEnv('DBTOP_BENCH_WINDOW_S', 60);
 
-type ProcStat = {cpu: number; children: number};
-/** What measure() reports for one program. */
-export type Usage = {cpuSeconds: number; childSeconds: number; wallSeconds: number; peakRssBytes: number; rssBytes: number; machineBusyPct: number; load: string};
+/** The length of the soak (DBTOP_BENCH_SOAK_S, default 600). */
+export const soakSeconds = (): number => secondsFromEnv('DBTOP_BENCH_SOAK_S', 600);
 
-async function procStat(pid: number): Promise<ProcStat> {
-	const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-	// Fields after the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-	const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-	return {cpu: (fields[11] + fields[12]) / CLK_TCK, children: (fields[13] + fields[14]) / CLK_TCK};
-}
-
-async function statusKb(pid: number, key: string): Promise<number> {
-	const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-	if (!match) {
-		throw new Error(`no ${key} in /proc/${pid}/status`);
+// The executable a script runs under, from its shebang (`#!/usr/bin/python3` -> python3.11).
+function interpreterOf(file: string): string {
+	const interpreter = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(readFileSync(file, 'utf8').split('\n', 1)[0] ?? '');
+	if (!interpreter) {
+		return path.basename(realpathSync(file));
 	}
 
-	return Number(match[1]);
+	// `#!/usr/bin/env python3`: the program is the argument.
+	const program = path.basename(interpreter[1]) === 'env' && interpreter[2] ? `/usr/bin/${interpreter[2]}` : interpreter[1];
+	return path.basename(realpathSync(program));
 }
 
-// Busy and total jiffies of the whole machine, from the first line of /proc/stat.
-async function machineJiffies(): Promise<{busy: number; total: number}> {
-	const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-	const total = fields.reduce((sum, value) => sum + value, 0);
-	return {busy: total - fields[3] - fields[4], total};
+/** dbtop as a person runs it during an incident: the built CLI, the test server, no container engine, the Sessions pane open. */
+export function dbtopSpec(load: PgLoad): ProgramSpec {
+	return {
+		label: 'dbtop',
+		command: dbtopCommand(['--pg', load.server.url(), '--docker', NO_ENGINE]),
+		executable: 'node',
+		ready: /PID USER/,
+		keys: ['3'],
+		shows: /Sessions [1-9]\d* shown[\s\S]*idle in tr/,
+		application: 'dbtop',
+	};
 }
 
-// The program a process runs, by its executable (not its comm: dbtop renames itself through process.title).
-async function executable(pid: number): Promise<string> {
-	return path.basename(await readlink(`/proc/${pid}/exe`));
+/** pg_activity at a 1 s refresh on the test server, over TCP as dbtop connects. */
+export function pgActivitySpec(command: string, server: TestServer, label = 'pg_activity'): ProgramSpec {
+	return {
+		label,
+		command: [command, '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '--refresh', '1'],
+		executable: interpreterOf(command),
+		env: {PGPASSWORD: server.password},
+		ready: /RUNNING QUERIES/,
+		application: 'pg_activity',
+	};
 }
 
-// The pane's pid is the program when tmux execs it directly; if it is a shell, the program is the process under it running `name`.
-async function programPid(panePid: number, name: string): Promise<number> {
-	const deadline = Date.now() + 5000;
-	for (;;) {
-		for (const pid of [panePid, ...(await descendants(panePid))]) {
-			if ((await executable(pid).catch(() => '')) === name) {
-				return pid;
+/** The three programs, or fewer with a note for each one that is not installed. */
+export async function comparedPrograms(load: PgLoad): Promise<{specs: ProgramSpec[]; notes: string[]}> {
+	const [htop, pgActivity] = await Promise.all([findTool('htop', 'htop'), findTool('pg_activity', 'pg-activity')]);
+	const specs = [dbtopSpec(load)];
+	const notes: string[] = [];
+	if (htop.path === null) {
+		notes.push(htop.note);
+	} else {
+		specs.push({label: 'htop', command: [htop.path, '-d', '10'], executable: 'htop', ready: /PID USER/});
+	}
+
+	if (pgActivity.path === null) {
+		notes.push(pgActivity.note);
+	} else {
+		specs.push(pgActivitySpec(pgActivity.path, load.server));
+	}
+
+	return {specs, notes};
+}
+
+const METHOD_CPU = `CPU = utime+stime from /proc/<pid>/stat (CLK_TCK ${CLK_TCK}) of each program's whole process tree (node for dbtop, python for pg_activity, with what their exited children used), read for all programs in one pass over /proc at the same moments, end minus start of the window; the Postgres backends (found by application_name in pg_stat_activity at each sample) are counted apart, not in the program's figure; "tmux drawing it" is the CPU of the tmux server whose pane the program draws on`;
+
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a (0 CPU s on the other side)');
+
+function pooled(windows: readonly Window[], label: string): {cpuSeconds: number; wallSeconds: number; usages: Usage[]} {
+	const usages = windows.map(window => window.usage.find(usage => usage.label === label)!);
+	return {
+		cpuSeconds: usages.reduce((sum, usage) => sum + usage.cpuSeconds, 0),
+		wallSeconds: windows.reduce((sum, window) => sum + window.wallSeconds, 0),
+		usages,
+	};
+}
+
+const percent = (cpuSeconds: number, wallSeconds: number) => `${((cpuSeconds / wallSeconds) * 100).toFixed(2)}%`;
+const pad = (text: string, width: number) => text.padEnd(width);
+
+/** dbtop, htop and pg_activity side by side at 80x24 and 200x50, three runs each; returns the lines for BENCHMARKS.md. */
+export async function benchOverhead(): Promise<string[]> {
+	requireBuild();
+	const windowMs = windowSeconds() * 1000;
+	const load = await startPgLoad();
+	const lines: string[] = [`load: ${load.description}`];
+	try {
+		const {specs, notes} = await comparedPrograms(load);
+		lines.push(...notes);
+		const windows = new Map<string, Window[]>(SIZES.map(size => [sizeName(size), []]));
+		// Sizes alternate within each run, so that a slow drift of the machine touches both alike.
+		for (let run = 1; run <= RUNS; run++) {
+			for (const size of SIZES) {
+				const programs = await startAll(specs, size);
+				let window: Window;
+				try {
+					await sleep(WARM_UP_MS);
+					window = await measureTogether(programs, windowMs, {pg: load.client});
+				} finally {
+					await stopAll(programs);
+				}
+
+				windows.get(sizeName(size))!.push(window);
+				lines.push(`run ${run}, ${sizeName(size)}: ${describeWindow(window)}`, ...window.usage.map(usage => `  ${describeUsage(usage, window)}`));
 			}
 		}
 
-		if (Date.now() >= deadline) {
-			throw new Error(`no process running ${name} in the tmux pane (pane pid ${panePid}: ${await executable(panePid).catch(() => 'gone')})`);
+		const labels = specs.map(spec => spec.label);
+		lines.push(
+			'',
+			`${pad('size', 8)}${pad('tool', 13)}${pad('CPU, 3 runs pooled', 20)}${pad('each run', 22)}${pad('its backends', 14)}${pad('peak RSS', 11)}RSS at end`,
+		);
+		for (const size of SIZES) {
+			const sized = windows.get(sizeName(size))!;
+			for (const label of labels) {
+				const {cpuSeconds, wallSeconds, usages} = pooled(sized, label);
+				const backend = usages[0].backendCpuSeconds === null ? '—' : percent(usages.reduce((sum, usage) => sum + (usage.backendCpuSeconds ?? 0), 0), wallSeconds);
+				const each = usages.map((usage, index) => ((usage.cpuSeconds / sized[index].wallSeconds) * 100).toFixed(2)).join(', ');
+				const peak = Math.max(...usages.map(usage => usage.peakRssBytes));
+				lines.push(`${pad(sizeName(size), 8)}${pad(label, 13)}${pad(`${percent(cpuSeconds, wallSeconds)} of a core`, 20)}${pad(each, 22)}${pad(backend, 14)}${pad(mb(peak), 11)}${mb(usages.at(-1)!.rssBytes)}`);
+			}
 		}
 
-		await sleep(50);
-	}
-}
+		lines.push('');
+		for (const size of SIZES) {
+			const sized = windows.get(sizeName(size))!;
+			const dbtop = pooled(sized, 'dbtop');
+			if (labels.includes('htop')) {
+				const htop = pooled(sized, 'htop');
+				const runs = dbtop.usages.map((usage, index) => ratio(usage.cpuSeconds, htop.usages[index].cpuSeconds)).join(', ');
+				const value = htop.cpuSeconds > 0 ? dbtop.cpuSeconds / htop.cpuSeconds : Number.POSITIVE_INFINITY;
+				lines.push(
+					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, htop ${percent(htop.cpuSeconds, htop.wallSeconds)} of a core: dbtop/htop ${ratio(dbtop.cpuSeconds, htop.cpuSeconds)} over the 3 runs (each run: ${runs}) · budget ≤ ${HTOP_BUDGET}× htop: ${value <= HTOP_BUDGET ? 'met' : 'missed'} · aim ${HTOP_AIM}×: ${value <= HTOP_AIM ? 'met' : 'missed'}`,
+				);
+			} else {
+				lines.push(`CPU at ${sizeName(size)}: dbtop/htop: the comparison could not be made (htop is not installed: apt-get install htop)`);
+			}
 
-/** Runs `command` in its own detached tmux server at 160x50 and measures `name`'s process (by executable) over the window. */
-export async function measure(command: readonly string[], name: string, windowMs = WINDOW_MS): Promise<Usage> {
-	const socket = `dbtop-bench-${process.pid}-${++servers}`;
-	const env = terminalEnv();
-	const tmux = (...args: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...args], {env});
-	let pid: number | undefined;
-	let socketPath: string | undefined;
-	// The server goes, and so does its socket file (tmux leaves it behind).
-	const killServer = async () => {
-		await tmux('kill-server').catch(() => '');
-		if (socketPath) {
-			await rm(socketPath, {force: true});
-		}
-	};
-
-	const forget = onInterrupt(killServer);
-	try {
-		await tmux('new-session', '-d', '-s', 'bench', '-c', ROOT, '-x', String(COLUMNS), '-y', String(ROWS), '--', ...command);
-		socketPath = (await tmux('display', '-p', '-t', 'bench', '#{socket_path}')).trim() || undefined;
-		pid = await programPid(Number((await tmux('display', '-p', '-t', 'bench', '#{pane_pid}')).trim()), name);
-		await sleep(WARM_UP_MS);
-		const [before, machineBefore] = await Promise.all([procStat(pid), machineJiffies()]);
-		const start = performance.now();
-		await sleep(windowMs);
-		if (!(await isAlive(pid))) {
-			throw new Error(`${name} (pid ${pid}) exited during the ${windowMs / 1000} s window`);
+			if (labels.includes('pg_activity')) {
+				const activity = pooled(sized, 'pg_activity');
+				const runs = dbtop.usages.map((usage, index) => ratio(usage.cpuSeconds, activity.usages[index].cpuSeconds)).join(', ');
+				const backends = (label: string) => percent(pooled(sized, label).usages.reduce((sum, usage) => sum + (usage.backendCpuSeconds ?? 0), 0), dbtop.wallSeconds);
+				lines.push(
+					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, pg_activity ${percent(activity.cpuSeconds, activity.wallSeconds)} of a core: dbtop/pg_activity ${ratio(dbtop.cpuSeconds, activity.cpuSeconds)} (each run: ${runs}) · budget below pg_activity's: ${dbtop.cpuSeconds < activity.cpuSeconds ? 'met' : 'missed'} · their Postgres backends: dbtop's ${backends('dbtop')}, pg_activity's ${backends('pg_activity')}`,
+				);
+			} else {
+				lines.push(`CPU at ${sizeName(size)}: dbtop/pg_activity: the comparison could not be made (pg_activity is not installed: apt-get install pg-activity)`);
+			}
 		}
 
-		const [after, machineAfter] = await Promise.all([procStat(pid), machineJiffies()]);
-		const wallSeconds = (performance.now() - start) / 1000;
-		const [peakKb, rssKb, load] = await Promise.all([statusKb(pid, 'VmHWM'), statusKb(pid, 'VmRSS'), loadAverage()]);
-		return {
-			cpuSeconds: after.cpu - before.cpu,
-			childSeconds: after.children - before.children,
-			wallSeconds,
-			peakRssBytes: peakKb * 1024,
-			rssBytes: rssKb * 1024,
-			machineBusyPct: ((machineAfter.busy - machineBefore.busy) / Math.max(machineAfter.total - machineBefore.total, 1)) * 100,
-			load,
-		};
+		lines.push(
+			`method: ${labels.join(', ')} run at the same time, each in a detached tmux server of its own at the size named, at a 1 s refresh (dbtop's default; htop -d 10; pg_activity --refresh 1), all pointed at the same server; dbtop is the built CLI (${path.basename(dbtopCommand()[0])} ${dbtopCommand().slice(1).map(arg => path.relative(process.cwd(), arg) || arg).join(' ')}) with --pg naming the server and --docker a socket that does not exist, its own XDG_STATE_HOME and XDG_CONFIG_HOME, on its Sessions pane (key 3); after they show their screens, ${WARM_UP_MS / 1000} s of warm-up, then a ${windowMs / 1000} s window sampled every 5 s; the two sizes alternate within each of the ${RUNS} runs, fresh processes for each`,
+			`method: ${METHOD_CPU}; peak RSS = VmHWM and RSS at end = VmRSS of the program's process from /proc/<pid>/status (MB = 10^6 bytes); the ratios divide CPU seconds summed over the 3 windows`,
+		);
+		return lines;
 	} finally {
-		// Quit with q; then the server goes (SIGHUP to the pane); then SIGKILL whatever is left.
-		if (pid !== undefined) {
-			await tmux('send-keys', '-t', 'bench', 'q').catch(() => '');
-			await waitGone([pid], 3000);
-		}
-
-		await killServer();
-		if (pid !== undefined && (await isAlive(pid))) {
-			signalAll([pid], 'SIGKILL');
-			await waitGone([pid], 2000);
-		}
-
-		forget();
+		await load.stop();
 	}
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-
-/** One line for a measurement: CPU seconds, % of a core, peak and current RSS, how busy the machine was. */
-export function describe(label: string, usage: Usage): string {
-	const children = usage.childSeconds > 0 ? ` (+ ${usage.childSeconds.toFixed(2)} s in child processes)` : '';
-	return `${label}: ${usage.cpuSeconds.toFixed(2)} CPU s in ${usage.wallSeconds.toFixed(1)} s = ${((usage.cpuSeconds / usage.wallSeconds) * 100).toFixed(2)}% of one core${children} · peak RSS ${mb(usage.peakRssBytes)} (now ${mb(usage.rssBytes)}) · machine ${usage.machineBusyPct.toFixed(1)}% busy meanwhile, load ${usage.load}`;
-}
-
-/** dbtop's CPU seconds and peak RSS over 60 s live at a 1 s interval, next to htop -d 10 measured the same way. */
-export async function benchOverhead(): Promise<string[]> {
+/** dbtop, htop and pg_activity at 200x50 for DBTOP_BENCH_SOAK_S seconds (default 600); dbtop's peak and final RSS. */
+export async function benchSoak(): Promise<string[]> {
 	requireBuild();
-	const lines: string[] = [];
-	const dbtop = await measure(['dist/source/cli.js'], 'node');
-	lines.push(describe('dbtop', dbtop));
-	const {path: htopPath, notes} = await findHtop();
-	lines.push(...notes);
-	let htop: Usage | undefined;
-	if (htopPath) {
-		htop = await measure([htopPath, '-d', '10'], 'htop');
-		lines.push(describe('htop -d 10', htop));
-	}
+	const seconds = soakSeconds();
+	const size = SIZES.at(-1)!;
+	const load = await startPgLoad();
+	const lines: string[] = [
+		`soak length: ${seconds} s (DBTOP_BENCH_SOAK_S${process.env['DBTOP_BENCH_SOAK_S'] ? `=${process.env['DBTOP_BENCH_SOAK_S']}` : ' not set'}; default 600)${seconds < 600 ? ' · shorter than the 10 minutes the budget asks for: the figures below do not answer it' : ''}`,
+		`load: ${load.description}`,
+	];
+	try {
+		const {specs, notes} = await comparedPrograms(load);
+		lines.push(...notes);
+		const startedAt = performance.now();
+		const programs = await startAll(specs, size);
+		let window: Window;
+		try {
+			await sleep(WARM_UP_MS);
+			window = await measureTogether(programs, seconds * 1000, {pg: load.client, sampleEveryMs: 10_000});
+		} finally {
+			await stopAll(programs);
+		}
 
-	const cpuRatio = htop && htop.cpuSeconds > 0 ? dbtop.cpuSeconds / htop.cpuSeconds : null;
-	lines.push(
-		`CPU: dbtop/htop ${cpuRatio === null ? 'n/a (no htop figure)' : `${cpuRatio.toFixed(1)}×`} · target ≤ 2× htop: ${cpuRatio === null ? 'not measured' : cpuRatio <= 2 ? 'within' : 'OVER'}`,
-		`peak RSS: ${mb(dbtop.peakRssBytes)}${htop ? ` (${(dbtop.peakRssBytes / htop.peakRssBytes).toFixed(1)}× htop's ${mb(htop.peakRssBytes)})` : ''} · target < 120 MB: ${dbtop.peakRssBytes < 120e6 ? 'within' : 'OVER'}`,
-		`method: each runs alone in its own detached tmux server (${COLUMNS}x${ROWS}), one after the other; CPU = utime+stime of the program's own process from /proc/<pid>/stat (CLK_TCK ${CLK_TCK}), end minus start of a ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up; peak RSS = VmHWM from /proc/<pid>/status at the end (MB = 10^6 bytes)`,
-	);
-	return lines;
+		const lifeSeconds = (performance.now() - startedAt) / 1000;
+		const dbtop = window.usage.find(usage => usage.label === 'dbtop')!;
+		// RSS about every tenth of the soak (at least 10 s apart).
+		const step = Math.max(10, seconds / 10);
+		const trend: string[] = [];
+		let next = step;
+		for (const point of dbtop.rssTrend) {
+			if (point.atSeconds >= next - 1) {
+				trend.push(`${point.atSeconds.toFixed(0)} s ${(point.rssBytes / 1e6).toFixed(1)}`);
+				next += step;
+			}
+		}
+
+		lines.push(
+			`${sizeName(size)}, all three at once over the soak: ${describeWindow(window)}`,
+			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
+			`dbtop RSS (MB) during the soak: ${trend.join(' · ')}`,
+			`peak RSS: dbtop's VmHWM ${mb(dbtop.peakRssBytes)} over ${lifeSeconds.toFixed(0)} s of its life (RSS at end ${mb(dbtop.rssBytes)}) · budget ≤ ${mb(PEAK_RSS_BUDGET)} after 10 minutes: ${seconds < 600 ? 'not answered (soak shorter than 10 minutes)' : dbtop.peakRssBytes <= PEAK_RSS_BUDGET ? 'met' : 'missed'}`,
+		);
+		for (const other of window.usage.filter(usage => usage.label !== 'dbtop')) {
+			lines.push(`CPU over the soak: dbtop/${other.label} ${ratio(dbtop.cpuSeconds, other.cpuSeconds)} (${percent(dbtop.cpuSeconds, window.wallSeconds)} against ${percent(other.cpuSeconds, window.wallSeconds)} of a core)`);
+		}
+
+		lines.push(
+			`method: as in the overhead section, at ${sizeName(size)}, one window of ${seconds} s after ${WARM_UP_MS / 1000} s of warm-up, sampled every 10 s; ${METHOD_CPU}; VmHWM is the largest RSS dbtop's process reached since it started`,
+		);
+		return lines;
+	} finally {
+		await load.stop();
+	}
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-	for (const line of await benchOverhead()) {
+	for (const line of [...(await benchOverhead()), ...(await benchSoak())]) {
 		console.log(line);
 	}
 }

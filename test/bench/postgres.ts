@@ -1,8 +1,6 @@
 // Postgres load: 500 client sessions, 100 of them holding row locks and 50 waiting on those.
-// Reports the sessions and locks collectors' time per tick, dbtop's own CPU with that database
-// attached next to none, and pg_activity's CPU on the same load.
-import {realpathSync} from 'node:fs';
-import path from 'node:path';
+// Reports the sessions and locks collectors' time per tick, then dbtop with that database
+// attached, dbtop with none and pg_activity on the same load, all three at once over one window.
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import type pg from 'pg';
@@ -11,23 +9,18 @@ import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
 import {resolvePgTarget} from '../../source/pg-settings.js';
 import {startPostgres} from '../helpers/postgres.js';
-import {describe, measure} from './overhead.js';
-import {median, requireBuild, run} from './startup.js';
+import {dbtopCommand} from './dbtop-command.js';
+import {NO_ENGINE, pgActivitySpec} from './overhead.js';
+import {describeUsage, describeWindow, measureTogether, startAll, stopAll, type ProgramSpec, type Window} from './side-by-side.js';
+import {COLUMNS, median, requireBuild, ROWS} from './startup.js';
+import {findTool} from './tools.js';
 
 const SESSIONS = 500;
 const HOLDERS = 100;
 const WAITERS = 50;
 const TICKS = 20;
 const WINDOW_MS = 30_000;
-
-async function pgActivity(): Promise<{path: string | null; note: string | null}> {
-	const found = await run('sh', ['-c', 'command -v pg_activity || true']).then(out => out.trim());
-	if (found) return {path: found, note: null};
-	if (process.getuid?.() !== 0) return {path: null, note: 'pg_activity is not installed (apt-get install pg-activity) and this is not root: skipped'};
-	await run('apt-get', ['install', '-y', 'pg-activity'], {timeoutMs: 300_000}).catch(() => '');
-	const installed = await run('sh', ['-c', 'command -v pg_activity || true']).then(out => out.trim());
-	return installed ? {path: installed, note: 'installed pg-activity from Debian for this run'} : {path: null, note: 'pg-activity could not be installed: skipped'};
-}
+const WARM_UP_MS = 5000;
 
 /** Runs the load and returns the lines for BENCHMARKS.md. */
 export async function benchPostgres(): Promise<string[]> {
@@ -79,27 +72,37 @@ export async function benchPostgres(): Promise<string[]> {
 			`locks collector: median ${median(timings.locks).toFixed(1)} ms per tick, ${median(timings.locksCpu).toFixed(1)} ms of dbtop's CPU (budget: under 100 ms)`,
 		];
 
-		const withDb = await measure(['dist/source/cli.js', '--pg', server.url()], 'node', WINDOW_MS);
-		// No database: a port where nothing listens (the panes say so; retries back off to every 30 s).
-		const without = await measure(['dist/source/cli.js', '--pg', 'postgres://nobody@127.0.0.1:1/none'], 'node', WINDOW_MS);
-		lines.push(
-			describe('dbtop with this database (1 s refresh, sessions and locks every 2 s)', withDb),
-			describe('dbtop with no database', without),
-			`ratio: ${(withDb.cpuSeconds / Math.max(without.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
-		);
-		const activity = await pgActivity();
-		if (activity.note) lines.push(activity.note);
-		if (activity.path) {
-			const python = path.basename(realpathSync('/usr/bin/python3'));
-			const usage = await measure(
-				['env', `PGPASSWORD=${server.password}`, activity.path, '-h', '127.0.0.1', '-p', String(server.port), '-U', server.user, '-d', 'postgres', '--refresh', '1'],
-				python,
-				WINDOW_MS,
-			);
-			lines.push(describe('pg_activity --refresh 1 on the same load', usage));
+		// dbtop with this database, dbtop with none (a port where nothing listens: the panes say so,
+		// retries back off to every 30 s) and pg_activity run at once over the same window.
+		const activity = await findTool('pg_activity', 'pg-activity');
+		const specs: ProgramSpec[] = [
+			{label: 'dbtop with this database (1 s refresh, sessions and locks every 2 s)', command: dbtopCommand(['--pg', server.url(), '--docker', NO_ENGINE]), executable: 'node', ready: /PID USER/, application: 'dbtop'},
+			{label: 'dbtop with no database', command: dbtopCommand(['--pg', 'postgres://nobody@127.0.0.1:1/none', '--docker', NO_ENGINE]), executable: 'node', ready: /PID USER/},
+		];
+		if (activity.path === null) {
+			lines.push(activity.note);
+		} else {
+			specs.push(pgActivitySpec(activity.path, server, 'pg_activity --refresh 1 on the same load'));
 		}
 
-		lines.push(`method: collectors timed in-process over ${TICKS} ticks after a warm-up; CPU of dbtop and pg_activity as in the overhead section, over ${WINDOW_MS / 1000} s each`);
+		const monitor = await server.connect({application: 'dbtop-bench'});
+		const programs = await startAll(specs, {columns: COLUMNS, rows: ROWS});
+		let window: Window;
+		try {
+			await sleep(WARM_UP_MS);
+			window = await measureTogether(programs, WINDOW_MS, {pg: monitor});
+		} finally {
+			await stopAll(programs);
+			await monitor.end().catch(() => {});
+		}
+
+		const [withDb, without] = window.usage;
+		lines.push(
+			`side by side at ${COLUMNS}x${ROWS}: ${describeWindow(window)}`,
+			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
+			`ratio: ${(withDb.cpuSeconds / Math.max(without.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
+		);
+		lines.push(`method: collectors timed in-process over ${TICKS} ticks after a warm-up; the two dbtops (default pane) and pg_activity run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section (Postgres backends apart)`);
 		return lines;
 	} finally {
 		await Promise.all(clients.map(async client => client.end().catch(() => {})));

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {findTool} from './tools.js';
 
 /** The repository root: the nearest folder above this file holding package.json (this file may run from dist/). */
 export const ROOT = (() => {
@@ -298,40 +299,6 @@ export function median(values: readonly number[]): number {
 	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-let htop: Promise<{path: string | null; notes: string[]}> | undefined;
-
-/** htop's path, installing it with apt-get when missing and running as root; notes say what happened. Asked once per run. */
-export function findHtop(): Promise<{path: string | null; notes: string[]}> {
-	htop ??= (async () => {
-		const which = async () => (await run('sh', ['-c', 'command -v htop']).catch(() => '')).trim() || null;
-		const found = await which();
-		if (found) {
-			return {path: found, notes: []};
-		}
-
-		if (process.getuid?.() !== 0) {
-			return {path: null, notes: ['htop is not installed (and not running as root, so not installing it): `apt-get install htop` for the comparison']};
-		}
-
-		const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'};
-		const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'htop'], {env, timeoutMs: 180_000});
-		try {
-			await install();
-		} catch {
-			try {
-				await run('apt-get', ['update'], {env, timeoutMs: 180_000});
-				await install();
-			} catch (error) {
-				return {path: null, notes: [`htop is not installed and \`apt-get install -y htop\` failed: ${(error as Error).message.split('\n')[0]}`]};
-			}
-		}
-
-		const installed = await which();
-		return installed ? {path: installed, notes: ['htop was not installed: installed it with `apt-get install -y htop`']} : {path: null, notes: ['htop is not installed and apt-get did not provide it']};
-	})();
-	return htop;
-}
-
 type Timing = {header: number; data: number; rssKb: number | null};
 
 // What "processes listed" looks like on each screen: dbtop's pane title counts them once the first
@@ -387,8 +354,8 @@ export async function benchStartup(): Promise<string[]> {
 		baseline.push((await timeOnce(`exec printf '${HEADER.toString()} x\\n'`, 'q', /PID USER/)).header);
 	}
 
-	const {path: htopPath, notes} = await findHtop();
-	lines.push(...notes);
+	const {path: htopPath, note} = await findTool('htop', 'htop');
+	if (note) lines.push(note);
 	const launches = [
 		{name: 'dbtop (the bin: dist/source/cli.js)', command: 'exec dist/source/cli.js', quitKeys: 'q', listed: DBTOP_LISTED},
 		{name: 'dbtop (node dist/source/cli.js)', command: 'exec node dist/source/cli.js', quitKeys: 'q', listed: DBTOP_LISTED},

@@ -18,6 +18,8 @@ export type TestEngine = {
 	stop(): Promise<void>;
 	/** Stops the engine's service and starts it again after `downMs` (only for the tests' own Podman). */
 	bounce?(whileDown: () => Promise<void>): Promise<void>;
+	/** The pid of the engine's service when the tests started it (for the benchmarks to measure). */
+	servicePid?(): number | undefined;
 };
 
 function which(command: string): string | null {
@@ -37,9 +39,13 @@ async function answers(docker: Docker): Promise<boolean> {
 	}
 }
 
-/** A reachable engine, or the reason there is none (the tests then skip with it). */
-export async function startEngine(): Promise<TestEngine | {skip: string}> {
-	if (process.env['DOCKER_HOST']) {
+/**
+ * A reachable engine, or the reason there is none (the tests then skip with it). With
+ * `isEmpty`, always a Podman service of its own with a store of its own (vfs, no mounts to
+ * undo), which holds no containers whatever the other engines hold.
+ */
+export async function startEngine(options: {isEmpty?: boolean} = {}): Promise<TestEngine | {skip: string}> {
+	if (process.env['DOCKER_HOST'] && !options.isEmpty) {
 		const target = resolveEngine(undefined, process.env);
 		const docker = new Docker(target.options);
 		return (await answers(docker)) ? {target, docker, stop: async () => {}} : {skip: `no container engine answers at DOCKER_HOST=${process.env['DOCKER_HOST']}`};
@@ -58,7 +64,8 @@ export async function startEngine(): Promise<TestEngine | {skip: string}> {
 	const docker = new Docker(target.options);
 	let service: ChildProcess;
 	const startService = async () => {
-		service = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
+		const store = options.isEmpty ? ['--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'runroot'), '--tmpdir', path.join(dir, 'tmp'), '--storage-driver', 'vfs'] : [];
+		service = spawn(podman, [...store, 'system', 'service', '--time=0', `unix://${socket}`], {
 			env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')},
 			stdio: 'ignore',
 		});
@@ -86,6 +93,7 @@ export async function startEngine(): Promise<TestEngine | {skip: string}> {
 		target,
 		docker,
 		stop,
+		servicePid: () => service.pid,
 		async bounce(whileDown) {
 			await stopService();
 			try {
