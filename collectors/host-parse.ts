@@ -443,17 +443,22 @@ export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters
 	};
 }
 
-/** The OS name from systeminformation's osInfo, e.g. `Debian GNU/Linux 12`; '' when unknown. */
-export function osName(info: {distro: string; release: string}): string {
-	const distro = info.distro === 'unknown' ? '' : info.distro.trim();
-	const release = info.release === 'unknown' ? '' : info.release.trim();
-	return distro && release ? `${distro} ${release}` : distro;
+/** The distribution and its version from os-release, e.g. `Debian GNU/Linux 12`; '' when it names none. */
+export function osName(osRelease: string): string {
+	const field = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(osRelease)?.[1]?.trim().replace(/^(["'])(.*)\1$/, '$2') ?? '';
+	const name = field('NAME');
+	const version = field('VERSION_ID');
+	return name && version ? `${name} ${version}` : name || field('PRETTY_NAME');
 }
 
-/** The CPU model from systeminformation's cpu, e.g. `AMD EPYC 7B13`; '' when unknown. */
-export function cpuName(info: {manufacturer: string; brand: string}): string {
-	const manufacturer = info.manufacturer === 'unknown' ? '' : info.manufacturer.trim();
-	const brand = info.brand === 'unknown' ? '' : info.brand.trim();
-	if (!brand) return manufacturer;
-	return !manufacturer || brand.startsWith(manufacturer) ? brand : `${manufacturer} ${brand}`;
+/** The CPU model from /proc/cpuinfo, e.g. `AMD EPYC 7B13`, without trademarks, clock and core count; '' where the kernel names none (most ARM). */
+export function cpuName(cpuinfo: string): string {
+	const model = /^(?:model name|Model|Hardware)\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? '';
+	return model
+		.replace(/\((?:R|TM|tm|r)\)/g, '')
+		.replace(/\s+@\s+[\d.]+\s*[GM]Hz/i, '')
+		.replace(/\s+\d+-Core Processor$|\s+(?:CPU|Processor)$/i, '')
+		.replace(/\s+CPU\s+/, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 }

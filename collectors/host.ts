@@ -107,6 +107,8 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 		netDev: `${root}/proc/net/dev`,
 		mounts: `${root}/proc/mounts`,
 		sysBlock: `${root}/sys/block`,
+		osRelease: `${root}/etc/os-release`,
+		cpuinfo: `${root}/proc/cpuinfo`,
 	};
 	let isClosed = false;
 	let osText = '';
@@ -120,24 +122,11 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 	// they are left out instead of piling up more calls in libuv's small thread pool.
 	const statfsPending = new Set<string>();
 
-	// Static facts, once, in the background after the first sample (so they never delay the
-	// first frame): systeminformation spawns a few commands for them, which is fine once and
-	// never done on a tick. A failure leaves them ''.
+	// Static facts, read once with the first snapshot: the distribution and the CPU model.
 	const readStaticFacts = async () => {
-		// Loaded only now: it is a large module that the first frame does not need.
-		const {default: si} = await import('systeminformation');
-		si.osInfo().then(
-			info => {
-				if (!isClosed) osText = osName(info);
-			},
-			() => undefined,
-		);
-		si.cpu().then(
-			info => {
-				if (!isClosed) cpuModel = cpuName(info);
-			},
-			() => undefined,
-		);
+		const [osRelease, cpuinfo] = await Promise.all([readOptional(paths.osRelease), readOptional(paths.cpuinfo)]);
+		osText = osName(osRelease ?? '');
+		cpuModel = cpuName(cpuinfo ?? '');
 	};
 
 	const refreshDisks = async () => {
@@ -166,7 +155,7 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 	// The first tick gets a real delta from this snapshot instead of averages since boot.
 	// If it fails, the first tick shows CPU since boot and rates of 0.
 	const ready = (async () => {
-		await refreshDisks();
+		await Promise.all([refreshDisks(), readStaticFacts()]);
 		temperatureFiles = await findTemperatureFiles(`${root}/sys`);
 		previous = await readCounters().catch(() => null);
 	})();
@@ -233,7 +222,6 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 			previous = current;
 			if (isFirstTick) {
 				isFirstTick = false;
-				void readStaticFacts();
 			}
 
 			return {

@@ -26,7 +26,7 @@ export type FilesystemUse = {
 /** One host sample: rates are over the time since the previous sample (or since the collector was created). */
 export type HostSample = {
 	hostname: string;
-	/** Static facts read once through systeminformation ('' until known). */
+	/** Static facts read once, from /etc/os-release and /proc/cpuinfo ('' where they name none). */
 	os: string;
 	cpuModel: string;
 	cpu: CpuBreakdown & {cores: number[]};

@@ -368,14 +368,19 @@ describe('parseMillidegrees', () => {
 });
 
 describe('osName and cpuName', () => {
-	test('join the systeminformation fields, leaving out unknown ones', () => {
-		assert.equal(osName({distro: 'Debian GNU/Linux', release: '12'}), 'Debian GNU/Linux 12');
-		assert.equal(osName({distro: 'Arch Linux', release: 'unknown'}), 'Arch Linux');
-		assert.equal(osName({distro: 'unknown', release: 'unknown'}), '');
-		assert.equal(cpuName({manufacturer: 'AMD', brand: 'EPYC 7B13'}), 'AMD EPYC 7B13');
-		assert.equal(cpuName({manufacturer: 'Intel', brand: 'Intel Xeon'}), 'Intel Xeon');
-		assert.equal(cpuName({manufacturer: 'unknown', brand: ''}), '');
-		assert.equal(cpuName({manufacturer: 'ARM', brand: 'unknown'}), 'ARM');
+	test('the distribution from os-release: name and version, else the pretty name, else nothing', () => {
+		assert.equal(osName('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n'), 'Debian GNU/Linux 12');
+		assert.equal(osName('NAME="Arch Linux"\nPRETTY_NAME="Arch Linux"\nID=arch\nBUILD_ID=rolling\n'), 'Arch Linux');
+		assert.equal(osName("NAME='Alpine Linux'\nVERSION_ID=3.20.1\n"), 'Alpine Linux 3.20.1');
+		assert.equal(osName(''), '');
+	});
+
+	test('the CPU model from cpuinfo without trademarks, clock or core count', () => {
+		assert.equal(cpuName('processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13 64-Core Processor\n'), 'AMD EPYC 7B13');
+		assert.equal(cpuName('model name\t: Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz\n'), 'Intel Xeon E5-2680 v4');
+		assert.equal(cpuName('model name\t: Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz\n'), 'Intel Core i7-8650U');
+		assert.equal(cpuName('processor\t: 0\nBogoMIPS\t: 108.00\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n'), 'Raspberry Pi 4 Model B Rev 1.4');
+		assert.equal(cpuName('processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\n'), '');
 	});
 });
 
