@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// First: keeps V8's young generation small (see there), however dbtop is started.
-import './young-generation.js';
+// First: V8's memory settings (see there), however dbtop is started.
+import './v8-settings.js';
 import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
