@@ -1,9 +1,7 @@
 // Benchmark harness, run bundled (node dist/test/bench/full-redraw.js) by output.ts: dbtop's live
 // monitor as the CLI starts it, but with incremental rendering off, so every frame is a full
 // redraw. Not a test, not a bench.
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
-import {ROOT} from './startup.js';
+import packageJson from '../../package.json' with {type: 'json'};
 
 // As source/cli.tsx does before Ink loads; bundled by build.js like the command line, with React's production build.
 delete process.env['CI'];
@@ -11,6 +9,5 @@ delete process.env['CONTINUOUS_INTEGRATION'];
 
 const {runLive} = await import('../../source/app.js');
 const {toOptions} = await import('../../source/options.js');
-const {version} = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {version: string};
-await runLive(toOptions({interval: process.argv.slice(2)}, process.env), version, false);
+await runLive(toOptions({interval: process.argv.slice(2)}, process.env), packageJson.version, false);
 process.exit(0);

@@ -71,7 +71,7 @@ export async function benchOutput(): Promise<string[]> {
 	}
 
 	if (dbtop.firstFrameBytes !== null) {
-		lines.push(`dbtop's first frame is ${size(dbtop.firstFrameBytes)}, but it is drawn before any sample (mostly "collecting…"): too small to stand for a full frame, so it is not used as the yardstick`);
+		lines.push(`dbtop's first frame is ${size(dbtop.firstFrameBytes)}, drawn once the process list is in; the yardstick is the full redraw of later frames, which hold the host's meters and rates too`);
 	}
 
 	if (htop.path === null) {
