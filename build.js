@@ -9,9 +9,11 @@
 //   dbtop imports them only when it first needs them (a Postgres connection, a container engine).
 // - Ink's internal modules that dbtop patches are imported by path (source/ink-internals.ts), so
 //   the bundle holds one instance of each, shared by Ink and the patch.
-// - Two small patches, each explained below: Ink's devtools stay out, yoga decodes its wasm itself.
+// - Three small patches, each explained below: Ink's devtools stay out, yoga decodes its wasm
+//   itself, widest-line counts plain lines by their length.
 import {chmodSync, rmSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
 // Ink imports its devtools module (which imports ws and the optional react-devtools-core) only
@@ -39,6 +41,20 @@ const yogaWithoutFetch = {
 	},
 };
 
+// Ink's render walk measures the widest line of every text node on every frame with string-width,
+// uncached; for a row holding one character beyond ASCII (`…`, `·`, box drawing) string-width
+// segments it into graphemes, which was a quarter of dbtop's CPU on the Sessions pane at 200x50.
+// widest-line gets a string-width that counts a plain line by its length
+// (source/plain-string-width.ts, the same widths: tested there).
+const plainWidthForWidestLine = {
+	name: 'plain-width-for-widest-line',
+	setup(build) {
+		build.onResolve({filter: /^string-width$/}, args =>
+			/[/\\]node_modules[/\\]widest-line[/\\]/.test(args.importer) ? {path: fileURLToPath(new URL('source/plain-string-width.ts', import.meta.url))} : undefined,
+		);
+	},
+};
+
 const shared = {
 	bundle: true,
 	platform: 'node',
@@ -46,7 +62,7 @@ const shared = {
 	target: 'node20',
 	// Only what dbtop imports itself, lazily.
 	external: ['pg', 'dockerode'],
-	plugins: [withoutInkDevtools, yogaWithoutFetch],
+	plugins: [withoutInkDevtools, yogaWithoutFetch, plainWidthForWidestLine],
 	define: {'process.env.NODE_ENV': '"production"'},
 	// The CommonJS packages in the bundle call require() for Node's built-in modules.
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},

@@ -7,6 +7,7 @@
 // stock Ink takes (the same tokenizer, the same width function, the same cell semantics), so the
 // bytes are the same. Ink's own text caches, which never forget, are bounded here too.
 import * as ink from './ink-internals.js';
+import {isPlainText} from './plain-text.js';
 
 type Clip = {x1?: number; x2?: number; y1?: number; y2?: number};
 type Transformer = (line: string, index: number) => string;
@@ -49,50 +50,6 @@ const SIZES_KEPT = 4;
 // The versions of Ink whose Output.get(), measure-text and wrap-text this was checked against;
 // on any other, Ink is left as it is (the test of the fix then fails, asking for a new check).
 const VERIFIED_INK = new Set(['6.8.0']);
-
-// One entry per UTF-16 code unit below U+3000: 1 if that character is one column wide, is its own
-// grapheme next to any other such character and carries no escape, 2 if not, 0 if not yet known.
-// Beyond U+3000 (CJK, surrogates, half-width forms) nothing is treated as plain.
-const PLAIN_LIMIT = 0x30_00;
-const plainTable = new Uint8Array(PLAIN_LIMIT);
-const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-const NOT_PLAIN = /[\p{M}\p{C}\p{Zl}\p{Zp}]/u;
-
-function graphemeCount(text: string): number {
-	let count = 0;
-	for (const _ of segmenter.segment(text)) count++;
-	return count;
-}
-
-function classify(code: number, stringWidth: (text: string) => number): number {
-	const character = String.fromCharCode(code);
-	const isPlain =
-		stringWidth(character) === 1 &&
-		!NOT_PLAIN.test(character) &&
-		// Joins with nothing around it: not a mark, a prepend, a Hangul jamo or a spacing vowel.
-		graphemeCount(`a${character}`) === 2 &&
-		graphemeCount(`${character}a`) === 2 &&
-		graphemeCount(character + character) === 2;
-	return isPlain ? 1 : 2;
-}
-
-/** True when every character of `text` is plain: one column, its own grapheme, no escape. */
-export function isPlainText(text: string, stringWidth: (text: string) => number): boolean {
-	for (let index = 0; index < text.length; index++) {
-		const code = text.charCodeAt(index);
-		if (code >= 0x20 && code < 0x7f) continue;
-		if (code < 0xa0 || code >= PLAIN_LIMIT) return false;
-		let kind = plainTable[code]!;
-		if (kind === 0) {
-			kind = classify(code, stringWidth);
-			plainTable[code] = kind;
-		}
-
-		if (kind !== 1) return false;
-	}
-
-	return true;
-}
 
 /** A Map that empties itself when it would grow past `limit` entries. */
 function boundedMap<K, V>(limit: number) {
