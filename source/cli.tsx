@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // First: V8's memory settings (see there), however dbtop is started.
 import './v8-settings.js';
-import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
+import packageJson from '../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import {toOptions} from './options.js';
 import {UsageError} from './usage-error.js';
@@ -80,17 +80,6 @@ const flags = {
 	bell: given['bell'] === true,
 };
 
-/** The version in the nearest package.json above this file (dist/source/cli.js or source/cli.tsx). */
-function packageVersion(): string {
-	for (let url = new URL('package.json', import.meta.url); ; url = new URL('../package.json', url)) {
-		try {
-			return (JSON.parse(readFileSync(url, 'utf8')) as {version?: string}).version ?? '0.0.0';
-		} catch {
-			if (url.pathname === '/package.json') return '0.0.0';
-		}
-	}
-}
-
 // As `ps` and top show it: "dbtop", not "node".
 process.title = 'dbtop';
 
@@ -108,13 +97,12 @@ try {
 	}
 
 	if (given['help'] === true) {
-		const description = 'A top-like terminal monitor for database servers: host, processes, containers, Postgres sessions and locks, alerts.';
-		process.stdout.write(`\n  ${description}\n\n${HELP.replace(/^\n+|\s+$/g, '').replaceAll(/^\t/gm, '  ')}\n\n`);
+		process.stdout.write(`\n  ${packageJson.description}\n\n${HELP.replace(/^\n+|\s+$/g, '').replaceAll(/^\t/gm, '  ')}\n\n`);
 		process.exit(0);
 	}
 
 	if (given['version'] === true) {
-		process.stdout.write(`${packageVersion()}\n`);
+		process.stdout.write(`${packageJson.version}\n`);
 		process.exit(0);
 	}
 
@@ -161,8 +149,7 @@ try {
 		process.exit(await app.runCheck(options, sources));
 	}
 
-	const version = packageVersion();
-	await (options.mode === 'live' ? app.runLive(options, version) : app.runSnapshot(options, version));
+	await (options.mode === 'live' ? app.runLive(options, packageJson.version) : app.runSnapshot(options, packageJson.version));
 	process.exit(0);
 } catch (error) {
 	if (error instanceof UsageError) {
