@@ -7,20 +7,34 @@ import {selectionIndex} from './selection.js';
 import {selectedLockIndex, visibleLockLines, visibleSessions} from './session-list.js';
 import type {ListId, RowKey, State} from './store.js';
 
+// The keys of a list's rows, worked out once per list of rows (each list is memoized by its
+// selector): the list view asks on every change of the store, the reducer on every sample.
+const keysCache = new WeakMap<readonly unknown[], RowKey[]>();
+
+function keysOf<T>(rows: readonly T[], keyOf: (row: T) => RowKey): RowKey[] {
+	let keys = keysCache.get(rows);
+	if (!keys) {
+		keys = rows.map(keyOf);
+		keysCache.set(rows, keys);
+	}
+
+	return keys;
+}
+
 /** The keys of a list's rows (pids, lock-tree paths, container and alert ids) in the order it shows them. */
-export function listKeys(state: State, list: ListId): RowKey[] {
+export function listKeys(state: State, list: ListId): readonly RowKey[] {
 	switch (list) {
 		case 'processes':
-			return visibleProcesses(state).map(item => item.row.pid);
+			return keysOf(visibleProcesses(state), item => item.row.pid);
 		case 'sessions':
-			return visibleSessions(state).map(session => session.pid);
+			return keysOf(visibleSessions(state), session => session.pid);
 		case 'locks':
 			// A session can show under several blockers: the line's path in the tree names it.
-			return visibleLockLines(state).map(line => line.key);
+			return keysOf(visibleLockLines(state), line => line.key);
 		case 'containers':
-			return visibleContainers(state).map(row => row.id);
+			return keysOf(visibleContainers(state), row => row.id);
 		case 'alerts':
-			return visibleAlerts(state).map(alert => alert.id);
+			return keysOf(visibleAlerts(state), alert => alert.id);
 	}
 }
 

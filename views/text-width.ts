@@ -3,16 +3,17 @@
 // one (an emoji cut in half is U+FFFD on screen). Widths agree with Ink's own (string-width),
 // so a row this makes exactly `width` columns wide is never cut or wrapped again by Ink.
 import stringWidth from 'string-width';
+import plainStringWidth from '../source/plain-string-width.js';
+import {isPlainText} from '../source/plain-text.js';
 
-// Printable ASCII: one column a character, the case of nearly every cell.
-const NARROW = /^[\u0020-\u007e]*$/;
+// Plain text (every character one column and its own grapheme: ASCII, `…`, `·`, box drawing) is
+// as wide as it is long and can be cut anywhere: the case of nearly every cell.
+const isPlain = (text: string) => isPlainText(text, stringWidth);
 
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
-/** Columns a string takes on a terminal. */
-export function textWidth(text: string): number {
-	return NARROW.test(text) ? text.length : stringWidth(text);
-}
+/** Columns a string takes on a terminal (string-width's answer, counted by length for plain text). */
+export const textWidth = plainStringWidth;
 
 /** How a value too wide for its cell is cut: its end gives way (`abc…`), or its start (`…xyz`, deep tree branches). */
 export type Cut = 'end' | 'start';
@@ -42,7 +43,7 @@ export function cutToWidth(text: string, width: number, cut: Cut = 'end'): {text
 	if (width <= 0) return {text: '', width: 0};
 	const full = textWidth(text);
 	if (full <= width) return {text, width: full};
-	if (NARROW.test(text)) {
+	if (isPlain(text)) {
 		return {text: cut === 'end' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - width + 1)}`, width};
 	}
 
@@ -53,7 +54,7 @@ export function cutToWidth(text: string, width: number, cut: Cut = 'end'): {text
 /** A value as a cell of exactly `width` columns: cut on a grapheme boundary with `…`, padded with spaces on the side away from its alignment. */
 export function fit(text: string, width: number, align: Align = 'left', cut: Cut = 'end'): string {
 	if (width <= 0) return '';
-	if (NARROW.test(text)) {
+	if (isPlain(text)) {
 		if (text.length > width) return cut === 'end' ? `${text.slice(0, width - 1)}…` : `…${text.slice(text.length - width + 1)}`;
 		return align === 'left' ? text.padEnd(width, ' ') : text.padStart(width, ' ');
 	}
