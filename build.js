@@ -1,4 +1,4 @@
-// `npm run build`: bundles the command line into one ESM file, dist/source/cli.js, so that
+// `npm run build`: bundles the command line into one ESM file, dist/dbtop.js, so that
 // start-up reads one file instead of resolving and loading a hundred-odd packages (type checking
 // is `tsc --noEmit`, run first by the same script in package.json).
 //
@@ -7,7 +7,7 @@
 //   in the file.
 // - pg and dockerode (with ssh2 and its native modules) stay in node_modules:
 //   dbtop imports them only when it first needs them (a Postgres connection, a container engine).
-// - Ink's internal modules that dbtop patches are imported by path (source/ink-internals.ts), so
+// - Ink's internal modules that dbtop patches are imported by path (source/ink/internals.ts), so
 //   the bundle holds one instance of each, shared by Ink and the patch.
 // - Three small patches, each explained below: Ink's devtools stay out, yoga decodes its wasm
 //   itself, widest-line counts plain lines by their length.
@@ -45,12 +45,12 @@ const yogaWithoutFetch = {
 // uncached; for a row holding one character beyond ASCII (`…`, `·`, box drawing) string-width
 // segments it into graphemes, which was a quarter of dbtop's CPU on the Sessions pane at 200x50.
 // widest-line gets a string-width that counts a plain line by its length
-// (source/plain-string-width.ts, the same widths: tested there).
+// (source/ink/plain-string-width.ts, the same widths: tested there).
 const plainWidthForWidestLine = {
 	name: 'plain-width-for-widest-line',
 	setup(build) {
 		build.onResolve({filter: /^string-width$/}, args =>
-			/[/\\]node_modules[/\\]widest-line[/\\]/.test(args.importer) ? {path: fileURLToPath(new URL('source/plain-string-width.ts', import.meta.url))} : undefined,
+			/[/\\]node_modules[/\\]widest-line[/\\]/.test(args.importer) ? {path: fileURLToPath(new URL('source/ink/plain-string-width.ts', import.meta.url))} : undefined,
 		);
 	},
 };
@@ -71,5 +71,5 @@ const shared = {
 };
 
 rmSync('dist', {recursive: true, force: true});
-await build({...shared, entryPoints: {'source/cli': 'source/cli.tsx', 'test/bench/full-redraw': 'test/bench/full-redraw.ts'}, outdir: 'dist'});
-chmodSync('dist/source/cli.js', 0o755);
+await build({...shared, entryPoints: {dbtop: 'source/app/cli.tsx', 'test/bench/full-redraw': 'test/bench/full-redraw.ts'}, outdir: 'dist'});
+chmodSync('dist/dbtop.js', 0o755);

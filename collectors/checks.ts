@@ -3,8 +3,8 @@
 // pattern in the last minutes. A log is tailed from where the last tick stopped, never re-read.
 import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
-import type {Collector} from '../source/collector.js';
-import type {CheckTarget, ServiceCheck} from '../source/config.js';
+import type {Collector} from '../source/store/collector.js';
+import type {CheckTarget, ServiceCheck} from '../source/app/config.js';
 import type {CheckValue} from '../source/types.js';
 import {addToWindow, listeningPorts, type CountWindow} from './check-parse.js';
 

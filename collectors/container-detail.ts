@@ -1,7 +1,7 @@
 // The open container's drill-down: its inspect details, the engine's `top` and the last 50
 // lines of its log. Read only while a container is open, so closed ones cost nothing.
-import type {Collector} from '../source/collector.js';
-import type {EngineTarget} from '../source/engine-settings.js';
+import type {Collector} from '../source/store/collector.js';
+import type {EngineTarget} from '../source/app/engine-settings.js';
 import type {ContainerDetail} from '../source/types.js';
 import {dockerClient} from './docker-client.js';
 import {containerName, demuxLogs, mountsOf, portsOf} from './container-parse.js';

@@ -4,8 +4,8 @@
 // which makes the engine wait for two samples), a few at a time; rates come from dbtop's own deltas.
 import os from 'node:os';
 import type Docker from 'dockerode';
-import type {Collector} from '../source/collector.js';
-import type {EngineTarget} from '../source/engine-settings.js';
+import type {Collector} from '../source/store/collector.js';
+import type {EngineTarget} from '../source/app/engine-settings.js';
 import type {ContainerRow, ContainersSample} from '../source/types.js';
 import {dockerClient} from './docker-client.js';
 import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';

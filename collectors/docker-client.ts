@@ -3,7 +3,7 @@
 // socket is missing, so start-up and a host without an engine do not pay for it.
 import {existsSync} from 'node:fs';
 import type Docker from 'dockerode';
-import type {EngineTarget} from '../source/engine-settings.js';
+import type {EngineTarget} from '../source/app/engine-settings.js';
 
 let loading: Promise<typeof Docker> | undefined;
 

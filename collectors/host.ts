@@ -4,7 +4,7 @@
 import {readdir, readFile, statfs} from 'node:fs/promises';
 import os from 'node:os';
 import {setTimeout as delay} from 'node:timers/promises';
-import type {Collector} from '../source/collector.js';
+import type {Collector} from '../source/store/collector.js';
 import type {FilesystemUse, HostSample} from '../source/types.js';
 import {
 	coresDelta,

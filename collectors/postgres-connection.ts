@@ -5,7 +5,7 @@
 // (no Postgres on this host), so start-up and a host without Postgres do not pay for it.
 import {existsSync, readFileSync} from 'node:fs';
 import type pg from 'pg';
-import type {PgTarget} from '../source/pg-settings.js';
+import type {PgTarget} from '../source/postgres/settings.js';
 
 type Pg = typeof pg;
 let loading: Promise<Pg> | undefined;

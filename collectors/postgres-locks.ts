@@ -1,6 +1,6 @@
 // Who waits on whom: pg_blocking_pids() for the sessions waiting on a lock, and the locks of
 // everyone involved, with relation names also for relations in other databases.
-import type {Collector} from '../source/collector.js';
+import type {Collector} from '../source/store/collector.js';
 import type {PgLock, PgLocksSample} from '../source/types.js';
 import type {PgConnection} from './postgres-connection.js';
 

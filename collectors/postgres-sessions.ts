@@ -1,5 +1,5 @@
 // Who is on the database: pg_stat_activity, the server's counters and its standbys.
-import type {Collector} from '../source/collector.js';
+import type {Collector} from '../source/store/collector.js';
 import type {PgServer, PgSession, PgSessionsSample, PgStandby} from '../source/types.js';
 import {pgErrorMessage, type PgConnection} from './postgres-connection.js';
 

@@ -6,7 +6,7 @@
 // Reads are synchronous into one reused buffer: for ~1,600 processes this cost less CPU than
 // readFileSync (an extra fstat per file) or fs.promises (a thread-pool round trip per file).
 import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs';
-import type {Collector} from '../source/collector.js';
+import type {Collector} from '../source/store/collector.js';
 import type {ProcessDetail, ProcessRow, ProcessSample} from '../source/types.js';
 import {CLK_TCK, containerIdOf, cpuPercent, parseCmdline, parseIo, parsePasswd, parsePidStat} from './process-parse.js';
 

@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
-import type {Alert} from '../source/alert-engine.js';
-import {visibleAlerts} from '../source/alert-list.js';
+import type {Alert} from '../source/alerts/engine.js';
+import {visibleAlerts} from '../source/alerts/list.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {State} from '../source/store.js';
+import type {State} from '../source/store/store.js';
 import {alertColumns} from './columns/alerts.js';
 import {List, type RowStyle} from './List.js';
 import {useStore} from './use-store.js';

@@ -1,9 +1,9 @@
 import {Box, Text, useInput} from 'ink';
 import {useContext} from 'react';
-import {alertMarks} from '../source/alert-list.js';
-import {runCommand, typeIntoPrompt} from '../source/commands.js';
-import {keyName, resolveKey, splitKeys, type Scope} from '../source/keymap.js';
-import {PANES, type PaneId, type State} from '../source/store.js';
+import {alertMarks} from '../source/alerts/list.js';
+import {runCommand, typeIntoPrompt} from '../source/app/commands.js';
+import {keyName, resolveKey, splitKeys, type Scope} from '../source/app/keymap.js';
+import {PANES, type PaneId, type State} from '../source/store/store.js';
 import {AlertDetail} from './AlertDetail.js';
 import {AlertsPane} from './AlertsPane.js';
 import {ContainerDetail} from './ContainerDetail.js';

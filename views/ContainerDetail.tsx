@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {State} from '../source/store.js';
+import type {State} from '../source/store/store.js';
 import {plotChart} from './chart.js';
 import {formatBytes, formatTimestamp} from './format.js';
 import {Stale} from './Stale.js';

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {keymap, SCOPE_TITLES, type Scope} from '../source/keymap.js';
+import {keymap, SCOPE_TITLES, type Scope} from '../source/app/keymap.js';
 import {fit} from './text-width.js';
 import {useStore} from './use-store.js';
 

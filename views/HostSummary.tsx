@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
-import {unacknowledgedCounts} from '../source/alert-engine.js';
+import {unacknowledgedCounts} from '../source/alerts/engine.js';
 import {formatDuration} from '../source/duration.js';
-import {freeLevel, usageLevel} from '../source/levels.js';
+import {freeLevel, usageLevel} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {HostSample} from '../source/types.js';
 import {plotChart} from './chart.js';

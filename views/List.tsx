@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import {memo, useEffect, useMemo} from 'react';
-import type {Severity} from '../source/alert-engine.js';
-import {listSelectionIndex} from '../source/lists.js';
-import {windowStart} from '../source/selection.js';
-import type {ListId, RowKey} from '../source/store.js';
+import type {Severity} from '../source/alerts/engine.js';
+import {listSelectionIndex} from '../source/store/lists.js';
+import {windowStart} from '../source/store/selection.js';
+import type {ListId, RowKey} from '../source/store/store.js';
 import {columnWidths, headerText, rowText, type Column} from './columns/column.js';
 import {useStore, useStoreInstance} from './use-store.js';
 

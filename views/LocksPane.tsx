@@ -1,11 +1,11 @@
 import {Box, Text} from 'ink';
-import {alertMarks} from '../source/alert-list.js';
+import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
-import type {Rule} from '../source/alert-engine.js';
-import {ruleLevel, type Level} from '../source/levels.js';
-import type {LockLine} from '../source/lock-tree.js';
-import {visibleLockLines, waitingCount} from '../source/session-list.js';
-import type {State} from '../source/store.js';
+import type {Rule} from '../source/alerts/engine.js';
+import {ruleLevel, type Level} from '../source/alerts/levels.js';
+import type {LockLine} from '../source/postgres/lock-tree.js';
+import {visibleLockLines, waitingCount} from '../source/postgres/session-list.js';
+import type {State} from '../source/store/store.js';
 import {lockColumns, REPEAT_MARK} from './columns/locks.js';
 import {levelColor} from './format.js';
 import {List} from './List.js';

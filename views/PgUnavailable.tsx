@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import type {CollectorStatus} from '../source/store.js';
+import type {CollectorStatus} from '../source/store/store.js';
 import {formatAge, formatTimestamp} from './format.js';
 import {staleText} from './Stale.js';
 import {useStore} from './use-store.js';

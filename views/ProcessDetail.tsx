@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
-import {backendLabel, localBackends} from '../source/session-list.js';
-import type {State} from '../source/store.js';
+import {backendLabel, localBackends} from '../source/postgres/session-list.js';
+import type {State} from '../source/store/store.js';
 import type {ProcessRow} from '../source/types.js';
 import {plotChart} from './chart.js';
 import {formatAge, formatBytes, formatRate, formatTimestamp, STATE_NAMES} from './format.js';

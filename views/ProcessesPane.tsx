@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
-import {containerNames} from '../source/container-list.js';
-import {visibleProcesses, type VisibleProcess} from '../source/process-list.js';
+import {containerNames} from '../source/store/container-list.js';
+import {visibleProcesses, type VisibleProcess} from '../source/store/process-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {localBackends} from '../source/session-list.js';
-import type {ProcessSort, State} from '../source/store.js';
+import {localBackends} from '../source/postgres/session-list.js';
+import type {ProcessSort, State} from '../source/store/store.js';
 import {processColumns} from './columns/processes.js';
 import {List} from './List.js';
 import {Stale} from './Stale.js';

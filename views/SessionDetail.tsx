@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
-import {sessionBlocking} from '../source/session-list.js';
-import type {State} from '../source/store.js';
+import {sessionBlocking} from '../source/postgres/session-list.js';
+import type {State} from '../source/store/store.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';

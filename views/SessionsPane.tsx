@@ -1,12 +1,12 @@
 import {Box, Text} from 'ink';
-import {alertMarks} from '../source/alert-list.js';
+import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
-import type {Rule} from '../source/alert-engine.js';
-import {ruleLevel, sessionLevel, type Level} from '../source/levels.js';
-import {countUsers} from '../source/pg-users.js';
+import type {Rule} from '../source/alerts/engine.js';
+import {ruleLevel, sessionLevel, type Level} from '../source/alerts/levels.js';
+import {countUsers} from '../source/postgres/users.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/session-list.js';
-import type {State} from '../source/store.js';
+import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/postgres/session-list.js';
+import type {State} from '../source/store/store.js';
 import type {PgServer, PgSession} from '../source/types.js';
 import {sessionColumns} from './columns/sessions.js';
 import {columnWidths, headerText, rowText} from './columns/column.js';

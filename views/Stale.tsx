@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {CollectorStatus} from '../source/store.js';
+import type {CollectorStatus} from '../source/store/store.js';
 import {formatAge} from './format.js';
 import {useStore} from './use-store.js';
 

@@ -1,6 +1,6 @@
 import {createContext} from 'react';
-import type {CommandContext} from '../source/commands.js';
-import type {Store} from '../source/store.js';
+import type {CommandContext} from '../source/app/commands.js';
+import type {Store} from '../source/store/store.js';
 
 /** The app's one store instance, handed down from the root. */
 export const StoreContext = createContext<Store | null>(null);

@@ -1,5 +1,5 @@
 // Pure formatting helpers for the views: units, ages, bars. Values arrive in base units.
-import type {Level} from '../source/levels.js';
+import type {Level} from '../source/alerts/levels.js';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
 

@@ -3,8 +3,8 @@
 // one (an emoji cut in half is U+FFFD on screen). Widths agree with Ink's own (string-width),
 // so a row this makes exactly `width` columns wide is never cut or wrapped again by Ink.
 import stringWidth from 'string-width';
-import plainStringWidth from '../source/plain-string-width.js';
-import {isPlainText} from '../source/plain-text.js';
+import plainStringWidth from '../source/ink/plain-string-width.js';
+import {isPlainText} from '../source/ink/plain-text.js';
 
 // Plain text (every character one column and its own grapheme: ASCII, `…`, `·`, box drawing) is
 // as wide as it is long and can be cut anywhere: the case of nearly every cell.

@@ -1,5 +1,5 @@
 import {useContext, useSyncExternalStore} from 'react';
-import type {State, Store} from '../source/store.js';
+import type {State, Store} from '../source/store/store.js';
 import {StoreContext} from './StoreContext.js';
 
 /** The store from context; a view outside a provider is a programming error. */

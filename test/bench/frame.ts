@@ -1,5 +1,5 @@
 // Frame benchmark: what turning one frame into a string costs, with Ink's stock Output.get() and
-// with the row-based one from source/ink-output-fix.ts, interleaved in the same process, at
+// with the row-based one from source/ink/output-fix.ts, interleaved in the same process, at
 // 80x24 and 200x50, for a frame where only the clock (the title line) changed and a frame where
 // most rows changed. Runs itself in a child process, so that colour is on before Ink loads.
 import {execFile} from 'node:child_process';
@@ -8,7 +8,7 @@ import {PassThrough} from 'node:stream';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import type {Action} from '../../source/store.js';
+import type {Action} from '../../source/store/store.js';
 
 const CHILD_FLAG = '--frame-bench-child';
 const ROUNDS = 7;
@@ -58,9 +58,9 @@ export async function benchFrame(): Promise<string[]> {
 async function child(): Promise<Case[]> {
 	const {createElement} = await import('react');
 	const {render} = await import('ink');
-	const {createFrameRenderer, loadInkOutput} = await import('../../source/ink-output-fix.js');
-	const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
-	const {createStore, initialState} = await import('../../source/store.js');
+	const {createFrameRenderer, loadInkOutput} = await import('../../source/ink/output-fix.js');
+	const {DEFAULT_RULES} = await import('../../source/alerts/rules.js');
+	const {createStore, initialState} = await import('../../source/store/store.js');
 	const {App} = await import('../../views/App.js');
 	const {CommandContextValue, StoreContext} = await import('../../views/StoreContext.js');
 	const {hostSample, pgSession, pgSessionsSample, processRow} = await import('../helpers/fixtures.js');

@@ -83,7 +83,7 @@ export async function benchOutput(): Promise<string[]> {
 	lines.push(
 		`load average before: ${load}`,
 		`method: each program runs under \`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec <program>" /dev/null\`, all at once; after each has drawn its first frame and ${WARM_UP_MS / 1000} s of warm-up, every byte of each script's stdout in the same window is counted; frames are counted by the synchronized-output mark (ESC[?2026h) Ink writes before each frame`,
-		'the full-redraw figure comes from test/bench/full-redraw.ts: the built dbtop (same runtime, App and Ink options as source/app.tsx runLive) with only `incrementalRendering: false`, running alongside; Ink then erases and rewrites the whole frame on every render',
+		'the full-redraw figure comes from test/bench/full-redraw.ts: the built dbtop (same runtime, App and Ink options as source/app/app.tsx runLive) with only `incrementalRendering: false`, running alongside; Ink then erases and rewrites the whole frame on every render',
 	);
 	return lines;
 }

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import {createPgConnection} from '../../collectors/postgres-connection.js';
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
-import {resolvePgTarget} from '../../source/pg-settings.js';
+import {resolvePgTarget} from '../../source/postgres/settings.js';
 import {startPostgres} from '../helpers/postgres.js';
 import {dbtopCommand} from './dbtop-command.js';
 import {NO_ENGINE, pgActivitySpec} from './overhead.js';

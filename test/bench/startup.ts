@@ -21,7 +21,7 @@ export const ROOT = (() => {
 })();
 
 /** The built command line, as `npm start` runs it. */
-export const CLI = path.join(ROOT, 'dist/source/cli.js');
+export const CLI = path.join(ROOT, 'dist/dbtop.js');
 
 /** The terminal width every benchmark uses. */
 export const COLUMNS = 160;
@@ -357,8 +357,8 @@ export async function benchStartup(): Promise<string[]> {
 	const {path: htopPath, note} = await findTool('htop', 'htop');
 	if (note) lines.push(note);
 	const launches = [
-		{name: 'dbtop (the bin: dist/source/cli.js)', command: 'exec dist/source/cli.js', quitKeys: 'q', listed: DBTOP_LISTED},
-		{name: 'dbtop (node dist/source/cli.js)', command: 'exec node dist/source/cli.js', quitKeys: 'q', listed: DBTOP_LISTED},
+		{name: 'dbtop (the bin: dist/dbtop.js)', command: 'exec dist/dbtop.js', quitKeys: 'q', listed: DBTOP_LISTED},
+		{name: 'dbtop (node dist/dbtop.js)', command: 'exec node dist/dbtop.js', quitKeys: 'q', listed: DBTOP_LISTED},
 		...(htopPath ? [{name: 'htop', command: `exec ${htopPath} -d 10`, quitKeys: 'q', listed: HTOP_LISTED}] : []),
 	];
 	const timings = launches.map(() => [] as Timing[]);

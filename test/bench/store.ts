@@ -3,7 +3,7 @@
 // sessions). The samples are synthetic so that every run measures the same work.
 import {PerformanceObserver} from 'node:perf_hooks';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {createStore, initialState, type Action} from '../../source/store.js';
+import {createStore, initialState, type Action} from '../../source/store/store.js';
 import {pgSession, pgSessionsSample, processRow} from '../helpers/fixtures.js';
 
 const TICKS = 300;

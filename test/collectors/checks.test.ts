@@ -8,7 +8,7 @@ import path from 'node:path';
 import {after, test} from 'node:test';
 import {addToWindow, listeningPorts} from '../../collectors/check-parse.js';
 import {serviceCheck} from '../../collectors/checks.js';
-import {validateConfig, type ServiceCheck} from '../../source/config.js';
+import {validateConfig, type ServiceCheck} from '../../source/app/config.js';
 
 const signal = new AbortController().signal;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-checks-'));

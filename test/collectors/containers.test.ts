@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {containerDetail} from '../../collectors/container-detail.js';
 import {containers} from '../../collectors/containers.js';
-import {resolveEngine} from '../../source/engine-settings.js';
+import {resolveEngine} from '../../source/app/engine-settings.js';
 import {processes} from '../../collectors/processes.js';
 import type {ContainersSample} from '../../source/types.js';
 import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
@@ -91,7 +91,7 @@ describe('containers on a real engine', {skip}, () => {
 	test('--json lists the containers, and names the container of each process in one', async () => {
 		const container = await runContainer(engine.docker, `${PREFIX}json`, ['sleep', '300']);
 		const pid = (await container.inspect()).State.Pid;
-		const cli = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+		const cli = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 		const {stdout} = await promisify(execFile)(process.execPath, [cli, '--json', '--interval', '300ms', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://x@127.0.0.1:1/x']);
 		const snapshot = JSON.parse(stdout) as {containers: Array<Record<string, unknown>>; processes: Array<{pid: number; container?: string}>; containersError?: string};
 		assert.equal(snapshot.containersError, undefined);

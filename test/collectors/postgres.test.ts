@@ -6,7 +6,7 @@ import type pg from 'pg';
 import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
-import {resolvePgTarget} from '../../source/pg-settings.js';
+import {resolvePgTarget} from '../../source/postgres/settings.js';
 import type {PgLocksSample, PgSessionsSample} from '../../source/types.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
 

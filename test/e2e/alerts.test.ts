@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {DEFAULT_RULES} from '../../source/alert-rules.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal, type Terminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 let server: TestServer;
 let waiterPid = 0;

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {DEFAULT_RULES} from '../../source/alert-rules.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 
-const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
 function run(...args: string[]) {
@@ -40,13 +40,13 @@ function largestNewSpace(command: string, args: readonly string[]): number {
 	}
 }
 
-test('the young generation stays within 2 MB semi-spaces started as the bin and as node dist/source/cli.js', () => {
+test('the young generation stays within 2 MB semi-spaces started as the bin and as node dist/dbtop.js', () => {
 	const limit = 2 * 2 * 1024 * 1024;
 	// The probe sees growth: a program allocating as much without the limit grows past it.
 	const churn = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({i}); if (keep.length > 2e5) keep = []; }';
 	assert.ok(largestNewSpace(process.execPath, ['-e', churn]) > limit, 'the probe does not see the new space grow');
 	assert.ok(largestNewSpace(CLI, ['--once', '--interval', '300ms']) <= limit, 'the bin');
-	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/source/cli.js');
+	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/dbtop.js');
 });
 
 // Loaded into the CLI through NODE_OPTIONS: prints which of pg and dockerode were loaded by exit

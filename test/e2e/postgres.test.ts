@@ -7,7 +7,7 @@ import type pg from 'pg';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 let server: TestServer;
 const clients: pg.Client[] = [];
 let pids: number[] = [];

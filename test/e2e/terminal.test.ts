@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {textWidth} from '../../views/text-width.js';
 import {openTerminal, type Terminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/source/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const MARKER = `dbtop-e2e-${process.pid}`;
 const WIDE = `数据库-${process.pid}`;
 let hostile: ChildProcess;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import Docker from 'dockerode';
-import {resolveEngine, type EngineTarget} from '../../source/engine-settings.js';
+import {resolveEngine, type EngineTarget} from '../../source/app/engine-settings.js';
 
 /** The test image: busybox and its applets, nothing else (no registry is reachable here). */
 export const TEST_IMAGE = 'localhost/dbtop-test:latest';

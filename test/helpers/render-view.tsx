@@ -2,7 +2,7 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {createStore, initialState, type Action, type Store} from '../../source/store.js';
+import {createStore, initialState, type Action, type Store} from '../../source/store/store.js';
 import {App} from '../../views/App.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
 

@@ -1,7 +1,7 @@
 // A server whose every list holds names from many languages and from hostile hands: CJK (two
 // columns a character), emoji and ZWJ sequences, combining marks and escape sequences, next
 // to plain ASCII rows, so that views can be checked for alignment, cutting and sanitizing.
-import type {Action} from '../../source/store.js';
+import type {Action} from '../../source/store/store.js';
 import type {PgLocksSample} from '../../source/types.js';
 import {containerRow, hostSample, pgLock, pgSession, pgSessionsSample, processRow} from './fixtures.js';
 

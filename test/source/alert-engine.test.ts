@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {acknowledge, evaluate, hasNewCritical, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alert-engine.js';
+import {acknowledge, evaluate, hasNewCritical, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alerts/engine.js';
 
 const cpu: Rule = {id: 'cpu', title: 'CPU busy', source: 'host', metric: 'host.cpu', comparison: 'above', warning: 80, critical: 95, forSec: 120, clearSec: 30, hysteresis: 5, unit: '%', isEnabled: true};
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {evaluate, initialAlerts} from '../../source/alert-engine.js';
-import {measure} from '../../source/alert-measure.js';
-import {DEFAULT_RULES} from '../../source/alert-rules.js';
-import {initialState, reduce} from '../../source/store.js';
+import {evaluate, initialAlerts} from '../../source/alerts/engine.js';
+import {measure} from '../../source/alerts/measure.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {initialState, reduce} from '../../source/store/store.js';
 import {hostSample, pgServer, pgSession} from '../helpers/fixtures.js';
 
 test('the metrics come from the store in base units, one value per resource', () => {

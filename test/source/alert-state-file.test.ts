@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import type {Alert} from '../../source/alert-engine.js';
-import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alert-state-file.js';
+import type {Alert} from '../../source/alerts/engine.js';
+import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -62,7 +62,7 @@ test('a corrupt file is reported and set aside, not fatal', () => {
 
 test('concurrent writers: the file is always one whole version, never a mix', async () => {
 	const file = path.join(dir, 'concurrent', 'alerts.json');
-	const module = fileURLToPath(new URL('../../source/alert-state-file.ts', import.meta.url));
+	const module = fileURLToPath(new URL('../../source/alerts/state-file.ts', import.meta.url));
 	const writer = (n: number) =>
 		new Promise<number | null>(resolve => {
 			const script = `import {saveAlerts} from ${JSON.stringify(module)}; const big = 'x'.repeat(20000); for (let i = 0; i < 50; i++) saveAlerts(${JSON.stringify(file)}, Array.from({length: 20}, (_, k) => ({id: 'w${n}-' + i + '-' + k, rule: 'cpu', severity: 'warning', state: 'firing', source: 'host', resource: 'db1', title: 't', message: big, firedAt: 1, lastChangedAt: 1, acknowledgedBy: null, acknowledgedAt: null, note: null, resolvedAt: null})));`;

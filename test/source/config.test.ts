@@ -3,8 +3,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {DEFAULT_RULES} from '../../source/alert-rules.js';
-import {ConfigError, defaultConfigPath, loadConfig, printableConfig, rulesOf, validateConfig} from '../../source/config.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {ConfigError, defaultConfigPath, loadConfig, printableConfig, rulesOf, validateConfig} from '../../source/app/config.js';
 
 test('no file: the defaults; the default path follows XDG_CONFIG_HOME, else ~/.config', () => {
 	assert.equal(defaultConfigPath({XDG_CONFIG_HOME: '/x'}), '/x/dbtop/config.json');

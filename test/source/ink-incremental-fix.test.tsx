@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {PassThrough} from 'node:stream';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {installIncrementalFix} from '../../source/ink-incremental-fix.js';
+import {installIncrementalFix} from '../../source/ink/incremental-fix.js';
 
 // Ink draws only the last frame where CI is set; this test needs every frame, as a terminal gets them.
 delete process.env['CI'];

@@ -3,17 +3,17 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import type {Action} from '../../source/store.js';
+import type {Action} from '../../source/store/store.js';
 import type {ContainerDetail, ContainerRow} from '../../source/types.js';
 
 // Colour on, before Ink loads, so that frames carry SGR styles; every frame is rendered.
 process.env['FORCE_COLOR'] = '1';
 delete process.env['CI'];
 delete process.env['CONTINUOUS_INTEGRATION'];
-const {CACHE_LIMIT, createCacheBound, createFrameRenderer, installOutputFix, loadInkOutput} = await import('../../source/ink-output-fix.js');
-const {isPlainText} = await import('../../source/plain-text.js');
-const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
-const {createStore, initialState} = await import('../../source/store.js');
+const {CACHE_LIMIT, createCacheBound, createFrameRenderer, installOutputFix, loadInkOutput} = await import('../../source/ink/output-fix.js');
+const {isPlainText} = await import('../../source/ink/plain-text.js');
+const {DEFAULT_RULES} = await import('../../source/alerts/rules.js');
+const {createStore, initialState} = await import('../../source/store/store.js');
 const {containerRow, hostSample, pgLock, pgSession, pgSessionsSample, processRow} = await import('../helpers/fixtures.js');
 const {WIDE_USER} = await import('../helpers/world.js');
 const {KEYS, renderView, stripAnsi} = await import('../helpers/render-view.js');

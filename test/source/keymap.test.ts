@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES, splitKeys} from '../../source/keymap.js';
+import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES, splitKeys} from '../../source/app/keymap.js';
 
 test('every command is bound once per scope and described', () => {
 	const seen = new Set<string>();

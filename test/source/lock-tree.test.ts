@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {blockingTree, buildLockTree, flattenLockTree, type LockNode} from '../../source/lock-tree.js';
+import {blockingTree, buildLockTree, flattenLockTree, type LockNode} from '../../source/postgres/lock-tree.js';
 import type {PgLock} from '../../source/types.js';
 import {pgLock, pgSession} from '../helpers/fixtures.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {formatDuration, parseDuration} from '../../source/duration.js';
-import {toOptions} from '../../source/options.js';
-import {UsageError} from '../../source/usage-error.js';
+import {toOptions} from '../../source/app/options.js';
+import {UsageError} from '../../source/app/usage-error.js';
 
 test('durations: 500ms, 2s, bare seconds, minutes', () => {
 	assert.equal(parseDuration('500ms'), 500);

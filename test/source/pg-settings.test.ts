@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {UsageError} from '../../source/usage-error.js';
-import {parseKeyValue, resolvePgTarget} from '../../source/pg-settings.js';
+import {UsageError} from '../../source/app/usage-error.js';
+import {parseKeyValue, resolvePgTarget} from '../../source/postgres/settings.js';
 
 test('no settings at all: the Debian socket as the operating-system user, like psql', () => {
 	const {config, target} = resolvePgTarget(undefined, {}, 'postgres');

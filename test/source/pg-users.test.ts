@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {countUsers} from '../../source/pg-users.js';
+import {countUsers} from '../../source/postgres/users.js';
 import {pgSession} from '../helpers/fixtures.js';
 
 const sessions = [

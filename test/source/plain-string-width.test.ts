@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import stringWidth from 'string-width';
-import plainStringWidth from '../../source/plain-string-width.js';
+import plainStringWidth from '../../source/ink/plain-string-width.js';
 
 test('the width widest-line is given is string-width\'s, for plain rows and for every other kind of text', () => {
 	const texts = [

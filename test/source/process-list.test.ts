@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {isShowingProcesses, selectedIndex, toTree, visibleProcesses} from '../../source/process-list.js';
-import {initialState, reduce, type State} from '../../source/store.js';
+import {isShowingProcesses, selectedIndex, toTree, visibleProcesses} from '../../source/store/process-list.js';
+import {initialState, reduce, type State} from '../../source/store/store.js';
 import {processRow} from '../helpers/fixtures.js';
 
 function withRows(rows: ReturnType<typeof processRow>[]): State {

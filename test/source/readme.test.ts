@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {keymapMarkdown} from '../../source/keymap.js';
+import {keymapMarkdown} from '../../source/app/keymap.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

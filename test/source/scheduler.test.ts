@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import type {Collector} from '../../source/collector.js';
-import {backoffMs, createScheduler, MAX_BACKOFF_MS} from '../../source/scheduler.js';
-import type {Action} from '../../source/store.js';
+import type {Collector} from '../../source/store/collector.js';
+import {backoffMs, createScheduler, MAX_BACKOFF_MS} from '../../source/store/scheduler.js';
+import type {Action} from '../../source/store/store.js';
 
 function recorder() {
 	const actions: Action[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey, seriesPoints} from '../../source/store.js';
+import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey, seriesPoints} from '../../source/store/store.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 test('a host sample is kept, its metrics appended to bounded histories', () => {
@@ -86,7 +86,7 @@ test('a Postgres outage keeps the last sample and leaves sort, filter and select
 });
 
 test('the rules run with every sample: an alert fires in the store and can be acknowledged', async () => {
-	const {DEFAULT_RULES} = await import('../../source/alert-rules.js');
+	const {DEFAULT_RULES} = await import('../../source/alerts/rules.js');
 	let state = initialState(1000, DEFAULT_RULES);
 	state = reduce(state, {type: 'sample', id: 'host', at: 5000, value: hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})});
 	const [alert] = state.alerts.alerts;

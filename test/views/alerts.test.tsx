@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {DEFAULT_RULES} from '../../source/alert-rules.js';
-import {rulesOf, validateConfig} from '../../source/config.js';
-import {createStore, initialState} from '../../source/store.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {rulesOf, validateConfig} from '../../source/app/config.js';
+import {createStore, initialState} from '../../source/store/store.js';
 import {App} from '../../views/App.js';
 import {formatTimestamp} from '../../views/format.js';
 import {hostSample} from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {Action} from '../../source/store.js';
+import type {Action} from '../../source/store/store.js';
 import type {ContainerRow} from '../../source/types.js';
 import {App} from '../../views/App.js';
 import {columnWidths, rowText} from '../../views/columns/column.js';

@@ -3,8 +3,8 @@
 // height.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {listKeys} from '../../source/lists.js';
-import type {ListId, PaneId} from '../../source/store.js';
+import {listKeys} from '../../source/store/lists.js';
+import type {ListId, PaneId} from '../../source/store/store.js';
 import {columnWidths, headerText, rowText} from '../../views/columns/column.js';
 import {sessionColumns} from '../../views/columns/sessions.js';
 import {textWidth} from '../../views/text-width.js';

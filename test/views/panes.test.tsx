@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {Box} from 'ink';
-import {keymap} from '../../source/keymap.js';
+import {keymap} from '../../source/app/keymap.js';
 import {HelpOverlay, helpPages} from '../../views/HelpOverlay.js';
 import {HostPane} from '../../views/HostPane.js';
 import {HostSummary} from '../../views/HostSummary.js';

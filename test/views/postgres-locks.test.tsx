@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import type {Action} from '../../source/store.js';
+import type {Action} from '../../source/store/store.js';
 import type {PgLocksSample, PgSession} from '../../source/types.js';
 import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 

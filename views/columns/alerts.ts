@@ -1,4 +1,4 @@
-import type {Alert} from '../../source/alert-engine.js';
+import type {Alert} from '../../source/alerts/engine.js';
 import {formatAge} from '../format.js';
 import type {Column} from './column.js';
 

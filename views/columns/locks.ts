@@ -1,4 +1,4 @@
-import type {LockLine} from '../../source/lock-tree.js';
+import type {LockLine} from '../../source/postgres/lock-tree.js';
 import {formatAge} from '../format.js';
 import type {Column} from './column.js';
 

@@ -1,5 +1,5 @@
-import type {VisibleProcess} from '../../source/process-list.js';
-import {backendLabel} from '../../source/session-list.js';
+import type {VisibleProcess} from '../../source/store/process-list.js';
+import {backendLabel} from '../../source/postgres/session-list.js';
 import type {PgSession} from '../../source/types.js';
 import {formatBytes, formatCpuTime} from '../format.js';
 import type {Column} from './column.js';

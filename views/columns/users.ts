@@ -1,4 +1,4 @@
-import type {UserCounts} from '../../source/pg-users.js';
+import type {UserCounts} from '../../source/postgres/users.js';
 import type {Column} from './column.js';
 
 /** A user's session counts with the databases they are on (`shop 2, hr 1`). */

@@ -1,7 +1,7 @@
 // Who blocks whom, as a tree: each root blocker (blocking others while not waiting itself), the
 // sessions waiting on it under it, those waiting on them under those, to any depth. A session
 // waiting on several blockers appears under each of them, so the graph is drawn as a tree.
-import type {PgLock, PgLocksSample, PgSession} from './types.js';
+import type {PgLock, PgLocksSample, PgSession} from '../types.js';
 
 /** The blocking tree's node as the JSON snapshot gives it: exactly these fields. */
 export type BlockingNode = {

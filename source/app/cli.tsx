@@ -2,7 +2,7 @@
 // First: V8's memory settings (see there), however dbtop is started.
 import './v8-settings.js';
 import {parseArgs} from 'node:util';
-import packageJson from '../package.json' with {type: 'json'};
+import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import {toOptions} from './options.js';
 import {UsageError} from './usage-error.js';

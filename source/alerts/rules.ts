@@ -1,5 +1,5 @@
 // The built-in rules, each overridable or disabled in the config file (by its id).
-import type {Rule} from './alert-engine.js';
+import type {Rule} from './engine.js';
 
 const rule = (fields: Omit<Rule, 'isEnabled' | 'hysteresis' | 'clearSec'> & Partial<Pick<Rule, 'hysteresis' | 'clearSec'>>): Rule => ({
 	hysteresis: 0,

@@ -1,7 +1,7 @@
 // Which text is plain: every character one terminal column wide, its own grapheme whatever
 // stands next to it, and no escape. A plain line is as wide as it is long, so the costly width
 // functions (grapheme segmentation, emoji and East Asian width tables) can be skipped for it.
-// Both the row-based output (ink-output-fix.ts) and the width Ink's render walk measures
+// Both the row-based output (output-fix.ts) and the width Ink's render walk measures
 // (plain-string-width.ts) ask here.
 
 // One entry per UTF-16 code unit below U+3000: 1 if that character is one column wide, is its own

@@ -1,10 +1,10 @@
 import type {Command} from './keymap.js';
-import {formatDuration} from './duration.js';
-import type {Scheduler} from './scheduler.js';
-import {listKeys, listSelectionIndex, selectedKey} from './lists.js';
-import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from './session-list.js';
-import {visibleAlerts} from './alert-list.js';
-import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from './store.js';
+import {formatDuration} from '../duration.js';
+import type {Scheduler} from '../store/scheduler.js';
+import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
+import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from '../postgres/session-list.js';
+import {visibleAlerts} from '../alerts/list.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */

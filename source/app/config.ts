@@ -4,9 +4,9 @@
 import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {Rule} from './alert-engine.js';
-import {DEFAULT_RULES} from './alert-rules.js';
-import {parseDuration} from './duration.js';
+import type {Rule} from '../alerts/engine.js';
+import {DEFAULT_RULES} from '../alerts/rules.js';
+import {parseDuration} from '../duration.js';
 
 /** What a service check watches: a process by name, a listening TCP port, or a log file's matching lines. */
 export type CheckTarget = {kind: 'process'; process: string} | {kind: 'port'; port: number} | {kind: 'log'; path: string; pattern: string; windowMs: number};

@@ -3,7 +3,7 @@
 // system user, which is what psql does on Debian. A password comes from the input, PGPASSWORD
 // or ~/.pgpass (read by pg itself when none is given) and is never part of the description.
 import type {ClientConfig} from 'pg';
-import {UsageError} from './usage-error.js';
+import {UsageError} from '../app/usage-error.js';
 
 /** A resolved connection: the client configuration and how to name it on screen. */
 export type PgTarget = {config: ClientConfig; target: string; database: string};

@@ -1,6 +1,6 @@
 import {selectionIndex} from './selection.js';
 import type {State, ProcessSort} from './store.js';
-import type {ProcessRow} from './types.js';
+import type {ProcessRow} from '../types.js';
 
 /** A row as the processes pane lists it: the process and, in tree view, its branch drawing. */
 export type VisibleProcess = {row: ProcessRow; prefix: string};

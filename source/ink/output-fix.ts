@@ -6,7 +6,7 @@
 // a line that fits its clip is not sliced, and every other row goes through exactly the steps
 // stock Ink takes (the same tokenizer, the same width function, the same cell semantics), so the
 // bytes are the same. Ink's own text caches, which never forget, are bounded here too.
-import * as ink from './ink-internals.js';
+import * as ink from './internals.js';
 import {isPlainText} from './plain-text.js';
 
 type Clip = {x1?: number; x2?: number; y1?: number; y2?: number};

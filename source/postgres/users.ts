@@ -1,6 +1,6 @@
 // "Who is connected": per user (and per user and database) the sessions by state, the count
 // operators check by hand. Background workers are not users' sessions and are left out.
-import type {PgSession} from './types.js';
+import type {PgSession} from '../types.js';
 
 /** Sessions of one user (and database, when split by database) by state. */
 export type UserCounts = {

@@ -1,5 +1,5 @@
 // V8's settings for a monitor that stays up for hours, however dbtop is started (the bin,
-// `node dist/source/cli.js`, `npm start`). This module is imported first by cli.tsx, before
+// `node dist/dbtop.js`, `npm start`). This module is imported first by cli.tsx, before
 // anything that allocates much. Both settings were measured side by side against the defaults.
 // - A small young generation: a monitor allocates little per tick. V8 sizes its heap before any
 //   JavaScript runs, so --max-semi-space-size set from here changes nothing (the new space still

@@ -5,8 +5,8 @@
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {TailPosition} from '../collectors/checks.js';
-import type {Alert} from './alert-engine.js';
+import type {TailPosition} from '../../collectors/checks.js';
+import type {Alert} from './engine.js';
 
 const VERSION = 1;
 

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import {parseDuration} from './duration.js';
+import {parseDuration} from '../duration.js';
 import {resolveEngine, type EngineTarget} from './engine-settings.js';
-import type {Rule} from './alert-engine.js';
+import type {Rule} from '../alerts/engine.js';
 import type {ServiceCheck} from './config.js';
-import {resolvePgTarget, type PgTarget} from './pg-settings.js';
+import {resolvePgTarget, type PgTarget} from '../postgres/settings.js';
 import {UsageError} from './usage-error.js';
 
 /** What the command line asks for, validated. */

@@ -1,8 +1,8 @@
 // `dbtop check`: the rules evaluated once, for cron and monitoring agents, with the exit codes
 // Nagios-style checkers use: 0 OK, 1 warning, 2 critical, 3 a source could not be read.
-import {evaluate, initialAlerts, sortAlerts, type Alert, type Rule} from './alert-engine.js';
-import {measure} from './alert-measure.js';
-import type {State} from './store.js';
+import {evaluate, initialAlerts, sortAlerts, type Alert, type Rule} from './engine.js';
+import {measure} from './measure.js';
+import type {State} from '../store/store.js';
 
 /** The result of a check: its exit code, a line per firing alert and a summary line. */
 export type CheckResult = {exitCode: 0 | 1 | 2 | 3; status: 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN'; alerts: Alert[]; unreadable: Record<string, string>; lines: string[]};

@@ -1,5 +1,5 @@
-import type {Rule} from './alert-engine.js';
-import type {PgSession} from './types.js';
+import type {Rule} from './engine.js';
+import type {PgSession} from '../types.js';
 
 /** How a value should look: colour follows the level, never a threshold inside a view. */
 export type Level = 'ok' | 'warn' | 'crit' | 'stale';

@@ -1,10 +1,10 @@
 // The lists a pane shows rows of, by id: their rows' keys in screen order and where the
 // selection is among them. The reducer, the commands and the list view all ask here.
-import {visibleAlerts} from './alert-list.js';
+import {visibleAlerts} from '../alerts/list.js';
 import {visibleContainers} from './container-list.js';
 import {visibleProcesses} from './process-list.js';
 import {selectionIndex} from './selection.js';
-import {selectedLockIndex, visibleLockLines, visibleSessions} from './session-list.js';
+import {selectedLockIndex, visibleLockLines, visibleSessions} from '../postgres/session-list.js';
 import type {ListId, RowKey, State} from './store.js';
 
 // The keys of a list's rows, worked out once per list of rows (each list is memoized by its

@@ -1,6 +1,6 @@
 // The metrics the rules read, taken from the store: one value per resource, in base units.
-import type {Measurement} from './alert-engine.js';
-import type {State} from './store.js';
+import type {Measurement} from './engine.js';
+import type {State} from '../store/store.js';
 
 const HOST_METRICS = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore'];
 const POSTGRES_METRICS = ['pg.connectionsPct', 'pg.deadlocks', 'pg.userSessions', 'pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec', 'pg.replicationLagBytes'];

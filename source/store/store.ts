@@ -1,10 +1,10 @@
-import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from './alert-engine.js';
-import {measure} from './alert-measure.js';
-import {DEFAULT_RULES} from './alert-rules.js';
+import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from '../alerts/engine.js';
+import {measure} from '../alerts/measure.js';
+import {DEFAULT_RULES} from '../alerts/rules.js';
 import {listSelectionIndex} from './lists.js';
 import {visibleProcesses} from './process-list.js';
 import {selectAt, windowStart} from './selection.js';
-import type {CheckValue, CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessRow, ProcessSample, SampleMap} from './types.js';
+import type {CheckValue, CollectorId, ContainerDetail, ContainersSample, HostSample, PgLocksSample, PgSessionsSample, ProcessRow, ProcessSample, SampleMap} from '../types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
 export const HISTORY_POINTS = 300;

@@ -1,6 +1,6 @@
 // The containers pane's list: exited ones shown on request, filtered by name or image, sorted.
 import type {ContainerSort, State} from './store.js';
-import type {ContainerRow} from './types.js';
+import type {ContainerRow} from '../types.js';
 
 const COMPARE: Record<ContainerSort, (a: ContainerRow, b: ContainerRow) => number> = {
 	cpu: (a, b) => (b.cpuPct ?? -1) - (a.cpuPct ?? -1),

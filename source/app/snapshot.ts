@@ -1,8 +1,8 @@
-import {sortAlerts, type Alert} from './alert-engine.js';
-import {blockingTree, type BlockingNode} from './lock-tree.js';
-import {countUsers, type UserCounts} from './pg-users.js';
-import type {State} from './store.js';
-import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from './types.js';
+import {sortAlerts, type Alert} from '../alerts/engine.js';
+import {blockingTree, type BlockingNode} from '../postgres/lock-tree.js';
+import {countUsers, type UserCounts} from '../postgres/users.js';
+import type {State} from '../store/store.js';
+import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from '../types.js';
 
 /** The session fields the snapshot promises. */
 type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;

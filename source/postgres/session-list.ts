@@ -2,9 +2,9 @@
 // request, sorted by an age, state, user or database. Also the locks pane's lines and the
 // selections of both, which must survive refreshes.
 import {buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
-import {selectionIndex} from './selection.js';
-import type {SessionSort, State} from './store.js';
-import type {PgLocksSample, PgSession} from './types.js';
+import {selectionIndex} from '../store/selection.js';
+import type {SessionSort, State} from '../store/store.js';
+import type {PgLocksSample, PgSession} from '../types.js';
 
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
 export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};

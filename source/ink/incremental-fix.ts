@@ -2,7 +2,7 @@
 // ended with a newline (every frame shorter than the terminal does), so each redraw starts one
 // line low and the top line is left behind as garbage. This wraps Ink's own log-update so that
 // redraw starts where the previous frame did; everything else stays Ink's.
-import {logUpdate} from './ink-internals.js';
+import {logUpdate} from './internals.js';
 
 type LogOptions = {showCursor?: boolean; incremental?: boolean};
 type Log = ((text: string) => boolean) & {
