@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Rule} from '../source/alerts/engine.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {seriesKey, seriesPoints, type Series} from '../source/store/store.js';
+import {seriesKey, seriesPoints, type Series} from '../source/store/alerts.js';
 import {plotChart} from './chart.js';
 import {formatAge, formatBytes, formatTimestamp} from './format.js';
 import {useStore} from './use-store.js';

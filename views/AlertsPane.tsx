@@ -3,31 +3,10 @@ import {useMemo} from 'react';
 import type {Alert} from '../source/alerts/engine.js';
 import {visibleAlerts} from '../source/alerts/list.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {State} from '../source/store/store.js';
+import {checkStatuses} from '../source/store/checks.js';
 import {alertColumns} from './columns/alerts.js';
 import {List, type RowStyle} from './List.js';
 import {useStore} from './use-store.js';
-
-/** One service check as the pane shows it: its name and latest reading, or why it cannot be read. */
-export type CheckStatus = {name: string; text: string; isBad: boolean};
-
-const checksCache = new WeakMap<object, CheckStatus[]>();
-
-/** The configured service checks with their readings; memoized per state. */
-export function checkStatuses(state: State): CheckStatus[] {
-	const cached = checksCache.get(state);
-	if (cached) return cached;
-	const value = state.rules
-		.filter(rule => rule.isEnabled && rule.source === 'check' && rule.metric === `check.${rule.id}`)
-		.map(rule => {
-			const error = state.status[`check:${rule.id}`]?.error;
-			const reading = state.checks[rule.id];
-			const isAlerting = state.alerts.alerts.some(alert => alert.rule === rule.id && alert.state !== 'resolved');
-			return {name: rule.id, text: error ? `${rule.id}: ${error}` : `${rule.id} ${reading?.detail ?? '…'}`, isBad: Boolean(error) || isAlerting};
-		});
-	checksCache.set(state, value);
-	return value;
-}
 
 const keyOf = (alert: Alert) => alert.id;
 

@@ -1,13 +1,12 @@
 import {Box, Text} from 'ink';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {State} from '../source/store/store.js';
+import {containerProcesses} from '../source/store/containers.js';
 import {plotChart} from './chart.js';
 import {formatBytes, formatTimestamp} from './format.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
 const NO_HISTORY = {cpu: [] as number[], memory: [] as number[]};
-const selectAllProcesses = (state: State) => state.processes?.processes;
 
 type Props = {width: number; height: number};
 
@@ -17,9 +16,8 @@ export function ContainerDetail({width, height}: Props) {
 	const row = useStore(state => state.containers?.containers.find(container => container.id === id) ?? null);
 	const detail = useStore(state => (state.containerDetail?.id === id ? state.containerDetail : null));
 	const history = useStore(state => (id === null ? undefined : state.containerHistory.get(id))) ?? NO_HISTORY;
-	const all = useStore(selectAllProcesses);
+	const processes = useStore(state => containerProcesses(state, id));
 	if (id === null) return null;
-	const processes = (all ?? []).filter(process => process.containerId === id);
 	const chartWidth = Math.max(Math.floor(width / 2) - 1, 20);
 	const fixedLines = 11 + Math.min(processes.length || (detail?.top.rows.length ?? 0), 4);
 	const logLines = Math.max(height - fixedLines, 1);

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {freeLevel, usageLevel} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import type {HostMetric} from '../source/store/store.js';
+import type {HostMetric} from '../source/store/host.js';
 import {plotChart} from './chart.js';
 import {columnWidths, headerText, rowText} from './columns/column.js';
 import {FILESYSTEM_COLUMNS} from './columns/filesystems.js';

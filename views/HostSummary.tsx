@@ -3,6 +3,7 @@ import {unacknowledgedCounts} from '../source/alerts/engine.js';
 import {formatDuration} from '../source/duration.js';
 import {freeLevel, usageLevel} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
+import {memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
 import {plotChart} from './chart.js';
 import {formatBytes, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
@@ -124,7 +125,7 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	}
 
 	const {memory, swap, disk, network} = host;
-	const memPct = memory.total > 0 ? (memory.used / memory.total) * 100 : 0;
+	const memPct = memoryUsedPct(host);
 	const swapPct = swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
 	const worstFs = host.filesystems.reduce((worst, fs) => Math.min(worst, fs.freePct), 100);
 	const coreColumns = Math.floor((width - LEFT_WIDTH) / (CORE_CELL + 1));

@@ -3,7 +3,7 @@ import {memo, useEffect, useMemo} from 'react';
 import type {Severity} from '../source/alerts/engine.js';
 import {listSelectionIndex} from '../source/store/lists.js';
 import {windowStart} from '../source/store/selection.js';
-import type {ListId, RowKey} from '../source/store/store.js';
+import type {ListId, RowKey} from '../source/store/ui.js';
 import {columnWidths, headerText, rowText, type Column} from './columns/column.js';
 import {useStore, useStoreInstance} from './use-store.js';
 

@@ -1,41 +1,20 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
 import {backendLabel, localBackends} from '../source/postgres/session-list.js';
-import type {State} from '../source/store/store.js';
-import type {ProcessRow} from '../source/types.js';
+import {parentChain, processByPid} from '../source/store/host.js';
 import {plotChart} from './chart.js';
 import {formatAge, formatBytes, formatRate, formatTimestamp, STATE_NAMES} from './format.js';
 import {useStore} from './use-store.js';
 
 const NO_HISTORY = {cpu: [] as number[], rss: [] as number[]};
 
-/** The chain of parents from a process up to the root, nearest first. */
-export function parentChain(rows: readonly ProcessRow[], pid: number): ProcessRow[] {
-	const byPid = new Map(rows.map(row => [row.pid, row]));
-	const chain: ProcessRow[] = [];
-	let current = byPid.get(pid);
-	while (current && current.ppid !== current.pid && chain.length < 64) {
-		const parent = byPid.get(current.ppid);
-		if (!parent) break;
-		chain.push(parent);
-		current = parent;
-	}
-
-	return chain;
-}
-
-const selectRow = (state: State) => {
-	const pid = state.ui.processes.detailPid;
-	return state.processes?.processes.find(row => row.pid === pid) ?? null;
-};
-
 type Props = {width: number; height: number};
 
 /** Drill-down of one process: everything about it, with its CPU and RSS since it came into view. */
 export function ProcessDetail({width, height}: Props) {
 	const pid = useStore(state => state.ui.processes.detailPid);
-	const row = useStore(selectRow);
-	const rows = useStore(state => state.processes?.processes);
+	const row = useStore(state => processByPid(state, pid));
+	const parents = useStore(state => parentChain(state, pid));
 	const detail = useStore(state => (state.processes?.detail?.pid === pid ? state.processes.detail : null));
 	const history = useStore(state => (pid === null ? undefined : state.processHistory.get(pid))) ?? NO_HISTORY;
 	const now = useStore(state => state.now);
@@ -45,7 +24,7 @@ export function ProcessDetail({width, height}: Props) {
 		return null;
 	}
 
-	if (!row || !rows) {
+	if (!row) {
 		return (
 			<Box flexDirection="column" height={height}>
 				<Text bold>Process {pid}</Text>
@@ -54,7 +33,7 @@ export function ProcessDetail({width, height}: Props) {
 		);
 	}
 
-	const chain = parentChain(rows, pid)
+	const chain = parents
 		.map(parent => `${parent.pid} ${sanitizeLine(parent.comm)}`)
 		.join(' ← ');
 	const chartRows = height >= 22 ? 4 : 3;

@@ -1,10 +1,11 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
-import {containerNames} from '../source/store/container-list.js';
+import {containerNames} from '../source/store/containers.js';
 import {visibleProcesses, type VisibleProcess} from '../source/store/process-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {localBackends} from '../source/postgres/session-list.js';
-import type {ProcessSort, State} from '../source/store/store.js';
+import type {ProcessSort} from '../source/store/ui.js';
+import type {State} from '../source/store/store.js';
 import {processColumns} from './columns/processes.js';
 import {List} from './List.js';
 import {Stale} from './Stale.js';

@@ -3,9 +3,9 @@ import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
 import {ruleLevel, sessionLevel, type Level} from '../source/alerts/levels.js';
-import {countUsers} from '../source/postgres/users.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/postgres/session-list.js';
+import {connectionsPct, usersSummary, type UsersSummary} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
 import type {PgServer, PgSession} from '../source/types.js';
 import {sessionColumns} from './columns/sessions.js';
@@ -22,10 +22,9 @@ export type Segment = {text: string; level?: Level};
 
 /** The server in two lines (version, uptime, connections, rates, what holds vacuum back), standbys where they fit, then probes switched off. */
 export function serverLines(server: PgServer, now: number, width: number, disabledProbes: Record<string, string> = {}, rules: readonly Rule[] = []): Segment[][] {
-	const connectionsPct = server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null;
 	const first: Segment[] = [
 		{text: `${width >= 100 ? 'Postgres' : 'PG'} ${sanitizeLine(server.version)} · up ${formatAge(Math.max((now - server.startedAt) / 1000, 0))} · `},
-		{text: `conn ${server.connections}/${server.maxConnections}`, level: ruleLevel(rules, 'connections', connectionsPct)},
+		{text: `conn ${server.connections}/${server.maxConnections}`, level: ruleLevel(rules, 'connections', connectionsPct(server))},
 		{
 			text: ` · xact ${formatPerSec(server.xactPerSec)} · hit ${server.cacheHitPct === null ? '—' : `${server.cacheHitPct.toFixed(1)}%`} · tup r ${formatPerSec(server.tuplesReadPerSec)} w ${formatPerSec(server.tuplesWrittenPerSec)}`,
 		},
@@ -55,10 +54,8 @@ export function serverLines(server: PgServer, now: number, width: number, disabl
 }
 
 /** The users summary's lines for the room there is, `width` columns wide: one per user, the rest folded into one line. */
-export function usersLines(sessions: readonly PgSession[], room: number, width: number): string[] {
-	const users = countUsers(sessions);
+export function usersLines({users, perDatabase}: UsersSummary, room: number, width: number): string[] {
 	if (users.length === 0) return ['no client sessions'];
-	const perDatabase = countUsers(sessions, true);
 	const databasesOf = (user: string) =>
 		perDatabase
 			.filter(entry => entry.user === user)
@@ -94,6 +91,7 @@ export function SessionsPane({width, height}: Props) {
 	const filterError = useStore(sessionFilterError);
 	const rules = useStore(selectRules);
 	const marks = useStore(alertMarks);
+	const summary = useStore(usersSummary);
 	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const columns = useMemo(() => sessionColumns(width - 2, ui.sort), [width, ui.sort]);
 	const markOf = (session: PgSession) => marks.pids.get(session.pid);
@@ -109,7 +107,7 @@ export function SessionsPane({width, height}: Props) {
 	}
 
 	const header = serverLines(sample.server, now, width, sample.disabledProbes, rules);
-	const users = usersLines(sample.sessions, userRoom(height), width);
+	const users = usersLines(summary, userRoom(height), width);
 	// A stale sample gets a line of its own: the reason must not be cut off the end of the title.
 	const listHeight = Math.max(height - (stale ? 1 : 0) - header.length - users.length - 1, 2);
 	const sortTitle = SESSION_SORTS.find(entry => entry.sort === ui.sort)?.title ?? ui.sort;

@@ -2,7 +2,8 @@ import {Text} from 'ink';
 import {keymap, type Command} from '../source/app/keymap.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {sessionFilterError} from '../source/postgres/session-list.js';
-import type {Confirm, State} from '../source/store/store.js';
+import type {Confirm} from '../source/store/ui.js';
+import type {State} from '../source/store/store.js';
 import {useStore} from './use-store.js';
 
 const hint = (command: Command, word: string) => `${keymap.find(binding => binding.command === command)?.keys[0] ?? '?'} ${word}`;

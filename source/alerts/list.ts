@@ -1,7 +1,8 @@
 // The alerts pane's list: open alerts first (critical, then by age), then recently resolved
 // ones, filtered by `sev:`, `src:` and `ack:yes|no` terms and any other text in the title.
 import {sortAlerts, type Alert, type Severity} from './engine.js';
-import type {PaneId, State} from '../store/store.js';
+import type {PaneId} from '../store/ui.js';
+import type {State} from '../store/store.js';
 
 /** Does an alert pass the filter text? */
 export function matchesAlert(alert: Alert, filter: string): boolean {

@@ -1,5 +1,6 @@
 // The metrics the rules read, taken from the store: one value per resource, in base units.
 import type {Measurement} from './engine.js';
+import {connectionsPct} from '../store/postgres.js';
 import type {State} from '../store/store.js';
 
 const HOST_METRICS = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore'];
@@ -31,7 +32,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 	if (postgres) {
 		declare(POSTGRES_METRICS);
 		const {server, sessions, target} = postgres;
-		add('pg.connectionsPct', target, server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null);
+		add('pg.connectionsPct', target, connectionsPct(server));
 		add('pg.deadlocks', target, server.deadlocks);
 		// How long a session has waited for its lock: from the lock's wait start where the server
 		// has it (as the Locks pane shows it), else from its last change of state.

@@ -4,7 +4,8 @@ import type {Scheduler} from '../store/scheduler.js';
 import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
 import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from '../postgres/session-list.js';
 import {visibleAlerts} from '../alerts/list.js';
-import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort, type State, type Store} from '../store/store.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort} from '../store/ui.js';
+import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 
 /** Refresh intervals `+` and `-` step through. */

@@ -1,6 +1,8 @@
 import {sortAlerts, type Alert} from '../alerts/engine.js';
 import {blockingTree, type BlockingNode} from '../postgres/lock-tree.js';
-import {countUsers, type UserCounts} from '../postgres/users.js';
+import type {UserCounts} from '../postgres/users.js';
+import {containerNames} from '../store/containers.js';
+import {usersSummary} from '../store/postgres.js';
 import type {State} from '../store/store.js';
 import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from '../types.js';
 
@@ -53,13 +55,13 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		}
 	}
 
-	const containerNames = new Map((state.containers?.containers ?? []).map(row => [row.id, row.name]));
+	const names = containerNames(state);
 	return {
 		version,
 		time,
 		host: state.host,
 		processes: (state.processes?.processes ?? []).map(row => ({
-			...(row.containerId ? {container: containerNames.get(row.containerId) ?? row.containerId.slice(0, 12)} : {}),
+			...(row.containerId ? {container: names?.get(row.containerId) ?? row.containerId.slice(0, 12)} : {}),
 			pid: row.pid,
 			ppid: row.ppid,
 			user: row.user,
@@ -105,7 +107,7 @@ function toSnapshotPostgres(state: State): SnapshotPostgres {
 			stateAgeSec: session.stateAgeSec,
 			query: session.query,
 		})),
-		users: countUsers(sample.sessions).map(({database: _database, ...counts}) => counts),
+		users: usersSummary(state).users.map(({database: _database, ...counts}) => counts),
 		blocking: state.locks ? blockingTree(sample.sessions, state.locks, state.now) : [],
 		...(error ? {error} : {}),
 	};

@@ -3,7 +3,8 @@
 // selections of both, which must survive refreshes.
 import {buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
 import {selectionIndex} from '../store/selection.js';
-import type {SessionSort, State} from '../store/store.js';
+import type {SessionSort} from '../store/ui.js';
+import type {State} from '../store/store.js';
 import type {PgLocksSample, PgSession} from '../types.js';
 
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */

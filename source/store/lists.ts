@@ -1,40 +1,41 @@
 // The lists a pane shows rows of, by id: their rows' keys in screen order and where the
 // selection is among them. The reducer, the commands and the list view all ask here.
+import type {Alert} from '../alerts/engine.js';
 import {visibleAlerts} from '../alerts/list.js';
-import {visibleContainers} from './container-list.js';
-import {visibleProcesses} from './process-list.js';
+import {visibleContainers} from './containers.js';
+import {visibleProcesses, type VisibleProcess} from './process-list.js';
+import {memoOf} from './memo.js';
 import {selectionIndex} from './selection.js';
+import type {LockLine} from '../postgres/lock-tree.js';
 import {selectedLockIndex, visibleLockLines, visibleSessions} from '../postgres/session-list.js';
-import type {ListId, RowKey, State} from './store.js';
+import type {ListId, RowKey} from './ui.js';
+import type {State} from './store.js';
+import type {ContainerRow, PgSession} from '../types.js';
 
 // The keys of a list's rows, worked out once per list of rows (each list is memoized by its
 // selector): the list view asks on every change of the store, the reducer on every sample.
-const keysCache = new WeakMap<readonly unknown[], RowKey[]>();
-
-function keysOf<T>(rows: readonly T[], keyOf: (row: T) => RowKey): RowKey[] {
-	let keys = keysCache.get(rows);
-	if (!keys) {
-		keys = rows.map(keyOf);
-		keysCache.set(rows, keys);
-	}
-
-	return keys;
-}
+const KEYS_OF = {
+	processes: memoOf((rows: readonly VisibleProcess[]): RowKey[] => rows.map(item => item.row.pid)),
+	sessions: memoOf((rows: readonly PgSession[]): RowKey[] => rows.map(session => session.pid)),
+	// A session can show under several blockers: the line's path in the tree names it.
+	locks: memoOf((rows: readonly LockLine[]): RowKey[] => rows.map(line => line.key)),
+	containers: memoOf((rows: readonly ContainerRow[]): RowKey[] => rows.map(row => row.id)),
+	alerts: memoOf((rows: readonly Alert[]): RowKey[] => rows.map(alert => alert.id)),
+};
 
 /** The keys of a list's rows (pids, lock-tree paths, container and alert ids) in the order it shows them. */
 export function listKeys(state: State, list: ListId): readonly RowKey[] {
 	switch (list) {
 		case 'processes':
-			return keysOf(visibleProcesses(state), item => item.row.pid);
+			return KEYS_OF.processes(visibleProcesses(state));
 		case 'sessions':
-			return keysOf(visibleSessions(state), session => session.pid);
+			return KEYS_OF.sessions(visibleSessions(state));
 		case 'locks':
-			// A session can show under several blockers: the line's path in the tree names it.
-			return keysOf(visibleLockLines(state), line => line.key);
+			return KEYS_OF.locks(visibleLockLines(state));
 		case 'containers':
-			return keysOf(visibleContainers(state), row => row.id);
+			return KEYS_OF.containers(visibleContainers(state));
 		case 'alerts':
-			return keysOf(visibleAlerts(state), alert => alert.id);
+			return KEYS_OF.alerts(visibleAlerts(state));
 	}
 }
 

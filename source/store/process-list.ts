@@ -1,5 +1,6 @@
-import {selectionIndex} from './selection.js';
-import type {State, ProcessSort} from './store.js';
+import {memoPerObject} from './memo.js';
+import type {State} from './store.js';
+import type {ProcessSort} from './ui.js';
 import type {ProcessRow} from '../types.js';
 
 /** A row as the processes pane lists it: the process and, in tree view, its branch drawing. */
@@ -56,31 +57,18 @@ export function toTree(rows: readonly ProcessRow[]): VisibleProcess[] {
 }
 
 const NONE: VisibleProcess[] = [];
-const cache = new WeakMap<readonly ProcessRow[], {key: string; value: VisibleProcess[]}>();
+const listed = memoPerObject(
+	(rows: readonly ProcessRow[], view: State['ui']['processes']): VisibleProcess[] => {
+		const sorted = rows.filter(row => matchesFilter(row, view.filter)).sort(COMPARE[view.sort]);
+		return view.isTree ? toTree(sorted) : sorted.map(row => ({row, prefix: ''}));
+	},
+	(a, b) => a.sort === b.sort && a.filter === b.filter && a.isTree === b.isTree,
+);
 
-/** The processes the pane lists, filtered, sorted and maybe treed; memoized per sample and view. */
+/** The processes the pane lists, filtered, sorted and maybe treed; worked out once per sample and view. */
 export function visibleProcesses(state: State): VisibleProcess[] {
 	const rows = state.processes?.processes;
-	if (!rows) {
-		return NONE;
-	}
-
-	const {sort, filter, isTree} = state.ui.processes;
-	const key = `${sort}\u0000${filter}\u0000${isTree}`;
-	const cached = cache.get(rows);
-	if (cached?.key === key) {
-		return cached.value;
-	}
-
-	const sorted = rows.filter(row => matchesFilter(row, filter)).sort(COMPARE[sort]);
-	const value = isTree ? toTree(sorted) : sorted.map(row => ({row, prefix: ''}));
-	cache.set(rows, {key, value});
-	return value;
-}
-
-/** Index of the selection in the visible list: its pid if still there, else the old position clamped. */
-export function selectedIndex(state: State, list: readonly VisibleProcess[]): number {
-	return selectionIndex(list.map(item => item.row.pid), state.ui.processes);
+	return rows ? listed(rows, state.ui.processes) : NONE;
 }
 
 /** Whether the screen shows processes: their list or a drill-down that reads them (a process, a local session's backend, a container's processes). */

@@ -1,4 +1,4 @@
-import type {RowKey, Selection} from './store.js';
+import type {RowKey, Selection} from './ui.js';
 
 /** Index of a selection in a list of keys: its row if still there, else its old place, clamped. */
 export function selectionIndex(keys: readonly RowKey[], selection: Selection): number {

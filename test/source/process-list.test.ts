@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {isShowingProcesses, selectedIndex, toTree, visibleProcesses} from '../../source/store/process-list.js';
+import {listSelectionIndex} from '../../source/store/lists.js';
+import {isShowingProcesses, toTree, visibleProcesses} from '../../source/store/process-list.js';
 import {initialState, reduce, type State} from '../../source/store/store.js';
 import {processRow} from '../helpers/fixtures.js';
 
@@ -38,11 +39,11 @@ test('the tree nests children under parents with branch drawings', () => {
 
 test('the selection stays on its pid when the order changes, and falls back to its place when the pid goes', () => {
 	let state = reduce(withRows(rows), {type: 'select', list: 'processes', key: 21, index: 2});
-	assert.equal(selectedIndex(state, visibleProcesses(state)), 2);
+	assert.equal(listSelectionIndex(state, 'processes'), 2);
 	state = reduce(state, {type: 'set-sort', sort: 'mem'});
-	assert.equal(visibleProcesses(state)[selectedIndex(state, visibleProcesses(state))]?.row.pid, 21);
+	assert.equal(visibleProcesses(state)[listSelectionIndex(state, 'processes')]?.row.pid, 21);
 	state = reduce(state, {type: 'sample', id: 'processes', at: 2, value: {processes: rows.filter(row => row.pid !== 21), detail: null}});
-	assert.equal(selectedIndex(state, visibleProcesses(state)), 0);
+	assert.equal(listSelectionIndex(state, 'processes'), 0);
 });
 
 test('the process list is wanted where the screen shows processes: the list and the drill-downs that read them, not the other panes', () => {

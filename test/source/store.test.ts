@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {appendBounded, createStore, HISTORY_POINTS, initialState, PROCESS_HISTORY_POINTS, reduce, SERIES_POINTS, seriesKey, seriesPoints} from '../../source/store/store.js';
+import {appendBounded, HISTORY_POINTS, PROCESS_HISTORY_POINTS} from '../../source/store/host.js';
+import {createStore, initialState, reduce} from '../../source/store/store.js';
+import {SERIES_POINTS, seriesKey, seriesPoints} from '../../source/store/alerts.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 test('a host sample is kept, its metrics appended to bounded histories', () => {
@@ -48,15 +50,15 @@ test('process history follows a pid and starts over when the pid is reused', () 
 	assert.equal(state.processHistory.get(7)?.cpu.length, PROCESS_HISTORY_POINTS);
 });
 
-test('an error marks only its collector, keeps the last good time and counts failures', () => {
+test('an error marks only its collector, keeps the last good time and since when it is down', () => {
 	let state = reduce(initialState(1000), {type: 'sample', id: 'host', at: 10, value: hostSample()});
 	state = reduce(state, {type: 'collector-error', id: 'processes', at: 20, message: 'EACCES'});
 	state = reduce(state, {type: 'collector-error', id: 'processes', at: 30, message: 'EACCES'});
-	assert.deepEqual(state.status['processes'], {lastOkAt: null, error: 'EACCES', errorAt: 30, downSince: 20, failures: 2});
+	assert.deepEqual(state.status['processes'], {lastOkAt: null, error: 'EACCES', errorAt: 30, downSince: 20});
 	assert.equal(state.status['host']?.error, null);
 	assert.notEqual(state.host, null);
 	state = reduce(state, {type: 'sample', id: 'processes', at: 40, value: {processes: [], detail: null}});
-	assert.deepEqual(state.status['processes'], {lastOkAt: 40, error: null, errorAt: null, downSince: null, failures: 0});
+	assert.deepEqual(state.status['processes'], {lastOkAt: 40, error: null, errorAt: null, downSince: null});
 });
 
 test('store instances are independent and notify their subscribers once per dispatch', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {listKeys} from '../../source/store/lists.js';
-import type {ListId, PaneId} from '../../source/store/store.js';
+import type {ListId, PaneId} from '../../source/store/ui.js';
 import {columnWidths, headerText, rowText} from '../../views/columns/column.js';
 import {sessionColumns} from '../../views/columns/sessions.js';
 import {textWidth} from '../../views/text-width.js';

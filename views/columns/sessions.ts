@@ -1,4 +1,4 @@
-import type {SessionSort} from '../../source/store/store.js';
+import type {SessionSort} from '../../source/store/ui.js';
 import type {PgSession} from '../../source/types.js';
 import {formatAge, formatCount} from '../format.js';
 import type {Column} from './column.js';

@@ -1,0 +1,75 @@
+// The containers slice: the latest containers sample, the open container's details, each
+// container's history for the drill-down's charts, and the pane's list.
+import type {ContainerDetail, ContainerRow, ContainersSample, ProcessRow} from '../types.js';
+import {appendBounded, PROCESS_HISTORY_POINTS} from './host.js';
+import {memoOf, memoPerObject} from './memo.js';
+import type {SampleOf, State} from './store.js';
+import {keepSelection, type ContainerSort} from './ui.js';
+
+/** CPU % and memory of a container since dbtop first saw it. */
+export type ContainerHistory = {cpu: number[]; memory: number[]};
+
+export type ContainersSlice = {
+	containers: ContainersSample | null;
+	containerDetail: ContainerDetail | null;
+	containerHistory: ReadonlyMap<string, ContainerHistory>;
+};
+
+export const initialContainers = (): ContainersSlice => ({containers: null, containerDetail: null, containerHistory: new Map()});
+
+function withContainers(state: State, sample: ContainersSample): State {
+	const containerHistory = new Map<string, ContainerHistory>();
+	for (const row of sample.containers) {
+		const old = state.containerHistory.get(row.id);
+		containerHistory.set(row.id, {
+			cpu: row.cpuPct === null ? (old?.cpu ?? []) : appendBounded(old?.cpu ?? [], row.cpuPct, PROCESS_HISTORY_POINTS),
+			memory: row.memUsed === null ? (old?.memory ?? []) : appendBounded(old?.memory ?? [], row.memUsed, PROCESS_HISTORY_POINTS),
+		});
+	}
+
+	return {...keepSelection(state, 'containers'), containers: sample, containerHistory};
+}
+
+/** The containers slice's reducer, for the list and the open container's details. */
+export function reduceContainers(state: State, action: SampleOf<'containers' | 'container-detail'>): State {
+	return action.id === 'containers' ? withContainers(state, action.value) : {...state, containerDetail: action.value};
+}
+
+const names = memoOf((rows: readonly ContainerRow[]): ReadonlyMap<string, string> => new Map(rows.map(row => [row.id, row.name])));
+
+/** Container names by id, for labelling the processes that run in them. */
+export function containerNames(state: State): ReadonlyMap<string, string> | null {
+	const rows = state.containers?.containers;
+	return rows ? names(rows) : null;
+}
+
+const processesIn = memoPerObject((rows: readonly ProcessRow[], id: string) => rows.filter(process => process.containerId === id));
+const NO_PROCESSES: ProcessRow[] = [];
+
+/** The host's processes that run in a container, worked out once per process sample. */
+export function containerProcesses(state: State, id: string | null): ProcessRow[] {
+	const rows = state.processes?.processes;
+	return id === null || !rows ? NO_PROCESSES : processesIn(rows, id);
+}
+
+const COMPARE: Record<ContainerSort, (a: ContainerRow, b: ContainerRow) => number> = {
+	cpu: (a, b) => (b.cpuPct ?? -1) - (a.cpuPct ?? -1),
+	mem: (a, b) => (b.memUsed ?? -1) - (a.memUsed ?? -1),
+	name: (a, b) => a.name.localeCompare(b.name),
+};
+
+const listed = memoPerObject((rows: readonly ContainerRow[], view: State['ui']['containers']): ContainerRow[] => {
+	const {sort, filter, showExited} = view;
+	const needle = filter.toLowerCase();
+	return rows
+		.filter(row => (showExited || row.state === 'running') && (needle === '' || row.name.toLowerCase().includes(needle) || row.image.toLowerCase().includes(needle)))
+		.sort((a, b) => COMPARE[sort](a, b) || a.name.localeCompare(b.name));
+}, (a, b) => a.sort === b.sort && a.filter === b.filter && a.showExited === b.showExited);
+
+const NO_CONTAINERS: ContainerRow[] = [];
+
+/** The containers the pane lists: exited ones shown on request, filtered by name or image, sorted. */
+export function visibleContainers(state: State): ContainerRow[] {
+	const rows = state.containers?.containers;
+	return rows ? listed(rows, state.ui.containers) : NO_CONTAINERS;
+}

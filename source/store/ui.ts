@@ -1,0 +1,186 @@
+// The ui slice: what the user looks at and how (pane, sorts, filters, selections, prompts), and
+// the one place a list's selection is kept when its rows change.
+import {listSelectionIndex} from './lists.js';
+import {selectAt, windowStart} from './selection.js';
+import type {State} from './store.js';
+
+/** The main panes, in the order Tab and the number keys walk them. */
+export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers', 'alerts'] as const;
+export type PaneId = (typeof PANES)[number];
+
+export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
+export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'user' | 'database';
+export type ContainerSort = 'cpu' | 'mem' | 'name';
+
+/** The lists with a selection that moves with the arrow keys. */
+export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts';
+/** The lists with a drill-down by pid. */
+export type DetailListId = 'processes' | 'sessions';
+/** The lists with a filter. */
+export type FilteredListId = DetailListId | 'containers' | 'alerts';
+
+/** What identifies a row of a list: a pid, or a container id. */
+export type RowKey = number | string;
+
+/** Where a list's selection is: its row's key, its place for when that row goes away, the first row in view and how many rows a page shows. */
+export type Selection = {selected: RowKey | null; selectedIndex: number; top: number; pageSize: number};
+
+/** A question the user must answer with y or n before a destructive action. */
+export type Confirm =
+	| {kind: 'kill'; pid: number; command: string}
+	| {kind: 'cancel' | 'terminate'; pid: number; command: string}
+	| {kind: 'acknowledge-all'; alertIds: string[]};
+
+/** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
+export type Notice = {text: string; level: 'info' | 'error'};
+
+/** What the user is looking at and how: pane, sort, filter, selection. */
+export type Ui = {
+	pane: PaneId;
+	isPaused: boolean;
+	refreshMs: number;
+	isHelpOpen: boolean;
+	/** Which page of the help is shown on a terminal too small for all of it. */
+	helpPage: number;
+	/** Text being typed into a prompt (the filter), or null when no prompt is open. */
+	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | {kind: 'note'; alertIds: string[]; text: string} | null;
+	confirm: Confirm | null;
+	notice: Notice | null;
+	processes: Selection & {
+		sort: ProcessSort;
+		filter: string;
+		isTree: boolean;
+		/** The process whose drill-down is open. */
+		detailPid: number | null;
+	};
+	sessions: Selection & {
+		sort: SessionSort;
+		filter: string;
+		showIdle: boolean;
+		showBackground: boolean;
+		detailPid: number | null;
+		/** The pane the open session was opened from (the locks tree), where Esc goes back to. */
+		detailFrom: PaneId | null;
+	};
+	locks: Selection;
+	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
+	alerts: Selection & {filter: string; detailId: string | null};
+};
+
+/** What the user does to the view. */
+export type UiAction =
+	| {type: 'set-pane'; pane: PaneId}
+	| {type: 'set-paused'; isPaused: boolean}
+	| {type: 'set-refresh'; refreshMs: number}
+	| {type: 'set-help'; isOpen: boolean}
+	| {type: 'set-help-page'; page: number}
+	| {type: 'set-sort'; sort: ProcessSort}
+	| {type: 'toggle-tree'}
+	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
+	| {type: 'set-page-size'; list: ListId; rows: number}
+	| {type: 'open-container'; id: string | null}
+	| {type: 'open-alert'; id: string | null}
+	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
+	| {type: 'close-detail'; list: DetailListId}
+	| {type: 'set-input'; input: Ui['input']}
+	| {type: 'set-filter'; list: FilteredListId; filter: string}
+	| {type: 'set-session-sort'; sort: SessionSort}
+	| {type: 'toggle-idle'}
+	| {type: 'toggle-background'}
+	| {type: 'set-container-sort'; sort: ContainerSort}
+	| {type: 'toggle-exited'}
+	| {type: 'set-confirm'; confirm: Confirm | null}
+	| {type: 'notice'; notice: Notice | null};
+
+// A list before it is drawn: the first row selected; the page size is the list view's to say.
+const FIRST_ROW: Selection = {selected: null, selectedIndex: 0, top: 0, pageSize: 10};
+
+/** The view at start: the Processes pane, every list at its first row. */
+export function initialUi(refreshMs: number): Ui {
+	return {
+		pane: 'processes',
+		isPaused: false,
+		refreshMs,
+		isHelpOpen: false,
+		helpPage: 0,
+		input: null,
+		confirm: null,
+		notice: null,
+		processes: {...FIRST_ROW, sort: 'cpu', filter: '', isTree: false, detailPid: null},
+		sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null},
+		locks: FIRST_ROW,
+		containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
+		alerts: {...FIRST_ROW, filter: '', detailId: null},
+	};
+}
+
+function withList<L extends ListId>(ui: Ui, list: L, fields: Partial<Ui[L]>): Ui {
+	return {...ui, [list]: {...ui[list], ...fields}};
+}
+
+/** The ui slice's reducer: pure, and about the view only. */
+export function reduceUi(ui: Ui, action: UiAction): Ui {
+	switch (action.type) {
+		case 'set-pane':
+			return {...ui, pane: action.pane};
+		case 'set-paused':
+			return {...ui, isPaused: action.isPaused};
+		case 'set-refresh':
+			return {...ui, refreshMs: action.refreshMs};
+		case 'set-help':
+			return {...ui, isHelpOpen: action.isOpen, helpPage: 0};
+		case 'set-help-page':
+			return {...ui, helpPage: Math.max(action.page, 0)};
+		case 'set-input':
+			return {...ui, input: action.input};
+		case 'set-confirm':
+			return {...ui, confirm: action.confirm};
+		case 'notice':
+			return {...ui, notice: action.notice};
+		case 'set-sort':
+			return withList(ui, 'processes', {sort: action.sort});
+		case 'toggle-tree':
+			return withList(ui, 'processes', {isTree: !ui.processes.isTree});
+		case 'set-session-sort':
+			return withList(ui, 'sessions', {sort: action.sort});
+		case 'toggle-idle':
+			return withList(ui, 'sessions', {showIdle: !ui.sessions.showIdle});
+		case 'toggle-background':
+			return withList(ui, 'sessions', {showBackground: !ui.sessions.showBackground});
+		case 'select':
+			return {...ui, [action.list]: selectAt(ui[action.list], action.key, action.index)};
+		case 'set-page-size': {
+			const selection = ui[action.list];
+			const pageSize = Math.max(action.rows, 1);
+			if (pageSize === selection.pageSize) return ui;
+			return withList(ui, action.list, {pageSize, top: windowStart(selection.top, selection.selectedIndex, pageSize)});
+		}
+
+		case 'open-container':
+			return withList(ui, 'containers', {detailId: action.id});
+		case 'open-alert':
+			return withList(ui, 'alerts', {detailId: action.id});
+		case 'open-detail':
+			return action.list === 'sessions' ? withList(ui, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null}) : withList(ui, action.list, {detailPid: action.pid});
+		case 'close-detail':
+			return withList(ui, action.list, {detailPid: null});
+		case 'set-filter':
+			return withList(ui, action.list, {filter: action.filter, selectedIndex: 0});
+		case 'set-container-sort':
+			return withList(ui, 'containers', {sort: action.sort});
+		case 'toggle-exited':
+			return withList(ui, 'containers', {showExited: !ui.containers.showExited});
+	}
+}
+
+/**
+ * Where a list's selection is on screen now, before its rows change: a row gone in the next
+ * sample leaves the selection where it was seen, not where it was when last moved. Every slice
+ * whose sample a list shows calls this before it takes the sample.
+ */
+export function keepSelection(state: State, list: ListId): State {
+	const index = listSelectionIndex(state, list);
+	if (index < 0) return state;
+	const selection = selectAt(state.ui[list], state.ui[list].selected, index);
+	return selection === state.ui[list] ? state : {...state, ui: {...state.ui, [list]: selection}};
+}
