@@ -385,61 +385,39 @@ export function coresDelta(prev: readonly CoreTimes[], cur: readonly CoreTimes[]
 	});
 }
 
-/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
-export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
-	let readSectors = 0;
-	let writeSectors = 0;
-	let readIos = 0;
-	let writeIos = 0;
+// Per second, each counter's growth summed over the devices (or interfaces) present in both
+// snapshots; a counter that went backwards (a device replaced, a wrap) adds nothing.
+function summedRates<T extends {name: string}, K extends keyof T>(prev: readonly T[], cur: readonly T[], seconds: number, keys: readonly K[]): Record<K, number> {
+	const sums = Object.fromEntries(keys.map(key => [key, 0])) as Record<K, number>;
 	if (seconds > 0) {
 		for (let i = 0; i < cur.length; i++) {
-			const now = cur[i];
+			const now = cur[i]!;
 			const before = previousOf(prev, now, i, sameName);
 			if (!before) continue;
-			readSectors += grew(before.readSectors, now.readSectors);
-			writeSectors += grew(before.writeSectors, now.writeSectors);
-			readIos += grew(before.readIos, now.readIos);
-			writeIos += grew(before.writeIos, now.writeIos);
+			for (const key of keys) sums[key] += grew(before[key] as number, now[key] as number);
 		}
 	}
 
-	return {
-		readBytesPerSec: perSecond(readSectors * SECTOR_BYTES, seconds),
-		writeBytesPerSec: perSecond(writeSectors * SECTOR_BYTES, seconds),
-		readIops: perSecond(readIos, seconds),
-		writeIops: perSecond(writeIos, seconds),
-	};
+	for (const key of keys) sums[key] = perSecond(sums[key], seconds);
+	return sums;
+}
+
+/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
+export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
+	const rates = summedRates(prev, cur, seconds, ['readSectors', 'writeSectors', 'readIos', 'writeIos']);
+	return {readBytesPerSec: rates.readSectors * SECTOR_BYTES, writeBytesPerSec: rates.writeSectors * SECTOR_BYTES, readIops: rates.readIos, writeIops: rates.writeIos};
 }
 
 /** Network bytes, packets, errors and drops per second summed over interfaces present in both snapshots. */
 export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters[], seconds: number): HostSample['network'] {
-	let rxBytes = 0;
-	let txBytes = 0;
-	let rxPackets = 0;
-	let txPackets = 0;
-	let errors = 0;
-	let drops = 0;
-	if (seconds > 0) {
-		for (let i = 0; i < cur.length; i++) {
-			const now = cur[i];
-			const before = previousOf(prev, now, i, sameName);
-			if (!before) continue;
-			rxBytes += grew(before.rxBytes, now.rxBytes);
-			txBytes += grew(before.txBytes, now.txBytes);
-			rxPackets += grew(before.rxPackets, now.rxPackets);
-			txPackets += grew(before.txPackets, now.txPackets);
-			errors += grew(before.rxErrors, now.rxErrors) + grew(before.txErrors, now.txErrors);
-			drops += grew(before.rxDrops, now.rxDrops) + grew(before.txDrops, now.txDrops);
-		}
-	}
-
+	const rates = summedRates(prev, cur, seconds, ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'rxErrors', 'txErrors', 'rxDrops', 'txDrops']);
 	return {
-		rxBytesPerSec: perSecond(rxBytes, seconds),
-		txBytesPerSec: perSecond(txBytes, seconds),
-		rxPacketsPerSec: perSecond(rxPackets, seconds),
-		txPacketsPerSec: perSecond(txPackets, seconds),
-		errorsPerSec: perSecond(errors, seconds),
-		dropsPerSec: perSecond(drops, seconds),
+		rxBytesPerSec: rates.rxBytes,
+		txBytesPerSec: rates.txBytes,
+		rxPacketsPerSec: rates.rxPackets,
+		txPacketsPerSec: rates.txPackets,
+		errorsPerSec: rates.rxErrors + rates.txErrors,
+		dropsPerSec: rates.rxDrops + rates.txDrops,
 	};
 }
 
