@@ -82,9 +82,3 @@ export function visibleProcesses(state: State): VisibleProcess[] {
 export function selectedIndex(state: State, list: readonly VisibleProcess[]): number {
 	return selectionIndex(list.map(item => item.row.pid), state.ui.processes);
 }
-
-/** Whether the screen shows processes: their list or a drill-down that reads them (a process, a local session's backend, a container's processes). */
-export function isShowingProcesses(state: State): boolean {
-	const {ui} = state;
-	return ui.pane === 'processes' || (ui.pane === 'sessions' && ui.sessions.detailPid !== null) || (ui.pane === 'containers' && ui.containers.detailId !== null);
-}
