@@ -65,7 +65,7 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	sessions: [help, ['cycle-sort', 'sort'], ['toggle-idle', 'idle'], ['toggle-background', 'workers'], filter, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate']],
 	'session-detail': [back, ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], help, quit],
 	locks: [help, pane, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate'], pause, quit],
-	containers: [help, pane, filter, ['sort-container-cpu', 'cpu'], ['sort-container-mem', 'mem'], ['toggle-exited', 'exited'], detail, pause, quit],
+	containers: [help, pane, filter, ['sort-container-cpu', 'cpu'], ['sort-container-mem', 'mem'], ['toggle-exited', 'exited'], detail, quit],
 	'container-detail': [back, help, pane, pause, quit],
 	alerts: [help, pane, ['acknowledge', 'acknowledge'], ['acknowledge-all', 'all'], filter, detail, pause, quit],
 	'alert-detail': [back, ['acknowledge', 'acknowledge'], help, pane, pause, quit],

@@ -17,7 +17,7 @@ test('each screen hints its own keys: processes, a process, host, sessions, a se
 		['sessions', ['3'], '? help  s sort  i idle  b workers  / filter  enter detail  c cancel  x terminate'],
 		['a session', [KEYS.enter], 'escape back  c cancel query  x terminate backend  ? help  q quit'],
 		['locks', [KEYS.escape, '4'], '? help  tab pane  enter detail  c cancel  x terminate  p pause  q quit'],
-		['containers', ['5'], '? help  tab pane  / filter  P cpu  M mem  a exited  enter detail  p pause  q quit'],
+		['containers', ['5'], '? help  tab pane  / filter  P cpu  M mem  a exited  enter detail  q quit'],
 		['a container', [KEYS.enter], 'escape back  ? help  tab pane  p pause  q quit'],
 		['alerts', [KEYS.escape, '6'], '? help  tab pane  a acknowledge  A all  / filter  enter detail  p pause  q quit'],
 		['an alert', [KEYS.enter], 'escape back  a acknowledge  ? help  tab pane  p pause  q quit'],
