@@ -1,10 +1,10 @@
 import {Box, Text, useInput} from 'ink';
-import {useContext} from 'react';
+import {useContext, type ReactNode} from 'react';
 import {alertMarks} from '../source/alerts/list.js';
 import {runCommand, typeIntoPrompt} from '../source/app/commands.js';
-import {keyName, resolveKey, splitKeys, type Scope} from '../source/app/keymap.js';
+import {keyName, resolveKey, splitKeys} from '../source/app/keymap.js';
+import {screenOf, type Detail} from '../source/store/screen.js';
 import {PANES, type PaneId} from '../source/store/ui.js';
-import type {State} from '../source/store/store.js';
 import {AlertDetail} from './AlertDetail.js';
 import {AlertsPane} from './AlertsPane.js';
 import {ContainerDetail} from './ContainerDetail.js';
@@ -24,27 +24,24 @@ import {useTerminalSize} from './use-terminal-size.js';
 
 const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers', alerts: 'Alerts'};
 
-/** Which key scopes are active, modal ones first. */
-export function activeScopes(state: State): readonly Scope[] {
-	const {ui} = state;
-	if (ui.input) return ['prompt'];
-	if (ui.confirm) return ['confirm', 'global'];
-	if (ui.isHelpOpen) return ['help', 'global'];
-	switch (ui.pane) {
-		case 'processes':
-			return ui.processes.detailPid === null ? ['processes', 'global'] : ['process-detail', 'global'];
-		case 'sessions':
-			return ui.sessions.detailPid === null ? ['sessions', 'global'] : ['session-detail', 'global'];
-		case 'locks':
-			return ['locks', 'global'];
-		case 'containers':
-			return ui.containers.detailId === null ? ['containers', 'global'] : ['container-detail', 'global'];
-		case 'alerts':
-			return ui.alerts.detailId === null ? ['alerts', 'global'] : ['alert-detail', 'global'];
-		case 'host':
-			return ['global'];
-	}
-}
+type BodyProps = {width: number; height: number};
+
+/** What each pane draws, and each drill-down over it. */
+const PANE_VIEWS: Record<PaneId, (props: BodyProps) => ReactNode> = {
+	processes: ProcessesPane,
+	host: HostPane,
+	sessions: SessionsPane,
+	locks: LocksPane,
+	containers: ContainersPane,
+	alerts: AlertsPane,
+};
+
+const DETAILS: Record<Detail, (props: BodyProps) => ReactNode> = {
+	process: ProcessDetail,
+	session: SessionDetail,
+	container: ContainerDetail,
+	alert: AlertDetail,
+};
 
 /** Rows the frame may use: one less than the terminal, so Ink never clears the whole screen. */
 export function frameRows(terminalRows: number): number {
@@ -73,12 +70,7 @@ export function App({version}: Props) {
 	const store = useStoreInstance();
 	const commandContext = useContext(CommandContextValue);
 	const {columns, rows: terminalRows} = useTerminalSize();
-	const pane = useStore(state => state.ui.pane);
-	const isHelpOpen = useStore(state => state.ui.isHelpOpen);
-	const hasDetail = useStore(state => state.ui.processes.detailPid !== null);
-	const hasSessionDetail = useStore(state => state.ui.sessions.detailPid !== null);
-	const hasContainerDetail = useStore(state => state.ui.containers.detailId !== null);
-	const hasAlertDetail = useStore(state => state.ui.alerts.detailId !== null);
+	const screen = useStore(screenOf);
 
 	const rows = frameRows(terminalRows);
 	const hasCharts = terminalRows >= 40 && columns >= 100;
@@ -91,7 +83,7 @@ export function App({version}: Props) {
 
 		for (const [input, key] of splitKeys(chunk, chunkKey)) {
 			const state = store.getState();
-			const command = resolveKey(activeScopes(state), keyName(input, key));
+			const command = resolveKey(screenOf(state).scopes, keyName(input, key));
 			if (state.ui.notice) {
 				store.dispatch({type: 'notice', notice: null});
 			}
@@ -104,7 +96,7 @@ export function App({version}: Props) {
 		}
 	});
 
-	if (isHelpOpen) {
+	if (screen.modal === 'help') {
 		// The help takes the whole frame: at 80x24 the key table needs every row.
 		return (
 			<Box flexDirection="column" width={columns} height={rows}>
@@ -114,34 +106,13 @@ export function App({version}: Props) {
 		);
 	}
 
-	let body;
-	switch (pane) {
-		case 'processes':
-			body = hasDetail ? <ProcessDetail width={columns} height={paneHeight} /> : <ProcessesPane width={columns} height={paneHeight} />;
-			break;
-		case 'host':
-			body = <HostPane width={columns} height={paneHeight} />;
-			break;
-		case 'sessions':
-			body = hasSessionDetail ? <SessionDetail width={columns} height={paneHeight} /> : <SessionsPane width={columns} height={paneHeight} />;
-			break;
-		case 'locks':
-			body = <LocksPane width={columns} height={paneHeight} />;
-			break;
-		case 'alerts':
-			body = hasAlertDetail ? <AlertDetail width={columns} height={paneHeight} /> : <AlertsPane width={columns} height={paneHeight} />;
-			break;
-		case 'containers':
-			body = hasContainerDetail ? <ContainerDetail width={columns} height={paneHeight} /> : <ContainersPane width={columns} height={paneHeight} />;
-			break;
-	}
-
+	const Body = screen.detail ? DETAILS[screen.detail] : PANE_VIEWS[screen.pane];
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
 			<HostSummary width={columns} hasCharts={hasCharts} version={version} />
-			<Tabs pane={pane} />
+			<Tabs pane={screen.pane} />
 			<Box height={paneHeight} flexDirection="column" overflow="hidden">
-				{body}
+				<Body width={columns} height={paneHeight} />
 			</Box>
 			<StatusBar />
 		</Box>

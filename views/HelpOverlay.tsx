@@ -1,15 +1,22 @@
 import {Box, Text} from 'ink';
 import {keymap, SCOPE_TITLES, type Scope} from '../source/app/keymap.js';
+import {screenOf} from '../source/store/screen.js';
 import {fit} from './text-width.js';
 import {useStore} from './use-store.js';
 
 const KEY_WIDTH = 13;
 
-/** The help as lines: a title per scope, then one line per binding, all from the key table. */
-export function helpLines(): Array<{text: string; isTitle: boolean}> {
+/**
+ * The help as lines: a title per scope, then one line per binding, all from the key table. The
+ * scopes of the screen the help was opened over come first, its own pane's or detail's marked,
+ * so the keys that work there are on the first page even where the help takes several.
+ */
+export function helpLines(first: readonly Scope[] = []): Array<{text: string; isTitle: boolean}> {
 	const lines: Array<{text: string; isTitle: boolean}> = [];
-	for (const scope of Object.keys(SCOPE_TITLES) as Scope[]) {
-		lines.push({text: SCOPE_TITLES[scope], isTitle: true});
+	const rest = (Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !first.includes(scope));
+	for (const scope of [...first, ...rest]) {
+		const isHere = scope === first[0] && scope !== 'global';
+		lines.push({text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true});
 		for (const binding of keymap.filter(b => b.scope === scope)) {
 			lines.push({text: `  ${fit(binding.keys.join(' '), KEY_WIDTH)}${binding.help}`, isTitle: false});
 		}
@@ -20,9 +27,9 @@ export function helpLines(): Array<{text: string; isTitle: boolean}> {
 
 const MIN_COLUMN = 40;
 
-/** Splits the help into pages of columns at least 40 wide that fit the size. */
-export function helpPages(width: number, height: number) {
-	const lines = helpLines();
+/** Splits the help into pages of columns at least 40 wide that fit the size, the scopes in `first` first. */
+export function helpPages(width: number, height: number, first: readonly Scope[] = []) {
+	const lines = helpLines(first);
 	const rows = Math.max(height - 1, 1);
 	const columns = Math.max(Math.floor(width / MIN_COLUMN), 1);
 	const perPage = rows * columns;
@@ -35,7 +42,8 @@ type Props = {width: number; height: number};
 /** The `?` overlay: every key, by where it applies, in columns, paged where the terminal is small. */
 export function HelpOverlay({width, height}: Props) {
 	const requested = useStore(state => state.ui.helpPage);
-	const {lines, rows, columns, perPage, pages} = helpPages(width, height);
+	const {viewScopes} = useStore(screenOf);
+	const {lines, rows, columns, perPage, pages} = helpPages(width, height, viewScopes);
 	const page = Math.min(requested, pages - 1);
 	const onPage = lines.slice(page * perPage, (page + 1) * perPage);
 	const columnWidth = Math.floor(width / columns);

@@ -19,10 +19,10 @@ import {DEFAULT_RULES} from '../alerts/rules.js';
 import {check} from '../alerts/check.js';
 import {installIncrementalFix} from '../ink/incremental-fix.js';
 import {installOutputFix} from '../ink/output-fix.js';
-import {isShowingProcesses} from '../store/process-list.js';
 import {sanitizeLine} from '../sanitize.js';
 import type {Options} from './options.js';
 import {createScheduler, type Scheduler} from '../store/scheduler.js';
+import {screenOf} from '../store/screen.js';
 import {toSnapshot} from './snapshot.js';
 import {createStore, initialState, type Store} from '../store/store.js';
 
@@ -77,7 +77,7 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 				// A session's backend is a process here only when the server is local.
 				return ui.processes.detailPid ?? (postgres?.localPostmasterPid === null ? null : ui.sessions.detailPid);
 			},
-			isWanted: () => isShowingProcesses(store.getState()),
+			isWanted: () => screenOf(store.getState()).isShowingProcesses,
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
@@ -94,7 +94,7 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 	// Back on a screen that shows processes: a fresh scan now, not at the next tick.
 	let wasShowingProcesses = true;
 	store.subscribe(() => {
-		const isShowing = isShowingProcesses(store.getState());
+		const isShowing = screenOf(store.getState()).isShowingProcesses;
 		if (isShowing && !wasShowingProcesses) scheduler.wake('processes');
 		wasShowingProcesses = isShowing;
 	});

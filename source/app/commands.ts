@@ -4,7 +4,8 @@ import type {Scheduler} from '../store/scheduler.js';
 import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
 import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from '../postgres/session-list.js';
 import {visibleAlerts} from '../alerts/list.js';
-import {PANES, type Confirm, type ContainerSort, type FilteredListId, type ListId, type ProcessSort} from '../store/ui.js';
+import {screenOf} from '../store/screen.js';
+import {PANES, type Confirm, type ContainerSort, type ProcessSort} from '../store/ui.js';
 import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 
@@ -40,22 +41,11 @@ const SORTS: Partial<Record<Command, ProcessSort>> = {
 	'sort-time': 'time',
 };
 
-/** The list the arrow keys move in on the current screen, if any. */
-export function activeList(state: State): ListId | null {
-	const {ui} = state;
-	if (ui.pane === 'processes' && ui.processes.detailPid === null) return 'processes';
-	if (ui.pane === 'sessions' && ui.sessions.detailPid === null) return 'sessions';
-	if (ui.pane === 'locks') return 'locks';
-	if (ui.pane === 'containers' && ui.containers.detailId === null) return 'containers';
-	if (ui.pane === 'alerts' && ui.alerts.detailId === null) return 'alerts';
-	return null;
-}
-
 // Moves the selection of the list on screen; `to` gets the current index, the last one and the list's page size.
 function moveSelection(context: CommandContext, to: (index: number, last: number, page: number) => number): void {
 	const {store} = context;
 	const state = store.getState();
-	const list = activeList(state);
+	const {list} = screenOf(state);
 	if (!list) return;
 	const keys = listKeys(state, list);
 	if (keys.length === 0) return;
@@ -65,8 +55,8 @@ function moveSelection(context: CommandContext, to: (index: number, last: number
 
 /** The backend a cancel or terminate acts on: the open session, else the selected one. */
 function targetBackend(state: State): number | null {
-	if (state.ui.pane === 'sessions' && state.ui.sessions.detailPid !== null) return state.ui.sessions.detailPid;
-	const list = activeList(state);
+	const {detail, list} = screenOf(state);
+	if (detail === 'session') return state.ui.sessions.detailPid;
 	if (list === 'locks') {
 		const lines = visibleLockLines(state);
 		return lines[selectedLockIndex(state, lines)]?.node.pid ?? null;
@@ -108,10 +98,6 @@ async function signalBackend(context: CommandContext, confirm: Extract<Confirm, 
 		type: 'notice',
 		notice: failure ? {text: `${verb} ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `${verb === 'cancel' ? 'cancelled the query of' : 'terminated'} ${confirm.pid}`, level: 'info'},
 	});
-}
-
-function filteredList(state: State): FilteredListId | null {
-	return state.ui.pane === 'host' || state.ui.pane === 'locks' ? null : state.ui.pane;
 }
 
 const CONTAINER_SORTS: Partial<Record<Command, ContainerSort>> = {
@@ -254,7 +240,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 			store.dispatch({type: 'toggle-background'});
 			return;
 		case 'open-filter': {
-			const list = filteredList(state);
+			const list = screenOf(state).filterList;
 			if (list) {
 				store.dispatch({type: 'set-input', input: {kind: 'filter', list, text: ui[list].filter, previous: ui[list].filter}});
 			}
@@ -263,13 +249,13 @@ export function runCommand(command: Command, context: CommandContext): void {
 		}
 
 		case 'clear-filter': {
-			const list = filteredList(state);
+			const list = screenOf(state).filterList;
 			if (list) store.dispatch({type: 'set-filter', list, filter: ''});
 			return;
 		}
 
 		case 'open-detail': {
-			const list = activeList(state);
+			const {list} = screenOf(state);
 			const key = list ? selectedKey(state, list) : null;
 			if (list === null || key === null) return;
 			store.dispatch({type: 'select', list, key, index: listSelectionIndex(state, list, listKeys(state, list))});
@@ -291,17 +277,20 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		}
 
-		case 'close-detail':
-			if (ui.pane === 'containers') {
+		case 'close-detail': {
+			const {detail} = screenOf(state);
+			if (detail === 'container') {
 				store.dispatch({type: 'open-container', id: null});
-			} else if (ui.pane === 'alerts') {
+			} else if (detail === 'alert') {
 				store.dispatch({type: 'open-alert', id: null});
-			} else {
-				store.dispatch({type: 'close-detail', list: ui.pane === 'sessions' ? 'sessions' : 'processes'});
-				if (ui.pane === 'sessions' && ui.sessions.detailFrom === 'locks') store.dispatch({type: 'set-pane', pane: 'locks'});
+			} else if (detail) {
+				store.dispatch({type: 'close-detail', list: detail === 'session' ? 'sessions' : 'processes'});
+				if (detail === 'session' && ui.sessions.detailFrom === 'locks') store.dispatch({type: 'set-pane', pane: 'locks'});
 			}
 
 			return;
+		}
+
 		case 'kill': {
 			const pid = ui.processes.detailPid;
 			const row = state.processes?.processes.find(process => process.pid === pid);

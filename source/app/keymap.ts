@@ -128,23 +128,6 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	confirm: 'Confirmation',
 };
 
-/** The key stacks that can be active at once, first match wins; a key may appear once per stack. */
-export const SCOPE_STACKS: ReadonlyArray<readonly Scope[]> = [
-	['prompt'],
-	['confirm', 'global'],
-	['help', 'global'],
-	['process-detail', 'global'],
-	['processes', 'global'],
-	['session-detail', 'global'],
-	['sessions', 'global'],
-	['locks', 'global'],
-	['containers', 'global'],
-	['container-detail', 'global'],
-	['alerts', 'global'],
-	['alert-detail', 'global'],
-	['global'],
-];
-
 /** Finds the command a key runs in a stack of scopes, or undefined. */
 export function resolveKey(scopes: readonly Scope[], key: string): Command | undefined {
 	for (const scope of scopes) {

@@ -70,9 +70,3 @@ export function visibleProcesses(state: State): VisibleProcess[] {
 	const rows = state.processes?.processes;
 	return rows ? listed(rows, state.ui.processes) : NONE;
 }
-
-/** Whether the screen shows processes: their list or a drill-down that reads them (a process, a local session's backend, a container's processes). */
-export function isShowingProcesses(state: State): boolean {
-	const {ui} = state;
-	return ui.pane === 'processes' || (ui.pane === 'sessions' && ui.sessions.detailPid !== null) || (ui.pane === 'containers' && ui.containers.detailId !== null);
-}

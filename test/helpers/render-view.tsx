@@ -2,6 +2,7 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {setTimeout as sleep} from 'node:timers/promises';
+import type {Scheduler} from '../../source/store/scheduler.js';
 import {createStore, initialState, type Action, type Store} from '../../source/store/store.js';
 import {App} from '../../views/App.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
@@ -40,6 +41,7 @@ export const KEYS = {
 	escape: '\u001B',
 	tab: '\t',
 	backspace: '\u007F',
+	pageUp: '\u001B[5~',
 	pageDown: '\u001B[6~',
 	home: '\u001B[H',
 	end: '\u001B[F',
@@ -66,9 +68,12 @@ export function fakePostgres(answer: string | null = null) {
 	};
 }
 
-/** The whole app at a terminal size after the actions, with cancel and terminate answered by `postgres` (or none). */
-export async function renderApp(columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) {
-	const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester', postgres};
+/** What the app runs its commands against besides the store: a scheduler that does nothing and no Postgres, unless given. */
+export type AppParts = {postgres?: ReturnType<typeof fakePostgres>; scheduler?: Pick<Scheduler, 'setPaused' | 'setRefresh'>};
+
+/** The whole app at a terminal size after the actions, with cancel and terminate answered by `postgres` and `p`, `+`, `-` going to `scheduler`. */
+export async function renderApp(columns: number, rows: number, actions: Action[], {postgres, scheduler = {setPaused() {}, setRefresh() {}}}: AppParts = {}) {
+	const context = {scheduler, exit() {}, user: 'tester', postgres};
 	const view = renderView(
 		<CommandContextValue.Provider value={context}>
 			<App version="1" />

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyName, keymap, resolveKey, SCOPE_STACKS, SCOPE_TITLES, splitKeys} from '../../source/app/keymap.js';
+import {keyName, keymap, resolveKey, SCOPE_TITLES, splitKeys} from '../../source/app/keymap.js';
 
 test('every command is bound once per scope and described', () => {
 	const seen = new Set<string>();
@@ -11,18 +11,6 @@ test('every command is bound once per scope and described', () => {
 		assert.ok(binding.help.length > 3, `${id} has no description`);
 		assert.ok(binding.keys.length > 0, `${id} has no key`);
 		assert.ok(binding.scope in SCOPE_TITLES, `${id} has an unknown scope`);
-	}
-});
-
-test('no key is bound twice in a scope, nor in two scopes that are active together', () => {
-	for (const stack of SCOPE_STACKS) {
-		const owner = new Map<string, string>();
-		for (const binding of keymap.filter(b => (stack as readonly string[]).includes(b.scope))) {
-			for (const key of binding.keys) {
-				assert.ok(!owner.has(key), `key ${key} is bound to ${owner.get(key)} and ${binding.command} in [${stack.join(', ')}]`);
-				owner.set(key, binding.command);
-			}
-		}
 	}
 });
 

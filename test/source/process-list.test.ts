@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {listSelectionIndex} from '../../source/store/lists.js';
-import {isShowingProcesses, toTree, visibleProcesses} from '../../source/store/process-list.js';
+import {toTree, visibleProcesses} from '../../source/store/process-list.js';
 import {initialState, reduce, type State} from '../../source/store/store.js';
 import {processRow} from '../helpers/fixtures.js';
 
@@ -44,17 +44,4 @@ test('the selection stays on its pid when the order changes, and falls back to i
 	assert.equal(visibleProcesses(state)[listSelectionIndex(state, 'processes')]?.row.pid, 21);
 	state = reduce(state, {type: 'sample', id: 'processes', at: 2, value: {processes: rows.filter(row => row.pid !== 21), detail: null}});
 	assert.equal(listSelectionIndex(state, 'processes'), 0);
-});
-
-test('the process list is wanted where the screen shows processes: the list and the drill-downs that read them, not the other panes', () => {
-	let state = withRows(rows);
-	assert.equal(isShowingProcesses(state), true);
-	for (const pane of ['host', 'sessions', 'locks', 'containers', 'alerts'] as const) {
-		assert.equal(isShowingProcesses(reduce(state, {type: 'set-pane', pane})), false, pane);
-	}
-
-	state = reduce(reduce(state, {type: 'set-pane', pane: 'sessions'}), {type: 'open-detail', list: 'sessions', pid: 20});
-	assert.equal(isShowingProcesses(state), true, "a session's backend");
-	state = reduce(reduce(state, {type: 'set-pane', pane: 'containers'}), {type: 'open-container', id: 'abc'});
-	assert.equal(isShowingProcesses(state), true, "a container's processes");
 });

@@ -3,12 +3,14 @@ import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {createScheduler} from '../../source/store/scheduler.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 // Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
 const {App} = await import('../../views/App.js');
 const {KEYS, renderView, selectedRow, stripAnsi} = await import('../helpers/render-view.js');
+const {CommandContextValue} = await import('../../views/StoreContext.js');
 
 const rows = [
 	processRow({pid: 1, ppid: 0, command: '/sbin/init', comm: 'systemd', cpuPct: 3}),
@@ -141,6 +143,42 @@ test('Enter drills into the process, Esc goes back; p pauses; q quits', async ()
 	await view.press('q');
 	assert.equal(view.hasExited(), true);
 	view.unmount();
+});
+
+test('p, + and - reach the scheduler: paused it ticks nothing, + and - change the interval its collectors tick on', async t => {
+	// The scheduler's clock and timers are the test's, so each interval is checked instant by instant.
+	t.mock.timers.enable({apis: ['setTimeout', 'Date'], now: 0});
+	let ticks = 0;
+	const scheduler = createScheduler({collectors: [{id: 'counter', collect: async () => ++ticks}], dispatch() {}, refreshMs: 1000});
+	const view = renderView(
+		<CommandContextValue.Provider value={{scheduler, exit() {}, user: 'tester'}}>
+			<App version="1" />
+		</CommandContextValue.Provider>,
+	);
+	// Time moves on, and the ticks it made due run to their end.
+	const ticksAfter = async (ms: number) => {
+		t.mock.timers.tick(ms);
+		await new Promise(resolve => setImmediate(resolve));
+		return ticks;
+	};
+
+	scheduler.start();
+	assert.equal(await ticksAfter(0), 1, 'a first tick on start');
+	assert.equal(await ticksAfter(1000), 2, 'every second');
+	view.stdin.write('+');
+	assert.equal(view.store.getState().ui.refreshMs, 2000);
+	assert.deepEqual([await ticksAfter(1000), await ticksAfter(1000), await ticksAfter(1000)], [3, 3, 4], '+: every 2 s, on the 2 s grid');
+	view.stdin.write('-');
+	view.stdin.write('-');
+	assert.deepEqual([await ticksAfter(500), await ticksAfter(500)], [5, 6], '- twice: every 500 ms');
+	view.stdin.write('p');
+	assert.equal(view.store.getState().ui.isPaused, true);
+	assert.equal(await ticksAfter(10_000), 6, 'paused: no tick');
+	view.stdin.write('p');
+	assert.equal(await ticksAfter(0), 7, 'resumed: a tick at once');
+	assert.equal(await ticksAfter(500), 8, 'then on its interval again');
+	view.unmount();
+	await scheduler.stop();
 });
 
 test('k in the drill-down asks before sending SIGTERM; y kills a real process, n leaves it', async () => {

@@ -4,12 +4,14 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {listKeys} from '../../source/store/lists.js';
-import type {ListId, PaneId} from '../../source/store/ui.js';
+import type {Action, State} from '../../source/store/store.js';
+import type {ListId, PaneId, RowKey} from '../../source/store/ui.js';
 import {columnWidths, headerText, rowText} from '../../views/columns/column.js';
 import {sessionColumns} from '../../views/columns/sessions.js';
 import {textWidth} from '../../views/text-width.js';
 import {KEYS, renderApp, selectedRow} from '../helpers/render-view.js';
-import {WIDE_USER, wideWorld} from '../helpers/world.js';
+import {containerRow} from '../helpers/fixtures.js';
+import {WIDE_USER, WORLD_AT, wideWorld} from '../helpers/world.js';
 
 /** The terminal column where `needle` starts in a line. */
 const columnOf = (line: string, needle: string) => textWidth(line.slice(0, line.indexOf(needle)));
@@ -67,23 +69,48 @@ test('a row of the column model is exactly its width, whatever its cells hold', 
 	}
 });
 
-const visibleRows = (frame: string) => frame.split('\n').filter(line => /^[> ][! ] +\d+ /.test(line)).length;
+// Forty containers, so that the containers list has pages to move through.
+const manyContainers: Action = {
+	type: 'sample',
+	id: 'containers',
+	at: WORLD_AT,
+	value: {engine: '/run/docker.sock', containers: Array.from({length: 40}, (_, i) => containerRow({id: String(i).padStart(64, '0'), name: `box-${String(i).padStart(2, '0')}`, cpuPct: 40 - i}))},
+};
+
+// Each list, the key that shows it, and what its rows start with for a row key.
+const PAGED: ReadonlyArray<{list: ListId; key: string; label: (state: State, key: RowKey) => string}> = [
+	{list: 'processes', key: '1', label: (_state, key) => String(key)},
+	{list: 'sessions', key: '3', label: (_state, key) => String(key)},
+	{list: 'containers', key: '5', label: (state, key) => state.containers?.containers.find(row => row.id === key)?.name ?? ''},
+];
 
 test('PgDn and PgUp move by the page of the list in focus, and the selection is marked with > without colour', async () => {
-	const view = await renderApp(80, 24, wideWorld());
-	const pageOf = (list: ListId) => view.store.getState().ui[list].pageSize;
-	const processPage = visibleRows(view.frame());
-	assert.equal(pageOf('processes'), processPage, 'the processes list says how many rows it shows');
-	await view.press('3');
-	const sessionPage = visibleRows(view.frame());
-	assert.equal(pageOf('sessions'), sessionPage);
-	assert.notEqual(sessionPage, processPage, 'the two lists have pages of their own');
-	const keys = listKeys(view.store.getState(), 'sessions');
-	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[0]} `));
-	await view.press(KEYS.pageDown);
-	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[sessionPage]} `), 'one page down');
-	assert.equal(view.frame().split('\n').filter(line => line.startsWith('>')).length, 1, 'one row is marked');
-	await view.press(KEYS.pageDown, '\u001B[5~');
-	assert.match(selectedRow(view.frame()), new RegExp(`^ +${keys[sessionPage]} `), 'one page down and one up');
+	const view = await renderApp(80, 24, [...wideWorld(), manyContainers]);
+	const pages = new Map<ListId, number>();
+	for (const {list, key, label} of PAGED) {
+		await view.press(key);
+		const state = view.store.getState();
+		const labels = listKeys(state, list).map(rowKey => label(state, rowKey));
+		// Which row of the list a line of the frame (its gutter cut off) is, -1 for none.
+		const rowOf = (text: string) => labels.findIndex(name => new RegExp(`^ *${name} `).test(text));
+		const selected = () => rowOf(selectedRow(view.frame()));
+		const shown = view.frame().split('\n').filter(line => /^[> ][! ] /.test(line) && rowOf(line.slice(3)) >= 0);
+		const page = state.ui[list].pageSize;
+		assert.equal(shown.length, page, `the ${list} list says how many rows it shows`);
+		assert.ok(labels.length > 2 * page, `${list}: more than two pages`);
+		pages.set(list, page);
+		assert.equal(selected(), 0, `${list}: the first row`);
+		await view.press(KEYS.pageDown);
+		assert.equal(selected(), page, `${list}: one page down`);
+		assert.equal(view.frame().split('\n').filter(line => line.startsWith('>')).length, 1, 'one row is marked');
+		await view.press(KEYS.pageDown);
+		assert.equal(selected(), 2 * page, `${list}: two pages down`);
+		await view.press(KEYS.pageUp);
+		assert.equal(selected(), page, `${list}: and one up`);
+		await view.press(KEYS.pageUp, KEYS.pageUp);
+		assert.equal(selected(), 0, `${list}: back at the top, and no further`);
+	}
+
+	assert.notEqual(pages.get('sessions'), pages.get('processes'), 'the lists have pages of their own');
 	view.unmount();
 });

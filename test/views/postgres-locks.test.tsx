@@ -51,7 +51,7 @@ const two: PgLocksSample = {
 };
 
 /** The whole app at a terminal size, on a host sample and the actions. */
-const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions, {type: 'set-pane', pane: 'locks'}], postgres);
+const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions, {type: 'set-pane', pane: 'locks'}], {postgres});
 
 const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';
 /** The tree's lines as drawn: branches and pids. */

@@ -45,7 +45,7 @@ const sessionsAction = (list = sessions, localPostmasterPid: number | null = nul
 const locksAction: Action = {type: 'sample', id: 'postgres-locks', at: AT, value: locks};
 
 /** The whole app at a terminal size, on a host sample and the actions. */
-const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions], postgres);
+const renderApp = async (columns: number, rows: number, actions: Action[], postgres?: ReturnType<typeof fakePostgres>) => renderAppAt(columns, rows, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, ...actions], {postgres});
 
 /** The status bar: the last line with text (a short chart area leaves blank lines under it). */
 const statusLine = (frame: string) => frame.trimEnd().split('\n').at(-1) ?? '';

@@ -1,0 +1,146 @@
+// What is on screen, said once: the pane, the drill-down open over its list and the modal that
+// takes the keys first. The keys in force, the list the moves and the filter act on, whether
+// processes are shown (the process scan runs only then) and the key hint line all follow from
+// it, so input, commands, collectors and views cannot disagree about what is showing.
+import {keymap, type Command, type Scope} from '../app/keymap.js';
+import {PANES, type FilteredListId, type ListId, type PaneId, type Ui} from './ui.js';
+import type {State} from './store.js';
+
+/** A drill-down open over a pane's list. */
+export type Detail = 'process' | 'session' | 'container' | 'alert';
+
+/** What takes the keys before the pane: a prompt being typed into, a y/n question, the help. */
+export type Modal = 'prompt' | 'confirm' | 'help';
+
+/** One screen dbtop can show, and everything that follows from it. */
+export type Screen = {
+	pane: PaneId;
+	detail: Detail | null;
+	modal: Modal | null;
+	/** The key scopes in force, the first that binds a key wins. */
+	scopes: readonly Scope[];
+	/** The scopes of the pane or detail drawn under any modal (the help lists them first). */
+	viewScopes: readonly Scope[];
+	/** The list the moves, Enter and the backend commands act on: the pane's, when no detail covers it. */
+	list: ListId | null;
+	/** The list `/` filters. */
+	filterList: FilteredListId | null;
+	/** Whether processes are drawn: their list, or a drill-down that reads them (a local session's backend, a container's processes). */
+	isShowingProcesses: boolean;
+	/** The keys the hint line names, the most used first (none under a prompt or a question, which the status line shows instead). */
+	hints: readonly KeyHint[];
+};
+
+/** A key of the hint line: the key as the key table names it, the command it runs here, and a word for it. */
+export type KeyHint = {key: string; command: Command; word: string};
+
+/** What each pane lists, the scope of its list and the drill-down it opens. */
+const PANE_VIEWS: Record<PaneId, {list: ListId | null; scope: Scope | null; detail: Detail | null}> = {
+	processes: {list: 'processes', scope: 'processes', detail: 'process'},
+	host: {list: null, scope: null, detail: null},
+	sessions: {list: 'sessions', scope: 'sessions', detail: 'session'},
+	locks: {list: 'locks', scope: 'locks', detail: null},
+	containers: {list: 'containers', scope: 'containers', detail: 'container'},
+	alerts: {list: 'alerts', scope: 'alerts', detail: 'alert'},
+};
+
+const DETAIL_SCOPES: Record<Detail, Scope> = {process: 'process-detail', session: 'session-detail', container: 'container-detail', alert: 'alert-detail'};
+
+const MODALS: readonly Modal[] = ['prompt', 'confirm', 'help'];
+
+type Hint = readonly [Command, string];
+
+const help: Hint = ['toggle-help', 'help'];
+const pane: Hint = ['next-pane', 'pane'];
+const pause: Hint = ['toggle-pause', 'pause'];
+const quit: Hint = ['quit', 'quit'];
+const filter: Hint = ['open-filter', 'filter'];
+const detail: Hint = ['open-detail', 'detail'];
+const back: Hint = ['close-detail', 'back'];
+
+/** The hints of each screen, by its first scope, the most used first: the line is cut at the terminal's width. */
+const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
+	global: [help, pane, pause, ['slower', 'slower'], ['faster', 'faster'], quit],
+	processes: [help, pane, filter, ['sort-cpu', 'cpu'], ['sort-mem', 'mem'], ['toggle-tree', 'tree'], detail, pause, quit],
+	'process-detail': [back, ['kill', 'kill'], help, pane, pause, quit],
+	sessions: [help, ['cycle-sort', 'sort'], ['toggle-idle', 'idle'], ['toggle-background', 'workers'], filter, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate']],
+	'session-detail': [back, ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], help, quit],
+	locks: [help, pane, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate'], pause, quit],
+	containers: [help, pane, filter, ['sort-container-cpu', 'cpu'], ['sort-container-mem', 'mem'], ['toggle-exited', 'exited'], detail, quit],
+	'container-detail': [back, help, pane, pause, quit],
+	alerts: [help, pane, ['acknowledge', 'acknowledge'], ['acknowledge-all', 'all'], filter, detail, pause, quit],
+	'alert-detail': [back, ['acknowledge', 'acknowledge'], help, pane, pause, quit],
+	help: [['close-help', 'close'], ['next-help-page', 'next page'], ['previous-help-page', 'previous page'], quit],
+};
+
+// The first key the table binds to a command in a stack of scopes ('' if none does: a test checks every hint's key runs its command).
+function keyFor(command: Command, scopes: readonly Scope[]): string {
+	for (const scope of scopes) {
+		const binding = keymap.find(candidate => candidate.scope === scope && candidate.command === command);
+		if (binding) return binding.keys[0];
+	}
+
+	return '';
+}
+
+function hintsOf(scopes: readonly Scope[]): readonly KeyHint[] {
+	const own = scopes[0]!;
+	if (own === 'prompt' || own === 'confirm') return [];
+	return HINTS[own].map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
+}
+
+function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null): Screen {
+	const view = PANE_VIEWS[pane];
+	const own = detail ? DETAIL_SCOPES[detail] : view.scope;
+	const viewScopes: readonly Scope[] = own ? [own, 'global'] : ['global'];
+	// A prompt takes every key but Ctrl+C, which its own scope binds; the other modals leave the global keys in force.
+	const scopes: readonly Scope[] = modal === 'prompt' ? ['prompt'] : modal ? [modal, 'global'] : viewScopes;
+	const list = detail ? null : view.list;
+	return {
+		pane,
+		detail,
+		modal,
+		scopes,
+		viewScopes,
+		list,
+		filterList: list === 'locks' ? null : list,
+		// The help takes the whole frame.
+		isShowingProcesses: modal !== 'help' && (list === 'processes' || detail === 'process' || detail === 'session' || detail === 'container'),
+		hints: hintsOf(scopes),
+	};
+}
+
+const nameOf = (pane: PaneId, detail: Detail | null, modal: Modal | null) => `${pane}/${detail ?? ''}/${modal ?? ''}`;
+
+/** Every screen there is: each pane, with and without its drill-down, under each modal and none. */
+export const SCREENS: readonly Screen[] = PANES.flatMap(pane =>
+	[null, PANE_VIEWS[pane].detail]
+		.filter((detail, index) => index === 0 || detail !== null)
+		.flatMap(detail => [null, ...MODALS].map(modal => makeScreen(pane, detail, modal))),
+);
+
+const byName = new Map(SCREENS.map(screen => [nameOf(screen.pane, screen.detail, screen.modal), screen]));
+
+function detailOf(ui: Ui): Detail | null {
+	switch (ui.pane) {
+		case 'processes':
+			return ui.processes.detailPid === null ? null : 'process';
+		case 'sessions':
+			return ui.sessions.detailPid === null ? null : 'session';
+		case 'containers':
+			return ui.containers.detailId === null ? null : 'container';
+		case 'alerts':
+			return ui.alerts.detailId === null ? null : 'alert';
+		default:
+			return null;
+	}
+}
+
+// A prompt is answered before a question, a question before the help is read.
+const modalOf = (ui: Ui): Modal | null => (ui.input ? 'prompt' : ui.confirm ? 'confirm' : ui.isHelpOpen ? 'help' : null);
+
+/** What the state shows: one of SCREENS, the same object for as long as the screen stays the same. */
+export function screenOf(state: State): Screen {
+	const {ui} = state;
+	return byName.get(nameOf(ui.pane, detailOf(ui), modalOf(ui)))!;
+}

@@ -1,0 +1,130 @@
+// The screen model: every screen it can produce, the keys in force on each and what follows
+// from it. The key-conflict check walks the screens the model makes, not a list kept by hand.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {keymap, resolveKey, SCOPE_TITLES, type Scope} from '../../source/app/keymap.js';
+import {SCREENS, screenOf, type Screen} from '../../source/store/screen.js';
+import {initialState, reduce, type Action, type State} from '../../source/store/store.js';
+import {PANES, type PaneId} from '../../source/store/ui.js';
+
+const name = (screen: Screen) => `${screen.pane}/${screen.detail ?? '-'}/${screen.modal ?? '-'}`;
+
+// The actions that open each pane's drill-down, and each modal.
+const OPEN_DETAIL: Partial<Record<PaneId, Action>> = {
+	processes: {type: 'open-detail', list: 'processes', pid: 20},
+	sessions: {type: 'open-detail', list: 'sessions', pid: 101},
+	containers: {type: 'open-container', id: 'abc'},
+	alerts: {type: 'open-alert', id: 'rule:host:/'},
+};
+const OPEN_MODAL: readonly Action[] = [
+	{type: 'set-input', input: {kind: 'filter', list: 'processes', text: '', previous: ''}},
+	{type: 'set-confirm', confirm: {kind: 'kill', pid: 20, command: 'postgres'}},
+	{type: 'set-help', isOpen: true},
+];
+
+/** A state for every pane, with and without a drill-down, under each modal and none (and the actions that made it). */
+function everyState(): Array<{state: State; steps: string}> {
+	const states: Array<{state: State; steps: string}> = [];
+	for (const pane of PANES) {
+		const base = reduce(initialState(1000), {type: 'set-pane', pane});
+		const detail = OPEN_DETAIL[pane];
+		for (const withDetail of detail ? [base, reduce(base, detail)] : [base]) {
+			for (const modal of [null, ...OPEN_MODAL]) {
+				states.push({state: modal ? reduce(withDetail, modal) : withDetail, steps: `${pane}${withDetail === base ? '' : ' + detail'}${modal ? ` + ${modal.type}` : ''}`});
+			}
+		}
+	}
+
+	return states;
+}
+
+test('every screen the model can produce is reached from a state, and the same screen is the same object', () => {
+	const reached = new Set<Screen>();
+	for (const {state, steps} of everyState()) {
+		const screen = screenOf(state);
+		assert.ok(SCREENS.includes(screen), `${steps} gives a screen of the model`);
+		assert.equal(screenOf({...state, ui: {...state.ui, notice: {text: 'x', level: 'info'}}}), screen, `${steps}: a change that is not the screen keeps it`);
+		reached.add(screen);
+	}
+
+	assert.deepEqual(SCREENS.filter(screen => !reached.has(screen)).map(name), [], 'screens no state shows');
+	assert.equal(new Set(SCREENS.map(name)).size, SCREENS.length, 'each screen once');
+});
+
+test('on every screen, no key is bound twice in the scopes in force, and every scope of the key table is in force somewhere', () => {
+	for (const screen of SCREENS) {
+		const owner = new Map<string, string>();
+		for (const binding of keymap.filter(b => screen.scopes.includes(b.scope))) {
+			for (const key of binding.keys) {
+				assert.ok(!owner.has(key), `on ${name(screen)}, ${key} is bound to ${owner.get(key)} and ${binding.command} (scopes ${screen.scopes.join(', ')})`);
+				owner.set(key, binding.command);
+			}
+		}
+	}
+
+	const inForce = new Set(SCREENS.flatMap(screen => screen.scopes));
+	assert.deepEqual(
+		(Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !inForce.has(scope)),
+		[],
+		'scopes no screen puts in force',
+	);
+});
+
+test('every key the hint line names runs its command on that screen, and each screen hints keys of its own', () => {
+	for (const screen of SCREENS) {
+		for (const hint of screen.hints) {
+			assert.equal(resolveKey(screen.scopes, hint.key), hint.command, `on ${name(screen)}, "${hint.key} ${hint.word}"`);
+		}
+
+		const own = screen.scopes[0];
+		if (screen.modal === 'prompt' || screen.modal === 'confirm') {
+			assert.deepEqual(screen.hints, [], `${name(screen)}: the status line shows the prompt or the question`);
+		} else if (own !== 'global') {
+			const ownCommands = new Set(keymap.filter(b => b.scope === own).map(b => b.command as string));
+			assert.ok(screen.hints.some(hint => ownCommands.has(hint.command)), `${name(screen)} hints keys of ${own}`);
+		}
+	}
+});
+
+test('the keys in force: the modal first, then the detail or the pane, then the global keys', () => {
+	const screen = (pane: PaneId, ...actions: Action[]) => screenOf(actions.reduce(reduce, reduce(initialState(1000), {type: 'set-pane', pane})));
+	assert.deepEqual(screen('processes').scopes, ['processes', 'global']);
+	assert.deepEqual(screen('host').scopes, ['global']);
+	assert.deepEqual(screen('processes', OPEN_DETAIL.processes!).scopes, ['process-detail', 'global']);
+	assert.deepEqual(screen('alerts', OPEN_DETAIL.alerts!).scopes, ['alert-detail', 'global']);
+	assert.deepEqual(screen('sessions', OPEN_DETAIL.sessions!, ...OPEN_MODAL).scopes, ['prompt'], 'a prompt takes every key');
+	assert.deepEqual(screen('sessions', OPEN_DETAIL.sessions!, ...OPEN_MODAL.slice(1)).scopes, ['confirm', 'global'], 'a question is answered before the help');
+	const help = screen('containers', OPEN_DETAIL.containers!, OPEN_MODAL[2]!);
+	assert.deepEqual(help.scopes, ['help', 'global']);
+	assert.deepEqual(help.viewScopes, ['container-detail', 'global'], 'the help knows what it was opened over');
+});
+
+test('the list the keys move in and the list the filter applies to are the pane\'s, while no drill-down covers it', () => {
+	const screen = (pane: PaneId, ...actions: Action[]) => screenOf(actions.reduce(reduce, reduce(initialState(1000), {type: 'set-pane', pane})));
+	for (const pane of ['processes', 'sessions', 'containers', 'alerts'] as const) {
+		assert.equal(screen(pane).list, pane);
+		assert.equal(screen(pane).filterList, pane);
+		assert.equal(screen(pane, OPEN_DETAIL[pane]!).list, null, `${pane} detail`);
+		assert.equal(screen(pane, OPEN_DETAIL[pane]!).filterList, null, `${pane} detail`);
+	}
+
+	assert.equal(screen('locks').list, 'locks');
+	assert.equal(screen('locks').filterList, null, 'the lock tree has no filter');
+	assert.equal(screen('host').list, null);
+	assert.equal(screen('processes', OPEN_MODAL[0]!).list, 'processes', 'the list stays under the filter prompt');
+});
+
+test('processes are on screen in their list and the drill-downs that read them, not on the other panes nor under the help', () => {
+	const screen = (pane: PaneId, ...actions: Action[]) => screenOf(actions.reduce(reduce, reduce(initialState(1000), {type: 'set-pane', pane})));
+	assert.equal(screen('processes').isShowingProcesses, true);
+	assert.equal(screen('processes', OPEN_DETAIL.processes!).isShowingProcesses, true, 'a process');
+	assert.equal(screen('processes', OPEN_MODAL[0]!).isShowingProcesses, true, 'the list under the filter prompt');
+	for (const pane of ['host', 'sessions', 'locks', 'containers', 'alerts'] as const) {
+		assert.equal(screen(pane).isShowingProcesses, false, pane);
+	}
+
+	assert.equal(screen('sessions', OPEN_DETAIL.sessions!).isShowingProcesses, true, "a session's backend");
+	assert.equal(screen('containers', OPEN_DETAIL.containers!).isShowingProcesses, true, "a container's processes");
+	assert.equal(screen('alerts', OPEN_DETAIL.alerts!).isShowingProcesses, false, 'an alert');
+	assert.equal(screen('processes', OPEN_MODAL[2]!).isShowingProcesses, false, 'the help takes the whole frame');
+});
