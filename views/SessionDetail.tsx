@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
-import {sessionBlocking} from '../source/postgres/session-list.js';
+import {sessionBlocking} from '../source/postgres/lock-tree.js';
 import type {State} from '../source/store/store.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
