@@ -361,13 +361,6 @@ export function cpuDelta(prev: CpuTimes, cur: CpuTimes): CpuBreakdown {
 	};
 }
 
-function busyPct(prev: CpuTimes, cur: CpuTimes): number {
-	const busy = grew(prev.user, cur.user) + grew(prev.nice, cur.nice) + grew(prev.system, cur.system)
-		+ grew(prev.irq, cur.irq) + grew(prev.softirq, cur.softirq) + grew(prev.steal, cur.steal);
-	const all = busy + grew(prev.idle, cur.idle) + grew(prev.iowait, cur.iowait);
-	return all === 0 ? 0 : clampPct((busy * 100) / all);
-}
-
 // Lists usually line up index for index; fall back to a search when devices come and go.
 function previousOf<T>(prev: readonly T[], cur: T, index: number, same: (a: T, b: T) => boolean): T | undefined {
 	const candidate = prev[index];
@@ -381,7 +374,7 @@ const sameName = (a: {name: string}, b: {name: string}) => a.name === b.name;
 export function coresDelta(prev: readonly CoreTimes[], cur: readonly CoreTimes[]): number[] {
 	return cur.map((core, i) => {
 		const before = previousOf(prev, core, i, sameId);
-		return before ? busyPct(before, core) : 0;
+		return before ? cpuDelta(before, core).total : 0;
 	});
 }
 
