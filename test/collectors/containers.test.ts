@@ -93,8 +93,8 @@ describe('containers on a real engine', {skip}, () => {
 		const pid = (await container.inspect()).State.Pid;
 		const cli = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 		const {stdout} = await promisify(execFile)(process.execPath, [cli, '--json', '--interval', '300ms', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://x@127.0.0.1:1/x']);
-		const snapshot = JSON.parse(stdout) as {containers: Array<Record<string, unknown>>; processes: Array<{pid: number; container?: string}>; containersError?: string};
-		assert.equal(snapshot.containersError, undefined);
+		const snapshot = JSON.parse(stdout) as {containers: Array<Record<string, unknown>>; processes: Array<{pid: number; container?: string}>; errors?: Record<string, string>};
+		assert.equal(snapshot.errors?.['containers'], undefined);
 		const listed = snapshot.containers.find(entry => entry['name'] === `${PREFIX}json`);
 		assert.ok(listed, 'listed');
 		for (const key of ['id', 'image', 'state', 'health', 'restarts', 'exitCode', 'cpuPct', 'memUsed', 'memLimit', 'netRxBytesPerSec', 'netTxBytesPerSec', 'blockReadBytesPerSec', 'blockWriteBytesPerSec', 'pids']) {
