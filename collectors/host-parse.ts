@@ -378,61 +378,46 @@ export function coresDelta(prev: readonly CoreTimes[], cur: readonly CoreTimes[]
 	});
 }
 
-/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
-export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
-	let readSectors = 0;
-	let writeSectors = 0;
-	let readIos = 0;
-	let writeIos = 0;
+/** The keys of T whose values are numbers: a device's counters. */
+type CounterKey<T> = {[K in keyof T]: T[K] extends number ? K : never}[keyof T];
+
+/** Per second, each counter's growth summed over the devices present in both snapshots (matched by name); zeros when no time passed. */
+function summedRates<T extends {name: string}, K extends CounterKey<T>>(prev: readonly T[], cur: readonly T[], seconds: number, counters: readonly K[]): Record<K, number> {
+	const sums = Object.fromEntries(counters.map(counter => [counter, 0])) as Record<K, number>;
 	if (seconds > 0) {
 		for (let i = 0; i < cur.length; i++) {
-			const now = cur[i];
+			const now = cur[i]!;
 			const before = previousOf(prev, now, i, sameName);
 			if (!before) continue;
-			readSectors += grew(before.readSectors, now.readSectors);
-			writeSectors += grew(before.writeSectors, now.writeSectors);
-			readIos += grew(before.readIos, now.readIos);
-			writeIos += grew(before.writeIos, now.writeIos);
+			for (const counter of counters) sums[counter] += grew(before[counter] as number, now[counter] as number);
 		}
 	}
 
+	for (const counter of counters) sums[counter] = perSecond(sums[counter], seconds);
+	return sums;
+}
+
+/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
+export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
+	const rates = summedRates(prev, cur, seconds, ['readSectors', 'writeSectors', 'readIos', 'writeIos']);
 	return {
-		readBytesPerSec: perSecond(readSectors * SECTOR_BYTES, seconds),
-		writeBytesPerSec: perSecond(writeSectors * SECTOR_BYTES, seconds),
-		readIops: perSecond(readIos, seconds),
-		writeIops: perSecond(writeIos, seconds),
+		readBytesPerSec: rates.readSectors * SECTOR_BYTES,
+		writeBytesPerSec: rates.writeSectors * SECTOR_BYTES,
+		readIops: rates.readIos,
+		writeIops: rates.writeIos,
 	};
 }
 
 /** Network bytes, packets, errors and drops per second summed over interfaces present in both snapshots. */
 export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters[], seconds: number): HostSample['network'] {
-	let rxBytes = 0;
-	let txBytes = 0;
-	let rxPackets = 0;
-	let txPackets = 0;
-	let errors = 0;
-	let drops = 0;
-	if (seconds > 0) {
-		for (let i = 0; i < cur.length; i++) {
-			const now = cur[i];
-			const before = previousOf(prev, now, i, sameName);
-			if (!before) continue;
-			rxBytes += grew(before.rxBytes, now.rxBytes);
-			txBytes += grew(before.txBytes, now.txBytes);
-			rxPackets += grew(before.rxPackets, now.rxPackets);
-			txPackets += grew(before.txPackets, now.txPackets);
-			errors += grew(before.rxErrors, now.rxErrors) + grew(before.txErrors, now.txErrors);
-			drops += grew(before.rxDrops, now.rxDrops) + grew(before.txDrops, now.txDrops);
-		}
-	}
-
+	const rates = summedRates(prev, cur, seconds, ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'rxErrors', 'txErrors', 'rxDrops', 'txDrops']);
 	return {
-		rxBytesPerSec: perSecond(rxBytes, seconds),
-		txBytesPerSec: perSecond(txBytes, seconds),
-		rxPacketsPerSec: perSecond(rxPackets, seconds),
-		txPacketsPerSec: perSecond(txPackets, seconds),
-		errorsPerSec: perSecond(errors, seconds),
-		dropsPerSec: perSecond(drops, seconds),
+		rxBytesPerSec: rates.rxBytes,
+		txBytesPerSec: rates.txBytes,
+		rxPacketsPerSec: rates.rxPackets,
+		txPacketsPerSec: rates.txPackets,
+		errorsPerSec: rates.rxErrors + rates.txErrors,
+		dropsPerSec: rates.rxDrops + rates.txDrops,
 	};
 }
 
