@@ -26,7 +26,7 @@ export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOp
 				const inspect = (await container.inspect()) as unknown as Record<string, any>;
 				signal.throwIfAborted();
 				const isRunning = inspect['State']?.['Running'] === true;
-				const top = isRunning ? await container.top().catch(() => ({Titles: [], Processes: []})) : {Titles: [], Processes: []};
+				const top = isRunning ? await container.top().catch(() => ({Processes: []})) : {Processes: []};
 				const logs = (await container.logs({stdout: true, stderr: true, tail: LOG_LINES, follow: false})) as unknown as Buffer;
 				const created = Date.parse(String(inspect['Created'] ?? ''));
 				const started = Date.parse(String(inspect['State']?.['StartedAt'] ?? ''));
@@ -43,7 +43,7 @@ export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOp
 					mounts: mountsOf(inspect),
 					restartPolicy: restart?.Name ? `${restart.Name}${restart.MaximumRetryCount ? ` (max ${restart.MaximumRetryCount})` : ''}` : 'no',
 					healthLog: health.map(entry => `exit ${entry.ExitCode ?? '?'}: ${String(entry.Output ?? '').trim()}`),
-					top: {titles: (top.Titles ?? []).map(String), rows: ((top.Processes ?? []) as unknown[][]).map(row => row.map(String))},
+					top: ((top.Processes ?? []) as unknown[][]).map(row => row.map(String)),
 					logs: demuxLogs(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)), inspect['Config']?.['Tty'] === true).slice(-LOG_LINES),
 				};
 			} catch (error) {

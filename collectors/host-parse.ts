@@ -361,13 +361,6 @@ export function cpuDelta(prev: CpuTimes, cur: CpuTimes): CpuBreakdown {
 	};
 }
 
-function busyPct(prev: CpuTimes, cur: CpuTimes): number {
-	const busy = grew(prev.user, cur.user) + grew(prev.nice, cur.nice) + grew(prev.system, cur.system)
-		+ grew(prev.irq, cur.irq) + grew(prev.softirq, cur.softirq) + grew(prev.steal, cur.steal);
-	const all = busy + grew(prev.idle, cur.idle) + grew(prev.iowait, cur.iowait);
-	return all === 0 ? 0 : clampPct((busy * 100) / all);
-}
-
 // Lists usually line up index for index; fall back to a search when devices come and go.
 function previousOf<T>(prev: readonly T[], cur: T, index: number, same: (a: T, b: T) => boolean): T | undefined {
 	const candidate = prev[index];
@@ -381,31 +374,38 @@ const sameName = (a: {name: string}, b: {name: string}) => a.name === b.name;
 export function coresDelta(prev: readonly CoreTimes[], cur: readonly CoreTimes[]): number[] {
 	return cur.map((core, i) => {
 		const before = previousOf(prev, core, i, sameId);
-		return before ? busyPct(before, core) : 0;
+		return before ? cpuDelta(before, core).total : 0;
 	});
 }
 
-// Per second, each counter's growth summed over the devices (or interfaces) present in both
-// snapshots; a counter that went backwards (a device replaced, a wrap) adds nothing.
-function summedRates<T extends {name: string}, K extends keyof T>(prev: readonly T[], cur: readonly T[], seconds: number, keys: readonly K[]): Record<K, number> {
-	const sums = Object.fromEntries(keys.map(key => [key, 0])) as Record<K, number>;
+/** The keys of T whose values are numbers: a device's counters. */
+type CounterKey<T> = {[K in keyof T]: T[K] extends number ? K : never}[keyof T];
+
+/** Per second, each counter's growth summed over the devices present in both snapshots (matched by name); zeros when no time passed. */
+function summedRates<T extends {name: string}, K extends CounterKey<T>>(prev: readonly T[], cur: readonly T[], seconds: number, counters: readonly K[]): Record<K, number> {
+	const sums = Object.fromEntries(counters.map(counter => [counter, 0])) as Record<K, number>;
 	if (seconds > 0) {
 		for (let i = 0; i < cur.length; i++) {
 			const now = cur[i]!;
 			const before = previousOf(prev, now, i, sameName);
 			if (!before) continue;
-			for (const key of keys) sums[key] += grew(before[key] as number, now[key] as number);
+			for (const counter of counters) sums[counter] += grew(before[counter] as number, now[counter] as number);
 		}
 	}
 
-	for (const key of keys) sums[key] = perSecond(sums[key], seconds);
+	for (const counter of counters) sums[counter] = perSecond(sums[counter], seconds);
 	return sums;
 }
 
 /** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
 export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
 	const rates = summedRates(prev, cur, seconds, ['readSectors', 'writeSectors', 'readIos', 'writeIos']);
-	return {readBytesPerSec: rates.readSectors * SECTOR_BYTES, writeBytesPerSec: rates.writeSectors * SECTOR_BYTES, readIops: rates.readIos, writeIops: rates.writeIos};
+	return {
+		readBytesPerSec: rates.readSectors * SECTOR_BYTES,
+		writeBytesPerSec: rates.writeSectors * SECTOR_BYTES,
+		readIops: rates.readIos,
+		writeIops: rates.writeIos,
+	};
 }
 
 /** Network bytes, packets, errors and drops per second summed over interfaces present in both snapshots. */

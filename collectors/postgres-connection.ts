@@ -6,6 +6,8 @@
 import {existsSync, readFileSync} from 'node:fs';
 import type pg from 'pg';
 import type {PgTarget} from '../source/postgres/settings.js';
+import {parsePidStat, startedAtMs} from './process-parse.js';
+import {readBootTimeMs} from './processes.js';
 
 type Pg = typeof pg;
 let loading: Promise<Pg> | undefined;
@@ -53,10 +55,6 @@ export function pgErrorMessage(error: unknown): string {
 	return (text.split('\n')[0] || 'unknown error').trim();
 }
 
-function bootTimeMs(): number {
-	return Number(/\nbtime (\d+)/.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0) * 1000;
-}
-
 /**
  * Is the server on this host? Only if dbtop's own backend is a local process whose parent is a
  * postgres process started when the server says its postmaster started: a remote server's pid
@@ -64,16 +62,12 @@ function bootTimeMs(): number {
  */
 export function findLocalPostmaster(backendPid: number, postmasterStartMs: number): number | null {
 	try {
-		const stat = (pid: number) => {
-			const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-			return {comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]), starttime: Number(fields[19])};
-		};
-
-		const {ppid} = stat(backendPid);
-		const parent = stat(ppid);
-		const startedMs = bootTimeMs() + (parent.starttime / 100) * 1000;
-		return /postgres|postmaster/.test(parent.comm) && Math.abs(startedMs - postmasterStartMs) < 2000 ? ppid : null;
+		const stat = (pid: number) => parsePidStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+		const backend = stat(backendPid);
+		const parent = backend && stat(backend.ppid);
+		if (!backend || !parent) return null;
+		const startedMs = startedAtMs(parent.starttime, readBootTimeMs());
+		return /postgres|postmaster/.test(parent.comm) && Math.abs(startedMs - postmasterStartMs) < 2000 ? backend.ppid : null;
 	} catch {
 		return null;
 	}

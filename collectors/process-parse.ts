@@ -1,4 +1,4 @@
-// Pure parsers for /proc/<pid>/* files; the processes collector only does the I/O around them.
+// Pure parsers for /proc/<pid>/* files and /proc/stat's boot time; the collectors only do the I/O around them.
 
 /** The kernel's clock ticks per second for everything /proc reports (USER_HZ: 100 on Linux). */
 export const CLK_TCK = 100;
@@ -43,6 +43,16 @@ export function parsePidStat(line: string): PidStat | null {
 		starttime: field(22),
 		rssPages: field(24),
 	};
+}
+
+/** When the machine booted, epoch ms, from /proc/stat's `btime` line (seconds); 0 when the line is missing. */
+export function parseBootTimeMs(procStat: string): number {
+	return Number(/^btime (\d+)$/m.exec(procStat)?.[1] ?? 0) * 1000;
+}
+
+/** When a process started, epoch ms: its stat's starttime (clock ticks after boot) from the boot time. */
+export function startedAtMs(starttime: number, bootTimeMs: number): number {
+	return bootTimeMs + (starttime / CLK_TCK) * 1000;
 }
 
 /** Joins a NUL-separated /proc/<pid>/cmdline into one line; null when empty (a kernel thread or a zombie). */

@@ -8,7 +8,7 @@
 import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs';
 import type {Collector} from '../source/store/collector.js';
 import type {ProcessDetail, ProcessRow, ProcessSample} from '../source/types.js';
-import {CLK_TCK, containerIdOf, cpuPercent, parseCmdline, parseIo, parsePasswd, parsePidStat} from './process-parse.js';
+import {CLK_TCK, containerIdOf, cpuPercent, parseBootTimeMs, parseCmdline, parseIo, parsePasswd, parsePidStat, startedAtMs} from './process-parse.js';
 
 /** What the processes collector needs to know: the pid whose detail is open, if any, and whether anything on screen shows processes (the scan is skipped while nothing does). */
 export type ProcessesOptions = {focus: () => number | null; isWanted?: () => boolean};
@@ -65,6 +65,11 @@ function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+/** When this machine booted, epoch ms (0 when /proc/stat cannot be read). */
+export function readBootTimeMs(): number {
+	return parseBootTimeMs(readOr('/proc/stat', ''));
+}
+
 /** Bytes per memory page, found by comparing this process's resident pages to its VmRSS in kB. */
 function pageSize(): number {
 	try {
@@ -80,7 +85,7 @@ function pageSize(): number {
 /** Collects every process on each tick, and the detail of the focused one. */
 export const processes = ({focus, isWanted}: ProcessesOptions): Collector<ProcessSample> => {
 	const memTotal = Number(/MemTotal:\s+(\d+)/.exec(readOr('/proc/meminfo', ''))?.[1] ?? 0) * 1024;
-	const bootTimeMs = Number(/\nbtime (\d+)/.exec(readOr('/proc/stat', ''))?.[1] ?? 0) * 1000;
+	const bootTimeMs = readBootTimeMs();
 	const bytesPerPage = pageSize();
 	let entries = new Map<number, Entry>();
 	let lastAt = 0;
@@ -117,7 +122,7 @@ export const processes = ({focus, isWanted}: ProcessesOptions): Collector<Proces
 		cpuTime: stat.ticks / CLK_TCK,
 		threads: stat.threads,
 		nice: stat.nice,
-		startedAt: bootTimeMs + (stat.starttime / CLK_TCK) * 1000,
+		startedAt: startedAtMs(stat.starttime, bootTimeMs),
 		command: entry.command,
 		comm: stat.comm,
 		containerId: entry.containerId,

@@ -1,6 +1,7 @@
-// Every string from outside (command lines, user names, queries, log lines, ring rows)
-// reaches the terminal through this one function, so nothing external can move the cursor,
-// retitle the window, clear the screen or reorder text.
+// Every string from outside (command lines, user names, queries, lock modes, log lines, ring
+// rows) reaches the terminal through `sanitize`, or through `sanitizeLine`, which folds it onto
+// one line first, so nothing external can move the cursor, retitle the window, clear the screen
+// or reorder text.
 
 // C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text.
 // The zero-width joiner and non-joiner pass: they join emoji sequences (👩‍💻) and shape Persian

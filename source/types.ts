@@ -233,8 +233,8 @@ export type ContainerDetail = {
 	restartPolicy: string;
 	/** The latest health check outputs, oldest first. */
 	healthLog: string[];
-	/** The engine's `top`: its titles and rows. */
-	top: {titles: string[]; rows: string[][]};
+	/** The engine's `top`: a row of cells for each process (shown where the engine runs on another host). */
+	top: string[][];
 	/** The last 50 lines of its log, stdout and stderr together. */
 	logs: string[];
 };

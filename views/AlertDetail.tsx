@@ -2,12 +2,9 @@ import {Box, Text} from 'ink';
 import type {Rule} from '../source/alerts/engine.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {seriesKey, seriesPoints, type Series} from '../source/store/alerts.js';
-import {plotChart} from './chart.js';
+import {CHART_LEFT, chartPoints, plotChart} from './chart.js';
 import {formatAge, formatBytes, formatTimestamp} from './format.js';
 import {useStore} from './use-store.js';
-
-// The column of the chart's first point: after its label and a space, on the axis.
-const CHART_LEFT = 8;
 
 /** A value in its rule's unit: `45s` as an age, bytes scaled, a percentage, a plain number. */
 export function formatMetric(value: number, unit: string): string {
@@ -55,7 +52,7 @@ export function AlertDetail({width, height}: Props) {
 	const when = (at: number | null) => (at === null ? '—' : `${formatTimestamp(at)} (${formatAge((now - at) / 1000)} ago)`);
 	const unit = rule?.unit ?? '';
 	// The newest points that fit beside the chart's labels, as plotChart takes them.
-	const points = Math.max(width - CHART_LEFT - 1, 2);
+	const points = chartPoints(width);
 	const kept = seriesPoints(series);
 	const values = kept.values.slice(-points);
 	const at = kept.at.slice(-points);

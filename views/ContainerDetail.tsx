@@ -19,7 +19,7 @@ export function ContainerDetail({width, height}: Props) {
 	const processes = useStore(state => containerProcesses(state, id));
 	if (id === null) return null;
 	const chartWidth = Math.max(Math.floor(width / 2) - 1, 20);
-	const fixedLines = 11 + Math.min(processes.length || (detail?.top.rows.length ?? 0), 4);
+	const fixedLines = 11 + Math.min(processes.length || (detail?.top.length ?? 0), 4);
 	const logLines = Math.max(height - fixedLines, 1);
 	const line = (label: string, text: string) => (
 		<Text wrap="truncate-end">
@@ -56,13 +56,13 @@ export function ContainerDetail({width, height}: Props) {
 					<Text>{plotChart(history.memory, {width: chartWidth, rows: 2, format: formatBytes, min: 0}).join('\n')}</Text>
 				</Box>
 			</Box>
-			<Text bold>{`Processes on this host: ${processes.length}${detail ? ` · the engine's top: ${detail.top.rows.length}` : ''}`}</Text>
+			<Text bold>{`Processes on this host: ${processes.length}${detail ? ` · the engine's top: ${detail.top.length}` : ''}`}</Text>
 			{processes.slice(0, 4).map(process => (
 				<Text key={process.pid} wrap="truncate-end">{`  ${String(process.pid).padStart(7)} ${sanitizeLine(process.user).padEnd(8)} ${process.cpuPct.toFixed(1).padStart(5)}% ${formatBytes(process.rss).padStart(5)} ${sanitizeLine(process.command)}`}</Text>
 			))}
 			{/* An engine on another host: its own `top` is all there is. */}
 			{processes.length === 0 && detail
-				? detail.top.rows.slice(0, 4).map((cells, index) => (
+				? detail.top.slice(0, 4).map((cells, index) => (
 						<Text key={index} wrap="truncate-end">
 							{`  ${sanitizeLine(cells.join(' '))}`}
 						</Text>

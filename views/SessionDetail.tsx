@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
-import {sessionBlocking} from '../source/postgres/session-list.js';
+import {sessionBlocking} from '../source/postgres/lock-tree.js';
 import type {State} from '../source/store/store.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
@@ -12,11 +12,11 @@ const selectSession = (state: State) => state.postgres?.sessions.find(session =>
 const selectSessions = (state: State) => state.postgres?.sessions;
 const age = (seconds: number | null) => (seconds === null ? '—' : formatAge(seconds));
 
-/** A lock as a person reads it: `holds RowExclusiveLock on public.accounts`, `WAITS FOR ShareLock on transactionid`. */
+/** A lock as a person reads it, sanitized: `holds RowExclusiveLock on public.accounts`, `WAITS FOR ShareLock on transactionid`. */
 export function lockText(lock: PgLock, now: number): string {
-	const target = lock.relation === null ? lock.lockType : `${sanitizeLine(lock.relation)}${lock.lockType === 'relation' ? '' : ` (${lock.lockType})`}`;
+	const target = lock.relation === null ? lock.lockType : `${lock.relation}${lock.lockType === 'relation' ? '' : ` (${lock.lockType})`}`;
 	const waited = !lock.granted && lock.waitStartAt !== null ? ` for ${formatAge((now - lock.waitStartAt) / 1000)}` : '';
-	return `${lock.granted ? 'holds' : 'WAITS FOR'} ${lock.mode} on ${target}${waited}`;
+	return sanitizeLine(`${lock.granted ? 'holds' : 'WAITS FOR'} ${lock.mode} on ${target}${waited}`);
 }
 
 /** Other sessions named by pid, with who they are: `101 alice (idle in transaction)`. */

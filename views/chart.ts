@@ -13,10 +13,17 @@ export type ChartOptions = {
 
 const LABEL_WIDTH = 7;
 
+/** The column of a chart's first point: after its label and a space, on the axis. Marks under a point line up from here. */
+export const CHART_LEFT = LABEL_WIDTH + 1;
+
+/** How many of the newest values a chart of this width plots, one a column from CHART_LEFT. */
+export function chartPoints(width: number): number {
+	return Math.max(width - CHART_LEFT - 1, 2);
+}
+
 /** Plots the newest values that fit the width with asciichart; returns its lines. */
 export function plotChart(values: readonly number[], options: ChartOptions): string[] {
-	const points = Math.max(options.width - LABEL_WIDTH - 2, 2);
-	const series = values.slice(-points);
+	const series = values.slice(-chartPoints(options.width));
 	if (series.length < 2) {
 		return ['(collecting…)'];
 	}

@@ -40,7 +40,7 @@ export function formatPct(pct: number): string {
 	return `${pct.toFixed(1)}%`;
 }
 
-/** A duration in seconds as a short age: `45s`, `12m`, `3h05m`, `2d04h`. */
+/** A duration in seconds as a short age: `45s`, `12m00s`, `3h05m`, `2d04h`. */
 export function formatAge(seconds: number): string {
 	const s = Math.max(0, Math.floor(seconds));
 	if (s < 60) return `${s}s`;

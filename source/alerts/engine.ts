@@ -35,7 +35,7 @@ export type Rule = {
 /** One value of a metric for one resource (a mount, a container, a user, ...). */
 export type Measurement = {resource: string; value: number};
 
-/** One alert: a plain serializable record (it is persisted and shared through the ring buffer). */
+/** One alert: a plain serializable record (the alert state file keeps it across restarts). */
 export type Alert = {
 	id: string;
 	rule: string;

@@ -40,8 +40,6 @@ export type Snapshot = {
 	alerts: Array<Omit<Alert, 'lastChangedAt'>>;
 	/** The service checks' latest readings. */
 	checks: Array<CheckValue & {name: string}>;
-	/** Why the container engine could not be read; absent when it was. */
-	containersError?: string;
 	/** Why a source could not be read, by collector id; absent when all were read. */
 	errors?: Record<string, string>;
 };
@@ -75,7 +73,6 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		})),
 		postgres: toSnapshotPostgres(state),
 		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
-		...(state.status['containers']?.error ? {containersError: state.status['containers'].error} : {}),
 		alerts: sortAlerts(state.alerts.alerts).map(({lastChangedAt: _lastChangedAt, ...alert}) => alert),
 		checks: Object.entries(state.checks).map(([name, check]) => ({name, ...check})),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),

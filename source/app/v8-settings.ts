@@ -7,9 +7,9 @@
 //   initial 1 MB. On the command line, as a shebang, a heap flag cost about 25 ms more CPU at
 //   start-up (Node's code cache for its built-in modules seems not to be used then). An explicit
 //   --max-semi-space-size (command line or NODE_OPTIONS) is left to decide.
-// - --optimize-for-size: on the Sessions pane with a database, resident memory stayed flat at
-//   about 81 MB where the default drifted to 88 MB, for a quarter less CPU (given on the command
-//   line instead, the same flag cost 15% more CPU).
+// - --optimize-for-size: on the Sessions pane with a database, resident memory stayed flat where
+//   with the default it kept drifting up, for a quarter less CPU (given on the command line
+//   instead, the same flag cost 15% more CPU). The memory soak in BENCHMARKS.md has the figures.
 import v8 from 'node:v8';
 
 const FLAG = /--max-semi-space-size\b/;

@@ -1,6 +1,8 @@
-// Who blocks whom, as a tree: each root blocker (blocking others while not waiting itself), the
-// sessions waiting on it under it, those waiting on them under those, to any depth. A session
-// waiting on several blockers appears under each of them, so the graph is drawn as a tree.
+// Who blocks whom: the graph pg_blocking_pids gives, walked here and nowhere else, for a session's
+// place in it (the session detail) and as a tree (the locks pane and the JSON snapshot): each root
+// blocker (blocking others while not waiting itself), the sessions waiting on it under it, those
+// waiting on them under those, to any depth. A session waiting on several blockers appears under
+// each of them, so the graph is drawn as a tree.
 import type {PgLock, PgLocksSample, PgSession} from '../types.js';
 
 /** The blocking tree's node as the JSON snapshot gives it: exactly these fields. */
@@ -21,8 +23,6 @@ export type BlockingNode = {
 /** One session in the tree, with what the views need besides the snapshot's fields. */
 export type LockNode = Omit<BlockingNode, 'waiters'> & {
 	waiters: LockNode[];
-	/** Distinct sessions it holds up, directly or not. */
-	heldUp: number;
 	/** Its waiters are drawn under an earlier appearance of it, not again here (see MAX_TREE_NODES). */
 	isRepeat: boolean;
 };
@@ -48,14 +48,14 @@ const strength = (lock: PgLock) => MODE_STRENGTH.indexOf(lock.mode);
 const strongest = (locks: readonly PgLock[]) => locks.reduce<PgLock | undefined>((best, lock) => (best === undefined || strength(lock) > strength(best) ? lock : best), undefined);
 const sameTarget = (a: PgLock, b: PgLock) => a.lockType === b.lockType && a.relation === b.relation;
 
-class TooBig extends Error {}
+/** Who waits on whom, both ways: each waiter's blockers and each blocker's waiters, distinct and by pid. */
+export type BlockingGraph = {blockersOf: ReadonlyMap<number, readonly number[]>; waitersOf: ReadonlyMap<number, readonly number[]>};
 
-/** Builds the blocking tree; roots sorted by how many sessions they hold up. `now` is epoch ms. */
-export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSample, now: number, maxNodes = MAX_TREE_NODES): LockNode[] {
-	const byPid = new Map(sessions.map(session => [session.pid, session]));
+/** The graph of a locks sample. pg_blocking_pids may repeat a pid (parallel workers report their leader), and a session is never its own blocker. */
+export function blockingGraph(blockedBy: PgLocksSample['blockedBy']): BlockingGraph {
 	const blockersOf = new Map<number, number[]>();
 	const waitersOf = new Map<number, number[]>();
-	for (const [key, blockers] of Object.entries(sample.blockedBy)) {
+	for (const [key, blockers] of Object.entries(blockedBy)) {
 		const waiter = Number(key);
 		const distinct = [...new Set(blockers)].filter(blocker => blocker !== waiter).sort((a, b) => a - b);
 		if (distinct.length === 0) continue;
@@ -64,6 +64,42 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 	}
 
 	for (const waiters of waitersOf.values()) waiters.sort((a, b) => a - b);
+	return {blockersOf, waitersOf};
+}
+
+/** Everyone a session holds up, directly or not, following the graph (not the tree, which repeats and may cut cycles). */
+export function heldUpBy(graph: BlockingGraph, pid: number): Set<number> {
+	const seen = new Set<number>();
+	const stack = [pid];
+	while (stack.length > 0) {
+		for (const waiter of graph.waitersOf.get(stack.pop()!) ?? []) {
+			if (!seen.has(waiter)) {
+				seen.add(waiter);
+				stack.push(waiter);
+			}
+		}
+	}
+
+	seen.delete(pid);
+	return seen;
+}
+
+/** Who a session waits on and who waits on it, directly, and how many it holds up in all. */
+export type SessionBlocking = {waitsOn: readonly number[]; blocks: readonly number[]; heldUp: number};
+
+/** A session's place in the blocking graph (empty until the locks are read). */
+export function sessionBlocking(locks: PgLocksSample | null, pid: number): SessionBlocking {
+	const graph = blockingGraph(locks?.blockedBy ?? {});
+	return {waitsOn: graph.blockersOf.get(pid) ?? [], blocks: graph.waitersOf.get(pid) ?? [], heldUp: heldUpBy(graph, pid).size};
+}
+
+class TooBig extends Error {}
+
+/** Builds the blocking tree; roots sorted by how many sessions they hold up. `now` is epoch ms. */
+export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSample, now: number, maxNodes = MAX_TREE_NODES): LockNode[] {
+	const byPid = new Map(sessions.map(session => [session.pid, session]));
+	const graph = blockingGraph(sample.blockedBy);
+	const {blockersOf, waitersOf} = graph;
 	const locksOf = new Map<number, PgLock[]>();
 	for (const lock of sample.locks) locksOf.set(lock.pid, [...(locksOf.get(lock.pid) ?? []), lock]);
 	const awaited = (pid: number) => locksOf.get(pid)?.find(lock => !lock.granted);
@@ -74,26 +110,9 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 		return (locksOf.get(pid) ?? []).filter(lock => lock.granted && lock.lockType === 'tuple' && lock.relation !== null).map(lock => lock.relation!);
 	};
 
-	// Everyone a pid holds up, following the graph (not the tree, which repeats and may cut cycles).
-	const reach = (pid: number) => {
-		const seen = new Set<number>();
-		const stack = [pid];
-		while (stack.length > 0) {
-			for (const waiter of waitersOf.get(stack.pop()!) ?? []) {
-				if (!seen.has(waiter)) {
-					seen.add(waiter);
-					stack.push(waiter);
-				}
-			}
-		}
-
-		seen.delete(pid);
-		return seen;
-	};
-
 	const rootPids = [...waitersOf.keys()].filter(pid => !blockersOf.has(pid));
 	const reached = new Set<number>(rootPids);
-	for (const pid of rootPids) for (const waiter of reach(pid)) reached.add(waiter);
+	for (const pid of rootPids) for (const waiter of heldUpBy(graph, pid)) reached.add(waiter);
 	// What no root reaches waits in a deadlock cycle (every member waits): start at the cycle's lowest pid so it still shows.
 	for (const pid of [...waitersOf.keys()].sort((a, b) => a - b)) {
 		if (reached.has(pid)) continue;
@@ -107,10 +126,10 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 		const root = Math.min(...walked.slice(walked.indexOf(current)));
 		rootPids.push(root);
 		reached.add(root);
-		for (const waiter of reach(root)) reached.add(waiter);
+		for (const waiter of heldUpBy(graph, root)) reached.add(waiter);
 	}
 
-	const heldUpOf = new Map(rootPids.map(pid => [pid, reach(pid).size]));
+	const heldUpOf = new Map(rootPids.map(pid => [pid, heldUpBy(graph, pid).size]));
 	rootPids.sort((a, b) => heldUpOf.get(b)! - heldUpOf.get(a)! || a - b);
 
 	const build = (isCompact: boolean) => {
@@ -147,7 +166,6 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 				waitSec,
 				query: session?.query ?? '',
 				waiters: children,
-				heldUp: heldUpOf.get(pid) ?? reach(pid).size,
 				isRepeat,
 			};
 		};

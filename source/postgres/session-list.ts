@@ -1,11 +1,11 @@
 // The sessions pane's list: filtered by a small syntax, idle and background sessions shown on
 // request, sorted by an age, state, user or database. Also the locks pane's lines and the
 // selections of both, which must survive refreshes.
-import {buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
+import {blockingGraph, buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
 import {selectionIndex} from '../store/selection.js';
 import type {SessionSort} from '../store/ui.js';
 import type {State} from '../store/store.js';
-import type {PgLocksSample, PgSession} from '../types.js';
+import type {PgSession} from '../types.js';
 
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
 export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};
@@ -136,33 +136,7 @@ export function selectedLockIndex(state: State, lines: readonly LockLine[] = vis
 
 /** Sessions waiting on a lock, each counted once however often the tree shows it. */
 export function waitingCount(state: State): number {
-	return Object.values(state.locks?.blockedBy ?? {}).filter(blockers => blockers.length > 0).length;
-}
-
-/** Who a session waits on and who waits on it, directly, and how many it holds up in all. */
-export type SessionBlocking = {waitsOn: number[]; blocks: number[]; heldUp: number};
-
-/** A session's place in the blocking graph (empty until the locks are read). */
-export function sessionBlocking(locks: PgLocksSample | null, pid: number): SessionBlocking {
-	const blockedBy = locks?.blockedBy ?? {};
-	const waitersOf = (blocker: number) =>
-		Object.entries(blockedBy)
-			.filter(([waiter, blockers]) => Number(waiter) !== blocker && blockers.includes(blocker))
-			.map(([waiter]) => Number(waiter))
-			.sort((a, b) => a - b);
-	const seen = new Set<number>();
-	const stack = [pid];
-	while (stack.length > 0) {
-		for (const waiter of waitersOf(stack.pop()!)) {
-			if (!seen.has(waiter)) {
-				seen.add(waiter);
-				stack.push(waiter);
-			}
-		}
-	}
-
-	seen.delete(pid);
-	return {waitsOn: [...new Set(blockedBy[pid] ?? [])].sort((a, b) => a - b), blocks: waitersOf(pid), heldUp: seen.size};
+	return state.locks ? blockingGraph(state.locks.blockedBy).blockersOf.size : 0;
 }
 
 const backendCache = new WeakMap<object, ReadonlyMap<number, PgSession>>();

@@ -9,6 +9,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import type {Action} from '../../source/store/store.js';
+import {median} from './median.js';
 
 const CHILD_FLAG = '--frame-bench-child';
 const ROUNDS = 7;
@@ -17,11 +18,6 @@ const BUDGET_MS = 1;
 
 type Timings = {get: number[]; render: number[]};
 type Case = {size: string; change: string; changedRows: number; stock: Timings; fixed: Timings};
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
-};
 
 const ms = (value: number) => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} ms`;
 

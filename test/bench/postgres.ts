@@ -12,7 +12,8 @@ import {startPostgres} from '../helpers/postgres.js';
 import {dbtopCommand} from './dbtop-command.js';
 import {NO_ENGINE, pgActivitySpec} from './overhead.js';
 import {describeUsage, describeWindow, measureTogether, startAll, stopAll, type ProgramSpec, type Window} from './side-by-side.js';
-import {COLUMNS, median, requireBuild, ROWS} from './startup.js';
+import {median} from './median.js';
+import {COLUMNS, requireBuild, ROWS} from './startup.js';
 import {findTool} from './tools.js';
 
 const SESSIONS = 500;

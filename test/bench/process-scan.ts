@@ -4,11 +4,10 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import {promisify} from 'node:util';
 import {processes} from '../../collectors/processes.js';
+import {median} from './median.js';
 
 const EXTRA_PROCESSES = 1500;
 const TICKS = 20;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** CPU ms of `cat /proc/[0-9]*\/stat /proc/[0-9]*\/statm > /dev/null`, from bash's `times` for its children. */
 async function catFloorMs(): Promise<number> {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {median} from './median.js';
 import {findTool} from './tools.js';
 
 /** The repository root: the nearest folder above this file holding package.json (this file may run from dist/). */
@@ -290,13 +291,6 @@ export function spawnInPty(command: string, options: {quitKeys?: string; keep?: 
 /** The 1, 5 and 15 minute load averages, to show how quiet the machine was. */
 export async function loadAverage(): Promise<string> {
 	return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
-}
-
-/** The median of some numbers. */
-export function median(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 type Timing = {header: number; data: number; rssKb: number | null};

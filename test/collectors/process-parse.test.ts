@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {containerIdOf, cpuPercent, parseCmdline, parseIo, parsePasswd, parsePidStat} from '../../collectors/process-parse.js';
+import {CLK_TCK, containerIdOf, cpuPercent, parseBootTimeMs, parseCmdline, parseIo, parsePasswd, parsePidStat, startedAtMs} from '../../collectors/process-parse.js';
 
 const tail = 'S 1 1234 1234 0 -1 4194560 1189 0 0 0 150 25 0 0 20 5 3 0 98765 12345678 2560 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0';
 
@@ -71,4 +71,11 @@ test('cpu % of one core from a tick delta', () => {
 	assert.equal(cpuPercent(300, 1), 300, 'three busy threads');
 	assert.equal(cpuPercent(-5, 1), 0, 'counters never go back for the same process');
 	assert.equal(cpuPercent(10, 0), 0);
+});
+
+test('boot time from /proc/stat, and a process\'s start from it and its starttime in clock ticks', () => {
+	assert.equal(parseBootTimeMs('cpu  1 2 3 4 5 6 7 8 0 0\nintr 5 0\nctxt 99\nbtime 1700000000\nprocesses 4242\n'), 1_700_000_000_000);
+	assert.equal(parseBootTimeMs('cpu  1 2 3 4\n'), 0, 'no btime line');
+	assert.equal(startedAtMs(98_765, 1_700_000_000_000), 1_700_000_000_000 + (98_765 / CLK_TCK) * 1000);
+	assert.equal(startedAtMs(0, 1_700_000_000_000), 1_700_000_000_000, 'started at boot');
 });

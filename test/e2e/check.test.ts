@@ -14,10 +14,10 @@ const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
 
-/** A config with every built-in rule off but a filesystem rule on the root mount with the given thresholds. */
+/** A config with every built-in rule off but a filesystem rule with the given thresholds on every mount (a scope matches the resources that contain it, and every mount path contains `/`). */
 function config(name: string, warning: number | null, critical: number | null): string {
 	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
-	rules['root-free'] = {title: 'Root free', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning, critical, scope: '/', unit: '%'};
+	rules['fs-free'] = {title: 'Free space', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning, critical, scope: '/', unit: '%'};
 	const file = path.join(dir, `${name}.json`);
 	writeFileSync(file, JSON.stringify({rules}));
 	return file;
@@ -41,7 +41,7 @@ test('OK: exit 0 and a summary line', () => {
 test('WARNING: exit 1, one line per firing alert', () => {
 	const {code, stdout} = check('--config', config('warning', 101, null));
 	assert.equal(code, 1);
-	assert.match(stdout, /^WARNING root-free \/.*: Root free: [\d.]+% \(warning below 101%\)$/m);
+	assert.match(stdout, /^WARNING fs-free \/.*: Free space: [\d.]+% \(warning below 101%\)$/m);
 	assert.match(stdout, /^dbtop check: WARNING: 0 critical, [1-9]\d* warning$/m);
 });
 
@@ -53,7 +53,7 @@ test('CRITICAL: exit 2; --json gives the same as JSON', () => {
 	const result = JSON.parse(stdout) as {status: string; exitCode: number; alerts: Array<{rule: string; severity: string}>};
 	assert.equal(result.status, 'CRITICAL');
 	assert.equal(result.exitCode, 2);
-	assert.ok(result.alerts.every(alert => alert.rule === 'root-free' && alert.severity === 'critical'));
+	assert.ok(result.alerts.every(alert => alert.rule === 'fs-free' && alert.severity === 'critical'));
 });
 
 test('UNKNOWN: exit 3 when a named source cannot be read', () => {

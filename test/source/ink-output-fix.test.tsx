@@ -304,7 +304,7 @@ const containerDetail: ContainerDetail = {
 	mounts: ['volume:数据 -> /var/lib/postgresql (rw)'],
 	restartPolicy: 'always',
 	healthLog: ['ok', 'e\u0301 ok \u001B[31m'],
-	top: {titles: ['PID', 'USER', 'COMMAND'], rows: [['1', WIDE, 'postgres'], ['2', 'root', 'sh 🇩🇪']]},
+	top: [['1', WIDE, 'postgres'], ['2', 'root', 'sh 🇩🇪']],
 } as ContainerDetail;
 const actions: Action[] = [
 	{type: 'sample', id: 'host', at: 5000, value: hostSample({hostname: 'db-数据', filesystems: [{mount: '/数据', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})},

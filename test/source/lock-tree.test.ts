@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {blockingTree, buildLockTree, flattenLockTree, type LockNode} from '../../source/postgres/lock-tree.js';
+import {blockingGraph, blockingTree, buildLockTree, flattenLockTree, heldUpBy, sessionBlocking, type LockNode} from '../../source/postgres/lock-tree.js';
 import type {PgLock} from '../../source/types.js';
 import {pgLock, pgSession} from '../helpers/fixtures.js';
 
@@ -22,7 +22,6 @@ test('a three-level chain: the root, its waiter, and the waiter behind that', ()
 	assert.equal(root!.state, 'idle in transaction');
 	assert.equal(root!.waiters[0]!.waitSec, 15, 'from the wait start');
 	assert.equal(root!.waiters[0]!.waiters[0]!.waitSec, 7, 'from the state age where there is no wait start');
-	assert.equal(root!.heldUp, 2);
 	assert.deepEqual(
 		flattenLockTree(tree).map(line => line.key),
 		['1', '1>2', '1>2>3'],
@@ -52,8 +51,9 @@ test('a waiter queued behind another waiter shows under that waiter too', () => 
 		0,
 	);
 	assert.deepEqual(shape(tree), ['10', '└─ 12', '   └─ 13', '11', '└─ 12', '   └─ 13']);
+	const graph = blockingGraph({12: [10, 11], 13: [12]});
 	assert.deepEqual(
-		tree.map(root => root.heldUp),
+		[10, 11].map(pid => heldUpBy(graph, pid).size),
 		[2, 2],
 	);
 });
@@ -103,9 +103,11 @@ test('a row lock: the root shows its lock on the table of the row, found through
 });
 
 test('roots sort by how many sessions they hold up, directly or not, each counted once', () => {
-	const tree = buildLockTree(sessions(1, 2, 3, 4, 5, 6, 7, 8), {blockedBy: {2: [1], 4: [3], 5: [4], 7: [6], 8: [6, 7]}, locks: []}, 0);
+	const blockedBy = {2: [1], 4: [3], 5: [4], 7: [6], 8: [6, 7]};
+	const tree = buildLockTree(sessions(1, 2, 3, 4, 5, 6, 7, 8), {blockedBy, locks: []}, 0);
+	const graph = blockingGraph(blockedBy);
 	assert.deepEqual(
-		tree.map(node => [node.pid, node.heldUp]),
+		tree.map(node => [node.pid, heldUpBy(graph, node.pid).size]),
 		[
 			[3, 2],
 			[6, 2],
@@ -114,12 +116,23 @@ test('roots sort by how many sessions they hold up, directly or not, each counte
 	);
 });
 
+test('a session\'s place in the graph: whom it waits on and who waits on it, each once and never itself, and how many it holds up', () => {
+	// pg_blocking_pids repeats a leader's pid for each of its parallel workers, and may name the session itself.
+	const locks = {blockedBy: {2: [1, 1], 3: [2, 3], 4: [2]}, locks: []};
+	assert.deepEqual(sessionBlocking(locks, 3), {waitsOn: [2], blocks: [], heldUp: 0});
+	assert.deepEqual(sessionBlocking(locks, 2), {waitsOn: [1], blocks: [3, 4], heldUp: 2});
+	assert.deepEqual(sessionBlocking(locks, 1), {waitsOn: [], blocks: [2], heldUp: 3});
+	assert.deepEqual(sessionBlocking(null, 1), {waitsOn: [], blocks: [], heldUp: 0});
+	// The tree draws the same graph.
+	assert.deepEqual(shape(buildLockTree(sessions(1, 2, 3, 4), locks, 0)), ['1', '└─ 2', '   ├─ 3', '   └─ 4']);
+});
+
 test('a deadlock cycle shows once from its lowest pid, without looping, with what hangs off it', () => {
 	assert.deepEqual(shape(buildLockTree(sessions(7, 8), {blockedBy: {7: [8], 8: [7]}, locks: []}, 0)), ['7', '└─ 8']);
 	// 9 waits on the cycle; 3 waits on 9: the root is still a member of the cycle, not 9 or 3.
 	const tree = buildLockTree(sessions(3, 7, 8, 9), {blockedBy: {7: [8], 8: [7], 9: [8], 3: [9]}, locks: []}, 0);
 	assert.deepEqual(shape(tree), ['7', '└─ 8', '   └─ 9', '      └─ 3']);
-	assert.equal(tree[0]!.heldUp, 3);
+	assert.equal(heldUpBy(blockingGraph({7: [8], 8: [7], 9: [8], 3: [9]}), 7).size, 3);
 	assert.equal(typeof tree[0]!.waitSec, 'number', 'a member of a cycle waits too');
 });
 
@@ -134,7 +147,7 @@ test('waiters queued behind each other on a self-conflicting mode: drawn once ea
 	const lines = flattenLockTree(tree);
 	const edges = Object.values(blockedBy).reduce((sum, blockers) => sum + blockers.length, 0);
 	assert.equal(lines.length, edges + 1, 'every blocker-waiter pair once, plus the root');
-	assert.equal(tree[0]!.heldUp, 39);
+	assert.equal(heldUpBy(blockingGraph(blockedBy), tree[0]!.pid).size, 39);
 	assert.equal(new Set(lines.map(line => line.key)).size, lines.length, 'line keys are unique');
 	const expanded = lines.filter(line => line.node.waiters.length > 0).map(line => line.node.pid);
 	assert.equal(new Set(expanded).size, expanded.length, 'each session\'s waiters are drawn once');

@@ -82,7 +82,7 @@ test('container drill-down: how it runs, its host processes, charts and sanitize
 			mounts: ['volume:pgdata -> /var/lib/postgresql/data (rw)'],
 			restartPolicy: 'always',
 			healthLog: ['exit 0: accepting connections'],
-			top: {titles: ['PID', 'USER', 'COMMAND'], rows: [['1', 'postgres', 'postgres']]},
+			top: [['1', 'postgres', 'postgres']],
 			logs: ['LOG:  database system is ready', 'evil \u001B]0;x\u0007 \u001B[2J'],
 		},
 	};

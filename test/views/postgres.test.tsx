@@ -273,6 +273,18 @@ test('session detail wraps a long query and shows its escapes; a session that en
 	gone.unmount();
 });
 
+test('session detail shows the escapes in a lock\'s mode and type, and emits none', () => {
+	const rawLocks: PgLocksSample = {
+		blockedBy: {7: [8]},
+		locks: [pgLock({pid: 7, mode: 'Share\u001B[2JLock', lockType: 'transaction\u0007id', relation: null, granted: false}), pgLock({pid: 7, mode: 'RowExclusiveLock', lockType: 'tu\u009Bple', relation: 'public.accounts'})],
+	};
+	const view = renderView(<SessionDetail width={160} height={14} />, [sessionsAction([pgSession({pid: 7})]), {type: 'sample', id: 'postgres-locks', at: AT, value: rawLocks}, {type: 'open-detail', list: 'sessions', pid: 7}]);
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /^Locks WAITS FOR Share\\x1b\[2JLock on transaction\\x07id; holds RowExclusiveLock on public\.accounts \(tu\\x9bple\)$/m);
+	assert.doesNotMatch(frame, /[\u0007\u009B]|\u001B\[2J/);
+	view.unmount();
+});
+
 test('Enter opens the selected session, Esc goes back to the list', async () => {
 	const view = await renderApp(160, 40, [sessionsAction(), locksAction, {type: 'set-pane', pane: 'sessions'}]);
 	await view.press(KEYS.down, KEYS.enter);
