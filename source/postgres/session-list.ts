@@ -3,9 +3,10 @@
 // selections of both, which must survive refreshes.
 import {blockingGraph, buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
 import {selectionIndex} from '../store/selection.js';
-import type {SessionSort} from '../store/ui.js';
+import {memoOf, memoPerObject} from '../store/memo.js';
+import type {SessionSort, Ui} from '../store/ui.js';
 import type {State} from '../store/store.js';
-import type {PgSession} from '../types.js';
+import type {PgLocksSample, PgSession} from '../types.js';
 
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
 export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};
@@ -82,43 +83,32 @@ const COMPARE: Record<SessionSort, (a: PgSession, b: PgSession) => number> = {
 };
 
 const NONE: PgSession[] = [];
-const sessionCache = new WeakMap<readonly PgSession[], {key: string; value: PgSession[]}>();
+const listed = memoPerObject(
+	(sessions: readonly PgSession[], {sort, filter, showIdle, showBackground}: Ui['sessions']): PgSession[] => {
+		const parsed = parseSessionFilter(filter);
+		return sessions
+			.filter(session => (showBackground || session.backendType === 'client backend') && (showIdle || session.state !== 'idle') && matchesSession(session, parsed))
+			.sort((a, b) => COMPARE[sort](a, b) || a.pid - b.pid);
+	},
+	(a, b) => a.sort === b.sort && a.filter === b.filter && a.showIdle === b.showIdle && a.showBackground === b.showBackground,
+);
 
-/** The sessions the pane lists; memoized per sample and view. */
+/** The sessions the pane lists; worked out once per sample and view. */
 export function visibleSessions(state: State): PgSession[] {
 	const sessions = state.postgres?.sessions;
-	if (!sessions) return NONE;
-	const {sort, filter, showIdle, showBackground} = state.ui.sessions;
-	const key = `${sort}\u0000${filter}\u0000${showIdle}\u0000${showBackground}`;
-	const cached = sessionCache.get(sessions);
-	if (cached?.key === key) return cached.value;
-	const parsed = parseSessionFilter(filter);
-	const value = sessions
-		.filter(session => (showBackground || session.backendType === 'client backend') && (showIdle || session.state !== 'idle') && matchesSession(session, parsed))
-		.sort((a, b) => COMPARE[sort](a, b) || a.pid - b.pid);
-	sessionCache.set(sessions, {key, value});
-	return value;
+	return sessions ? listed(sessions, state.ui.sessions) : NONE;
 }
 
 const NO_LINES: LockLine[] = [];
-const lockCache = new WeakMap<object, {sessions: readonly PgSession[]; value: LockLine[]}>();
+const lines = memoPerObject(
+	(locks: PgLocksSample, {sessions, now}: {sessions: readonly PgSession[]; now: number}) => flattenLockTree(buildLockTree(sessions, locks, now)),
+	(a, b) => a.sessions === b.sessions,
+);
 
-/** The locks pane's lines: the blocking tree, flattened; memoized per pair of samples. */
+/** The locks pane's lines: the blocking tree, flattened; worked out once per pair of samples. */
 export function visibleLockLines(state: State): LockLine[] {
 	if (!state.postgres || !state.locks) return NO_LINES;
-	const cached = lockCache.get(state.locks);
-	if (cached?.sessions === state.postgres.sessions) return cached.value;
-	const value = flattenLockTree(buildLockTree(state.postgres.sessions, state.locks, state.now));
-	lockCache.set(state.locks, {sessions: state.postgres.sessions, value});
-	return value;
-}
-
-/** Index of the sessions pane's selection: its pid if still listed, else its old place. */
-export function selectedSessionIndex(state: State, list: readonly PgSession[] = visibleSessions(state)): number {
-	return selectionIndex(
-		list.map(session => session.pid),
-		state.ui.sessions,
-	);
+	return lines(state.locks, {sessions: state.postgres.sessions, now: state.now});
 }
 
 /** Index of the locks pane's selection: the same line, else the same pid elsewhere in the tree, else its old place. */
@@ -134,24 +124,19 @@ export function selectedLockIndex(state: State, lines: readonly LockLine[] = vis
 	return selectionIndex(keys, state.ui.locks);
 }
 
+const waiting = memoOf((locks: PgLocksSample) => blockingGraph(locks.blockedBy).blockersOf.size);
+
 /** Sessions waiting on a lock, each counted once however often the tree shows it. */
 export function waitingCount(state: State): number {
-	return state.locks ? blockingGraph(state.locks.blockedBy).blockersOf.size : 0;
+	return state.locks ? waiting(state.locks) : 0;
 }
 
-const backendCache = new WeakMap<object, ReadonlyMap<number, PgSession>>();
+const backends = memoOf((sessions: readonly PgSession[]): ReadonlyMap<number, PgSession> => new Map(sessions.map(session => [session.pid, session])));
 
 /** Backends by pid when the server runs on this host (so its pids are this host's processes), else null. */
 export function localBackends(state: State): ReadonlyMap<number, PgSession> | null {
 	const sample = state.postgres;
-	if (!sample || sample.localPostmasterPid === null) return null;
-	let map = backendCache.get(sample);
-	if (!map) {
-		map = new Map(sample.sessions.map(session => [session.pid, session]));
-		backendCache.set(sample, map);
-	}
-
-	return map;
+	return !sample || sample.localPostmasterPid === null ? null : backends(sample.sessions);
 }
 
 /** How a backend is labelled in the processes pane: `[pg alice@shop active]`. */
