@@ -18,7 +18,7 @@ export function checkStatuses(state: State): CheckStatus[] {
 	const cached = checksCache.get(state);
 	if (cached) return cached;
 	const value = state.rules
-		.filter(rule => rule.isEnabled && rule.source === 'check' && rule.metric === `check.${rule.id}`)
+		.filter(rule => rule.isEnabled && rule.metric === `check.${rule.id}`)
 		.map(rule => {
 			const error = state.status[`check:${rule.id}`]?.error;
 			const reading = state.checks[rule.id];

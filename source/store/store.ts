@@ -1,5 +1,6 @@
 import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from '../alerts/engine.js';
 import {measure} from '../alerts/measure.js';
+import {collectorOf} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {listSelectionIndex} from './lists.js';
 import {visibleProcesses} from './process-list.js';
@@ -293,11 +294,9 @@ function withContainers(state: State, sample: ContainersSample): State {
 	return {...keepSelection(state, 'containers'), containers: sample, containerHistory};
 }
 
-// The collector whose samples a metric's values come from (a source-down series: that source's own).
+// The collector whose samples a metric's values come from, as the registry says (a source-down series: that source's own).
 function sourceOf(metric: string, resource: string): string {
-	if (metric === 'source.downSec') return resource;
-	if (metric.startsWith('check.')) return `check:${metric.slice('check.'.length)}`;
-	return metric.startsWith('pg.') ? 'postgres-sessions' : metric.startsWith('container.') ? 'containers' : 'host';
+	return collectorOf(metric, resource) ?? '';
 }
 
 // When a collector reports, the values measured from it join their series (a value measured
