@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {check} from '../../source/alerts/check.js';
+import {metricLevel, sessionLevel} from '../../source/alerts/levels.js';
 import {alertMarks, matchesAlert} from '../../source/alerts/list.js';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {validateConfig} from '../../source/app/config.js';
@@ -33,6 +34,25 @@ test('what a firing alert points at follows its metric: the pane, the session by
 	assert.deepEqual(marks.panes, {locks: 'critical', sessions: 'warning', containers: 'warning'});
 	assert.deepEqual([...marks.pids], [[7, 'critical'], [8, 'warning']]);
 	assert.deepEqual([...marks.containers], [['db', 'warning']]);
+});
+
+test('colour levels are the rules in force on a metric: their thresholds, each within its scope, the worst of them', () => {
+	const {rules} = validateConfig({rules: {filesystem: {warning: 30}, 'data-disk': {title: 'Data disk', metric: 'host.fsFreePct', comparison: 'below', warning: 50, critical: 40, scope: '/data'}}}, 'c.json');
+	assert.equal(metricLevel(rules, 'host.fsFreePct', '/', 45), 'ok');
+	assert.equal(metricLevel(rules, 'host.fsFreePct', '/', 25), 'warn', 'the configured warning, not 15 %');
+	assert.equal(metricLevel(rules, 'host.fsFreePct', '/data', 45), 'warn', 'the scoped rule');
+	assert.equal(metricLevel(rules, 'host.fsFreePct', '/data', 4), 'crit');
+	assert.equal(metricLevel(rules, 'host.fsFreePct', '/data', null), 'ok');
+	// Memory is judged by what is available, as its rule has it: 82 % used is 18 % available.
+	assert.equal(metricLevel(DEFAULT_RULES, 'host.memAvailablePct', 'db1', 18), 'ok');
+	assert.equal(metricLevel(DEFAULT_RULES, 'host.memAvailablePct', 'db1', 10), 'warn');
+	// A rule on any increase cannot judge one value; a disabled rule judges nothing.
+	assert.equal(metricLevel(DEFAULT_RULES, 'host.swapUsedBytes', 'db1', 1024 ** 3), 'ok');
+	assert.equal(metricLevel(DEFAULT_RULES.map(rule => ({...rule, isEnabled: false})), 'host.cpuPct', 'db1', 99), 'ok');
+	// A session by its resource, `<pid> <user>@<database>`, so a rule scoped to a database colours only its sessions.
+	const {rules: scoped} = validateConfig({rules: {'long-query': {scope: '@shop'}}}, 'c.json');
+	assert.equal(sessionLevel(scoped, pgSession({pid: 7, queryAgeSec: 600})), 'warn');
+	assert.equal(sessionLevel(scoped, pgSession({pid: 7, database: 'crm', queryAgeSec: 600})), 'ok');
 });
 
 test('dbtop check is unknown when a source a metric comes from cannot be read, not for the process list no rule reads', () => {
