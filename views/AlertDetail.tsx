@@ -1,25 +1,27 @@
 import {Box, Text} from 'ink';
 import type {Rule} from '../source/alerts/engine.js';
+import {unitOf, type Unit} from '../source/alerts/metrics.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {seriesKey, seriesPoints, type Series} from '../source/store/alerts.js';
 import {CHART_LEFT, chartPoints, plotChart} from './chart.js';
 import {formatAge, formatBytes, formatTimestamp} from './format.js';
 import {useStore} from './use-store.js';
 
-/** A value in its rule's unit: `45s` as an age, bytes scaled, a percentage, a plain number. */
-export function formatMetric(value: number, unit: string): string {
-	if (unit === 's') return formatAge(value);
-	if (unit === 'B') return formatBytes(value);
-	return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
+/** A value in its metric's unit: `45s` as an age, bytes scaled, a percentage, a plain number. */
+export function formatMetric(value: number, unit: Unit): string {
+	if (unit === 'seconds') return formatAge(value);
+	if (unit === 'bytes') return formatBytes(value);
+	return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === 'percent' ? '%' : ''}`;
 }
 
 /** The rule: its metric and thresholds, then how long the condition must hold and how it clears. */
 export function ruleLines(rule: Rule): [string, string] {
-	const level = (name: string, value: number | null) => (value === null ? `no ${name}` : `${name} ${formatMetric(value, rule.unit)}`);
+	const unit = unitOf(rule.metric);
+	const level = (name: string, value: number | null) => (value === null ? `no ${name}` : `${name} ${formatMetric(value, unit)}`);
 	const thresholds = rule.comparison === 'increases' ? 'on any increase' : `${rule.comparison} · ${level('warning', rule.warning)} · ${level('critical', rule.critical)}`;
 	return [
 		`${rule.id}: ${rule.metric} ${thresholds}${rule.scope === undefined ? '' : ` · scope ${rule.scope}`}${rule.isEnabled ? '' : ' · disabled'}`,
-		[`for ${formatAge(rule.forSec)}`, `clear after ${formatAge(rule.clearSec)}`, ...(rule.hysteresis ? [`hysteresis ${formatMetric(rule.hysteresis, rule.unit)}`] : [])].join(' · '),
+		[`for ${formatAge(rule.forSec)}`, `clear after ${formatAge(rule.clearSec)}`, ...(rule.hysteresis ? [`hysteresis ${formatMetric(rule.hysteresis, unit)}`] : [])].join(' · '),
 	];
 }
 
@@ -50,7 +52,7 @@ export function AlertDetail({width, height}: Props) {
 		</Text>
 	);
 	const when = (at: number | null) => (at === null ? '—' : `${formatTimestamp(at)} (${formatAge((now - at) / 1000)} ago)`);
-	const unit = rule?.unit ?? '';
+	const unit = unitOf(rule?.metric ?? '');
 	// The newest points that fit beside the chart's labels, as plotChart takes them.
 	const points = chartPoints(width);
 	const kept = seriesPoints(series);

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {freeLevel, usageLevel} from '../source/alerts/levels.js';
+import {metricLevel} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {HostMetric} from '../source/store/host.js';
 import {plotChart} from './chart.js';
@@ -26,6 +26,7 @@ type Props = {width: number; height: number};
 export function HostPane({width, height}: Props) {
 	const host = useStore(state => state.host);
 	const history = useStore(state => state.history);
+	const rules = useStore(state => state.rules);
 	if (!host) {
 		return (
 			<Box height={height}>
@@ -45,7 +46,7 @@ export function HostPane({width, height}: Props) {
 
 	const coreCells = host.cpu.cores.map((pct, index) => (
 		<Box key={index} width={CORE_CELL}>
-			<Text color={levelColor(usageLevel(pct))}>{`${String(index).padStart(3)} ${meter(pct, CORE_CELL - 5)}`}</Text>
+			<Text color={levelColor(metricLevel(rules, 'host.cpuPct', host.hostname, pct))}>{`${String(index).padStart(3)} ${meter(pct, CORE_CELL - 5)}`}</Text>
 		</Box>
 	));
 
@@ -78,7 +79,7 @@ export function HostPane({width, height}: Props) {
 			</Box>
 			<Text inverse>{headerText(FILESYSTEM_COLUMNS, fsWidths, width)}</Text>
 			{host.filesystems.map(fs => (
-				<Text key={fs.mount} wrap="truncate-end" color={levelColor(freeLevel(fs.freePct))}>
+				<Text key={fs.mount} wrap="truncate-end" color={levelColor(metricLevel(rules, 'host.fsFreePct', fs.mount, fs.freePct))}>
 					{rowText(FILESYSTEM_COLUMNS, fsWidths, fs, width)}
 				</Text>
 			))}

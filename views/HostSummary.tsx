@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {unacknowledgedCounts} from '../source/alerts/engine.js';
 import {formatDuration} from '../source/duration.js';
-import {freeLevel, usageLevel} from '../source/alerts/levels.js';
+import {metricLevel, worstLevel, type Level} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
@@ -39,12 +39,12 @@ function filesystemsLine(host: HostSample): string {
 	return host.filesystems.map(fs => `${sanitizeLine(fs.mount)} ${fs.freePct.toFixed(0)}% free`).join(' · ');
 }
 
-function CoreBars({cores, columns}: {cores: readonly number[]; columns: number}) {
+function CoreBars({cores, columns, levelOf}: {cores: readonly number[]; columns: number; levelOf: (pct: number) => Level}) {
 	const perColumn = SUMMARY_LINES;
 	const fits = columns * perColumn;
 	const shown = cores.length > fits ? cores.slice(0, fits - 1) : cores;
 	const cells = shown.map((pct, index) => (
-		<Text key={index} color={levelColor(usageLevel(pct))}>
+		<Text key={index} color={levelColor(levelOf(pct))}>
 			{`${String(index).padStart(3)} ${meter(pct, CORE_CELL - 5)}`}
 		</Text>
 	));
@@ -93,6 +93,7 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
 	const isStale = useStore(state => Boolean(state.status['host']?.error));
+	const rules = useStore(state => state.rules);
 	const critical = useStore(state => unacknowledgedCounts(state.alerts.alerts).critical);
 	const warning = useStore(state => unacknowledgedCounts(state.alerts.alerts).warning);
 
@@ -127,7 +128,11 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	const {memory, swap, disk, network} = host;
 	const memPct = memoryUsedPct(host);
 	const swapPct = swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
-	const worstFs = host.filesystems.reduce((worst, fs) => Math.min(worst, fs.freePct), 100);
+	// Colours by the rules on the host's metrics: a core by the CPU rules, the filesystems by the worst of them.
+	const cpuLevel = (pct: number) => metricLevel(rules, 'host.cpuPct', host.hostname, pct);
+	const memLevel = metricLevel(rules, 'host.memAvailablePct', host.hostname, memory.total > 0 ? (memory.available / memory.total) * 100 : null);
+	const swapLevel = metricLevel(rules, 'host.swapUsedBytes', host.hostname, swap.used);
+	const fsLevel = worstLevel(...host.filesystems.map(fs => metricLevel(rules, 'host.fsFreePct', fs.mount, fs.freePct)));
 	const coreColumns = Math.floor((width - LEFT_WIDTH) / (CORE_CELL + 1));
 	const label = (text: string) => <Text bold>{text.padEnd(LABEL)}</Text>;
 
@@ -138,16 +143,16 @@ export function HostSummary({width, hasCharts, version}: Props) {
 				<Box flexDirection="column" width={Math.min(width, LEFT_WIDTH)}>
 					<Text wrap="truncate-end">
 						{label('CPU')}
-						<Text color={levelColor(usageLevel(host.cpu.total))}>{meter(host.cpu.total, METER)}</Text> {cpuLine(host)}
+						<Text color={levelColor(cpuLevel(host.cpu.total))}>{meter(host.cpu.total, METER)}</Text> {cpuLine(host)}
 					</Text>
 					<Text wrap="truncate-end">
 						{label('Mem')}
-						<Text color={levelColor(usageLevel(memPct))}>{meter(memPct, METER)}</Text>
+						<Text color={levelColor(memLevel)}>{meter(memPct, METER)}</Text>
 						{` used ${formatBytes(memory.used)} avail ${formatBytes(memory.available)} buf ${formatBytes(memory.buffers)} cache ${formatBytes(memory.cached)} of ${formatBytes(memory.total)}`}
 					</Text>
 					<Text wrap="truncate-end">
 						{label('Swap')}
-						<Text color={levelColor(usageLevel(swapPct))}>{meter(swapPct, METER)}</Text>
+						<Text color={levelColor(swapLevel)}>{meter(swapPct, METER)}</Text>
 						{swap.total > 0 ? ` used ${formatBytes(swap.used)} of ${formatBytes(swap.total)}` : ' none'}
 					</Text>
 					<Text wrap="truncate-end">
@@ -160,10 +165,10 @@ export function HostSummary({width, hasCharts, version}: Props) {
 					</Text>
 					<Text wrap="truncate-end">
 						{label('FS')}
-						<Text color={levelColor(freeLevel(worstFs))}>{filesystemsLine(host)}</Text>
+						<Text color={levelColor(fsLevel)}>{filesystemsLine(host)}</Text>
 					</Text>
 				</Box>
-				{coreColumns > 0 ? <CoreBars cores={host.cpu.cores} columns={coreColumns} /> : null}
+				{coreColumns > 0 ? <CoreBars cores={host.cpu.cores} columns={coreColumns} levelOf={cpuLevel} /> : null}
 			</Box>
 			{hasCharts ? <Charts width={width} /> : null}
 		</Box>

@@ -2,10 +2,12 @@ import {Box, Text} from 'ink';
 import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
-import {ruleLevel, type Level} from '../source/alerts/levels.js';
+import {metricLevel, type Level} from '../source/alerts/levels.js';
+import {sessionResource} from '../source/alerts/metrics.js';
 import type {LockLine} from '../source/postgres/lock-tree.js';
 import {visibleLockLines, waitingCount} from '../source/postgres/session-list.js';
 import type {State} from '../source/store/store.js';
+import type {PgSession} from '../source/types.js';
 import {lockColumns, REPEAT_MARK} from './columns/locks.js';
 import {levelColor} from './format.js';
 import {List} from './List.js';
@@ -13,12 +15,15 @@ import {PgUnavailable} from './PgUnavailable.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
-/** A root blocks: red; a waiter's colour follows how long it has waited, by the lock-wait rule. */
-function lineLevel(line: LockLine, rules: readonly Rule[]): Level {
-	return line.depth === 0 ? 'crit' : ruleLevel(rules, 'lock-wait', line.node.waitSec);
+/** A root blocks: red; a waiter's colour follows how long it has waited, by the lock-wait rules on its session. */
+function lineLevel(line: LockLine, rules: readonly Rule[], session: PgSession | undefined): Level {
+	if (line.depth === 0) return 'crit';
+	return metricLevel(rules, 'pg.lockWaitSec', session ? sessionResource(session) : '', line.node.waitSec);
 }
 
 const selectRules = (state: State) => state.rules;
+const NO_SESSIONS: readonly PgSession[] = [];
+const selectSessions = (state: State) => state.postgres?.sessions ?? NO_SESSIONS;
 const keyOf = (line: LockLine) => line.key;
 
 type Props = {width: number; height: number};
@@ -30,10 +35,12 @@ export function LocksPane({width, height}: Props) {
 	const hasLocks = useStore(state => state.locks !== null);
 	const waiting = useStore(waitingCount);
 	const rules = useStore(selectRules);
+	const sessions = useStore(selectSessions);
 	const marks = useStore(alertMarks);
 	const columns = useMemo(() => lockColumns(width - 2, lines), [width, lines]);
+	const sessionsByPid = useMemo(() => new Map(sessions.map(session => [session.pid, session])), [sessions]);
 	const markOf = (line: LockLine) => marks.pids.get(line.node.pid);
-	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules))});
+	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessionsByPid.get(line.node.pid)))});
 
 	if (!hasSessions) {
 		return (

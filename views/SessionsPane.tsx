@@ -2,12 +2,13 @@ import {Box, Text} from 'ink';
 import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
-import {ruleLevel, sessionLevel, type Level} from '../source/alerts/levels.js';
+import {metricLevel, sessionLevel, type Level} from '../source/alerts/levels.js';
+import {standbyResource} from '../source/alerts/metrics.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/postgres/session-list.js';
 import {connectionsPct, usersSummary, type UsersSummary} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
-import type {PgServer, PgSession} from '../source/types.js';
+import type {PgSession, PgSessionsSample} from '../source/types.js';
 import {sessionColumns} from './columns/sessions.js';
 import {columnWidths, headerText, rowText} from './columns/column.js';
 import {USER_COLUMNS} from './columns/users.js';
@@ -21,10 +22,10 @@ import {useStore} from './use-store.js';
 export type Segment = {text: string; level?: Level};
 
 /** The server in two lines (version, uptime, connections, rates, what holds vacuum back), standbys where they fit, then probes switched off. */
-export function serverLines(server: PgServer, now: number, width: number, disabledProbes: Record<string, string> = {}, rules: readonly Rule[] = []): Segment[][] {
+export function serverLines({server, target, disabledProbes}: PgSessionsSample, now: number, width: number, rules: readonly Rule[]): Segment[][] {
 	const first: Segment[] = [
 		{text: `${width >= 100 ? 'Postgres' : 'PG'} ${sanitizeLine(server.version)} · up ${formatAge(Math.max((now - server.startedAt) / 1000, 0))} · `},
-		{text: `conn ${server.connections}/${server.maxConnections}`, level: ruleLevel(rules, 'connections', connectionsPct(server))},
+		{text: `conn ${server.connections}/${server.maxConnections}`, level: metricLevel(rules, 'pg.connectionsPct', target, connectionsPct(server))},
 		{
 			text: ` · xact ${formatPerSec(server.xactPerSec)} · hit ${server.cacheHitPct === null ? '—' : `${server.cacheHitPct.toFixed(1)}%`} · tup r ${formatPerSec(server.tuplesReadPerSec)} w ${formatPerSec(server.tuplesWrittenPerSec)}`,
 		},
@@ -35,10 +36,10 @@ export function serverLines(server: PgServer, now: number, width: number, disabl
 		},
 	];
 	const standbys = server.standbys.flatMap((standby, index): Segment[] => [
-		{text: `${index === 0 ? 'standbys ' : ', '}${sanitizeLine(standby.application || standby.client || '?')} `},
+		{text: `${index === 0 ? 'standbys ' : ', '}${sanitizeLine(standbyResource(standby))} `},
 		{
 			text: `${standby.lagBytes === null ? '?' : formatBytes(standby.lagBytes)} behind${standby.replayLagSec === null ? '' : ` (${formatAge(standby.replayLagSec)})`}`,
-			level: ruleLevel(rules, 'replication-lag', standby.lagBytes),
+			level: metricLevel(rules, 'pg.replicationLagBytes', standbyResource(standby), standby.lagBytes),
 		},
 	]);
 	const length = (segments: readonly Segment[]) => segments.reduce((sum, segment) => sum + segment.text.length, 0);
@@ -106,7 +107,7 @@ export function SessionsPane({width, height}: Props) {
 		);
 	}
 
-	const header = serverLines(sample.server, now, width, sample.disabledProbes, rules);
+	const header = serverLines(sample, now, width, rules);
 	const users = usersLines(summary, userRoom(height), width);
 	// A stale sample gets a line of its own: the reason must not be cut off the end of the title.
 	const listHeight = Math.max(height - (stale ? 1 : 0) - header.length - users.length - 1, 2);

@@ -94,8 +94,6 @@ export function levelColor(level: Level): string | undefined {
 			return 'red';
 		case 'warn':
 			return 'yellow';
-		case 'stale':
-			return 'gray';
 		case 'ok':
 			return undefined;
 	}

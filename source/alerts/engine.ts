@@ -2,19 +2,16 @@
 // condition has held for `forSec`; its severity rises and falls while it is open; it resolves
 // when the condition has been clear for `clearSec`, with hysteresis so a value hovering at the
 // threshold does not flap; firing again after that opens a new alert.
+import {alertSourceOf, unitOf, type AlertSource, type MetricId, type Unit} from './metrics.js';
 
 /** How bad an alert is. */
 export type Severity = 'warning' | 'critical';
 
-/** What an alert is about. */
-export type AlertSource = 'host' | 'process' | 'postgres' | 'container' | 'check';
-
-/** A rule over one metric: thresholds, how long the condition must hold, how it clears. */
+/** A rule over one metric (its source and unit are the metric's, in the registry): thresholds, how long the condition must hold, how it clears. */
 export type Rule = {
 	id: string;
 	title: string;
-	source: AlertSource;
-	metric: string;
+	metric: MetricId;
 	/** `above`/`below` compare with the thresholds; `increases` fires on any rise of a counter. */
 	comparison: 'above' | 'below' | 'increases';
 	warning: number | null;
@@ -27,8 +24,6 @@ export type Rule = {
 	hysteresis: number;
 	/** Only resources whose name contains this (a mount, a container, a database, a user). */
 	scope?: string;
-	/** The metric's unit, for messages: `%`, `s`, `B`, or empty. */
-	unit: string;
 	isEnabled: boolean;
 };
 
@@ -41,6 +36,7 @@ export type Alert = {
 	rule: string;
 	severity: Severity;
 	state: 'firing' | 'acknowledged' | 'resolved';
+	/** The source of the rule's metric for this resource (a source that is down: that source). */
 	source: AlertSource;
 	resource: string;
 	title: string;
@@ -87,12 +83,20 @@ export function levelOf(rule: Rule, value: number, previous: number | null, open
 	return null;
 }
 
-const formatValue = (value: number, unit: string) => `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
+/** Does a rule apply to a resource (it has no scope, or the resource's name contains it)? */
+export function isInScope(rule: Rule, resource: string): boolean {
+	return rule.scope === undefined || resource.includes(rule.scope);
+}
+
+// Messages give values as measured, with a short suffix for the unit.
+const SUFFIXES: Readonly<Record<Unit, string>> = {percent: '%', bytes: 'B', seconds: 's', count: '', number: ''};
+const formatValue = (value: number, unit: Unit) => `${Number.isInteger(value) ? value : value.toFixed(1)}${SUFFIXES[unit]}`;
 
 function messageOf(rule: Rule, value: number, severity: Severity): string {
-	if (rule.comparison === 'increases') return `${rule.title}: now ${formatValue(value, rule.unit)}`;
+	const unit = unitOf(rule.metric);
+	if (rule.comparison === 'increases') return `${rule.title}: now ${formatValue(value, unit)}`;
 	const threshold = severity === 'critical' ? rule.critical : rule.warning;
-	return `${rule.title}: ${formatValue(value, rule.unit)} (${severity} ${rule.comparison} ${formatValue(threshold ?? 0, rule.unit)})`;
+	return `${rule.title}: ${formatValue(value, unit)} (${severity} ${rule.comparison} ${formatValue(threshold ?? 0, unit)})`;
 }
 
 /**
@@ -140,7 +144,7 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 		}
 
 		const values = new Map<string, number>();
-		for (const measurement of measured) if (rule.scope === undefined || measurement.resource.includes(rule.scope)) values.set(measurement.resource, measurement.value);
+		for (const measurement of measured) if (isInScope(rule, measurement.resource)) values.set(measurement.resource, measurement.value);
 		const resources = new Set([...values.keys(), ...(openResources.get(rule.id) ?? [])]);
 		for (const resource of resources) {
 			const key = `${rule.id}\u0000${resource}`;
@@ -173,7 +177,7 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 						rule: rule.id,
 						severity: level,
 						state: 'firing',
-						source: rule.source,
+						source: alertSourceOf(rule.metric, resource),
 						resource,
 						title: rule.title,
 						message: messageOf(rule, value!, level),

@@ -1,6 +1,8 @@
 // The alerts pane's list: open alerts first (critical, then by age), then recently resolved
 // ones, filtered by `sev:`, `src:` and `ack:yes|no` terms and any other text in the title.
 import {sortAlerts, type Alert, type Severity} from './engine.js';
+import {metricOf, paneOf} from './metrics.js';
+import {memoPerObject} from '../store/memo.js';
 import type {PaneId} from '../store/ui.js';
 import type {State} from '../store/store.js';
 
@@ -17,58 +19,38 @@ export function matchesAlert(alert: Alert, filter: string): boolean {
 	return true;
 }
 
-const cache = new WeakMap<readonly Alert[], {filter: string; value: Alert[]}>();
+const listed = memoPerObject((alerts: readonly Alert[], filter: string) => sortAlerts(alerts).filter(alert => matchesAlert(alert, filter)));
 
-/** The alerts the pane lists; memoized per evaluation and filter. */
+/** The alerts the pane lists; worked out once per evaluation and filter. */
 export function visibleAlerts(state: State): Alert[] {
-	const {alerts} = state.alerts;
-	const {filter} = state.ui.alerts;
-	const cached = cache.get(alerts);
-	if (cached?.filter === filter) return cached.value;
-	const value = sortAlerts(alerts).filter(alert => matchesAlert(alert, filter));
-	cache.set(alerts, {filter, value});
-	return value;
+	return listed(state.alerts.alerts, state.ui.alerts.filter);
 }
 
 /** What unacknowledged alerts point at: panes, and rows by backend pid or container name; the worst severity wins. */
 export type AlertMarks = {panes: Partial<Record<PaneId, Severity>>; pids: ReadonlyMap<number, Severity>; containers: ReadonlyMap<string, Severity>};
 
-// Session metrics name their resource `<pid> <user>@<database>`.
-const SESSION_METRICS = new Set(['pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec']);
-const SOURCE_PANES: Readonly<Record<string, PaneId>> = {'postgres-sessions': 'sessions', containers: 'containers'};
-
-const marksCache = new WeakMap<readonly Alert[], AlertMarks>();
-
-/** The marks of the firing alerts (acknowledged ones draw no attention); memoized per evaluation. */
-export function alertMarks(state: State): AlertMarks {
-	const {alerts} = state.alerts;
-	const cached = marksCache.get(alerts);
-	if (cached) return cached;
+const marks = memoPerObject((alerts: readonly Alert[], rules: State['rules']): AlertMarks => {
 	const panes: Partial<Record<PaneId, Severity>> = {};
 	const pids = new Map<number, Severity>();
 	const containers = new Map<string, Severity>();
 	const worse = (old: Severity | undefined, severity: Severity) => (old === 'critical' ? old : severity);
-	const markPane = (pane: PaneId | undefined, severity: Severity) => {
-		if (pane) panes[pane] = worse(panes[pane], severity);
-	};
-
 	for (const alert of alerts) {
 		if (alert.state !== 'firing') continue;
-		const metric = state.rules.find(rule => rule.id === alert.rule)?.metric ?? '';
+		const metric = rules.find(rule => rule.id === alert.rule)?.metric ?? '';
 		const {severity, resource} = alert;
-		if (metric.startsWith('host.')) markPane('host', severity);
-		else if (metric.startsWith('container.')) {
-			markPane('containers', severity);
-			containers.set(resource, worse(containers.get(resource), severity));
-		} else if (metric === 'source.downSec') markPane(SOURCE_PANES[resource], severity);
-		else if (metric.startsWith('pg.')) {
-			markPane(metric === 'pg.lockWaitSec' ? 'locks' : 'sessions', severity);
-			const pid = Number.parseInt(resource, 10);
-			if (SESSION_METRICS.has(metric) && Number.isInteger(pid)) pids.set(pid, worse(pids.get(pid), severity));
-		}
+		// The Alerts pane lists every alert: its tab is not marked.
+		const pane = paneOf(metric, resource);
+		if (pane && pane !== 'alerts') panes[pane] = worse(panes[pane], severity);
+		const kind = metricOf(metric)?.resource;
+		if (kind === 'container') containers.set(resource, worse(containers.get(resource), severity));
+		const pid = Number.parseInt(resource, 10);
+		if (kind === 'session' && Number.isInteger(pid)) pids.set(pid, worse(pids.get(pid), severity));
 	}
 
-	const marks = {panes, pids, containers};
-	marksCache.set(alerts, marks);
-	return marks;
+	return {panes, pids, containers};
+});
+
+/** The marks of the firing alerts (acknowledged ones draw no attention); worked out once per evaluation. */
+export function alertMarks(state: State): AlertMarks {
+	return marks(state.alerts.alerts, state.rules);
 }

@@ -1,27 +1,25 @@
 // The metrics the rules read, taken from the store: one value per resource, in base units.
+// Which collector each metric comes from is the registry's (metrics.ts).
 import type {Measurement} from './engine.js';
 import {connectionsPct} from '../store/postgres.js';
+import {isDownMeasured, metricsOf, sessionResource, standbyResource, type MetricId} from './metrics.js';
 import type {State} from '../store/store.js';
-
-const HOST_METRICS = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore'];
-const POSTGRES_METRICS = ['pg.connectionsPct', 'pg.deadlocks', 'pg.userSessions', 'pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec', 'pg.replicationLagBytes'];
-const CONTAINER_METRICS = ['container.unhealthy', 'container.restarts', 'container.exitCode'];
 
 /** Every metric the rules can use, from the current state; a source not yet heard from has none. */
 export function measure(state: State): Record<string, Measurement[]> {
 	const out: Record<string, Measurement[]> = {};
-	const add = (metric: string, resource: string, value: number | null | undefined) => {
+	const add = (metric: MetricId, resource: string, value: number | null | undefined) => {
 		if (value !== null && value !== undefined && Number.isFinite(value)) (out[metric] ??= []).push({resource, value});
 	};
 
 	// A source that has reported declares all its metrics, so a resource gone from it counts as clear.
-	const declare = (metrics: readonly string[]) => {
-		for (const metric of metrics) out[metric] ??= [];
+	const declare = (collector: string) => {
+		for (const metric of metricsOf(collector)) out[metric] ??= [];
 	};
 
 	const {host, postgres, containers} = state;
 	if (host) {
-		declare(HOST_METRICS);
+		declare('host');
 		add('host.cpuPct', host.hostname, host.cpu.total);
 		add('host.memAvailablePct', host.hostname, host.memory.total > 0 ? (host.memory.available / host.memory.total) * 100 : null);
 		for (const fs of host.filesystems) add('host.fsFreePct', fs.mount, fs.freePct);
@@ -30,7 +28,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 	}
 
 	if (postgres) {
-		declare(POSTGRES_METRICS);
+		declare('postgres-sessions');
 		const {server, sessions, target} = postgres;
 		add('pg.connectionsPct', target, connectionsPct(server));
 		add('pg.deadlocks', target, server.deadlocks);
@@ -41,7 +39,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 		const perUser = new Map<string, number>();
 		for (const session of sessions) {
 			if (session.user !== null && session.backendType === 'client backend') perUser.set(session.user, (perUser.get(session.user) ?? 0) + 1);
-			const name = `${session.pid} ${session.user ?? session.backendType}@${session.database ?? ''}`;
+			const name = sessionResource(session);
 			if (session.waitEventType === 'Lock') {
 				const since = waitStarts.get(session.pid);
 				add('pg.lockWaitSec', name, since === undefined ? session.stateAgeSec : Math.max((state.now - since) / 1000, 0));
@@ -53,10 +51,10 @@ export function measure(state: State): Record<string, Measurement[]> {
 		}
 
 		for (const [user, count] of perUser) add('pg.userSessions', user, count);
-		for (const standby of server.standbys) add('pg.replicationLagBytes', standby.application || standby.client || '?', standby.lagBytes);
+		for (const standby of server.standbys) add('pg.replicationLagBytes', standbyResource(standby), standby.lagBytes);
 	}
 
-	if (containers) declare(CONTAINER_METRICS);
+	if (containers) declare('containers');
 	for (const row of containers?.containers ?? []) {
 		add('container.unhealthy', row.name, row.health === 'unhealthy' ? 1 : 0);
 		add('container.restarts', row.name, row.restarts);
@@ -67,8 +65,8 @@ export function measure(state: State): Record<string, Measurement[]> {
 
 	// A source that keeps failing: how long it has been down.
 	for (const [id, status] of Object.entries(state.status)) {
-		if (!status || !(id === 'postgres-sessions' || id === 'containers' || id.startsWith('check:'))) continue;
-		declare(['source.downSec']);
+		if (!status || !isDownMeasured(id)) continue;
+		out['source.downSec'] ??= [];
 		if (status.error) add('source.downSec', id, (state.now - (status.downSince ?? state.now)) / 1000);
 	}
 

@@ -5,6 +5,7 @@ import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Rule} from '../alerts/engine.js';
+import {isMetricId, METRICS} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {parseDuration} from '../duration.js';
 
@@ -30,8 +31,9 @@ export class ConfigError extends Error {
 }
 
 const COMPARISONS = ['above', 'below', 'increases'] as const;
-const SOURCES = ['host', 'process', 'postgres', 'container', 'check'] as const;
-const RULE_KEYS = ['title', 'source', 'metric', 'comparison', 'warning', 'critical', 'for', 'clear', 'hysteresis', 'scope', 'unit', 'enabled'] as const;
+const RULE_KEYS = ['title', 'metric', 'comparison', 'warning', 'critical', 'for', 'clear', 'hysteresis', 'scope', 'enabled'] as const;
+// A rule's source and unit are its metric's; files written when they were fields still hold them.
+const FORMER_RULE_KEYS = ['source', 'unit'];
 const CHECK_KEYS = ['process', 'port', 'log', 'pattern', 'window', 'interval', 'severity', 'warning', 'critical', 'for', 'clear', 'title', 'enabled'] as const;
 const DEFAULT_CHECK_INTERVAL_MS = 10_000;
 const DEFAULT_LOG_WINDOW_MS = 5 * 60_000;
@@ -64,6 +66,7 @@ export function validateConfig(json: unknown, file: string): Config {
 	}
 
 	const rules = new Map(DEFAULT_RULES.map(rule => [rule.id, {...rule}]));
+	const checkNames = new Set(isObject(json['checks']) ? Object.keys(json['checks']) : []);
 	const given = json['rules'] ?? {};
 	if (!isObject(given)) {
 		problem('rules', 'expected an object of rules by id');
@@ -77,25 +80,26 @@ export function validateConfig(json: unknown, file: string): Config {
 
 			const base = rules.get(id);
 			if (!base) {
-				for (const needed of ['title', 'source', 'metric', 'comparison'] as const) {
+				for (const needed of ['title', 'metric', 'comparison'] as const) {
 					if (!(needed in fields)) problem(`${at}.${needed}`, 'required for a new rule');
 				}
 			}
 
-			const rule: Rule = base ?? {id, title: id, source: 'check', metric: '', comparison: 'above', warning: null, critical: null, forSec: 0, clearSec: 0, hysteresis: 0, unit: '', isEnabled: true};
+			// A new rule without a metric is a problem reported above, so its placeholder is never used.
+			const rule: Rule = base ?? {id, title: id, metric: '' as Rule['metric'], comparison: 'above', warning: null, critical: null, forSec: 0, clearSec: 0, hysteresis: 0, isEnabled: true};
 			for (const [key, value] of Object.entries(fields)) {
 				const field = `${at}.${key}`;
+				if (FORMER_RULE_KEYS.includes(key)) continue;
 				switch (key as (typeof RULE_KEYS)[number]) {
 					case 'title':
-					case 'metric':
 					case 'scope':
-					case 'unit':
-						if (typeof value === 'string' && (key !== 'metric' || value !== '')) rule[key as 'title'] = value;
+						if (typeof value === 'string') rule[key as 'title'] = value;
 						else problem(field, 'expected a string');
 						break;
-					case 'source':
-						if ((SOURCES as readonly unknown[]).includes(value)) rule.source = value as Rule['source'];
-						else problem(field, `expected one of ${SOURCES.join(', ')}`);
+					case 'metric':
+						if (typeof value === 'string' && isMetricId(value, checkNames)) rule.metric = value;
+						else if (typeof value === 'string' && value.startsWith('check.')) problem(field, `no service check is named ${value.slice('check.'.length)}`);
+						else problem(field, `expected one of ${Object.keys(METRICS).join(', ')}`);
 						break;
 					case 'comparison':
 						if ((COMPARISONS as readonly unknown[]).includes(value)) rule.comparison = value as Rule['comparison'];
@@ -220,7 +224,7 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 		}
 
 		// A process or port check is down below 1 (at the given severity); a log check is judged by its count.
-		const rule: Rule = {id: name, title, source: 'check', metric: `check.${name}`, comparison: kind === 'log' ? 'above' : 'below', warning: null, critical: null, forSec: duration('for', 0) / 1000, clearSec: duration('clear', 0) / 1000, hysteresis: 0, unit: '', isEnabled: true};
+		const rule: Rule = {id: name, title, metric: `check.${name}`, comparison: kind === 'log' ? 'above' : 'below', warning: null, critical: null, forSec: duration('for', 0) / 1000, clearSec: duration('clear', 0) / 1000, hysteresis: 0, isEnabled: true};
 		if (kind === 'log') {
 			let isLevelValid = true;
 			for (const level of ['warning', 'critical'] as const) {
@@ -291,7 +295,6 @@ export function printableConfig(config: Config): Json {
 				rule.id,
 				{
 					title: rule.title,
-					source: rule.source,
 					metric: rule.metric,
 					comparison: rule.comparison,
 					warning: rule.warning,
@@ -300,7 +303,6 @@ export function printableConfig(config: Config): Json {
 					clear: rule.clearSec,
 					hysteresis: rule.hysteresis,
 					...(rule.scope === undefined ? {} : {scope: rule.scope}),
-					unit: rule.unit,
 					enabled: rule.isEnabled,
 				},
 			]),

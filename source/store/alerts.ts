@@ -3,6 +3,7 @@
 // sample and every failure: they read the state, so alerts follow it.
 import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type Measurement, type Rule} from '../alerts/engine.js';
 import {measure} from '../alerts/measure.js';
+import {collectorOf} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import type {State} from './store.js';
 import {keepSelection} from './ui.js';
@@ -57,13 +58,6 @@ function withPoint(old: Series | undefined, at: number, value: number, replacesL
 /** The key of a metric's series for one resource. */
 export const seriesKey = (metric: string, resource: string) => `${metric}\u0000${resource}`;
 
-// The collector whose samples a metric's values come from (a source-down series: that source's own).
-function sourceOf(metric: string, resource: string): string {
-	if (metric === 'source.downSec') return resource;
-	if (metric.startsWith('check.')) return `check:${metric.slice('check.'.length)}`;
-	return metric.startsWith('pg.') ? 'postgres-sessions' : metric.startsWith('container.') ? 'containers' : 'host';
-}
-
 // When a collector reports, the values measured from it join their series (a value measured
 // again within the same second replaces the last point); its series not measured now are
 // dropped, unless a listed alert is about them. Other sources' series are left as they are, so
@@ -74,7 +68,7 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 	const measured = new Set<string>();
 	for (const [metric, values] of Object.entries(measurements)) {
 		for (const {resource, value} of values) {
-			if (sourceOf(metric, resource) !== source) continue;
+			if (collectorOf(metric, resource) !== source) continue;
 			const key = seriesKey(metric, resource);
 			measured.add(key);
 			const old = state.series.get(key);
@@ -86,7 +80,7 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 	const listed = new Set(alerts.map(alert => seriesKey(state.rules.find(rule => rule.id === alert.rule)?.metric ?? '', alert.resource)));
 	for (const key of state.series.keys()) {
 		const [metric = '', resource = ''] = key.split('\u0000');
-		if (sourceOf(metric, resource) === source && !measured.has(key) && !listed.has(key)) series.delete(key);
+		if (collectorOf(metric, resource) === source && !measured.has(key) && !listed.has(key)) series.delete(key);
 	}
 
 	return series;

@@ -24,7 +24,7 @@ type Inputs = Pick<State, 'rules' | 'status' | 'alerts'>;
 const statuses = memoPerObject(
 	(checks: State['checks'], {rules, status, alerts}: Inputs): CheckStatus[] =>
 		rules
-			.filter(rule => rule.isEnabled && rule.source === 'check' && rule.metric === `check.${rule.id}`)
+			.filter(rule => rule.isEnabled && rule.metric === `check.${rule.id}`)
 			.map(rule => {
 				const error = status[`check:${rule.id}`]?.error;
 				const reading = checks[rule.id];

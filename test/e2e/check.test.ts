@@ -17,7 +17,7 @@ after(() => rmSync(dir, {recursive: true, force: true}));
 /** A config with every built-in rule off but a filesystem rule with the given thresholds on every mount (a scope matches the resources that contain it, and every mount path contains `/`). */
 function config(name: string, warning: number | null, critical: number | null): string {
 	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
-	rules['fs-free'] = {title: 'Free space', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning, critical, scope: '/', unit: '%'};
+	rules['fs-free'] = {title: 'Free space', metric: 'host.fsFreePct', comparison: 'below', warning, critical, scope: '/'};
 	const file = path.join(dir, `${name}.json`);
 	writeFileSync(file, JSON.stringify({rules}));
 	return file;

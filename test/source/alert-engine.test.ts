@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {acknowledge, evaluate, hasNewCritical, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alerts/engine.js';
 
-const cpu: Rule = {id: 'cpu', title: 'CPU busy', source: 'host', metric: 'host.cpu', comparison: 'above', warning: 80, critical: 95, forSec: 120, clearSec: 30, hysteresis: 5, unit: '%', isEnabled: true};
+const cpu: Rule = {id: 'cpu', title: 'CPU busy', metric: 'host.cpuPct', comparison: 'above', warning: 80, critical: 95, forSec: 120, clearSec: 30, hysteresis: 5, isEnabled: true};
 
 /** Feeds one value per second for a stretch of seconds, from `start`. */
 function feed(state: AlertsState, rule: Rule, values: Array<[seconds: number, value: number]>, start = 0): AlertsState {
@@ -72,7 +72,7 @@ test('below-thresholds, counters that increase, scopes and resources that go awa
 	state = evaluate([disk], {'host.fsFreePct': []}, state, 1000);
 	assert.equal(state.alerts[0]!.state, 'resolved', 'a mount that is gone is clear');
 
-	const deadlocks: Rule = {...cpu, id: 'deadlocks', metric: 'pg.deadlocks', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 60, hysteresis: 0, unit: ''};
+	const deadlocks: Rule = {...cpu, id: 'deadlocks', metric: 'pg.deadlocks', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 60, hysteresis: 0};
 	state = evaluate([deadlocks], {'pg.deadlocks': [{resource: 'db1', value: 3}]}, initialAlerts(), 0);
 	assert.equal(state.alerts.length, 0, 'the first reading is only a baseline');
 	state = evaluate([deadlocks], {'pg.deadlocks': [{resource: 'db1', value: 4}]}, state, 1000);

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {evaluate, initialAlerts} from '../../source/alerts/engine.js';
 import {measure} from '../../source/alerts/measure.js';
+import {collectorOf, METRICS, type MetricId} from '../../source/alerts/metrics.js';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
-import {initialState, reduce} from '../../source/store/store.js';
-import {hostSample, pgServer, pgSession} from '../helpers/fixtures.js';
+import {rulesOf, validateConfig} from '../../source/app/config.js';
+import {initialState, reduce, type Action} from '../../source/store/store.js';
+import {containerRow, hostSample, pgServer, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 
 test('the metrics come from the store in base units, one value per resource', () => {
 	let state = reduce(initialState(1000), {type: 'sample', id: 'host', at: 1000, value: hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})});
@@ -44,11 +46,52 @@ test('a source that stays down is measured from its first failure', () => {
 	assert.deepEqual(measure(state)['source.downSec'], [{resource: 'postgres-sessions', value: 90}]);
 });
 
-test('every default rule has a unique id and a metric that measure() provides', () => {
-	const ids = DEFAULT_RULES.map(rule => rule.id);
-	assert.equal(new Set(ids).size, ids.length);
-	const known = ['host.cpuPct', 'host.memAvailablePct', 'host.fsFreePct', 'host.swapUsedBytes', 'host.loadPerCore', 'pg.connectionsPct', 'pg.userSessions', 'pg.lockWaitSec', 'pg.activeQuerySec', 'pg.idleInTransactionSec', 'pg.xminHeldSec', 'pg.replicationLagBytes', 'pg.deadlocks', 'container.unhealthy', 'container.restarts', 'container.exitCode', 'source.downSec'];
-	for (const rule of DEFAULT_RULES) assert.ok(known.includes(rule.metric), rule.metric);
+// A sample of each collector some metric comes from, with a resource for every metric of it:
+// swap in use, a session in each state a rule reads and a standby, a container, a check's reading.
+const SAMPLES: Readonly<Record<string, Action>> = {
+	host: {type: 'sample', id: 'host', at: 1000, value: hostSample({swap: {total: 1024 ** 3, used: 1024 ** 2, free: 1023 * 1024 ** 2}})},
+	'postgres-sessions': {
+		type: 'sample',
+		id: 'postgres-sessions',
+		at: 1000,
+		value: pgSessionsSample(
+			[
+				pgSession({pid: 7, waitEventType: 'Lock', state: 'active', xminAge: 3}),
+				pgSession({pid: 8, state: 'idle in transaction'}),
+			],
+			{server: pgServer({standbys: [{application: 'replica', client: '10.0.0.9', state: 'streaming', lagBytes: 4096, replayLagSec: 1}]})},
+		),
+	},
+	containers: {type: 'sample', id: 'containers', at: 1000, value: {engine: '/var/run/docker.sock', containers: [containerRow({id: 'c1', name: 'db'})]}},
+	'check:pg-port': {type: 'sample', id: 'check:pg-port', at: 1000, value: {resource: ':5432', value: 1, detail: 'listening'}},
+};
+
+const stateOf = (actions: readonly Action[]) => actions.reduce(reduce, initialState(1000));
+
+test('every metric a rule can name is measured from a sample of the collector the registry names, and from no other', () => {
+	const config = validateConfig({checks: {'pg-port': {port: 5432}}}, 'c.json');
+	// What the config accepts for a rule's metric: the registry's ids, `check.<name>` for its checks.
+	const accepted = Object.keys(METRICS).map(id => (id === 'check.<name>' ? 'check.pg-port' : id));
+	assert.deepEqual(validateConfig({rules: Object.fromEntries(accepted.map(metric => [metric, {title: metric, metric, comparison: 'above', warning: 1}])), checks: {'pg-port': {port: 5432}}}, 'c.json').rules.slice(-accepted.length).map(rule => rule.metric), accepted);
+	const named = new Set([...DEFAULT_RULES, ...rulesOf(config)].map(rule => rule.metric).concat(accepted as MetricId[]));
+	named.delete('source.downSec'); // measured from a failure, not a sample: the next test
+	for (const metric of named) {
+		const collector = collectorOf(metric, '')!;
+		const sample = SAMPLES[collector];
+		assert.ok(sample, `${metric}: no sample of ${collector}`);
+		assert.notEqual(measure(stateOf([sample]))[metric]?.length ?? 0, 0, `${metric} from ${collector}`);
+		const others = stateOf(Object.entries(SAMPLES).flatMap(([id, action]) => (id === collector ? [] : [action])));
+		assert.equal(measure(others)[metric]?.length ?? 0, 0, `${metric} from a collector other than ${collector}`);
+	}
+});
+
+test('a source down is measured for the source its resource names: Postgres, the container engine and the service checks', () => {
+	const watched = new Set(['postgres-sessions', 'containers', 'check:pg-port']);
+	for (const id of ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers', 'container-detail', 'check:pg-port']) {
+		const down = measure(stateOf([{type: 'collector-error', id, at: 1000, message: 'refused'}]))['source.downSec'];
+		assert.deepEqual(down, watched.has(id) ? [{resource: id, value: 0}] : undefined, id);
+		assert.equal(collectorOf('source.downSec', id), id);
+	}
 });
 
 test('only sources that have reported have metrics: a restored Postgres alert is not resolved before the first sessions sample', () => {

@@ -20,7 +20,7 @@ test('overrides, a disabled rule, a scoped new rule, durations in words or secon
 			rules: {
 				cpu: {warning: 70, for: '5m'},
 				load: {enabled: false},
-				'data-disk': {title: 'Data disk', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning: 25, critical: 10, scope: '/data', clear: 60, unit: '%'},
+				'data-disk': {title: 'Data disk', metric: 'host.fsFreePct', comparison: 'below', warning: 25, critical: 10, scope: '/data', clear: 60},
 			},
 		},
 		'c.json',
@@ -45,13 +45,29 @@ test('a bad file: one error per problem, each naming its field and what is accep
 			'c.json: rules.cpu.warning: expected a number, or null to turn that level off',
 			'c.json: rules.cpu.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"',
 			'c.json: rules.cpu.enabled: expected true or false',
-			'c.json: rules.cpu.bogus: unknown field (accepted: title, source, metric, comparison, warning, critical, for, clear, hysteresis, scope, unit, enabled)',
+			'c.json: rules.cpu.bogus: unknown field (accepted: title, metric, comparison, warning, critical, for, clear, hysteresis, scope, enabled)',
 			'c.json: rules.mine.title: required for a new rule',
-			'c.json: rules.mine.source: required for a new rule',
 			'c.json: rules.mine.metric: required for a new rule',
 			'c.json: rules.mine.comparison: required for a new rule',
 		]);
 	}
+});
+
+test('a rule names a metric of the registry, or the reading of a service check the file has', () => {
+	const metric = (value: unknown, checks = {}) => validateConfig({rules: {mine: {title: 'Mine', metric: value, comparison: 'above', warning: 1}}, checks}, 'c.json');
+	for (const id of ['host.cpuPct', 'pg.lockWaitSec', 'container.exitCode', 'source.downSec']) assert.equal(metric(id).rules.at(-1)!.metric, id);
+	assert.equal(metric('check.pg-port', {'pg-port': {port: 5432}}).rules.at(-1)!.metric, 'check.pg-port');
+	assert.throws(() => metric('host.cpu'), (error: Error) => error instanceof ConfigError && /^c\.json: rules\.mine\.metric: expected one of host\.cpuPct, host\.memAvailablePct, .*, check\.<name>, source\.downSec$/.test(error.message));
+	assert.throws(() => metric(''), /rules\.mine\.metric: expected one of host\.cpuPct/);
+	assert.throws(() => metric('check.pg-port'), /^Error: c\.json: rules\.mine\.metric: no service check is named pg-port$/);
+});
+
+test('source and unit, once fields of a rule, are the metric\'s: a file that still has them reads as before', () => {
+	const config = validateConfig({rules: {cpu: {source: 'host', unit: '%', warning: 70}, 'source-down': {source: 'check', unit: 's'}, 'data-disk': {title: 'Data disk', source: 'host', metric: 'host.fsFreePct', comparison: 'below', warning: 25, unit: '%'}}}, 'c.json');
+	assert.equal(config.rules.find(rule => rule.id === 'cpu')!.warning, 70);
+	assert.deepEqual(config.rules.find(rule => rule.id === 'source-down'), DEFAULT_RULES.find(rule => rule.id === 'source-down'));
+	assert.equal(config.rules.find(rule => rule.id === 'data-disk')!.metric, 'host.fsFreePct');
+	assert.ok(!('source' in (printableConfig(config)['rules'] as Record<string, object>)['cpu']!), '--print-config leaves them out');
 });
 
 test('files: not JSON, unreadable --config, and a good one', () => {

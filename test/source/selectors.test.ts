@@ -78,7 +78,7 @@ test('a container\'s processes are the host processes that run in it, worked out
 });
 
 test('check statuses are kept until a reading, a source\'s health or the alerts change', () => {
-	const rule: Rule = {...DEFAULT_RULES[0]!, id: 'disk-log', title: 'log errors', source: 'check', metric: 'check.disk-log', comparison: 'above', warning: 0, critical: null, forSec: 0, clearSec: 0, hysteresis: 0, unit: '', isEnabled: true};
+	const rule: Rule = {...DEFAULT_RULES[0]!, id: 'disk-log', title: 'log errors', metric: 'check.disk-log', comparison: 'above', warning: 0, critical: null, forSec: 0, clearSec: 0, hysteresis: 0, isEnabled: true};
 	let state = initialState(1000, [rule]);
 	const before = checkStatuses(state);
 	assert.deepEqual(before, [{name: 'disk-log', text: 'disk-log …', isBad: false}]);

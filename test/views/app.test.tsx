@@ -4,6 +4,8 @@ import {once} from 'node:events';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {createScheduler} from '../../source/store/scheduler.js';
+import {validateConfig} from '../../source/app/config.js';
+import {createStore, initialState} from '../../source/store/store.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 
 // Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
@@ -217,4 +219,19 @@ test('colour carries the level: a busy CPU meter is red, a filling filesystem ye
 	const fs = lines.find(line => stripAnsi(line).startsWith('FS'))!;
 	assert.match(fs, /\u001B\[33m\/ 10% free/);
 	view.unmount();
+});
+
+test('the host\'s colours are the rules in force: a CPU warning from the config, memory by what is available', () => {
+	const {rules} = validateConfig({rules: {cpu: {warning: 50}}}, 'c.json');
+	const memory = (usedGib: number) => ({...hostSample().memory, total: 100 * 1024 ** 3, used: usedGib * 1024 ** 3, available: (100 - usedGib) * 1024 ** 3});
+	const lineOf = (label: string, usedGib: number) => {
+		const view = renderView(<App version="1" />, [{type: 'sample', id: 'host', at: 1000, value: hostSample({cpu: {...hostSample().cpu, total: 60}, memory: memory(usedGib)})}], createStore(initialState(1000, rules)));
+		const line = view.frame().split('\n').find(text => stripAnsi(text).startsWith(label))!;
+		view.unmount();
+		return line;
+	};
+
+	assert.match(lineOf('CPU', 82), /\u001B\[33m\[\|+ *60\.0%\]/, 'past the configured 50 %');
+	assert.match(lineOf('Mem', 82), /Mem +\u001B\[22m\[\|+ *82\.0%\]/, '18 % available is above the memory rule\'s 15 %: no colour');
+	assert.match(lineOf('Mem', 90), /\u001B\[33m\[\|+ *90\.0%\]/, '10 % available');
 });
