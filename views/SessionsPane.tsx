@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
-import {metricLevel, sessionLevel, type Level} from '../source/alerts/levels.js';
+import {metricLevel, sessionLevels, type Level} from '../source/alerts/levels.js';
 import {standbyResource} from '../source/alerts/metrics.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/postgres/session-list.js';
@@ -96,7 +96,8 @@ export function SessionsPane({width, height}: Props) {
 	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const columns = useMemo(() => sessionColumns(width - 2, ui.sort), [width, ui.sort]);
 	const markOf = (session: PgSession) => marks.pids.get(session.pid);
-	const styleOf = (session: PgSession) => ({color: levelColor(sessionLevel(rules, session))});
+	const levels = useStore(sessionLevels);
+	const styleOf = (session: PgSession) => ({color: levelColor(levels.get(session.pid) ?? 'ok')});
 
 	if (!sample) {
 		return (

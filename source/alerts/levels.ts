@@ -1,7 +1,10 @@
 // Colour levels, from the alert rules in force on a metric: a view holds no threshold of its own.
 import {isInScope, levelOf, type Rule} from './engine.js';
 import {sessionResource, type MetricId} from './metrics.js';
+import {memoPerObject} from '../store/memo.js';
+import type {State} from '../store/store.js';
 import type {PgSession} from '../types.js';
+import {sessionValues} from './measure.js';
 
 /** How a value should look: colour follows the level, never a threshold inside a view. */
 export type Level = 'ok' | 'warn' | 'crit';
@@ -31,13 +34,15 @@ export function metricLevel(rules: readonly Rule[], metric: MetricId, resource: 
 	return level;
 }
 
-/** Level of a session, as the Postgres rules judge it: waiting on a lock, a long query, idle in a transaction. */
-export function sessionLevel(rules: readonly Rule[], session: PgSession): Level {
-	const isClient = session.backendType === 'client backend';
-	const resource = sessionResource(session);
-	return worstLevel(
-		session.waitEventType === 'Lock' ? metricLevel(rules, 'pg.lockWaitSec', resource, session.stateAgeSec) : 'ok',
-		session.state === 'active' && isClient ? metricLevel(rules, 'pg.activeQuerySec', resource, session.queryAgeSec) : 'ok',
-		session.state?.startsWith('idle in transaction') ? metricLevel(rules, 'pg.idleInTransactionSec', resource, session.stateAgeSec) : 'ok',
-	);
+const levels = memoPerObject(
+	(sessions: readonly PgSession[], state: State): ReadonlyMap<number, Level> =>
+		new Map(sessions.map(session => [session.pid, worstLevel(...sessionValues(state, session).map(([metric, value]) => metricLevel(state.rules, metric, sessionResource(session), value)))])),
+	(a, b) => a.rules === b.rules && a.locks === b.locks && a.now === b.now,
+);
+
+const NO_LEVELS: ReadonlyMap<number, Level> = new Map();
+
+/** Each session's level by pid, as the Postgres rules judge its values (those measure() gives them): waiting on a lock, a long query, idle in a transaction, holding back vacuum. */
+export function sessionLevels(state: State): ReadonlyMap<number, Level> {
+	return state.postgres ? levels(state.postgres.sessions, state) : NO_LEVELS;
 }

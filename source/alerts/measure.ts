@@ -3,7 +3,32 @@
 import type {Measurement} from './engine.js';
 import {connectionsPct} from '../store/postgres.js';
 import {isDownMeasured, metricsOf, sessionResource, standbyResource, type MetricId} from './metrics.js';
+import {memoOf} from '../store/memo.js';
 import type {State} from '../store/store.js';
+import type {PgLocksSample, PgSession} from '../types.js';
+
+const waitStarts = memoOf((locks: PgLocksSample) => {
+	const starts = new Map<number, number>();
+	for (const lock of locks.locks) if (!lock.granted && lock.waitStartAt !== null) starts.set(lock.pid, lock.waitStartAt);
+	return starts;
+});
+
+/** The session metrics of one session: what the rules judge it by, and the Sessions pane colours it by. */
+export function sessionValues(state: State, session: PgSession): Array<[MetricId, number | null]> {
+	const values: Array<[MetricId, number | null]> = [];
+	if (session.waitEventType === 'Lock') {
+		// How long it has waited for its lock: from the lock's wait start where the server has it
+		// (as the Locks pane shows it), else from its last change of state.
+		const since = state.locks ? waitStarts(state.locks).get(session.pid) : undefined;
+		values.push(['pg.lockWaitSec', since === undefined ? session.stateAgeSec : Math.max((state.now - since) / 1000, 0)]);
+	}
+
+	if (session.state === 'active' && session.backendType === 'client backend') values.push(['pg.activeQuerySec', session.queryAgeSec]);
+	if (session.state === 'idle in transaction' || session.state === 'idle in transaction (aborted)') values.push(['pg.idleInTransactionSec', session.stateAgeSec]);
+	// The session holding back vacuum: how long its snapshot has been open.
+	if (session.xminAge !== null) values.push(['pg.xminHeldSec', session.xactAgeSec ?? session.queryAgeSec]);
+	return values;
+}
 
 /** Every metric the rules can use, from the current state; a source not yet heard from has none. */
 export function measure(state: State): Record<string, Measurement[]> {
@@ -32,22 +57,11 @@ export function measure(state: State): Record<string, Measurement[]> {
 		const {server, sessions, target} = postgres;
 		add('pg.connectionsPct', target, connectionsPct(server));
 		add('pg.deadlocks', target, server.deadlocks);
-		// How long a session has waited for its lock: from the lock's wait start where the server
-		// has it (as the Locks pane shows it), else from its last change of state.
-		const waitStarts = new Map<number, number>();
-		for (const lock of state.locks?.locks ?? []) if (!lock.granted && lock.waitStartAt !== null) waitStarts.set(lock.pid, lock.waitStartAt);
 		const perUser = new Map<string, number>();
 		for (const session of sessions) {
 			if (session.user !== null && session.backendType === 'client backend') perUser.set(session.user, (perUser.get(session.user) ?? 0) + 1);
 			const name = sessionResource(session);
-			if (session.waitEventType === 'Lock') {
-				const since = waitStarts.get(session.pid);
-				add('pg.lockWaitSec', name, since === undefined ? session.stateAgeSec : Math.max((state.now - since) / 1000, 0));
-			}
-			if (session.state === 'active' && session.backendType === 'client backend') add('pg.activeQuerySec', name, session.queryAgeSec);
-			if (session.state === 'idle in transaction' || session.state === 'idle in transaction (aborted)') add('pg.idleInTransactionSec', name, session.stateAgeSec);
-			// The session holding back vacuum: how long its snapshot has been open.
-			if (session.xminAge !== null) add('pg.xminHeldSec', name, session.xactAgeSec ?? session.queryAgeSec);
+			for (const [metric, value] of sessionValues(state, session)) add(metric, name, value);
 		}
 
 		for (const [user, count] of perUser) add('pg.userSessions', user, count);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {check} from '../../source/alerts/check.js';
-import {metricLevel, sessionLevel} from '../../source/alerts/levels.js';
+import {metricLevel, sessionLevels} from '../../source/alerts/levels.js';
 import {alertMarks, matchesAlert} from '../../source/alerts/list.js';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {validateConfig} from '../../source/app/config.js';
 import {initialState, reduce, type Action} from '../../source/store/store.js';
+import type {Rule} from '../../source/alerts/engine.js';
+import type {PgLocksSample, PgSession} from '../../source/types.js';
 import {containerRow, hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 
 const down = (id: string, at: number): Action => ({type: 'collector-error', id, at, message: 'refused'});
@@ -51,8 +53,20 @@ test('colour levels are the rules in force on a metric: their thresholds, each w
 	assert.equal(metricLevel(DEFAULT_RULES.map(rule => ({...rule, isEnabled: false})), 'host.cpuPct', 'db1', 99), 'ok');
 	// A session by its resource, `<pid> <user>@<database>`, so a rule scoped to a database colours only its sessions.
 	const {rules: scoped} = validateConfig({rules: {'long-query': {scope: '@shop'}}}, 'c.json');
-	assert.equal(sessionLevel(scoped, pgSession({pid: 7, queryAgeSec: 600})), 'warn');
-	assert.equal(sessionLevel(scoped, pgSession({pid: 7, database: 'crm', queryAgeSec: 600})), 'ok');
+	const levelsOf = (rules: readonly Rule[], sessions: PgSession[], locks?: PgLocksSample) => {
+		let state = reduce(initialState(1000, rules), {type: 'sample', id: 'postgres-sessions', at: 1_000_000, value: pgSessionsSample(sessions)});
+		if (locks) state = reduce(state, {type: 'sample', id: 'postgres-locks', at: 1_000_000, value: locks});
+		return sessionLevels(state);
+	};
+
+	assert.equal(levelsOf(scoped, [pgSession({pid: 7, state: 'active', queryAgeSec: 600})]).get(7), 'warn');
+	assert.equal(levelsOf(scoped, [pgSession({pid: 7, state: 'active', database: 'crm', queryAgeSec: 600})]).get(7), 'ok');
+	// A lock wait is judged from the lock's wait start, as its rule measures it, not from the session's last change of state.
+	const waiter = pgSession({pid: 9, state: 'active', waitEventType: 'Lock', waitEvent: 'transactionid', stateAgeSec: 1, queryAgeSec: 1});
+	const locks: PgLocksSample = {locks: [pgLock({pid: 9, granted: false, waitStartAt: 1_000_000 - 400_000})], blockedBy: {9: [8]}};
+	assert.equal(metricLevel(DEFAULT_RULES, 'pg.lockWaitSec', '9 app@shop', 400), levelsOf(DEFAULT_RULES, [waiter], locks).get(9));
+	assert.notEqual(levelsOf(DEFAULT_RULES, [waiter], locks).get(9), 'ok');
+	assert.equal(levelsOf(DEFAULT_RULES, [waiter]).get(9), 'ok', 'without the lock, the 1 s since its last change of state');
 });
 
 test('dbtop check is unknown when a source a metric comes from cannot be read, not for the process list no rule reads', () => {
