@@ -5,7 +5,7 @@ import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
 import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from '../postgres/session-list.js';
 import {visibleAlerts} from '../alerts/list.js';
 import {screenOf} from '../store/screen.js';
-import {PANES, type Confirm, type ContainerSort, type ProcessSort} from '../store/ui.js';
+import {PANES, type Confirm, type ContainerSort, type PaneId, type ProcessSort} from '../store/ui.js';
 import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 
@@ -100,6 +100,15 @@ async function signalBackend(context: CommandContext, confirm: Extract<Confirm, 
 	});
 }
 
+const PANE_COMMANDS: Partial<Record<Command, PaneId>> = {
+	'show-processes': 'processes',
+	'show-host': 'host',
+	'show-sessions': 'sessions',
+	'show-locks': 'locks',
+	'show-containers': 'containers',
+	'show-alerts': 'alerts',
+};
+
 const CONTAINER_SORTS: Partial<Record<Command, ContainerSort>> = {
 	'sort-container-cpu': 'cpu',
 	'sort-container-mem': 'mem',
@@ -114,6 +123,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 	const sort = SORTS[command];
 	if (sort) {
 		store.dispatch({type: 'set-sort', sort});
+		return;
+	}
+
+	const pane = PANE_COMMANDS[command];
+	if (pane) {
+		store.dispatch({type: 'set-pane', pane});
 		return;
 	}
 
@@ -135,24 +150,6 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		}
 
-		case 'show-processes':
-			store.dispatch({type: 'set-pane', pane: 'processes'});
-			return;
-		case 'show-host':
-			store.dispatch({type: 'set-pane', pane: 'host'});
-			return;
-		case 'show-sessions':
-			store.dispatch({type: 'set-pane', pane: 'sessions'});
-			return;
-		case 'show-locks':
-			store.dispatch({type: 'set-pane', pane: 'locks'});
-			return;
-		case 'show-containers':
-			store.dispatch({type: 'set-pane', pane: 'containers'});
-			return;
-		case 'show-alerts':
-			store.dispatch({type: 'set-pane', pane: 'alerts'});
-			return;
 		case 'acknowledge': {
 			const id = ui.alerts.detailId ?? selectedKey(state, 'alerts');
 			const alert = state.alerts.alerts.find(candidate => candidate.id === id);
