@@ -6,25 +6,20 @@ import {App} from '../../views/App.js';
 import {columnWidths, rowText} from '../../views/columns/column.js';
 import {containerColumns} from '../../views/columns/containers.js';
 import {ContainersPane} from '../../views/ContainersPane.js';
+import {textWidth} from '../../views/text-width.js';
 import {containerRow, processRow} from '../helpers/fixtures.js';
-import {KEYS, renderView} from '../helpers/render-view.js';
+import {KEYS, renderView, stripAnsi} from '../helpers/render-view.js';
 
 const container = containerRow;
 const id = (n: number) => String(n).repeat(64).slice(0, 64);
-const sample: Action = {
-	type: 'sample',
-	id: 'containers',
-	at: 100_000,
-	value: {
-		engine: '/run/podman/podman.sock',
-		containers: [
-			container({id: id(1), name: 'db', cpuPct: 12.5, health: 'healthy'}),
-			container({id: id(2), name: 'pooler', image: 'pgbouncer', cpuPct: 40, restarts: 3, health: 'unhealthy'}),
-			container({id: id(3), name: 'migrate', state: 'exited', exitCode: 1, cpuPct: null, memUsed: null, memLimit: null, netRxBytesPerSec: null, netTxBytesPerSec: null, blockReadBytesPerSec: null, blockWriteBytesPerSec: null, pids: null}),
-			container({id: id(4), name: 'evil\u001B]0;x\u0007', image: 'x'}),
-		],
-	},
-};
+const containersSample = (rows: ContainerRow[]): Action => ({type: 'sample', id: 'containers', at: 100_000, value: {engine: '/run/podman/podman.sock', containers: rows}});
+const listed = [
+	container({id: id(1), name: 'db', cpuPct: 12.5, health: 'healthy'}),
+	container({id: id(2), name: 'pooler', image: 'pgbouncer', cpuPct: 40, restarts: 3, health: 'unhealthy'}),
+	container({id: id(3), name: 'migrate', state: 'exited', exitCode: 1, cpuPct: null, memUsed: null, memLimit: null, netRxBytesPerSec: null, netTxBytesPerSec: null, blockReadBytesPerSec: null, blockWriteBytesPerSec: null, pids: null}),
+	container({id: id(4), name: 'evil\u001B]0;x\u0007', image: 'x'}),
+];
+const sample = containersSample(listed);
 
 test('containers pane: state, health, restarts, uptime or exit code, CPU, memory, I/O, sorted by CPU', () => {
 	const view = renderView(<ContainersPane width={80} height={10} />, [sample]);
@@ -37,10 +32,32 @@ test('containers pane: state, health, restarts, uptime or exit code, CPU, memory
 	assert.match(lines[5]!, /^ ! migrate +exited +0 exit 1 +— +—\/— +— p/);
 	assert.ok(lines.every(line => line.length <= 80));
 	view.unmount();
-	// Rates need 140 columns; the test terminal has 100, so the wide layout is checked on the column model.
+	// Rates need 140 columns, more than the test terminal's 100: the wide layout is checked on the column model.
 	const columns = containerColumns(160, 100_000);
-	const row = sample.type === 'sample' && sample.id === 'containers' ? sample.value.containers[1]! : container({id: '', name: ''});
-	assert.match(rowText(columns, columnWidths(columns, 160), row, 160), /40\.0 +— +64M\/512M +1\.0K\/s 2\.0K\/s +0B\/s 4\.0K\/s +7 pgbouncer +$/);
+	assert.match(rowText(columns, columnWidths(columns, 160), listed[1]!, 160), /40\.0 +— +64M\/512M +1\.0K\/s 2\.0K\/s +0B\/s 4\.0K\/s +7 pgbouncer +$/);
+});
+
+test('at 100 columns (the test terminal): the narrow columns, no rates, the image taking the rest of the line', async () => {
+	const image = `registry.example.com/platform/${'x'.repeat(40)}:2024`;
+	const view = renderView(<App version="1" />, [containersSample([...listed, container({id: id(5), name: 'worker', image, cpuPct: 0.5})])]);
+	await view.press('5');
+	const lines = stripAnsi(view.frame()).split('\n');
+	const title = lines.findIndex(line => line.startsWith('Containers '));
+	assert.match(lines[title]!, /^Containers 4 running, 1 other · \/run\/podman\/podman\.sock · sort CPU%$/);
+	const header = lines[title + 1]!;
+	assert.equal(header, '   NAME             STATE    HEALTH    RST UP/EXIT     CPU%▼   MEM/LIMIT PIDS IMAGE');
+	const rows = lines.slice(title + 2, title + 7);
+	// By CPU, the exited one last; the selection and the alert marks in the gutter.
+	assert.deepEqual(rows.map(row => row.slice(0, 3)), ['>! ', '   ', '   ', '   ', ' ! ']);
+	assert.deepEqual(rows.map(row => row.slice(3).split(' ')[0]), ['pooler', 'db', 'evil\\x1b]0;x\\x07', 'worker', 'migrate']);
+	assert.match(rows[0]!, /^>! pooler +running +unhealthy +3 up 1m00s +40\.0 +64M\/512M +7 pgbouncer$/);
+	assert.match(rows[4]!, /^ ! migrate +exited +0 exit 1 +— +—\/— +— postgres:18$/);
+	// Every cell under its title: the image starts where its title does, and a long one is cut at the terminal's edge.
+	const at = header.indexOf('IMAGE');
+	assert.deepEqual(rows.map(row => row.slice(at)), ['pgbouncer', 'postgres:18', 'x', `${image.slice(0, 100 - at - 1)}…`, 'postgres:18']);
+	assert.equal(textWidth(rows[3]!), 100);
+	assert.doesNotMatch(view.frame(), /LIM%|NET rx|BLK r|K\/s/, 'no rates and no share of the CPU limit below 140 columns');
+	view.unmount();
 });
 
 test('a hides exited containers, N sorts by name, / filters by name or image; 5 opens the pane', async () => {
