@@ -206,10 +206,6 @@ export async function runLive(options: Options, version: string, isIncremental =
 	process.stdout.write(ENTER_ALTERNATE_SCREEN);
 	const restore = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
 	process.once('exit', restore);
-	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-		process.once(signal, exit);
-	}
-
 	instance = render(
 		<StoreContext.Provider value={store}>
 			<CommandContextValue.Provider value={{scheduler, exit, postgres, user: options.user ?? os.userInfo().username}}>
@@ -218,6 +214,14 @@ export async function runLive(options: Options, version: string, isIncremental =
 		</StoreContext.Provider>,
 		{exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
 	);
+	// SIGTERM and SIGHUP leave as q does. Listened to after render: Ink's own signal listener
+	// (signal-exit's) re-sends the signal when it finds no listener but itself, and ours, a once
+	// listener, is gone by the time it looks if it came first: the re-sent signal then killed
+	// dbtop before it left the alternate screen. A second signal kills at once.
+	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+		process.once(signal, exit);
+	}
+
 	try {
 		await instance.waitUntilExit();
 	} finally {
