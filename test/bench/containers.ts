@@ -6,7 +6,7 @@ import {pathToFileURL} from 'node:url';
 import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
 import {dbtopCommand} from './dbtop-command.js';
 import {describeUsage, describeWindow, measureTogether, pct, startAll, stopAll, type Window} from './side-by-side.js';
-import {COLUMNS, requireBuild, ROWS} from './startup.js';
+import {COLUMNS, requireBuild, ROWS} from './terminal-harness.js';
 
 const CONTAINERS = 30;
 const WINDOW_MS = 30_000;

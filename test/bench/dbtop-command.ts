@@ -1,5 +1,5 @@
 // How the benchmarks launch the built dbtop: the one place to change when the build output moves.
-import {CLI} from './startup.js';
+import {CLI} from './terminal-harness.js';
 
 /** The argv that runs the built dbtop through this node, with `args` after it. */
 export function dbtopCommand(args: readonly string[] = []): string[] {

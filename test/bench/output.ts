@@ -5,7 +5,8 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import {dbtopShellCommand} from './dbtop-command.js';
-import {COLUMNS, FRAME_START, loadAverage, requireBuild, ROOT, ROWS, spawnInPty} from './startup.js';
+import {loadAverage} from './process-tree.js';
+import {COLUMNS, FRAME_START, requireBuild, ROOT, ROWS, spawnInPty} from './terminal-harness.js';
 import {findTool} from './tools.js';
 
 const WARM_UP_MS = 5000;

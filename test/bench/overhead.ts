@@ -11,7 +11,7 @@ import type {TestServer} from '../helpers/postgres.js';
 import {dbtopCommand} from './dbtop-command.js';
 import {startPgLoad, type PgLoad} from './pg-load.js';
 import {CLK_TCK, describeUsage, describeWindow, mb, measureTogether, secondsFromEnv, sizeName, startAll, stopAll, type ProgramSpec, type Size, type Usage, type Window} from './side-by-side.js';
-import {requireBuild} from './startup.js';
+import {requireBuild} from './terminal-harness.js';
 import {findTool} from './tools.js';
 
 const SIZES: readonly Size[] = [

@@ -13,7 +13,7 @@ import {dbtopCommand} from './dbtop-command.js';
 import {NO_ENGINE, pgActivitySpec} from './overhead.js';
 import {describeUsage, describeWindow, measureTogether, startAll, stopAll, type ProgramSpec, type Window} from './side-by-side.js';
 import {median} from './median.js';
-import {COLUMNS, requireBuild, ROWS} from './startup.js';
+import {COLUMNS, requireBuild, ROWS} from './terminal-harness.js';
 import {findTool} from './tools.js';
 
 const SESSIONS = 500;

@@ -11,7 +11,8 @@ import {benchOutput} from './output.js';
 import {benchOverhead, benchSoak} from './overhead.js';
 import {benchPostgres} from './postgres.js';
 import {benchProcessScan} from './process-scan.js';
-import {benchStartup, ROOT} from './startup.js';
+import {benchStartup} from './startup.js';
+import {ROOT} from './terminal-harness.js';
 import {benchStore} from './store.js';
 
 type Section = {name: string; title: string; budget: string; bench: () => Promise<string[]>};

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type pg from 'pg';
-import {isAlive, loadAverage, onInterrupt, ROOT, run, signalAll, terminalEnv, waitGone} from './startup.js';
+import {isAlive, loadAverage, onInterrupt, run, signalAll, waitGone} from './process-tree.js';
+import {ROOT, terminalEnv} from './terminal-harness.js';
 
 /** Clock ticks per second of the utime and stime fields in /proc/<pid>/stat. */
 export const CLK_TCK = 100;

@@ -1,6 +1,6 @@
 // The programs the benchmarks compare dbtop with. The benchmarks never install anything: a
 // missing program is reported with the Debian package that provides it, and its comparison is skipped.
-import {run} from './startup.js';
+import {run} from './process-tree.js';
 
 /** A program found on PATH, or the line that says why its comparison could not be made. */
 export type Tool = {path: string; note: null} | {path: null; note: string};
