@@ -28,8 +28,22 @@ export async function benchContainers(): Promise<string[]> {
 		for (let i = 0; i < CONTAINERS; i++) await runContainer(engine.docker, `${prefix}${i}`, ['sleep', '3600']);
 		const programs = await startAll(
 			[
-				{label: `dbtop, ${CONTAINERS} running containers (list, changed inspects, one-shot stats every 2 s)`, command: dbtopCommand(['--docker', `unix://${engine.target.target}`, '--pg', NO_PG]), executable: 'node', ready: /PID USER/},
-				{label: 'dbtop, engine with no containers', command: dbtopCommand(['--docker', `unix://${empty.target.target}`, '--pg', NO_PG]), executable: 'node', ready: /PID USER/},
+				{
+					label: `dbtop, ${CONTAINERS} running containers, on its Containers pane (list, changed inspects, one-shot stats every 2 s)`,
+					command: dbtopCommand(['--docker', `unix://${engine.target.target}`, '--pg', NO_PG]),
+					executable: 'node',
+					ready: /PID USER/,
+					keys: ['5'],
+					shows: new RegExp(`Containers ${CONTAINERS} running`),
+				},
+				{
+					label: 'dbtop, engine with no containers, on its Containers pane',
+					command: dbtopCommand(['--docker', `unix://${empty.target.target}`, '--pg', NO_PG]),
+					executable: 'node',
+					ready: /PID USER/,
+					keys: ['5'],
+					shows: /Containers 0 running, 0 other/,
+				},
 			],
 			{columns: COLUMNS, rows: ROWS},
 		);
@@ -52,7 +66,7 @@ export async function benchContainers(): Promise<string[]> {
 				? [`the engines' own CPU (Podman services, apart from dbtop's): ${pct(window.others['busy']!, window.wallSeconds)} with the containers, ${pct(window.others['idle']!, window.wallSeconds)} empty`]
 				: []),
 			`ratio: ${(many.cpuSeconds / Math.max(none.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
-			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
+			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops run at once, each on its Containers pane (key 5, once it lists what its engine holds), each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
 		];
 	} finally {
 		await removeContainers(engine.docker, prefix);
