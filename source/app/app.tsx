@@ -70,19 +70,27 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 	const checks = (options.checks ?? []).filter(check => check.rule.isEnabled).map(check => ({name: check.name, collector: serviceCheck(check, {start: logPositions[check.name]})}));
 	const collectors: Array<Collector<unknown>> = [
 		host(),
-		// The process whose I/O and open files are read: the one drilled into, or the backend of the open session.
+		// The process whose I/O and open files are read: the one drilled into on screen, or the
+		// backend of the session open on screen; none for a detail left open on another pane.
 		processes({
 			focus() {
-				const {ui, postgres} = store.getState();
+				const state = store.getState();
+				const {detail} = screenOf(state);
+				if (detail === 'process') return state.ui.processes.detailPid;
 				// A session's backend is a process here only when the server is local.
-				return ui.processes.detailPid ?? (postgres?.localPostmasterPid === null ? null : ui.sessions.detailPid);
+				return detail === 'session' && state.postgres?.localPostmasterPid !== null ? state.ui.sessions.detailPid : null;
 			},
 			isWanted: () => screenOf(store.getState()).isShowingProcesses,
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
 		containers(options.docker),
-		containerDetail(options.docker, {focus: () => store.getState().ui.containers.detailId}),
+		containerDetail(options.docker, {
+			focus() {
+				const state = store.getState();
+				return screenOf(state).detail === 'container' ? state.ui.containers.detailId : null;
+			},
+		}),
 		...checks.map(check => check.collector),
 	];
 	const scheduler = createScheduler({

@@ -76,6 +76,29 @@ test('a process drilled into: the processes collector reads its open files and c
 	}
 });
 
+test('a detail left open on another pane is not read: the process and the container are followed while their detail is on screen', async () => {
+	const runtime = runtimeOf();
+	const {store, scheduler} = runtime;
+	try {
+		await scheduler.tickAll();
+		store.dispatch({type: 'open-detail', list: 'processes', pid});
+		await scheduler.tickAll();
+		assert.equal(store.getState().processes?.detail?.pid, pid);
+		// The container drill-down lists the container's processes, so the scan goes on under it.
+		store.dispatch({type: 'set-pane', pane: 'containers'});
+		store.dispatch({type: 'open-container', id: 'f'.repeat(64)});
+		await scheduler.tickAll();
+		assert.equal(store.getState().processes?.detail, null, 'the process detail is on another pane');
+		assert.match(store.getState().status['container-detail']?.error ?? '', /no container engine/);
+		store.dispatch({type: 'set-pane', pane: 'processes'});
+		await scheduler.tickAll();
+		assert.equal(store.getState().processes?.detail?.pid, pid, 'back on its pane, read again');
+		assert.equal(store.getState().status['container-detail']?.error, null, 'the container detail is on another pane: the engine is not asked');
+	} finally {
+		await scheduler.stop();
+	}
+});
+
 test('an open session on a server of another host: its pid is not a process here, so none is read', async () => {
 	const runtime = runtimeOf();
 	const {store, scheduler} = runtime;
