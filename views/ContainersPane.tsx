@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {alertMarks} from '../source/alerts/list.js';
-import {visibleContainers} from '../source/store/containers.js';
+import {visibleContainers} from '../source/store/container-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {ContainerRow} from '../source/types.js';
 import {containerColumns} from './columns/containers.js';

@@ -3,7 +3,7 @@ import {unacknowledgedCounts} from '../source/alerts/engine.js';
 import {formatDuration} from '../source/duration.js';
 import {metricLevel, worstLevel, type Level} from '../source/alerts/levels.js';
 import {sanitizeLine} from '../source/sanitize.js';
-import {memoryUsedPct} from '../source/store/host.js';
+import {memoryAvailablePct, memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
 import {plotChart} from './chart.js';
 import {formatBytes, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
@@ -130,7 +130,7 @@ export function HostSummary({width, hasCharts, version}: Props) {
 	const swapPct = swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
 	// Colours by the rules on the host's metrics: a core by the CPU rules, the filesystems by the worst of them.
 	const cpuLevel = (pct: number) => metricLevel(rules, 'host.cpuPct', host.hostname, pct);
-	const memLevel = metricLevel(rules, 'host.memAvailablePct', host.hostname, memory.total > 0 ? (memory.available / memory.total) * 100 : null);
+	const memLevel = metricLevel(rules, 'host.memAvailablePct', host.hostname, memoryAvailablePct(host));
 	const swapLevel = metricLevel(rules, 'host.swapUsedBytes', host.hostname, swap.used);
 	const fsLevel = worstLevel(...host.filesystems.map(fs => metricLevel(rules, 'host.fsFreePct', fs.mount, fs.freePct)));
 	const coreColumns = Math.floor((width - LEFT_WIDTH) / (CORE_CELL + 1));

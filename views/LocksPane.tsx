@@ -6,6 +6,7 @@ import {metricLevel, type Level} from '../source/alerts/levels.js';
 import {sessionResource} from '../source/alerts/metrics.js';
 import type {LockLine} from '../source/postgres/lock-tree.js';
 import {visibleLockLines, waitingCount} from '../source/postgres/session-list.js';
+import {sessionsByPid} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
 import type {PgSession} from '../source/types.js';
 import {lockColumns, REPEAT_MARK} from './columns/locks.js';
@@ -22,8 +23,6 @@ function lineLevel(line: LockLine, rules: readonly Rule[], session: PgSession | 
 }
 
 const selectRules = (state: State) => state.rules;
-const NO_SESSIONS: readonly PgSession[] = [];
-const selectSessions = (state: State) => state.postgres?.sessions ?? NO_SESSIONS;
 const keyOf = (line: LockLine) => line.key;
 
 type Props = {width: number; height: number};
@@ -35,12 +34,11 @@ export function LocksPane({width, height}: Props) {
 	const hasLocks = useStore(state => state.locks !== null);
 	const waiting = useStore(waitingCount);
 	const rules = useStore(selectRules);
-	const sessions = useStore(selectSessions);
 	const marks = useStore(alertMarks);
 	const columns = useMemo(() => lockColumns(width - 2, lines), [width, lines]);
-	const sessionsByPid = useMemo(() => new Map(sessions.map(session => [session.pid, session])), [sessions]);
+	const sessions = useStore(sessionsByPid);
 	const markOf = (line: LockLine) => marks.pids.get(line.node.pid);
-	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessionsByPid.get(line.node.pid)))});
+	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessions.get(line.node.pid)))});
 
 	if (!hasSessions) {
 		return (

@@ -1,6 +1,7 @@
 // The metrics the rules read, taken from the store: one value per resource, in base units.
 // Which collector each metric comes from is the registry's (metrics.ts).
 import type {Measurement} from './engine.js';
+import {memoryAvailablePct} from '../store/host.js';
 import {connectionsPct} from '../store/postgres.js';
 import {isDownMeasured, metricsOf, sessionResource, standbyResource, type MetricId} from './metrics.js';
 import {memoOf} from '../store/memo.js';
@@ -46,7 +47,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 	if (host) {
 		declare('host');
 		add('host.cpuPct', host.hostname, host.cpu.total);
-		add('host.memAvailablePct', host.hostname, host.memory.total > 0 ? (host.memory.available / host.memory.total) * 100 : null);
+		add('host.memAvailablePct', host.hostname, memoryAvailablePct(host));
 		for (const fs of host.filesystems) add('host.fsFreePct', fs.mount, fs.freePct);
 		if (host.swap.used > 0) add('host.swapUsedBytes', host.hostname, host.swap.used);
 		add('host.loadPerCore', host.hostname, host.cpu.cores.length > 0 ? host.load.one / host.cpu.cores.length : null);

@@ -4,6 +4,7 @@
 import {blockingGraph, buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
 import {selectionIndex} from '../store/selection.js';
 import {memoOf, memoPerObject} from '../store/memo.js';
+import {sessionsByPid} from '../store/postgres.js';
 import type {SessionSort, Ui} from '../store/ui.js';
 import type {State} from '../store/store.js';
 import type {PgLocksSample, PgSession} from '../types.js';
@@ -131,12 +132,10 @@ export function waitingCount(state: State): number {
 	return state.locks ? waiting(state.locks) : 0;
 }
 
-const backends = memoOf((sessions: readonly PgSession[]): ReadonlyMap<number, PgSession> => new Map(sessions.map(session => [session.pid, session])));
-
 /** Backends by pid when the server runs on this host (so its pids are this host's processes), else null. */
 export function localBackends(state: State): ReadonlyMap<number, PgSession> | null {
 	const sample = state.postgres;
-	return !sample || sample.localPostmasterPid === null ? null : backends(sample.sessions);
+	return !sample || sample.localPostmasterPid === null ? null : sessionsByPid(state);
 }
 
 /** How a backend is labelled in the processes pane: `[pg alice@shop active]`. */

@@ -6,7 +6,6 @@ import {measure} from '../alerts/measure.js';
 import {collectorOf} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import type {State} from './store.js';
-import {keepSelection} from './ui.js';
 
 export type AlertsSlice = {
 	/** The alert rules in force (defaults merged with the config file). */
@@ -90,8 +89,7 @@ function nextSeries(state: State, measurements: Readonly<Record<string, readonly
 export function withAlerts(state: State, source: string): State {
 	const measurements = measure(state);
 	const alerts = evaluate(state.rules, measurements, state.alerts, state.now);
-	const kept = alerts.alerts === state.alerts.alerts ? state : keepSelection(state, 'alerts');
-	return {...kept, alerts, series: nextSeries(state, measurements, alerts.alerts, source)};
+	return {...state, alerts, series: nextSeries(state, measurements, alerts.alerts, source)};
 }
 
 /** The alerts slice's reducer for what the user does to alerts. */

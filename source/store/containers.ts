@@ -1,10 +1,9 @@
-// The containers slice: the latest containers sample, the open container's details, each
-// container's history for the drill-down's charts, and the pane's list.
+// The containers slice: the latest containers sample, the open container's details and each
+// container's history for the drill-down's charts.
 import type {ContainerDetail, ContainerRow, ContainersSample, ProcessRow} from '../types.js';
 import {appendBounded, PROCESS_HISTORY_POINTS} from './host.js';
 import {memoOf, memoPerObject} from './memo.js';
 import type {SampleOf, State} from './store.js';
-import {keepSelection, type ContainerSort} from './ui.js';
 
 /** CPU % and memory of a container since dbtop first saw it. */
 export type ContainerHistory = {cpu: number[]; memory: number[]};
@@ -27,7 +26,7 @@ function withContainers(state: State, sample: ContainersSample): State {
 		});
 	}
 
-	return {...keepSelection(state, 'containers'), containers: sample, containerHistory};
+	return {...state, containers: sample, containerHistory};
 }
 
 /** The containers slice's reducer, for the list and the open container's details. */
@@ -50,26 +49,4 @@ const NO_PROCESSES: ProcessRow[] = [];
 export function containerProcesses(state: State, id: string | null): ProcessRow[] {
 	const rows = state.processes?.processes;
 	return id === null || !rows ? NO_PROCESSES : processesIn(rows, id);
-}
-
-const COMPARE: Record<ContainerSort, (a: ContainerRow, b: ContainerRow) => number> = {
-	cpu: (a, b) => (b.cpuPct ?? -1) - (a.cpuPct ?? -1),
-	mem: (a, b) => (b.memUsed ?? -1) - (a.memUsed ?? -1),
-	name: (a, b) => a.name.localeCompare(b.name),
-};
-
-const listed = memoPerObject((rows: readonly ContainerRow[], view: State['ui']['containers']): ContainerRow[] => {
-	const {sort, filter, showExited} = view;
-	const needle = filter.toLowerCase();
-	return rows
-		.filter(row => (showExited || row.state === 'running') && (needle === '' || row.name.toLowerCase().includes(needle) || row.image.toLowerCase().includes(needle)))
-		.sort((a, b) => COMPARE[sort](a, b) || a.name.localeCompare(b.name));
-}, (a, b) => a.sort === b.sort && a.filter === b.filter && a.showExited === b.showExited);
-
-const NO_CONTAINERS: ContainerRow[] = [];
-
-/** The containers the pane lists: exited ones shown on request, filtered by name or image, sorted. */
-export function visibleContainers(state: State): ContainerRow[] {
-	const rows = state.containers?.containers;
-	return rows ? listed(rows, state.ui.containers) : NO_CONTAINERS;
 }

@@ -5,7 +5,6 @@ import {memoOf, memoPerObject} from './memo.js';
 import {visibleProcesses} from './process-list.js';
 import {windowStart} from './selection.js';
 import type {SampleOf, State} from './store.js';
-import {keepSelection} from './ui.js';
 import type {HostSample, ProcessRow, ProcessSample} from '../types.js';
 
 /** Points kept per host metric: five minutes at a 1 s interval, wider than any terminal. */
@@ -40,9 +39,14 @@ export function appendBounded(points: readonly number[], value: number, max: num
 	return next;
 }
 
-/** Memory in use, % of the total: the Mem meter, its chart and the snapshot read this one. */
+/** Memory in use, % of the total: the Mem meter and its chart. */
 export function memoryUsedPct(host: HostSample): number {
 	return host.memory.total > 0 ? (host.memory.used / host.memory.total) * 100 : 0;
+}
+
+/** Memory available, % of the total, as the memory rule judges it (null when the total is unknown). */
+export function memoryAvailablePct(host: HostSample): number | null {
+	return host.memory.total > 0 ? (host.memory.available / host.memory.total) * 100 : null;
 }
 
 function withHost(state: State, host: HostSample): State {
@@ -65,7 +69,7 @@ function withHost(state: State, host: HostSample): State {
 // one drilled into), the ones a person can open: keeping it for every process cost about 9 ms
 // and most of the garbage of a tick with 1,600 processes.
 function withProcesses(state: State, sample: ProcessSample): State {
-	const next = {...keepSelection(state, 'processes'), processes: sample};
+	const next = {...state, processes: sample};
 	const previous = state.processHistory;
 	const processHistory = new Map<number, ProcessHistory>();
 	const record = (row: ProcessRow) => {

@@ -2,10 +2,10 @@
 // selection is among them. The reducer, the commands and the list view all ask here.
 import type {Alert} from '../alerts/engine.js';
 import {visibleAlerts} from '../alerts/list.js';
-import {visibleContainers} from './containers.js';
+import {visibleContainers} from './container-list.js';
 import {visibleProcesses, type VisibleProcess} from './process-list.js';
 import {memoOf} from './memo.js';
-import {selectionIndex} from './selection.js';
+import {selectAt, selectionIndex} from './selection.js';
 import type {LockLine} from '../postgres/lock-tree.js';
 import {selectedLockIndex, visibleLockLines, visibleSessions} from '../postgres/session-list.js';
 import type {ListId, RowKey} from './ui.js';
@@ -48,4 +48,16 @@ export function listSelectionIndex(state: State, list: ListId, keys: readonly Ro
 export function selectedKey(state: State, list: ListId): RowKey | null {
 	const keys = listKeys(state, list);
 	return keys[listSelectionIndex(state, list, keys)] ?? null;
+}
+
+/**
+ * Where a list's selection is on screen now, before its rows change: a row gone in the next
+ * sample leaves the selection where it was seen, not where it was when last moved. The store
+ * calls this for the lists a sample feeds before the sample goes to its slice.
+ */
+export function keepSelection(state: State, list: ListId): State {
+	const index = listSelectionIndex(state, list);
+	if (index < 0) return state;
+	const selection = selectAt(state.ui[list], state.ui[list].selected, index);
+	return selection === state.ui[list] ? state : {...state, ui: {...state.ui, [list]: selection}};
 }

@@ -1,10 +1,9 @@
 // The Postgres slice: the latest sessions and locks samples, and what the panes, the rules and
 // the snapshot derive from them.
 import {countUsers, type UserCounts} from '../postgres/users.js';
-import type {PgLocksSample, PgServer, PgSessionsSample} from '../types.js';
+import type {PgLocksSample, PgServer, PgSession, PgSessionsSample} from '../types.js';
 import {memoOf} from './memo.js';
 import type {SampleOf, State} from './store.js';
-import {keepSelection} from './ui.js';
 
 export type PostgresSlice = {
 	postgres: PgSessionsSample | null;
@@ -13,15 +12,22 @@ export type PostgresSlice = {
 
 export const initialPostgres = (): PostgresSlice => ({postgres: null, locks: null});
 
-/** The Postgres slice's reducer: a new sample keeps the selections of the lists that show it. */
+/** The Postgres slice's reducer, for the sessions and locks samples. */
 export function reducePostgres(state: State, action: SampleOf<'postgres-sessions' | 'postgres-locks'>): State {
-	if (action.id === 'postgres-locks') return {...keepSelection(state, 'locks'), locks: action.value};
-	return {...keepSelection(keepSelection(state, 'sessions'), 'locks'), postgres: action.value};
+	return action.id === 'postgres-locks' ? {...state, locks: action.value} : {...state, postgres: action.value};
 }
 
 /** Connections in use, % of max_connections (null when the server does not say). */
 export function connectionsPct(server: PgServer): number | null {
 	return server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null;
+}
+
+const byPid = memoOf((sessions: readonly PgSession[]): ReadonlyMap<number, PgSession> => new Map(sessions.map(session => [session.pid, session])));
+const NO_SESSIONS: ReadonlyMap<number, PgSession> = new Map();
+
+/** The latest sample's sessions by pid, worked out once per sample. */
+export function sessionsByPid(state: State): ReadonlyMap<number, PgSession> {
+	return state.postgres ? byPid(state.postgres.sessions) : NO_SESSIONS;
 }
 
 /** Who is connected: client sessions per user, and per user and database. */

@@ -9,7 +9,8 @@ import {initialChecks, reduceChecks, type ChecksSlice} from './checks.js';
 import {initialContainers, reduceContainers, type ContainersSlice} from './containers.js';
 import {initialHost, reduceHost, type HostSlice} from './host.js';
 import {initialPostgres, reducePostgres, type PostgresSlice} from './postgres.js';
-import {initialUi, reduceUi, type Ui, type UiAction} from './ui.js';
+import {keepSelection} from './lists.js';
+import {initialUi, reduceUi, type ListId, type Ui, type UiAction} from './ui.js';
 
 /** Health of one collector: when it last succeeded and why it fails now (the scheduler counts the failures it backs off on). */
 export type CollectorStatus = {
@@ -56,11 +57,26 @@ export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?
 
 const isSampleOf = <K extends CollectorId>(action: SampleAction, ...ids: K[]): action is SampleOf<K> => (ids as CollectorId[]).includes(action.id);
 
-function withSample(state: State, action: SampleAction): State {
+/** The lists each collector's samples feed: their selections are kept before a sample changes their rows. */
+const LISTS_FED: Partial<Record<CollectorId, readonly ListId[]>> = {
+	processes: ['processes'],
+	'postgres-sessions': ['sessions', 'locks'],
+	'postgres-locks': ['locks'],
+	containers: ['containers'],
+};
+
+function withSample(before: State, action: SampleAction): State {
+	const state = (LISTS_FED[action.id] ?? []).reduce(keepSelection, before);
 	if (isSampleOf(action, 'host', 'processes')) return reduceHost(state, action);
 	if (isSampleOf(action, 'postgres-sessions', 'postgres-locks')) return reducePostgres(state, action);
 	if (isSampleOf(action, 'containers', 'container-detail')) return reduceContainers(state, action);
 	return reduceChecks(state, action as SampleOf<`check:${string}`>);
+}
+
+// The rules read the state a sample or a failure left: alerts follow it, and the alerts list keeps its selection.
+function withRules(state: State, source: string): State {
+	const next = withAlerts(state, source);
+	return next.alerts.alerts === state.alerts.alerts ? next : {...next, ui: keepSelection(state, 'alerts').ui};
 }
 
 function withStatus(state: State, id: string, status: CollectorStatus): State {
@@ -73,7 +89,7 @@ export function reduce(state: State, action: Action): State {
 		case 'sample': {
 			const sampled = withStatus({...withSample(state, action), now: Math.max(state.now, action.at)}, action.id, {lastOkAt: action.at, error: null, errorAt: null, downSince: null});
 			// No rule reads the process list or the open container's details.
-			return action.id === 'processes' || action.id === 'container-detail' ? sampled : withAlerts(sampled, action.id);
+			return action.id === 'processes' || action.id === 'container-detail' ? sampled : withRules(sampled, action.id);
 		}
 
 		case 'collector-error': {
@@ -84,7 +100,7 @@ export function reduce(state: State, action: Action): State {
 				errorAt: action.at,
 				downSince: old?.downSince ?? action.at,
 			});
-			return withAlerts(failed, action.id);
+			return withRules(failed, action.id);
 		}
 
 		case 'acknowledge':

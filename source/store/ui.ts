@@ -1,8 +1,5 @@
-// The ui slice: what the user looks at and how (pane, sorts, filters, selections, prompts), and
-// the one place a list's selection is kept when its rows change.
-import {listSelectionIndex} from './lists.js';
+// The ui slice: what the user looks at and how (pane, sorts, filters, selections, prompts).
 import {selectAt, windowStart} from './selection.js';
-import type {State} from './store.js';
 
 /** The main panes, in the order Tab and the number keys walk them. */
 export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers', 'alerts'] as const;
@@ -171,16 +168,4 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 		case 'toggle-exited':
 			return withList(ui, 'containers', {showExited: !ui.containers.showExited});
 	}
-}
-
-/**
- * Where a list's selection is on screen now, before its rows change: a row gone in the next
- * sample leaves the selection where it was seen, not where it was when last moved. Every slice
- * whose sample a list shows calls this before it takes the sample.
- */
-export function keepSelection(state: State, list: ListId): State {
-	const index = listSelectionIndex(state, list);
-	if (index < 0) return state;
-	const selection = selectAt(state.ui[list], state.ui[list].selected, index);
-	return selection === state.ui[list] ? state : {...state, ui: {...state.ui, [list]: selection}};
 }
