@@ -1,6 +1,7 @@
 // The metrics the rules read, taken from the store: one value per resource, in base units.
 // Which collector each metric comes from is the registry's (metrics.ts).
 import type {Measurement} from './engine.js';
+import {lockWaitSec} from '../postgres/lock-tree.js';
 import {memoryAvailablePct} from '../store/host.js';
 import {connectionsPct} from '../store/postgres.js';
 import {isDownMeasured, metricsOf, sessionResource, standbyResource, type MetricId} from './metrics.js';
@@ -18,10 +19,8 @@ const waitStarts = memoOf((locks: PgLocksSample) => {
 export function sessionValues(state: State, session: PgSession): Array<[MetricId, number | null]> {
 	const values: Array<[MetricId, number | null]> = [];
 	if (session.waitEventType === 'Lock') {
-		// How long it has waited for its lock: from the lock's wait start where the server has it
-		// (as the Locks pane shows it), else from its last change of state.
-		const since = state.locks ? waitStarts(state.locks).get(session.pid) : undefined;
-		values.push(['pg.lockWaitSec', since === undefined ? session.stateAgeSec : Math.max((state.now - since) / 1000, 0)]);
+		// As the Locks pane shows it.
+		values.push(['pg.lockWaitSec', lockWaitSec(state.locks ? waitStarts(state.locks).get(session.pid) : undefined, session.stateAgeSec, state.now)]);
 	}
 
 	if (session.state === 'active' && session.backendType === 'client backend') values.push(['pg.activeQuerySec', session.queryAgeSec]);

@@ -93,6 +93,11 @@ export function sessionBlocking(locks: PgLocksSample | null, pid: number): Sessi
 	return {waitsOn: graph.blockersOf.get(pid) ?? [], blocks: graph.waitersOf.get(pid) ?? [], heldUp: heldUpBy(graph, pid).size};
 }
 
+/** How long a session has waited for its lock, in seconds: from the lock's wait start where the server gives it (PG 14+), else from the session's last change of state. */
+export function lockWaitSec(waitStartAt: number | null | undefined, stateAgeSec: number | null, now: number): number | null {
+	return waitStartAt === null || waitStartAt === undefined ? stateAgeSec : Math.max((now - waitStartAt) / 1000, 0);
+}
+
 class TooBig extends Error {}
 
 /** Builds the blocking tree; roots sorted by how many sessions they hold up. `now` is epoch ms. */
@@ -151,7 +156,7 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 				strongest(held.filter(mine => wanted.some(want => sameTarget(mine, want)))) ??
 				strongest(held);
 			let waitSec: number | null = null;
-			if (isWaiting) waitSec = waiting === undefined || waiting.waitStartAt === null ? (session?.stateAgeSec ?? null) : Math.max((now - waiting.waitStartAt) / 1000, 0);
+			if (isWaiting) waitSec = lockWaitSec(waiting?.waitStartAt, session?.stateAgeSec ?? null, now);
 			const isRepeat = isCompact && waiters.length > 0 && expanded.has(pid);
 			expanded.add(pid);
 			const inner = new Set(path).add(pid);
