@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
 import {sessionBlocking} from '../source/postgres/lock-tree.js';
+import {processByPid} from '../source/store/host.js';
+import {sessionsByPid} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
@@ -8,8 +10,7 @@ import {PgUnavailable} from './PgUnavailable.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
-const selectSession = (state: State) => state.postgres?.sessions.find(session => session.pid === state.ui.sessions.detailPid) ?? null;
-const selectSessions = (state: State) => state.postgres?.sessions;
+const selectSession = (state: State) => (state.ui.sessions.detailPid === null ? null : (sessionsByPid(state).get(state.ui.sessions.detailPid) ?? null));
 const age = (seconds: number | null) => (seconds === null ? '—' : formatAge(seconds));
 
 /** A lock as a person reads it, sanitized: `holds RowExclusiveLock on public.accounts`, `WAITS FOR ShareLock on transactionid`. */
@@ -20,11 +21,11 @@ export function lockText(lock: PgLock, now: number): string {
 }
 
 /** Other sessions named by pid, with who they are: `101 alice (idle in transaction)`. */
-function whoText(pids: readonly number[], sessions: readonly PgSession[]): string {
+function whoText(pids: readonly number[], sessions: ReadonlyMap<number, PgSession>): string {
 	if (pids.length === 0) return 'nobody';
 	return pids
 		.map(pid => {
-			const other = sessions.find(session => session.pid === pid);
+			const other = sessions.get(pid);
 			return other ? `${pid} ${sanitizeLine(other.user ?? other.backendType)} (${sanitizeLine(other.state ?? '—')})` : String(pid);
 		})
 		.join(', ');
@@ -45,15 +46,16 @@ type Props = {width: number; height: number};
 export function SessionDetail({width, height}: Props) {
 	const pid = useStore(state => state.ui.sessions.detailPid);
 	const session = useStore(selectSession);
-	const sessions = useStore(selectSessions);
+	const hasSample = useStore(state => state.postgres !== null);
+	const sessions = useStore(sessionsByPid);
 	const locks = useStore(state => state.locks);
 	const now = useStore(state => state.now);
 	const isLocal = useStore(state => Boolean(state.postgres && state.postgres.localPostmasterPid !== null));
 	// Only a local server's pids are this host's processes: a remote backend's pid may name any process here.
-	const process = useStore(state => (isLocal ? (state.processes?.processes.find(row => row.pid === pid) ?? null) : null));
+	const process = useStore(state => (isLocal ? processByPid(state, pid) : null));
 	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
 
-	if (!sessions) {
+	if (!hasSample) {
 		return (
 			<Box flexDirection="column" height={height}>
 				<Text bold>{`Session ${pid ?? ''}`}</Text>

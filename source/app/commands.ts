@@ -6,6 +6,8 @@ import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} 
 import {visibleAlerts} from '../alerts/list.js';
 import {screenOf} from '../store/screen.js';
 import {PANES, type Confirm, type ContainerSort, type PaneId, type ProcessSort} from '../store/ui.js';
+import {processByPid} from '../store/host.js';
+import {sessionsByPid} from '../store/postgres.js';
 import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 
@@ -69,7 +71,7 @@ function targetBackend(state: State): number | null {
 function askAboutBackend(store: Store, kind: 'cancel' | 'terminate'): void {
 	const state = store.getState();
 	const pid = targetBackend(state);
-	const session = state.postgres?.sessions.find(candidate => candidate.pid === pid);
+	const session = pid === null ? undefined : sessionsByPid(state).get(pid);
 	if (pid === null || !session) {
 		store.dispatch({type: 'notice', notice: {text: 'no session selected', level: 'error'}});
 		return;
@@ -290,7 +292,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 
 		case 'kill': {
 			const pid = ui.processes.detailPid;
-			const row = state.processes?.processes.find(process => process.pid === pid);
+			const row = processByPid(state, pid);
 			if (pid === null || !row) {
 				store.dispatch({type: 'notice', notice: {text: `process ${pid ?? ''} is gone`, level: 'error'}});
 				return;

@@ -3,6 +3,7 @@
 // blocker (blocking others while not waiting itself), the sessions waiting on it under it, those
 // waiting on them under those, to any depth. A session waiting on several blockers appears under
 // each of them, so the graph is drawn as a tree.
+import {memoOf} from '../store/memo.js';
 import type {PgLock, PgLocksSample, PgSession} from '../types.js';
 
 /** The blocking tree's node as the JSON snapshot gives it: exactly these fields. */
@@ -51,8 +52,8 @@ const sameTarget = (a: PgLock, b: PgLock) => a.lockType === b.lockType && a.rela
 /** Who waits on whom, both ways: each waiter's blockers and each blocker's waiters, distinct and by pid. */
 export type BlockingGraph = {blockersOf: ReadonlyMap<number, readonly number[]>; waitersOf: ReadonlyMap<number, readonly number[]>};
 
-/** The graph of a locks sample. pg_blocking_pids may repeat a pid (parallel workers report their leader), and a session is never its own blocker. */
-export function blockingGraph(blockedBy: PgLocksSample['blockedBy']): BlockingGraph {
+// pg_blocking_pids may repeat a pid (parallel workers report their leader), and a session is never its own blocker.
+function graphOf(blockedBy: PgLocksSample['blockedBy']): BlockingGraph {
 	const blockersOf = new Map<number, number[]>();
 	const waitersOf = new Map<number, number[]>();
 	for (const [key, blockers] of Object.entries(blockedBy)) {
@@ -66,6 +67,9 @@ export function blockingGraph(blockedBy: PgLocksSample['blockedBy']): BlockingGr
 	for (const waiters of waitersOf.values()) waiters.sort((a, b) => a - b);
 	return {blockersOf, waitersOf};
 }
+
+/** The graph of a locks sample, worked out once per sample (the tree, the session detail and the waiting count all read it). */
+export const blockingGraph = memoOf(graphOf);
 
 /** Everyone a session holds up, directly or not, following the graph (not the tree, which repeats and may cut cycles). */
 export function heldUpBy(graph: BlockingGraph, pid: number): Set<number> {

@@ -3,7 +3,7 @@
 // selections of both, which must survive refreshes.
 import {blockingGraph, buildLockTree, flattenLockTree, type LockLine} from './lock-tree.js';
 import {selectionIndex} from '../store/selection.js';
-import {memoOf, memoPerObject} from '../store/memo.js';
+import {memoPerObject} from '../store/memo.js';
 import {sessionsByPid} from '../store/postgres.js';
 import type {SessionSort, Ui} from '../store/ui.js';
 import type {State} from '../store/store.js';
@@ -125,11 +125,9 @@ export function selectedLockIndex(state: State, lines: readonly LockLine[] = vis
 	return selectionIndex(keys, state.ui.locks);
 }
 
-const waiting = memoOf((locks: PgLocksSample) => blockingGraph(locks.blockedBy).blockersOf.size);
-
 /** Sessions waiting on a lock, each counted once however often the tree shows it. */
 export function waitingCount(state: State): number {
-	return state.locks ? waiting(state.locks) : 0;
+	return state.locks ? blockingGraph(state.locks.blockedBy).blockersOf.size : 0;
 }
 
 /** Backends by pid when the server runs on this host (so its pids are this host's processes), else null. */
