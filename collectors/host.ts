@@ -110,7 +110,6 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 		osRelease: `${root}/etc/os-release`,
 		cpuinfo: `${root}/proc/cpuinfo`,
 	};
-	let isClosed = false;
 	let osText = '';
 	let cpuModel = '';
 	let disks: ReadonlySet<string> = new Set();
@@ -237,9 +236,6 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 				temperature,
 				uptime: parseUptime(uptimeText ?? ''),
 			};
-		},
-		close() {
-			isClosed = true;
 		},
 	};
 };
