@@ -7,6 +7,8 @@ import {ensureImage, removeContainers, runContainer, startEngine, type TestEngin
 import {dbtopCommand} from './dbtop-command.js';
 import {describeUsage, describeWindow, measureTogether, pct, startAll, stopAll, type Window} from './side-by-side.js';
 import {COLUMNS, requireBuild, ROWS} from './terminal-harness.js';
+import {findTool} from './tools.js';
+import {htopSpec, ratioOf, verdict} from './budget.js';
 
 const CONTAINERS = 30;
 const WINDOW_MS = 30_000;
@@ -26,6 +28,7 @@ export async function benchContainers(): Promise<string[]> {
 		empty = started;
 		await ensureImage(engine.docker);
 		for (let i = 0; i < CONTAINERS; i++) await runContainer(engine.docker, `${prefix}${i}`, ['sleep', '3600']);
+		const htop = await findTool('htop', 'htop');
 		const programs = await startAll(
 			[
 				{
@@ -44,6 +47,7 @@ export async function benchContainers(): Promise<string[]> {
 					keys: ['5'],
 					shows: /Containers 0 running, 0 other/,
 				},
+				...(htop.path === null ? [] : [htopSpec(htop.path)]),
 			],
 			{columns: COLUMNS, rows: ROWS},
 		);
@@ -59,14 +63,18 @@ export async function benchContainers(): Promise<string[]> {
 		}
 
 		const [many, none] = window.usage;
+		const ratio = ratioOf(many.cpuSeconds, none.cpuSeconds);
+		const yardstick = window.usage.find(usage => usage.label.startsWith('htop'));
 		return [
+			...(htop.path === null ? [htop.note] : []),
 			`side by side at ${COLUMNS}x${ROWS}: ${describeWindow(window)}`,
 			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
 			...('busy' in window.others
 				? [`the engines' own CPU (Podman services, apart from dbtop's): ${pct(window.others['busy']!, window.wallSeconds)} with the containers, ${pct(window.others['idle']!, window.wallSeconds)} empty`]
 				: []),
-			`ratio: ${(many.cpuSeconds / Math.max(none.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
-			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops run at once, each on its Containers pane (key 5, once it lists what its engine holds), each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
+			`ratio: ${ratio.toFixed(2)}x the dbtop with an empty engine · budget within 1.5x: ${verdict(ratio <= 1.5)}`,
+			...(yardstick ? [`against htop in the same window: the dbtop with ${CONTAINERS} containers ${ratioOf(many.cpuSeconds, yardstick.cpuSeconds).toFixed(2)}x, the one with an empty engine ${ratioOf(none.cpuSeconds, yardstick.cpuSeconds).toFixed(2)}x`] : []),
+			`method: Podman, ${CONTAINERS} busybox containers running sleep; the other dbtop points at a second Podman service (same binary and settings, a store of its own, so no containers); both dbtops and htop run at once, the dbtops each on its Containers pane (key 5, once it lists what its engine holds), each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section`,
 		];
 	} finally {
 		await removeContainers(engine.docker, prefix);

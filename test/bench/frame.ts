@@ -9,6 +9,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import type {Action} from '../../source/store/store.js';
+import {verdict} from './budget.js';
 import {median} from './median.js';
 
 const CHILD_FLAG = '--frame-bench-child';
@@ -41,7 +42,7 @@ export async function benchFrame(): Promise<string[]> {
 	const worstGet = Math.max(...clockOnly.map(item => median(item.fixed.get)));
 	const worstRender = Math.max(...clockOnly.map(item => median(item.fixed.render)));
 	lines.push(
-		`budget "a frame where nothing but the clock changed costs under ${BUDGET_MS} ms of renderer time" (Output work): ${worstGet < BUDGET_MS ? 'met' : 'missed'}: ` +
+		`budget "a frame where nothing but the clock changed costs under ${BUDGET_MS} ms of renderer time" (Output work): ${verdict(worstGet < BUDGET_MS)}: ` +
 			`${ms(worstGet)} in Output.get at the worse size with the replacement (stock: ${clockOnly.map(item => `${item.size} ${ms(median(item.stock.get))}`).join(', ')})`,
 		`the whole render-to-string step (Ink's render-node-to-output walk, which measures every text node with string-width, plus Output.get) for that frame: ${ms(worstRender)} with the replacement: ${worstRender < BUDGET_MS ? 'also under' : 'over'} ${BUDGET_MS} ms`,
 		`method: two App instances per case at the same size, one frame apart (the title line's uptime, or every process's CPU, memory and the host's meters); Ink's renderer (render-node-to-output and Output.get) is called on their laid-out trees alternately, so every frame differs from the one before by exactly that change; medians of ${ROUNDS} rounds × ${FRAMES_PER_ROUND} frames per case and renderer, stock and replacement interleaved round by round, colour on, NODE_ENV=production; React's own render is not included`,

@@ -13,6 +13,7 @@ import {startPgLoad, type PgLoad} from './pg-load.js';
 import {CLK_TCK, describeUsage, describeWindow, mb, measureTogether, secondsFromEnv, sizeName, startAll, stopAll, type ProgramSpec, type Size, type Usage, type Window} from './side-by-side.js';
 import {requireBuild} from './terminal-harness.js';
 import {findTool} from './tools.js';
+import {htopSpec, verdict} from './budget.js';
 
 const SIZES: readonly Size[] = [
 	{columns: 80, rows: 24},
@@ -79,7 +80,7 @@ export async function comparedPrograms(load: PgLoad): Promise<{specs: ProgramSpe
 	if (htop.path === null) {
 		notes.push(htop.note);
 	} else {
-		specs.push({label: 'htop', command: [htop.path, '-d', '10'], executable: 'htop', ready: /PID USER/});
+		specs.push({...htopSpec(htop.path), label: 'htop'});
 	}
 
 	if (pgActivity.path === null) {
@@ -159,7 +160,7 @@ export async function benchOverhead(): Promise<string[]> {
 				const runs = dbtop.usages.map((usage, index) => ratio(usage.cpuSeconds, htop.usages[index].cpuSeconds)).join(', ');
 				const value = htop.cpuSeconds > 0 ? dbtop.cpuSeconds / htop.cpuSeconds : Number.POSITIVE_INFINITY;
 				lines.push(
-					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, htop ${percent(htop.cpuSeconds, htop.wallSeconds)} of a core: dbtop/htop ${ratio(dbtop.cpuSeconds, htop.cpuSeconds)} over the 3 runs (each run: ${runs}) · budget ≤ ${HTOP_BUDGET}× htop: ${value <= HTOP_BUDGET ? 'met' : 'missed'} · aim ${HTOP_AIM}×: ${value <= HTOP_AIM ? 'met' : 'missed'}`,
+					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, htop ${percent(htop.cpuSeconds, htop.wallSeconds)} of a core: dbtop/htop ${ratio(dbtop.cpuSeconds, htop.cpuSeconds)} over the 3 runs (each run: ${runs}) · budget ≤ ${HTOP_BUDGET}× htop: ${verdict(value <= HTOP_BUDGET)} · aim ${HTOP_AIM}×: ${verdict(value <= HTOP_AIM)}`,
 				);
 			} else {
 				lines.push(`CPU at ${sizeName(size)}: dbtop/htop: the comparison could not be made (htop is not installed: apt-get install htop)`);
@@ -170,7 +171,7 @@ export async function benchOverhead(): Promise<string[]> {
 				const runs = dbtop.usages.map((usage, index) => ratio(usage.cpuSeconds, activity.usages[index].cpuSeconds)).join(', ');
 				const backends = (label: string) => percent(pooled(sized, label).usages.reduce((sum, usage) => sum + (usage.backendCpuSeconds ?? 0), 0), dbtop.wallSeconds);
 				lines.push(
-					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, pg_activity ${percent(activity.cpuSeconds, activity.wallSeconds)} of a core: dbtop/pg_activity ${ratio(dbtop.cpuSeconds, activity.cpuSeconds)} (each run: ${runs}) · budget below pg_activity's: ${dbtop.cpuSeconds < activity.cpuSeconds ? 'met' : 'missed'} · their Postgres backends: dbtop's ${backends('dbtop')}, pg_activity's ${backends('pg_activity')}`,
+					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, pg_activity ${percent(activity.cpuSeconds, activity.wallSeconds)} of a core: dbtop/pg_activity ${ratio(dbtop.cpuSeconds, activity.cpuSeconds)} (each run: ${runs}) · budget below pg_activity's: ${verdict(dbtop.cpuSeconds < activity.cpuSeconds)} · their Postgres backends: dbtop's ${backends('dbtop')}, pg_activity's ${backends('pg_activity')}`,
 				);
 			} else {
 				lines.push(`CPU at ${sizeName(size)}: dbtop/pg_activity: the comparison could not be made (pg_activity is not installed: apt-get install pg-activity)`);
@@ -227,7 +228,7 @@ export async function benchSoak(): Promise<string[]> {
 			`${sizeName(size)}, all three at once over the soak: ${describeWindow(window)}`,
 			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
 			`dbtop RSS (MB) during the soak: ${trend.join(' · ')}`,
-			`peak RSS: dbtop's VmHWM ${mb(dbtop.peakRssBytes)} over ${lifeSeconds.toFixed(0)} s of its life (RSS at end ${mb(dbtop.rssBytes)}) · budget ≤ ${mb(PEAK_RSS_BUDGET)} after 10 minutes: ${seconds < 600 ? 'not answered (soak shorter than 10 minutes)' : dbtop.peakRssBytes <= PEAK_RSS_BUDGET ? 'met' : 'missed'}`,
+			`peak RSS: dbtop's VmHWM ${mb(dbtop.peakRssBytes)} over ${lifeSeconds.toFixed(0)} s of its life (RSS at end ${mb(dbtop.rssBytes)}) · budget ≤ ${mb(PEAK_RSS_BUDGET)} after 10 minutes: ${seconds < 600 ? 'not answered (soak shorter than 10 minutes)' : verdict(dbtop.peakRssBytes <= PEAK_RSS_BUDGET)}`,
 		);
 		for (const other of window.usage.filter(usage => usage.label !== 'dbtop')) {
 			lines.push(`CPU over the soak: dbtop/${other.label} ${ratio(dbtop.cpuSeconds, other.cpuSeconds)} (${percent(dbtop.cpuSeconds, window.wallSeconds)} against ${percent(other.cpuSeconds, window.wallSeconds)} of a core)`);

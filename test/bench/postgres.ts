@@ -15,6 +15,7 @@ import {describeUsage, describeWindow, measureTogether, startAll, stopAll, type 
 import {median} from './median.js';
 import {COLUMNS, requireBuild, ROWS} from './terminal-harness.js';
 import {findTool} from './tools.js';
+import {htopSpec, ratioOf, verdict} from './budget.js';
 
 const SESSIONS = 500;
 const HOLDERS = 100;
@@ -69,13 +70,13 @@ export async function benchPostgres(): Promise<string[]> {
 		await connection.close();
 		const lines = [
 			`load: ${SESSIONS} client sessions on PostgreSQL 18 (max_connections 600), ${HOLDERS} holding row locks, ${WAITERS} waiting; the collectors saw ${seen.sessions} sessions and ${seen.waiting} waiting`,
-			`sessions collector: median ${median(timings.sessions).toFixed(1)} ms per tick, ${median(timings.sessionsCpu).toFixed(1)} ms of dbtop's CPU (budget: under 100 ms)`,
-			`locks collector: median ${median(timings.locks).toFixed(1)} ms per tick, ${median(timings.locksCpu).toFixed(1)} ms of dbtop's CPU (budget: under 100 ms)`,
+			`sessions collector: median ${median(timings.sessions).toFixed(1)} ms per tick, ${median(timings.sessionsCpu).toFixed(1)} ms of dbtop's CPU · budget under 100 ms: ${verdict(median(timings.sessions) < 100)}`,
+			`locks collector: median ${median(timings.locks).toFixed(1)} ms per tick, ${median(timings.locksCpu).toFixed(1)} ms of dbtop's CPU · budget under 100 ms: ${verdict(median(timings.locks) < 100)}`,
 		];
 
 		// dbtop with this database, dbtop with none (a port where nothing listens: the panes say so,
 		// retries back off to every 30 s) and pg_activity run at once over the same window.
-		const activity = await findTool('pg_activity', 'pg-activity');
+		const [activity, htop] = await Promise.all([findTool('pg_activity', 'pg-activity'), findTool('htop', 'htop')]);
 		const specs: ProgramSpec[] = [
 			{
 				label: 'dbtop with this database, on its Sessions pane (1 s refresh, sessions and locks every 2 s)',
@@ -102,6 +103,9 @@ export async function benchPostgres(): Promise<string[]> {
 			specs.push(pgActivitySpec(activity.path, server, 'pg_activity --refresh 1 on the same load'));
 		}
 
+		if (htop.path === null) lines.push(htop.note);
+		else specs.push(htopSpec(htop.path));
+
 		const monitor = await server.connect({application: 'dbtop-bench'});
 		const programs = await startAll(specs, {columns: COLUMNS, rows: ROWS});
 		let window: Window;
@@ -114,12 +118,15 @@ export async function benchPostgres(): Promise<string[]> {
 		}
 
 		const [withDb, without] = window.usage;
+		const ratio = ratioOf(withDb.cpuSeconds, without.cpuSeconds);
+		const yardstick = window.usage.find(usage => usage.label.startsWith('htop'));
 		lines.push(
 			`side by side at ${COLUMNS}x${ROWS}: ${describeWindow(window)}`,
 			...window.usage.map(usage => `  ${describeUsage(usage, window)}`),
-			`ratio: ${(withDb.cpuSeconds / Math.max(without.cpuSeconds, 0.01)).toFixed(2)}x (budget: within 1.5x)`,
+			`ratio: ${ratio.toFixed(2)}x the dbtop with no database · budget within 1.5x: ${verdict(ratio <= 1.5)}`,
+			...(yardstick ? [`against htop in the same window: the dbtop with this database ${ratioOf(withDb.cpuSeconds, yardstick.cpuSeconds).toFixed(2)}x, the one with none ${ratioOf(without.cpuSeconds, yardstick.cpuSeconds).toFixed(2)}x`] : []),
 		);
-		lines.push(`method: collectors timed in-process over ${TICKS} ticks after a warm-up; the two dbtops, each on its Sessions pane (key 3, the one with the database once it lists all the sessions), and pg_activity run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section (Postgres backends apart)`);
+		lines.push(`method: collectors timed in-process over ${TICKS} ticks after a warm-up; the two dbtops, each on its Sessions pane (key 3, the one with the database once it lists all the sessions), pg_activity and htop run at once, each in a tmux server of its own, measured over the same ${WINDOW_MS / 1000} s window after ${WARM_UP_MS / 1000} s of warm-up, CPU of each process tree as in the overhead section (Postgres backends apart)`);
 		return lines;
 	} finally {
 		await Promise.all(clients.map(async client => client.end().catch(() => {})));

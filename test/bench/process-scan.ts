@@ -9,6 +9,7 @@ import {pathToFileURL} from 'node:url';
 import {promisify} from 'node:util';
 import {processes} from '../../collectors/processes.js';
 import {median} from './median.js';
+import {ratioOf, verdict} from './budget.js';
 
 const EXTRA_PROCESSES = 1500;
 const TICKS = 20;
@@ -80,7 +81,7 @@ export async function benchProcessScan(): Promise<string[]> {
 			`processes: ${count} (${EXTRA_PROCESSES} idle ones spawned for the run)`,
 			`one processes tick: ${tick.toFixed(1)} ms CPU (median of ${TICKS})`,
 			`floor, cat /proc/[0-9]*/stat: ${floor.toFixed(1)} ms CPU (median of ${TICKS}; bash's times, 10 ms resolution on some kernels)`,
-			`ratio: ${(tick / Math.max(floor, 0.001)).toFixed(2)}x the floor (budget: at most 1.5x)`,
+			`ratio: ${ratioOf(tick, floor, 0.001).toFixed(2)}x the floor · budget at most 1.5x: ${verdict(ratioOf(tick, floor, 0.001) <= 1.5)}`,
 			`bare reads, this process listing /proc and reading each stat file as a tick does (open, one read, close), nothing done with what they return: ${bare.toFixed(1)} ms CPU (median of ${TICKS}): the tick is ${(tick / Math.max(bare, 0.001)).toFixed(2)}x that`,
 			`method: the same files on every side, /proc/<pid>/stat of every process; the tick's CPU is this process's (process.cpuUsage) around one collect() of a collector that has seen every process once, so it also lists /proc and decodes, compares and parses what changed; cat's is cat's alone (bash lists /proc for it; cat also stats each file, reads to its end and writes what it read); one tick, one cat, one round of bare reads, ${TICKS} times, 100 ms apart`,
 		];
