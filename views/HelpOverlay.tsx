@@ -1,40 +1,87 @@
 import {Box, Text} from 'ink';
 import {keymap, SCOPE_TITLES, type Scope} from '../source/app/keymap.js';
 import {screenOf} from '../source/store/screen.js';
-import {fit} from './text-width.js';
 import {useStore} from './use-store.js';
 
-const KEY_WIDTH = 13;
+/** One line of the help: a scope's title, or a binding (or the rest of its description). */
+export type HelpLine = {text: string; isTitle: boolean};
 
-/**
- * The help as lines: a title per scope, then one line per binding, all from the key table. The
- * scopes of the screen the help was opened over come first, its own pane's or detail's marked,
- * so the keys that work there are on the first page even where the help takes several.
- */
-export function helpLines(first: readonly Scope[] = []): Array<{text: string; isTitle: boolean}> {
-	const lines: Array<{text: string; isTitle: boolean}> = [];
-	const rest = (Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !first.includes(scope));
-	for (const scope of [...first, ...rest]) {
-		const isHere = scope === first[0] && scope !== 'global';
-		lines.push({text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true});
-		for (const binding of keymap.filter(b => b.scope === scope)) {
-			lines.push({text: `  ${fit(binding.keys.join(' '), KEY_WIDTH)}${binding.help}`, isTitle: false});
+/** The keys column: as wide as the longest keys, and a space, so keys never run into their description. */
+const KEY_COLUMN = Math.max(...keymap.map(binding => binding.keys.join(' ').length)) + 1;
+const INDENT = '  ';
+const MIN_COLUMN = 40;
+
+/** A description in lines of at most `width` columns, broken between words (a word longer than that on a line of its own). */
+function wrapWords(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else {
+			line = line ? `${line} ${word}` : word;
 		}
 	}
 
-	return lines;
+	return [...lines, line];
 }
 
-const MIN_COLUMN = 40;
+/**
+ * The help in sections, one per scope, all from the key table: a title, then a line per binding,
+ * its description continued under itself where the column is narrow, never cut. The scopes of
+ * the screen the help was opened over come first, its own pane's or detail's marked, so the keys
+ * that work there are on the first page even where the help takes several.
+ */
+export function helpSections(textWidth: number, first: readonly Scope[] = []): HelpLine[][] {
+	const rest = (Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !first.includes(scope));
+	const descriptionWidth = Math.max(textWidth - INDENT.length - KEY_COLUMN, 10);
+	return [...first, ...rest].map(scope => {
+		const isHere = scope === first[0] && scope !== 'global';
+		const lines: HelpLine[] = [{text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true}];
+		for (const binding of keymap.filter(b => b.scope === scope)) {
+			const [head = '', ...tail] = wrapWords(binding.help, descriptionWidth);
+			lines.push({text: `${INDENT}${binding.keys.join(' ').padEnd(KEY_COLUMN)}${head}`, isTitle: false});
+			for (const more of tail) lines.push({text: `${INDENT}${' '.repeat(KEY_COLUMN)}${more}`, isTitle: false});
+		}
 
-/** Splits the help into pages of columns at least 40 wide that fit the size, the scopes in `first` first. */
+		return lines;
+	});
+}
+
+/**
+ * The help laid out for a size: pages of columns at least 40 wide, each a column of whole
+ * sections. A section goes to the next column, or the next page, rather than being split; only
+ * one taller than a whole column is split, its title repeated where it goes on.
+ */
 export function helpPages(width: number, height: number, first: readonly Scope[] = []) {
-	const lines = helpLines(first);
-	const rows = Math.max(height - 1, 1);
+	const rows = Math.max(height - 1, 2);
 	const columns = Math.max(Math.floor(width / MIN_COLUMN), 1);
-	const perPage = rows * columns;
-	const pages = Math.max(Math.ceil(lines.length / perPage), 1);
-	return {lines, rows, columns, perPage, pages};
+	const columnWidth = Math.floor(width / columns);
+	const pages: HelpLine[][][] = [[[]]];
+	const column = () => pages.at(-1)!.at(-1)!;
+	const nextColumn = () => {
+		if (pages.at(-1)!.length < columns) pages.at(-1)!.push([]);
+		else pages.push([[]]);
+	};
+
+	// A column's last character is left blank, between it and the next.
+	for (const section of helpSections(columnWidth - 1, first)) {
+		if (column().length > 0 && column().length + section.length > rows) nextColumn();
+		let [title, ...lines] = section;
+		column().push(title!);
+		while (lines.length > 0) {
+			const room = rows - column().length;
+			column().push(...lines.slice(0, room));
+			lines = lines.slice(room);
+			if (lines.length > 0) {
+				nextColumn();
+				column().push({text: `${title!.text} (continued)`, isTitle: true});
+			}
+		}
+	}
+
+	return {pages, columnWidth};
 }
 
 type Props = {width: number; height: number};
@@ -43,20 +90,17 @@ type Props = {width: number; height: number};
 export function HelpOverlay({width, height}: Props) {
 	const requested = useStore(state => state.ui.helpPage);
 	const {viewScopes} = useStore(screenOf);
-	const {lines, rows, columns, perPage, pages} = helpPages(width, height, viewScopes);
-	const page = Math.min(requested, pages - 1);
-	const onPage = lines.slice(page * perPage, (page + 1) * perPage);
-	const columnWidth = Math.floor(width / columns);
-	const chunks = Array.from({length: columns}, (_, index) => onPage.slice(index * rows, (index + 1) * rows));
+	const {pages, columnWidth} = helpPages(width, height, viewScopes);
+	const page = Math.min(requested, pages.length - 1);
 	return (
 		<Box flexDirection="column" height={height}>
 			<Text bold color="cyan">
-				{`Keys · Esc or ? closes${pages > 1 ? ` · page ${page + 1}/${pages}, PgDn/PgUp for more` : ''}`}
+				{`Keys · Esc or ? closes${pages.length > 1 ? ` · page ${page + 1}/${pages.length}, PgDn/PgUp for more` : ''}`}
 			</Text>
 			<Box>
-				{chunks.map((chunk, index) => (
+				{pages[page]!.map((lines, index) => (
 					<Box key={index} flexDirection="column" width={columnWidth} paddingRight={1}>
-						{chunk.map((line, lineIndex) => (
+						{lines.map((line, lineIndex) => (
 							<Text key={lineIndex} bold={line.isTitle} wrap="truncate-end">
 								{line.text}
 							</Text>

@@ -17,7 +17,7 @@ export const REFRESH_STEPS_MS = [250, 500, 1000, 2000, 3000, 5000, 10_000, 30_00
 /** What commands act on besides the store. */
 export type CommandContext = {
 	store: Store;
-	scheduler: Pick<Scheduler, 'setPaused' | 'setRefresh'>;
+	scheduler: Pick<Scheduler, 'setPaused' | 'setRefresh' | 'wake'>;
 	exit: () => void;
 	/** Cancels and terminates backends; each resolves to null when done or the reason it was not. */
 	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
@@ -100,6 +100,11 @@ async function signalBackend(context: CommandContext, confirm: Extract<Confirm, 
 		type: 'notice',
 		notice: failure ? {text: `${verb} ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `${verb === 'cancel' ? 'cancelled the query of' : 'terminated'} ${confirm.pid}`, level: 'info'},
 	});
+	if (!failure) {
+		// The screen shows at once what was done; a fresh sample says what the server now has.
+		if (confirm.kind === 'terminate') store.dispatch({type: 'backend-terminated', pid: confirm.pid});
+		context.scheduler.wake('postgres-sessions');
+	}
 }
 
 const PANE_COMMANDS: Partial<Record<Command, PaneId>> = {

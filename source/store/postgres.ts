@@ -17,6 +17,13 @@ export function reducePostgres(state: State, action: SampleOf<'postgres-sessions
 	return action.id === 'postgres-locks' ? {...state, locks: action.value} : {...state, postgres: action.value};
 }
 
+/** A backend terminated from dbtop: gone from the sessions at once, until the next sample says whether it has exited. */
+export function withoutSession(state: State, pid: number): State {
+	const {postgres} = state;
+	if (!postgres?.sessions.some(session => session.pid === pid)) return state;
+	return {...state, postgres: {...postgres, sessions: postgres.sessions.filter(session => session.pid !== pid)}};
+}
+
 /** Connections in use, % of max_connections (null when the server does not say). */
 export function connectionsPct(server: PgServer): number | null {
 	return server.maxConnections > 0 ? (server.connections / server.maxConnections) * 100 : null;

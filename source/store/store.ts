@@ -8,7 +8,7 @@ import {initialAlertsSlice, reduceAlerts, withAlerts, type AlertsAction, type Al
 import {initialChecks, reduceChecks, type ChecksSlice} from './checks.js';
 import {initialContainers, reduceContainers, type ContainersSlice} from './containers.js';
 import {initialHost, reduceHost, type HostSlice} from './host.js';
-import {initialPostgres, reducePostgres, type PostgresSlice} from './postgres.js';
+import {initialPostgres, reducePostgres, withoutSession, type PostgresSlice} from './postgres.js';
 import {keepSelection} from './lists.js';
 import {initialUi, reduceUi, type ListId, type Ui, type UiAction} from './ui.js';
 
@@ -39,7 +39,7 @@ type SampleAction = {[K in CollectorId]: {type: 'sample'; id: K; at: number; val
 export type SampleOf<K extends CollectorId> = Extract<SampleAction, {id: K}>;
 
 /** Everything that changes the state. */
-export type Action = SampleAction | {type: 'collector-error'; id: string; at: number; message: string} | AlertsAction | UiAction;
+export type Action = SampleAction | {type: 'collector-error'; id: string; at: number; message: string} | {type: 'backend-terminated'; pid: number} | AlertsAction | UiAction;
 
 /** The state before any sample arrives: rules from the config, alerts from the state file. */
 export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?: AlertsState): State {
@@ -103,6 +103,8 @@ export function reduce(state: State, action: Action): State {
 			return withRules(failed, action.id);
 		}
 
+		case 'backend-terminated':
+			return withoutSession(state, action.pid);
 		case 'acknowledge':
 			return reduceAlerts(state, action);
 		default: {

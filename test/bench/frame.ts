@@ -101,7 +101,7 @@ async function child(): Promise<Case[]> {
 		const stdin = Object.assign(new EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {}, resume() {}, pause() {}}) as unknown as NodeJS.ReadStream;
 		const store = createStore(initialState(1000, DEFAULT_RULES));
 		for (const action of actions) store.dispatch(action);
-		const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'bench'};
+		const context = {scheduler: {setPaused() {}, setRefresh() {}, wake() {}}, exit() {}, user: 'bench'};
 		const instance = render(
 			createElement(StoreContext.Provider, {value: store}, createElement(CommandContextValue.Provider, {value: context}, createElement(App, {version: '1'}))),
 			{stdout, stdin, patchConsole: false, exitOnCtrlC: false},

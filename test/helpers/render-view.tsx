@@ -13,7 +13,7 @@ export function renderView(element: ReactElement, actions: Action[] = [], store:
 	}
 
 	let exited = false;
-	const scheduler = {setPaused() {}, setRefresh() {}};
+	const scheduler = {setPaused() {}, setRefresh() {}, wake() {}};
 	const instance = render(
 		<StoreContext.Provider value={store}>
 			<CommandContextValue.Provider value={{scheduler, exit: () => (exited = true), user: 'tester', now: () => 9000}}>{element}</CommandContextValue.Provider>
@@ -69,10 +69,10 @@ export function fakePostgres(answer: string | null = null) {
 }
 
 /** What the app runs its commands against besides the store: a scheduler that does nothing and no Postgres, unless given. */
-export type AppParts = {postgres?: ReturnType<typeof fakePostgres>; scheduler?: Pick<Scheduler, 'setPaused' | 'setRefresh'>};
+export type AppParts = {postgres?: ReturnType<typeof fakePostgres>; scheduler?: Pick<Scheduler, 'setPaused' | 'setRefresh' | 'wake'>};
 
 /** The whole app at a terminal size after the actions, with cancel and terminate answered by `postgres` and `p`, `+`, `-` going to `scheduler`. */
-export async function renderApp(columns: number, rows: number, actions: Action[], {postgres, scheduler = {setPaused() {}, setRefresh() {}}}: AppParts = {}) {
+export async function renderApp(columns: number, rows: number, actions: Action[], {postgres, scheduler = {setPaused() {}, setRefresh() {}, wake() {}}}: AppParts = {}) {
 	const context = {scheduler, exit() {}, user: 'tester', postgres};
 	const view = renderView(
 		<CommandContextValue.Provider value={context}>

@@ -346,7 +346,7 @@ test('every frame of the App, at 80x24 and 200x50, is the same through the repla
 
 	try {
 		for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
-			const context = {scheduler: {setPaused() {}, setRefresh() {}}, exit() {}, user: 'tester'};
+			const context = {scheduler: {setPaused() {}, setRefresh() {}, wake() {}}, exit() {}, user: 'tester'};
 			const view = renderView(
 				<CommandContextValue.Provider value={context}>
 					<App version="1" />

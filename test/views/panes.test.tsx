@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {stripVTControlCharacters} from 'node:util';
 import {Box} from 'ink';
-import {keymap} from '../../source/app/keymap.js';
+import {keymap, SCOPE_TITLES} from '../../source/app/keymap.js';
+import {screenOf} from '../../source/store/screen.js';
+import {initialState} from '../../source/store/store.js';
 import {HelpOverlay, helpPages} from '../../views/HelpOverlay.js';
 import {HostPane} from '../../views/HostPane.js';
 import {HostSummary} from '../../views/HostSummary.js';
@@ -9,6 +12,8 @@ import {ProcessDetail} from '../../views/ProcessDetail.js';
 import {ProcessesPane} from '../../views/ProcessesPane.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 import {renderView} from '../helpers/render-view.js';
+
+const escapeRegExp = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const hostAction = (at = 1000, fields = {}) => ({type: 'sample', id: 'host', at, value: hostSample(fields)}) as const;
 
@@ -137,26 +142,36 @@ test('host pane: charts, every core, every filesystem', () => {
 	view.unmount();
 });
 
-test('help lists every binding from the key table at 80x24, over its pages', () => {
-	const {pages} = helpPages(80, 22);
-	let text = '';
-	for (let page = 0; page < pages; page++) {
+test('help at 80x24: every binding whole, keys apart from their words, no section split across columns or pages', () => {
+	// Opened over the processes list, as the views below are.
+	const {pages, columnWidth} = helpPages(80, 22, screenOf(initialState(1000)).viewScopes);
+	for (let page = 0; page < pages.length; page++) {
 		const view = renderView(
 			<Box width={80}>
 				<HelpOverlay width={80} height={22} />
 			</Box>,
 			[{type: 'set-help-page', page}],
 		);
-		const frame = view.frame();
+		const frame = stripVTControlCharacters(view.frame());
 		assert.ok(frame.split('\n').length <= 22);
-		assert.match(frame, new RegExp(`page ${page + 1}/${pages}`));
-		text += frame;
+		assert.match(frame, new RegExp(`page ${page + 1}/${pages.length}`));
+		assert.doesNotMatch(frame, /…/, 'nothing is cut');
+		for (const line of pages[page]!.flat()) assert.ok(frame.includes(line.text.trimEnd()), `page ${page + 1} shows "${line.text}"`);
 		view.unmount();
 	}
 
+	for (const line of pages.flat(2)) assert.ok(line.text.length < columnWidth, `"${line.text}" fits its column with a space to spare`);
+	// A column's text with each description's continuation joined back to its line: every binding
+	// reads as its keys, at least one space, and its whole description.
+	const text = pages.flat().map(column => column.map(line => line.text).join('\n').replaceAll(/\n {3,}/g, ' ')).join('\n');
 	for (const binding of keymap) {
-		assert.ok(text.includes(binding.help.slice(0, 18)), `help shows "${binding.help}"`);
+		const pattern = `^  ${escapeRegExp(binding.keys.join(' '))} +${escapeRegExp(binding.help)}$`;
+		assert.match(text, new RegExp(pattern, 'm'), `help shows "${binding.keys.join(' ')}" and "${binding.help}"`);
 	}
+
+	// Each section's title appears once: no section is split across columns or pages.
+	const titles = pages.flat(2).filter(line => line.isTitle).map(line => line.text.replace(' · this screen', ''));
+	assert.deepEqual([...titles].sort(), Object.values(SCOPE_TITLES).sort());
 });
 
 test('the header counts unacknowledged critical and warning alerts', () => {

@@ -297,7 +297,9 @@ test('Enter opens the selected session, Esc goes back to the list', async () => 
 
 test('cancel and terminate from the sessions pane and the session detail ask first, naming pid, user and query', async () => {
 	const postgres = fakePostgres();
-	const view = await renderApp(160, 40, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}], postgres);
+	const woken: string[] = [];
+	const scheduler = {setPaused() {}, setRefresh() {}, wake: (id: string) => void woken.push(id)};
+	const view = await renderAppAt(160, 40, [{type: 'sample', id: 'host', at: AT, value: hostSample()}, sessionsAction(), {type: 'set-pane', pane: 'sessions'}], {postgres, scheduler});
 	await view.press('c');
 	assert.match(statusLine(view.frame()), /^Cancel the query of 101 \(alice: UPDATE accounts SET balance = 0\)\? y\/n$/);
 	await view.press('n');
@@ -307,6 +309,10 @@ test('cancel and terminate from the sessions pane and the session detail ask fir
 	await view.press('y');
 	assert.deepEqual(postgres.calls, ['terminate 103']);
 	assert.match(statusLine(view.frame()), /^terminated 103$/);
+	assert.deepEqual(woken, ['postgres-sessions'], 'a fresh sample is asked for at once');
+	// At once, not at the next sample with its old state.
+	assert.match(view.frame(), /^The session is gone: it ended or was terminated/m);
+	assert.doesNotMatch(view.frame(), /SELECT .* FROM staff/);
 	view.unmount();
 });
 
