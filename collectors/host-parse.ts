@@ -285,7 +285,7 @@ function isUnderIgnoredTree(mount: string): boolean {
 	return false;
 }
 
-/** Parses /proc/mounts into real filesystems, outside /proc, /sys, /dev and /run, first mount of each device only. */
+/** Parses /proc/mounts into real filesystems, outside /proc, /sys, /dev and /run and other than containers' roots, first mount of each device only. */
 export function parseMounts(text: string): MountEntry[] {
 	const out: MountEntry[] = [];
 	const seen = new Set<string>();
@@ -294,6 +294,8 @@ export function parseMounts(text: string): MountEntry[] {
 		if (parts.length < 3 || !REAL_FILESYSTEMS.has(parts[2])) continue;
 		const mount = decodeMountField(parts[1]);
 		if (isUnderIgnoredTree(mount)) continue;
+		// A container's root, built by its engine from image layers (`.../overlay/<id>/merged`).
+		if (parts[2] === 'overlay' && mount.endsWith('/merged')) continue;
 		const device = decodeMountField(parts[0]);
 		if (seen.has(device)) continue;
 		seen.add(device);

@@ -328,6 +328,18 @@ describe('parseMounts', () => {
 		]);
 	});
 
+	test('leaves out the overlay mounts of containers (Podman, rootless Podman, Docker) and keeps an overlay root', () => {
+		const mounts = [
+			'/dev/sda1 / ext4 rw,relatime 0 0',
+			'overlay /var/lib/containers/storage/overlay/0f3c9a/merged overlay rw,lowerdir=/var/lib/containers/storage/overlay/l/ABC 0 0',
+			'overlay /home/ops/.local/share/containers/storage/overlay/77ab/merged overlay rw 0 0',
+			'overlay /var/lib/docker/overlay2/9d1e/merged overlay rw,lowerdir=/var/lib/docker/overlay2/l/XYZ 0 0',
+		].join('\n');
+		assert.deepEqual(parseMounts(mounts), [{device: '/dev/sda1', mount: '/', type: 'ext4'}]);
+		// Inside a container, its root is an overlay: that one is the disk there is.
+		assert.deepEqual(parseMounts('overlay / overlay rw,lowerdir=/l 0 0\n'), [{device: 'overlay', mount: '/', type: 'overlay'}]);
+	});
+
 	test('empty text gives no mounts', () => {
 		assert.deepEqual(parseMounts(''), []);
 	});
