@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {toSnapshot} from '../../source/app/snapshot.js';
 import {initialState, reduce} from '../../source/store/store.js';
+import {containerRow, processRow} from '../helpers/fixtures.js';
 
 test('--json: a source that could not be read is said once, under errors by collector id', () => {
 	const reason = 'no container engine at /var/run/docker.sock (start Docker or Podman, or set DOCKER_HOST)';
@@ -15,4 +16,13 @@ test('--json: a source that could not be read is said once, under errors by coll
 		'no other key repeats it',
 	);
 	assert.equal('errors' in toSnapshot(initialState(1000), '1', 5000), false, 'absent while every source was read');
+});
+
+test('--json: a process in a container is named by its container, by the first 12 characters of its id while the engine is down', () => {
+	const id = 'f3a9c2d1b0e8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2';
+	const processes = reduce(initialState(1000), {type: 'sample', id: 'processes', at: 5000, value: {processes: [processRow({pid: 42, containerId: id})], detail: null}});
+	const down = reduce(processes, {type: 'collector-error', id: 'containers', at: 5000, message: 'no container engine'});
+	assert.equal(toSnapshot(down, '1', 5000).processes[0]!.container, 'f3a9c2d1b0e8');
+	const named = reduce(processes, {type: 'sample', id: 'containers', at: 5000, value: {engine: '/run/podman/podman.sock', containers: [containerRow({id, name: 'pg-primary'})]}});
+	assert.equal(toSnapshot(named, '1', 5000).processes[0]!.container, 'pg-primary');
 });
