@@ -1,8 +1,8 @@
-import {Box, Text, useInput} from 'ink';
-import {useContext, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import {useCallback, useContext, type ReactNode} from 'react';
 import {alertMarks} from '../source/alerts/list.js';
 import {runCommand, typeIntoPrompt} from '../source/app/commands.js';
-import {keyName, resolveKey, splitKeys} from '../source/app/keymap.js';
+import {resolveKey} from '../source/app/keymap.js';
 import {screenOf, type Detail} from '../source/store/screen.js';
 import {PANES, type PaneId} from '../source/store/ui.js';
 import {AlertDetail} from './AlertDetail.js';
@@ -19,6 +19,7 @@ import {ProcessDetail} from './ProcessDetail.js';
 import {ProcessesPane} from './ProcessesPane.js';
 import {StatusBar} from './StatusBar.js';
 import {CommandContextValue} from './StoreContext.js';
+import {useKeys} from './use-keys.js';
 import {useStore, useStoreInstance} from './use-store.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
@@ -76,25 +77,22 @@ export function App({version}: Props) {
 	const hasCharts = terminalRows >= 40 && columns >= 100;
 	const paneHeight = Math.max(rows - summaryHeight(hasCharts) - 2, 3);
 
-	useInput((chunk, chunkKey) => {
-		if (!commandContext) {
-			return;
-		}
-
-		for (const [input, key] of splitKeys(chunk, chunkKey)) {
+	const onKey = useCallback(
+		(key: string) => {
+			if (!commandContext) return;
 			const state = store.getState();
-			const command = resolveKey(screenOf(state).scopes, keyName(input, key));
-			if (state.ui.notice) {
-				store.dispatch({type: 'notice', notice: null});
-			}
-
+			const command = resolveKey(screenOf(state).scopes, key);
+			if (state.ui.notice) store.dispatch({type: 'notice', notice: null});
 			if (command) {
 				runCommand(command, {...commandContext, store});
-			} else if (state.ui.input && !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/.test(input)) {
-				typeIntoPrompt(store, state.ui.input.text + input);
+			} else if (state.ui.input && Array.from(key).length === 1 && !/[\u0000-\u001f\u007f]/.test(key)) {
+				// A character no binding of the prompt takes is typed into it.
+				typeIntoPrompt(store, state.ui.input.text + key);
 			}
-		}
-	});
+		},
+		[commandContext, store],
+	);
+	useKeys(onKey);
 
 	if (screen.modal === 'help') {
 		// The help takes the whole frame: at 80x24 the key table needs every row.

@@ -140,64 +140,42 @@ export function resolveKey(scopes: readonly Scope[], key: string): Command | und
 	return undefined;
 }
 
-/** What Ink reports for a key press, reduced to what naming a key needs. */
-export type KeyPress = {
-	upArrow?: boolean;
-	downArrow?: boolean;
-	leftArrow?: boolean;
-	rightArrow?: boolean;
-	pageUp?: boolean;
-	pageDown?: boolean;
-	home?: boolean;
-	end?: boolean;
-	return?: boolean;
-	escape?: boolean;
-	ctrl?: boolean;
-	shift?: boolean;
-	tab?: boolean;
-	backspace?: boolean;
-	delete?: boolean;
-	meta?: boolean;
+// The function keys by the sequences terminals send for them (CSI and SS3 forms, as xterm, tmux,
+// screen, rxvt and the Linux console send them).
+const FUNCTION_KEYS: Readonly<Record<string, string>> = {
+	'\u001B[A': 'up', '\u001BOA': 'up', '\u001B[B': 'down', '\u001BOB': 'down',
+	'\u001B[C': 'right', '\u001BOC': 'right', '\u001B[D': 'left', '\u001BOD': 'left',
+	'\u001B[5~': 'pageup', '\u001B[[5~': 'pageup', '\u001B[6~': 'pagedown', '\u001B[[6~': 'pagedown',
+	'\u001B[H': 'home', '\u001BOH': 'home', '\u001B[1~': 'home', '\u001B[7~': 'home',
+	'\u001B[F': 'end', '\u001BOF': 'end', '\u001B[4~': 'end', '\u001B[8~': 'end',
+	'\u001B[Z': 'shift+tab',
+	// Delete: the prompt has no cursor, so it erases as Backspace does.
+	'\u001B[3~': 'backspace',
 };
 
-/**
- * The key presses in one read of the terminal, in order. Ink splits escape sequences (arrows,
- * PgDn) into reads of their own but hands a run of plain characters over as one: typed fast,
- * pasted, or sent over a laggy link, `/kdamond` or `MM` arrive in one read. Each character is
- * a key of its own, as it would have been had it come alone.
- */
-export function splitKeys(input: string, key: KeyPress): Array<[string, KeyPress]> {
-	const chars = Array.from(input);
-	if (chars.length <= 1 || key.meta || key.escape) return [[input, key]];
-	return chars.map(char => {
-		const code = char.codePointAt(0)!;
-		if (char === '\r' || char === '\n') return ['', {return: true}];
-		if (char === '\t') return ['', {tab: true}];
-		if (char === '\u007f' || char === '\b') return ['', {backspace: true}];
-		// Control characters are Ctrl with a letter: 0x03 is Ctrl+C.
-		if (code < 0x20) return [String.fromCodePoint(code + 0x60), {ctrl: true}];
-		return [char, {}];
-	});
+/** A key of one character: Enter, Tab, Backspace (DEL or BS), Ctrl with a letter, or the character itself. */
+function charKey(char: string): string {
+	if (char === '\r' || char === '\n') return 'enter';
+	if (char === '\t') return 'tab';
+	if (char === '\u007F' || char === '\b') return 'backspace';
+	const code = char.codePointAt(0)!;
+	return code < 0x20 ? `ctrl+${String.fromCodePoint(code + 0x60)}` : char;
 }
 
-/** Normalises an Ink key press to one key name (`up`, `enter`, `ctrl+c`, `G`, `/`), as the table names keys. */
-export function keyName(input: string, key: KeyPress): string {
-	if (key.upArrow) return 'up';
-	if (key.downArrow) return 'down';
-	if (key.leftArrow) return 'left';
-	if (key.rightArrow) return 'right';
-	if (key.pageUp) return 'pageup';
-	if (key.pageDown) return 'pagedown';
-	if (key.home) return 'home';
-	if (key.end) return 'end';
-	if (key.return) return 'enter';
-	if (key.escape) return 'escape';
-	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
-	// Terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
-	if (key.backspace || key.delete) return 'backspace';
-	if (key.ctrl) return `ctrl+${input}`;
-	if (key.meta) return `meta+${input}`;
-	return input;
+/**
+ * The keys, named as the key table names them, in one input event: Ink's reader splits each read
+ * of the terminal into escape sequences and runs of plain text. A run typed fast, pasted or sent
+ * over a laggy link (`/kdamond`, `MM`) is a key per character, in order. Escape and the key
+ * after it in one read (ESC then `/`) are two keys, as they were typed: dbtop binds no Alt keys,
+ * which terminals send the same way. A function key it does not bind is no key.
+ */
+export function keysOf(sequence: string): string[] {
+	const named = FUNCTION_KEYS[sequence];
+	if (named) return [named];
+	if (sequence === '\u001B' || sequence === '\u001B\u001B') return ['escape'];
+	if (sequence.startsWith('\u001B[') || sequence.startsWith('\u001BO')) return [];
+	if (sequence.startsWith('\u001B')) return ['escape', ...keysOf(sequence.slice(1))];
+	return Array.from(sequence, charKey);
 }
 
 /** The key table as Markdown, one section per scope, for the README (a test keeps the two equal). */

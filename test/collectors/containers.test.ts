@@ -1,15 +1,16 @@
 // The containers collector against a real engine (Podman's Docker-compatible API here).
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
+import os from 'node:os';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {containerDetail} from '../../collectors/container-detail.js';
 import {containers} from '../../collectors/containers.js';
 import {resolveEngine} from '../../source/app/engine-settings.js';
 import {processes} from '../../collectors/processes.js';
 import type {ContainersSample} from '../../source/types.js';
+import {CLI} from '../helpers/dbtop.js';
 import {ensureImage, removeContainers, runContainer, startEngine, type TestEngine} from '../helpers/containers.js';
 
 const signal = new AbortController().signal;
@@ -57,10 +58,11 @@ describe('containers on a real engine', {skip}, () => {
 		await sleep(1500);
 		const busy = row(await sample(), 'busy');
 		assert.ok(busy && busy.cpuPct !== null, 'CPU measured');
-		assert.ok(busy.cpuPct > 100 / 2 / 3, `a busy loop is a large share of ${2} cores: ${busy.cpuPct}%`);
+		// One busy core of all the host's: at least a third of it, allowing for a loaded machine.
+		const cores = os.cpus().length;
+		assert.ok(busy.cpuPct > 100 / cores / 3, `a busy loop is a large share of one of ${cores} cores: ${busy.cpuPct}%`);
 		assert.ok((busy.memUsed ?? 0) > 0);
 		assert.ok((busy.pids ?? 0) >= 1);
-		assert.ok((busy.netRxBytesPerSec ?? 0) >= 0);
 	});
 
 	test('a container that dies and is removed between ticks still shows, with its exit code', async () => {
@@ -91,8 +93,7 @@ describe('containers on a real engine', {skip}, () => {
 	test('--json lists the containers, and names the container of each process in one', async () => {
 		const container = await runContainer(engine.docker, `${PREFIX}json`, ['sleep', '300']);
 		const pid = (await container.inspect()).State.Pid;
-		const cli = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
-		const {stdout} = await promisify(execFile)(process.execPath, [cli, '--json', '--interval', '300ms', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://x@127.0.0.1:1/x']);
+		const {stdout} = await promisify(execFile)(process.execPath, [CLI, '--json', '--interval', '300ms', '--docker', `unix://${engine.target.target}`, '--pg', 'postgres://x@127.0.0.1:1/x']);
 		const snapshot = JSON.parse(stdout) as {containers: Array<Record<string, unknown>>; processes: Array<{pid: number; container?: string}>; errors?: Record<string, string>};
 		assert.equal(snapshot.errors?.['containers'], undefined);
 		const listed = snapshot.containers.find(entry => entry['name'] === `${PREFIX}json`);

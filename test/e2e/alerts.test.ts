@@ -5,12 +5,11 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {CLI} from '../helpers/dbtop.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal, type Terminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 let server: TestServer;
 let waiterPid = 0;
@@ -38,7 +37,7 @@ function dbtop(...flags: string[]): Terminal {
 	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
 	rules['lock-wait'] = {warning: 1, critical: 2};
 	writeFileSync(config, JSON.stringify({rules}));
-	const command = [process.execPath, CLI, '--pg', server.url(), '--config', config, '--user', 'ops', '--interval', '500ms', ...flags];
+	const command = [process.execPath, CLI, '--pg', server.url(), '--docker', 'unix:///nonexistent/dbtop-test.sock', '--config', config, '--user', 'ops', '--interval', '500ms', ...flags];
 	return openTerminal(command, {columns: 140, rows: 40, env: {XDG_STATE_HOME: path.join(dir, 'state')}});
 }
 

@@ -7,10 +7,9 @@ import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 
-const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
 
@@ -23,9 +22,12 @@ function config(name: string, warning: number | null, critical: number | null): 
 	return file;
 }
 
-/** `dbtop check` with a state directory of the test's (or the one given). */
+/**
+ * `dbtop check` with a state directory of the test's (or the one given). It names no server unless
+ * the test does (`--pg`), and with none named a check does not count Postgres or the engine.
+ */
 function checkIn(stateHome: string, ...args: string[]) {
-	const env = {...process.env, PGHOST: '', PGDATABASE: '', PGUSER: '', DOCKER_HOST: '', XDG_STATE_HOME: stateHome};
+	const env = pinnedEnv(dir, {XDG_STATE_HOME: stateHome});
 	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 60_000, env});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }

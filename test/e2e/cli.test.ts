@@ -4,15 +4,17 @@ import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
+import {after, test} from 'node:test';
+import {CLI, NO_SERVERS, pinnedEnv} from '../helpers/dbtop.js';
 
-const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
+// Config and alert state of the tests' own.
+const home = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-'));
+after(() => rmSync(home, {recursive: true, force: true}));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
 function run(...args: string[]) {
 	// stdin and stdout are pipes here: not a terminal.
-	const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000});
+	const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home)});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -31,7 +33,7 @@ function largestNewSpace(command: string, args: readonly string[]): number {
 	try {
 		const probe = path.join(dir, 'probe.mjs');
 		writeFileSync(probe, HEAP_PROBE);
-		const result = spawnSync(command, args, {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const result = spawnSync(command, args, {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home, {NODE_OPTIONS: `--import=${probe}`})});
 		const size = /^new space (\d+)$/m.exec(result.stderr)?.[1];
 		assert.ok(size, `no new space size from ${command} ${args.join(' ')}: ${result.stderr}`);
 		return Number(size);
@@ -45,8 +47,8 @@ test('the young generation stays within 2 MB semi-spaces started as the bin and 
 	// The probe sees growth: a program allocating as much without the limit grows past it.
 	const churn = 'let keep = []; for (let i = 0; i < 3e6; i++) { keep.push({i}); if (keep.length > 2e5) keep = []; }';
 	assert.ok(largestNewSpace(process.execPath, ['-e', churn]) > limit, 'the probe does not see the new space grow');
-	assert.ok(largestNewSpace(CLI, ['--once', '--interval', '300ms']) <= limit, 'the bin');
-	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms']) <= limit, 'node dist/dbtop.js');
+	assert.ok(largestNewSpace(CLI, ['--once', '--interval', '300ms', ...NO_SERVERS]) <= limit, 'the bin');
+	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms', ...NO_SERVERS]) <= limit, 'node dist/dbtop.js');
 });
 
 // Loaded into the CLI through NODE_OPTIONS: prints which of pg and dockerode were loaded by exit
@@ -65,7 +67,7 @@ function loadedModules(args: readonly string[]): string[] {
 	try {
 		const probe = path.join(dir, 'probe.mjs');
 		writeFileSync(probe, MODULE_PROBE);
-		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: {...process.env, NODE_OPTIONS: `--import=${probe}`}});
+		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home, {NODE_OPTIONS: `--import=${probe}`})});
 		const loaded = /^loaded: (.*)$/m.exec(result.stderr)?.[1];
 		assert.ok(loaded !== undefined, `no module list: ${result.stderr}`);
 		return loaded.split(' ').filter(Boolean);
@@ -106,7 +108,7 @@ test('--version prints the package version', () => {
 test('--once prints one text snapshot with the host and every process, no escape sequences', () => {
 	const child = spawn('sleep', ['30']);
 	try {
-		const {code, stdout, stderr} = run('--once', '--interval', '300ms');
+		const {code, stdout, stderr} = run('--once', '--interval', '300ms', ...NO_SERVERS);
 		assert.equal(code, 0, stderr);
 		assert.match(stdout, /^dbtop /m);
 		assert.match(stdout, /^CPU {2}\[/m);
@@ -119,7 +121,7 @@ test('--once prints one text snapshot with the host and every process, no escape
 });
 
 test('--json prints one JSON snapshot in base units', () => {
-	const {code, stdout, stderr} = run('--json', '--interval', '300ms');
+	const {code, stdout, stderr} = run('--json', '--interval', '300ms', ...NO_SERVERS);
 	assert.equal(code, 0, stderr);
 	const snapshot = JSON.parse(stdout) as Record<string, any>;
 	assert.equal(snapshot['version'], VERSION);
@@ -174,7 +176,7 @@ test('--print-config prints the effective config with the defaults filled in', (
 	assert.equal(missing.code, 2, 'an explicit --config that cannot be read stops start-up');
 	assert.equal(missing.stdout, '');
 	assert.match(missing.stderr, /^dbtop: \/dev\/null\/none\.json: cannot read it: /);
-	const result = spawnSync(process.execPath, [CLI, '--print-config'], {encoding: 'utf8', env: {...process.env, XDG_CONFIG_HOME: '/nonexistent'}});
+	const result = spawnSync(process.execPath, [CLI, '--print-config'], {encoding: 'utf8', env: pinnedEnv(home, {XDG_CONFIG_HOME: '/nonexistent'})});
 	assert.equal(result.status, 0, result.stderr);
 	const config = JSON.parse(result.stdout) as {rules: Record<string, {warning: number; critical: number; for: number}>};
 	assert.deepEqual([config.rules['cpu']!.warning, config.rules['cpu']!.critical, config.rules['cpu']!.for], [80, 95, 120]);
@@ -202,7 +204,7 @@ test('--json has each service check\'s reading, and a check that cannot read its
 		const file = path.join(dir, 'config.json');
 		const missing = path.join(dir, 'missing.log');
 		writeFileSync(file, JSON.stringify({checks: {node: {process: 'node'}, errors: {log: missing, pattern: 'ERROR'}}}));
-		const {code, stdout, stderr} = run('--json', '--interval', '300ms', '--config', file);
+		const {code, stdout, stderr} = run('--json', '--interval', '300ms', '--config', file, ...NO_SERVERS);
 		assert.equal(code, 0, stderr);
 		const snapshot = JSON.parse(stdout) as {checks: Array<{name: string; resource: string; value: number; detail: string}>; errors: Record<string, string>};
 		assert.deepEqual(

@@ -1,13 +1,18 @@
 // dbtop against a real server: the locks pane in a real terminal, and the JSON snapshot.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import type pg from 'pg';
+import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal} from '../helpers/tmux.js';
 
-const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
+// No container engine: this file is about Postgres.
+const NO_ENGINE = ['--docker', 'unix:///nonexistent/dbtop-test.sock'];
+const home = mkdtempSync(path.join(os.tmpdir(), 'dbtop-pg-e2e-'));
 let server: TestServer;
 const clients: pg.Client[] = [];
 let pids: number[] = [];
@@ -34,10 +39,11 @@ before(async () => {
 after(async () => {
 	await Promise.all(clients.map(async client => client.end().catch(() => {})));
 	await server.stop();
+	rmSync(home, {recursive: true, force: true});
 });
 
 test('the locks pane shows the real chain as a tree, and c cancels after a question', async () => {
-	const term = openTerminal([process.execPath, CLI, '--pg', server.url(), '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 160, rows: 40});
+	const term = openTerminal([process.execPath, CLI, '--pg', server.url(), ...NO_ENGINE, '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 160, rows: 40});
 	try {
 		term.keys('4');
 		const [a, b, c] = pids;
@@ -58,7 +64,7 @@ test('the locks pane shows the real chain as a tree, and c cancels after a quest
 });
 
 test('--json has the server, the sessions, the users and the blocking tree', () => {
-	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', server.url(), '--interval', '300ms'], {encoding: 'utf8', timeout: 30_000});
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', server.url(), ...NO_ENGINE, '--interval', '300ms'], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home)});
 	assert.equal(result.status, 0, result.stderr);
 	const {postgres} = JSON.parse(result.stdout) as {postgres: any};
 	assert.equal(postgres.target, `postgres@127.0.0.1:${server.port}/postgres`);
@@ -77,7 +83,7 @@ test('--json has the server, the sessions, the users and the blocking tree', () 
 });
 
 test('--json with no server: the reason, and the rest of the snapshot', () => {
-	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'postgres://nobody@127.0.0.1:1/none', '--interval', '200ms'], {encoding: 'utf8', timeout: 30_000});
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'postgres://nobody@127.0.0.1:1/none', ...NO_ENGINE, '--interval', '200ms'], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home)});
 	assert.equal(result.status, 0, result.stderr);
 	const snapshot = JSON.parse(result.stdout) as {postgres: {error: string}; processes: unknown[]};
 	assert.match(snapshot.postgres.error, /cannot connect to nobody@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
@@ -85,7 +91,7 @@ test('--json with no server: the reason, and the rest of the snapshot', () => {
 });
 
 test('a bad --pg: one line naming it, exit 2', () => {
-	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'host=db bogus=1'], {encoding: 'utf8'});
+	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'host=db bogus=1'], {encoding: 'utf8', env: pinnedEnv(home)});
 	assert.equal(result.status, 2);
 	assert.equal(result.stderr, 'dbtop: --pg: unknown key "bogus" (accepted: host, port, user, dbname, password, sslmode, connect_timeout)\n');
 });

@@ -7,11 +7,9 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {CLI} from '../helpers/dbtop.js';
 import {openTerminal, type Terminal} from '../helpers/tmux.js';
-
-const CLI = fileURLToPath(new URL('../../dist/dbtop.js', import.meta.url));
 
 /** The pid of dbtop (it names itself so) among the processes of a terminal's pane. */
 function dbtopPid(term: Terminal): number {

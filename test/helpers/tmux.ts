@@ -4,6 +4,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {pinnedEnv} from './dbtop.js';
 
 let sessions = 0;
 
@@ -13,8 +14,8 @@ export type Terminal = {
 	type(text: string): void;
 	/** The visible screen as text (with `escapes`, with colour and attribute sequences). */
 	screen(options?: {escapes?: boolean}): string;
-	/** Polls the screen until it matches, or throws with the last screen. */
-	waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	/** Polls the screen until it matches (a pattern, or a test of the whole screen), or throws with the last screen. */
+	waitFor(pattern: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
 	resize(columns: number, rows: number): void;
 	/** A tmux format for the pane, e.g. `#{pane_title}`, `#{window_bell_flag}`. */
 	format(format: string): string;
@@ -25,26 +26,30 @@ export type Terminal = {
 
 export function openTerminal(command: readonly string[], options: {columns: number; rows: number; env?: Record<string, string>}): Terminal {
 	const socket = `dbtop-test-${process.pid}-${++sessions}`;
-	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
-	// Alerts are kept in a state directory of the terminal's own unless the test names one.
-	const stateDir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-tmux-state-'));
-	const env = Object.entries({TERM: 'xterm-256color', XDG_STATE_HOME: stateDir, ...options.env}).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+	// Config and alert state in a directory of the terminal's own unless the test names them; the
+	// tmux server, and the command under it, get no PG* or DOCKER_HOST the test did not give.
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-tmux-'));
+	const env = pinnedEnv(dir, {TERM: 'xterm-256color', ...options.env});
+	// The server takes its environment from the command that starts it, and its panes theirs from it.
+	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env});
 	// Through a shell that prints the command's exit status: tmux does not always keep a dead pane's status.
 	const quoted = command.map(arg => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ');
 	const script = `${quoted}; s=$?; echo "exited with $s"; exit $s`;
-	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), ...env, '--', 'sh', '-c', script);
+	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '--', 'sh', '-c', script);
 	tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
 	const screen = (screenOptions: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []));
 	return {
 		keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
 		type: text => void tmux('send-keys', '-t', 'main', '-l', text),
 		screen,
-		async waitFor(pattern, timeoutMs = 10_000) {
+		// Generous: a loaded 2-core machine can take seconds to start a node process; a pass costs only its own time.
+		async waitFor(pattern, timeoutMs = 30_000) {
+			const matches = typeof pattern === 'function' ? pattern : (text: string) => pattern.test(text);
 			const deadline = Date.now() + timeoutMs;
 			let last = '';
 			while (Date.now() < deadline) {
 				last = screen();
-				if (pattern.test(last)) {
+				if (matches(last)) {
 					return last;
 				}
 
@@ -73,7 +78,7 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 			}
 
 			rmSync(path.join(process.env['TMUX_TMPDIR'] ?? os.tmpdir(), `tmux-${process.getuid?.() ?? 0}`, socket), {force: true});
-			rmSync(stateDir, {recursive: true, force: true});
+			rmSync(dir, {recursive: true, force: true});
 		},
 	};
 }

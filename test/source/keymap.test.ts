@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keyName, keymap, resolveKey, SCOPE_TITLES, splitKeys} from '../../source/app/keymap.js';
+import {keymap, keysOf, resolveKey, SCOPE_TITLES} from '../../source/app/keymap.js';
 
 test('every command is bound once per scope and described', () => {
 	const seen = new Set<string>();
@@ -23,24 +23,29 @@ test('keys resolve through the active scopes, the first scope first', () => {
 	assert.equal(resolveKey(['processes', 'global'], 'x'), undefined);
 });
 
-test('Ink key presses become key names', () => {
-	assert.equal(keyName('', {upArrow: true}), 'up');
-	assert.equal(keyName('', {pageDown: true}), 'pagedown');
-	assert.equal(keyName('', {tab: true, shift: true}), 'shift+tab');
-	assert.equal(keyName('c', {ctrl: true}), 'ctrl+c');
-	assert.equal(keyName('', {delete: true}), 'backspace');
-	assert.equal(keyName('\r', {return: true}), 'enter');
-	assert.equal(keyName('G', {shift: true}), 'G');
-	assert.equal(keyName('/', {}), '/');
+test('the sequences terminals send become key names', () => {
+	assert.deepEqual(keysOf('\u001B[A'), ['up']);
+	assert.deepEqual(keysOf('\u001BOA'), ['up'], 'in application cursor mode');
+	assert.deepEqual(keysOf('\u001B[6~'), ['pagedown']);
+	assert.deepEqual(keysOf('\u001B[5~'), ['pageup']);
+	assert.deepEqual(keysOf('\u001B[H'), ['home']);
+	assert.deepEqual(keysOf('\u001B[4~'), ['end']);
+	assert.deepEqual(keysOf('\u001B[Z'), ['shift+tab']);
+	assert.deepEqual(keysOf('\u0003'), ['ctrl+c']);
+	assert.deepEqual(keysOf('\u007F'), ['backspace']);
+	assert.deepEqual(keysOf('\r'), ['enter']);
+	assert.deepEqual(keysOf('\u001B'), ['escape']);
+	assert.deepEqual(keysOf('G'), ['G']);
+	assert.deepEqual(keysOf('/'), ['/']);
+	assert.deepEqual(keysOf('\u001B[1;5C'), [], 'a function key with modifiers that nothing binds');
 });
 
-test('a read of several plain characters is that many keys, in order; a single key or an escape sequence stays whole', () => {
-	const names = (input: string, key = {}) => splitKeys(input, key).map(([char, press]) => keyName(char, press));
-	assert.deepEqual(names('/kdamond\r'), ['/', 'k', 'd', 'a', 'm', 'o', 'n', 'd', 'enter']);
-	assert.deepEqual(names('MM'), ['M', 'M']);
-	assert.deepEqual(names('a\tb\u007f\u0003'), ['a', 'tab', 'b', 'backspace', 'ctrl+c']);
-	assert.deepEqual(names('数据👩\u200d💻'), ['数', '据', '👩', '\u200d', '💻'], 'typed into a prompt one after the other, the text is whole again');
-	assert.deepEqual(names('q'), ['q']);
-	assert.deepEqual(names('', {pageDown: true}), ['pagedown']);
-	assert.deepEqual(names('x', {meta: true}), ['meta+x']);
+test('a read of several characters is that many keys, in order; Escape and the key behind it are two', () => {
+	assert.deepEqual(keysOf('/kdamond\r'), ['/', 'k', 'd', 'a', 'm', 'o', 'n', 'd', 'enter']);
+	assert.deepEqual(keysOf('MM'), ['M', 'M']);
+	assert.deepEqual(keysOf('a\tb\u007F\u0003'), ['a', 'tab', 'b', 'backspace', 'ctrl+c']);
+	assert.deepEqual(keysOf('数据👩\u200D💻'), ['数', '据', '👩', '\u200D', '💻'], 'typed into a prompt one after the other, the text is whole again');
+	assert.deepEqual(keysOf('\u001B/'), ['escape', '/']);
+	assert.deepEqual(keysOf('\u001Bq'), ['escape', 'q']);
+	assert.deepEqual(keysOf('\u001B\r'), ['escape', 'enter']);
 });
