@@ -42,10 +42,12 @@ const HELP = `
 	  $ dbtop --json | jq '.processes | length'
 `;
 
-const {values: given, positionals: input} = parseArgs({
+const {values: given, positionals: input, tokens} = parseArgs({
 	args: process.argv.slice(2),
 	strict: false,
 	allowPositionals: true,
+	// Each flag as it was typed (`-x` or `--x`), for the error that names it.
+	tokens: true,
 	options: {
 		interval: {type: 'string', multiple: true},
 		once: {type: 'boolean'},
@@ -106,9 +108,9 @@ function fail(message: string): never {
 }
 
 try {
-	const unknown = Object.keys(given).find(flag => !KNOWN_FLAGS.has(flag));
-	if (unknown) {
-		fail(`unknown flag --${unknown} (see dbtop --help)`);
+	const unknown = tokens.flatMap(token => (token.kind === 'option' && !KNOWN_FLAGS.has(token.name) ? [token.rawName] : []));
+	if (unknown.length > 0) {
+		fail(`unknown flag ${unknown[0]} (see dbtop --help)`);
 	}
 
 	if (given['help'] === true) {
