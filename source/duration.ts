@@ -1,4 +1,4 @@
-/** Parses `500ms`, `2s`, `1.5s`, `1m` or a bare number of seconds into milliseconds; null when it is not one. */
+/** Parses `500ms`, `2s`, `1.5s`, `1m` or a bare number of seconds (0 included) into milliseconds; null when it is not one. */
 export function parseDuration(text: string): number | null {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
 	if (!match) {
@@ -8,7 +8,7 @@ export function parseDuration(text: string): number | null {
 	const value = Number(match[1]);
 	const unit = match[2] ?? 's';
 	const ms = unit === 'ms' ? value : unit === 'm' ? value * 60_000 : value * 1000;
-	return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
+	return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
 /** Formats milliseconds the way they are typed: `500ms`, `2s`, `1.5s`. */

@@ -212,11 +212,11 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 	return {alerts: isSame ? state.alerts : next, tracking, sequence};
 }
 
-/** Acknowledges an open alert: who, when, and an optional note. */
-export function acknowledge(state: AlertsState, id: string, by: string, note: string | null, now: number): AlertsState {
+/** Acknowledges open alerts, one or several at once: who, when, and an optional note. */
+export function acknowledge(state: AlertsState, ids: readonly string[], by: string, note: string | null, now: number): AlertsState {
 	return {
 		...state,
-		alerts: state.alerts.map(alert => (alert.id === id && alert.state === 'firing' ? {...alert, state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: now, note, lastChangedAt: now} : alert)),
+		alerts: state.alerts.map(alert => (ids.includes(alert.id) && alert.state === 'firing' ? {...alert, state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: now, note, lastChangedAt: now} : alert)),
 	};
 }
 

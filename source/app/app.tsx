@@ -117,15 +117,14 @@ async function sampleTwice(runtime: Runtime, gapMs: number): Promise<void> {
 	await runtime.scheduler.tickAll();
 }
 
-/** `--once` and `--json`: one snapshot on stdout, then exit. */
-export async function runSnapshot(options: Options, version: string): Promise<void> {
+/** `--once` and `--json`: resolves to the one snapshot, as text or JSON, for stdout. */
+export async function runSnapshot(options: Options, version: string): Promise<string> {
 	const runtime = createRuntime(options);
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
 		const state = runtime.store.getState();
 		if (options.mode === 'json') {
-			process.stdout.write(`${JSON.stringify(toSnapshot(state, version, Date.now()), null, 2)}\n`);
-			return;
+			return `${JSON.stringify(toSnapshot(state, version, Date.now()), null, 2)}\n`;
 		}
 
 		const width = process.stdout.columns || 120;
@@ -139,14 +138,14 @@ export async function runSnapshot(options: Options, version: string): Promise<vo
 			</StoreContext.Provider>,
 			{columns: width},
 		);
-		process.stdout.write(`${text}\n`);
+		return `${text}\n`;
 	} finally {
 		await runtime.scheduler.stop();
 	}
 }
 
-/** `dbtop check`: two samples, the rules once, one line per alert and a summary; resolves to the exit code. */
-export async function runCheck(options: Options, sources: readonly string[]): Promise<number> {
+/** `dbtop check`: two samples, the rules once; resolves to its output for stdout (one line per alert and a summary, or JSON) and its exit code. */
+export async function runCheck(options: Options, sources: readonly string[]): Promise<{text: string; exitCode: number}> {
 	// Log checks go on from where the previous run stopped, so a run from cron counts what was
 	// written since, over the window.
 	const positionsFile = logPositionsPath(process.env);
@@ -156,12 +155,11 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 		const positions = runtime.logPositions();
 		if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
 		const result = check(runtime.store.getState(), options.rules ?? DEFAULT_RULES, sources);
-		process.stdout.write(
+		const text =
 			options.mode === 'json'
 				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable}, null, 2)}\n`
-				: `${result.lines.map(sanitizeLine).join('\n')}\n`,
-		);
-		return result.exitCode;
+				: `${result.lines.map(sanitizeLine).join('\n')}\n`;
+		return {text, exitCode: result.exitCode};
 	} finally {
 		await runtime.scheduler.stop();
 	}

@@ -42,10 +42,12 @@ const HELP = `
 	  $ dbtop --json | jq '.processes | length'
 `;
 
-const {values: given, positionals: input} = parseArgs({
+const {values: given, positionals: input, tokens} = parseArgs({
 	args: process.argv.slice(2),
 	strict: false,
 	allowPositionals: true,
+	// Each flag as it was typed (`-x` or `--x`), for the error that names it.
+	tokens: true,
 	options: {
 		interval: {type: 'string', multiple: true},
 		once: {type: 'boolean'},
@@ -85,24 +87,39 @@ process.title = 'dbtop';
 
 const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version']);
 
+/**
+ * Writes to stdout and resolves once all of it is written: exiting sooner drops what a slow pipe
+ * (a reader over SSH) has not taken yet. A reader that has gone (`dbtop --json | head -c 600`)
+ * ends dbtop quietly with status 0, as it does other Unix tools.
+ */
+function print(text: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		process.stdout.write(text, error => {
+			if (!error) resolve();
+			else if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+			else reject(error);
+		});
+	});
+}
+
 function fail(message: string): never {
 	process.stderr.write(`dbtop: ${message}\n`);
 	process.exit(2);
 }
 
 try {
-	const unknown = Object.keys(given).find(flag => !KNOWN_FLAGS.has(flag));
-	if (unknown) {
-		fail(`unknown flag --${unknown} (see dbtop --help)`);
+	const unknown = tokens.flatMap(token => (token.kind === 'option' && !KNOWN_FLAGS.has(token.name) ? [token.rawName] : []));
+	if (unknown.length > 0) {
+		fail(`unknown flag ${unknown[0]} (see dbtop --help)`);
 	}
 
 	if (given['help'] === true) {
-		process.stdout.write(`\n  ${packageJson.description}\n\n${HELP.replace(/^\n+|\s+$/g, '').replaceAll(/^\t/gm, '  ')}\n\n`);
+		await print(`\n  ${packageJson.description}\n\n${HELP.replace(/^\n+|\s+$/g, '').replaceAll(/^\t/gm, '  ')}\n\n`);
 		process.exit(0);
 	}
 
 	if (given['version'] === true) {
-		process.stdout.write(`${packageJson.version}\n`);
+		await print(`${packageJson.version}\n`);
 		process.exit(0);
 	}
 
@@ -114,7 +131,7 @@ try {
 	const config = loadConfig(flags.config, process.env);
 	const options = {...toOptions(flags, process.env), rules: rulesOf(config), checks: config.checks};
 	if (flags.printConfig) {
-		process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
+		await print(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
 		process.exit(0);
 	}
 
@@ -146,10 +163,13 @@ try {
 		if (flags.pg !== undefined || process.env['PGHOST'] || process.env['PGDATABASE'] || process.env['PGUSER']) sources.push('postgres-sessions');
 		if (flags.docker !== undefined || process.env['DOCKER_HOST']) sources.push('containers');
 		for (const serviceCheck of config.checks) if (serviceCheck.rule.isEnabled) sources.push(`check:${serviceCheck.name}`);
-		process.exit(await app.runCheck(options, sources));
+		const {text, exitCode} = await app.runCheck(options, sources);
+		await print(text);
+		process.exit(exitCode);
 	}
 
-	await (options.mode === 'live' ? app.runLive(options, packageJson.version) : app.runSnapshot(options, packageJson.version));
+	if (options.mode === 'live') await app.runLive(options, packageJson.version);
+	else await print(await app.runSnapshot(options, packageJson.version));
 	process.exit(0);
 } catch (error) {
 	if (error instanceof UsageError) {

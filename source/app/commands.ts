@@ -376,10 +376,6 @@ export function typeIntoPrompt(store: Store, text: string): void {
 }
 
 function acknowledgeAlerts(context: CommandContext, ids: readonly string[], note: string | null): void {
-	const at = context.now?.() ?? Date.now();
-	for (const id of ids) {
-		context.store.dispatch({type: 'acknowledge', id, by: context.user, note, at});
-	}
-
+	context.store.dispatch({type: 'acknowledge', ids, by: context.user, note, at: context.now?.() ?? Date.now()});
 	context.store.dispatch({type: 'notice', notice: {text: `acknowledged ${ids.length} alert${ids.length === 1 ? '' : 's'} as ${context.user}`, level: 'info'}});
 }

@@ -41,7 +41,7 @@ const DURATION_ACCEPTED = 'expected a duration: seconds as a number, or "30s", "
 
 /** A duration given as seconds or as text, in ms; null when it is not one. */
 function durationMs(value: unknown): number | null {
-	return typeof value === 'number' ? (value >= 0 && Number.isFinite(value) ? value * 1000 : null) : typeof value === 'string' ? (value.trim() === '0' ? 0 : parseDuration(value)) : null;
+	return typeof value === 'number' ? (value >= 0 && Number.isFinite(value) ? value * 1000 : null) : typeof value === 'string' ? parseDuration(value) : null;
 }
 
 /** Where the config is read from when --config is not given. */

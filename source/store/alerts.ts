@@ -18,8 +18,8 @@ export type AlertsSlice = {
 
 export const initialAlertsSlice = (rules: readonly Rule[] = DEFAULT_RULES, alerts: AlertsState = initialAlerts()): AlertsSlice => ({rules, alerts, series: new Map()});
 
-/** What the user does to alerts. */
-export type AlertsAction = {type: 'acknowledge'; id: string; by: string; note: string | null; at: number};
+/** What the user does to alerts: acknowledging several at once is one change (the state file is written once). */
+export type AlertsAction = {type: 'acknowledge'; ids: readonly string[]; by: string; note: string | null; at: number};
 
 /** Points kept per alert metric and resource: one a second, five minutes. */
 export const SERIES_POINTS = 300;
@@ -94,5 +94,5 @@ export function withAlerts(state: State, source: string): State {
 
 /** The alerts slice's reducer for what the user does to alerts. */
 export function reduceAlerts(state: State, action: AlertsAction): State {
-	return {...state, alerts: acknowledge(state.alerts, action.id, action.by, action.note, action.at)};
+	return {...state, alerts: acknowledge(state.alerts, action.ids, action.by, action.note, action.at)};
 }

@@ -1,10 +1,12 @@
 // Alerts end to end: a real lock wait fires an alert in a real terminal, the bell rings, `a`
-// acknowledges it with a note, and after a restart of dbtop it is still acknowledged.
+// acknowledges it with a note, and after a restart of dbtop it is still acknowledged; `A`
+// acknowledges several alerts with one write of the state file.
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, watch, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {CLI} from '../helpers/dbtop.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
@@ -94,4 +96,41 @@ test('a lock wait fires, rings the bell, marks the pane and the row; a acknowled
 	} finally {
 		second.close();
 	}
+});
+
+test('A acknowledges three alerts with one write of the state file (--pg: the test server; XDG_STATE_HOME: the test\'s)', async () => {
+	// Three service checks of processes that do not run: three critical alerts, and nothing else.
+	const config = path.join(dir, 'config-checks.json');
+	const checks = Object.fromEntries(['one', 'two', 'three'].map(name => [name, {process: `dbtop-absent-${name}`}]));
+	writeFileSync(config, JSON.stringify({rules: Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}])), checks}));
+	const stateHome = path.join(dir, 'state-checks');
+	const term = openTerminal([process.execPath, CLI, '--pg', server.url(), '--docker', 'unix:///nonexistent/dbtop-test.sock', '--config', config, '--user', 'ops', '--interval', '500ms'], {columns: 140, rows: 40, env: {XDG_STATE_HOME: stateHome}});
+	const names: string[] = [];
+	try {
+		term.keys('6');
+		await term.waitFor(/^Alerts 3 open/m, 20_000);
+		// Each write renames a new file over the state file: one event that names alerts.json.
+		const watcher = watch(path.join(stateHome, 'dbtop'), (_event, name) => names.push(String(name)));
+		try {
+			term.keys('A');
+			await term.waitFor(/Acknowledge all 3 unacknowledged alerts in the list\? y\/n/);
+			term.keys('y');
+			await term.waitFor(/acknowledged 3 alerts as ops/);
+			await quit(term);
+			// Events arrive in order: once the marker's has, those of dbtop's writes have.
+			writeFileSync(path.join(stateHome, 'dbtop', 'marker'), '');
+			while (!names.includes('marker')) await sleep(20);
+		} finally {
+			watcher.close();
+		}
+	} finally {
+		term.close();
+	}
+
+	assert.equal(names.filter(name => name === 'alerts.json').length, 1, names.join(' '));
+	const saved = JSON.parse(readFileSync(path.join(stateHome, 'dbtop', 'alerts.json'), 'utf8')) as {alerts: Array<{state: string; acknowledgedBy: string}>};
+	assert.deepEqual(
+		saved.alerts.map(alert => [alert.state, alert.acknowledgedBy]),
+		[['acknowledged', 'ops'], ['acknowledged', 'ops'], ['acknowledged', 'ops']],
+	);
 });

@@ -158,10 +158,22 @@ test('an unknown flag: one line naming it, exit 2', () => {
 	assert.equal(stderr, 'dbtop: unknown flag --bogus (see dbtop --help)\n');
 });
 
+test('an unknown short flag is named as typed: -x, and the first of -xy', () => {
+	for (const [flags, named] of [[['-x'], '-x'], [['-xy'], '-x'], [['-h'], '-h'], [['--once', '-i', '2'], '-i']] as const) {
+		const {code, stdout, stderr} = run(...flags);
+		assert.equal(code, 2, flags.join(' '));
+		assert.equal(stdout, '');
+		assert.equal(stderr, `dbtop: unknown flag ${named} (see dbtop --help)\n`);
+	}
+});
+
 test('a bad value: one line naming the flag and the value, exit 2', () => {
 	const {code, stderr} = run('--interval', 'soon', '--once');
 	assert.equal(code, 2);
 	assert.equal(stderr, 'dbtop: --interval: "soon" is not a duration (accepted: 500ms, 2s, 1.5s, 2)\n');
+	const zero = run('--interval', '0', '--once');
+	assert.equal(zero.code, 2);
+	assert.equal(zero.stderr, 'dbtop: --interval: "0" is too short (the shortest is 100ms)\n');
 });
 
 test('stdout not a terminal and neither --once nor --json: one line, exit 2', () => {

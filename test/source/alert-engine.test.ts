@@ -34,14 +34,14 @@ test('a dip below the threshold before `for` restarts the wait', () => {
 test('severity rises to critical and falls back while open; a rise draws attention again after an acknowledgement', () => {
 	let state = feed(initialAlerts(), cpu, [[121, 90]]);
 	const {id} = state.alerts[0]!;
-	state = acknowledge(state, id, 'alice', 'looking', 121_000);
+	state = acknowledge(state, [id], 'alice', 'looking', 121_000);
 	assert.equal(state.alerts[0]!.state, 'acknowledged');
 	assert.deepEqual([state.alerts[0]!.acknowledgedBy, state.alerts[0]!.note, state.alerts[0]!.acknowledgedAt], ['alice', 'looking', 121_000]);
 	state = feed(state, cpu, [[1, 97]], 121);
 	assert.equal(state.alerts.length, 1, 'the same alert, not a new one');
 	assert.equal(state.alerts[0]!.severity, 'critical');
 	assert.equal(state.alerts[0]!.state, 'firing', 'rising severity un-acknowledges');
-	state = acknowledge(state, id, 'bob', null, 123_000);
+	state = acknowledge(state, [id], 'bob', null, 123_000);
 	state = feed(state, cpu, [[1, 85]], 123);
 	assert.equal(state.alerts[0]!.severity, 'warning');
 	assert.equal(state.alerts[0]!.state, 'acknowledged', 'falling severity keeps the acknowledgement');
@@ -83,7 +83,7 @@ test('disabled rules never fire; acknowledging a resolved alert does nothing', (
 	let state = feed(initialAlerts(), {...cpu, isEnabled: false}, [[300, 99]]);
 	assert.equal(state.alerts.length, 0);
 	state = feed(initialAlerts(), {...cpu, forSec: 0, clearSec: 0}, [[1, 99], [1, 0]]);
-	const resolved = acknowledge(state, state.alerts[0]!.id, 'alice', null, 5000);
+	const resolved = acknowledge(state, [state.alerts[0]!.id], 'alice', null, 5000);
 	assert.equal(resolved.alerts[0]!.state, 'resolved');
 	assert.equal(resolved.alerts[0]!.acknowledgedBy, null);
 });
@@ -95,7 +95,7 @@ test('the bell: an alert becoming critical and unacknowledged rings once; a warn
 	const critical = feed(warning, immediate, [[1, 99]], 1);
 	assert.equal(hasNewCritical(warning.alerts, critical.alerts), true, 'the severity rose');
 	assert.equal(hasNewCritical(critical.alerts, feed(critical, immediate, [[1, 99]], 2).alerts), false, 'still critical');
-	const taken = acknowledge(critical, critical.alerts[0]!.id, 'ops', null, 3000);
+	const taken = acknowledge(critical, [critical.alerts[0]!.id], 'ops', null, 3000);
 	assert.equal(hasNewCritical(critical.alerts, taken.alerts), false, 'acknowledged');
 	assert.equal(hasNewCritical([], feed(initialAlerts(), immediate, [[1, 99]]).alerts), true, 'a new critical alert');
 });

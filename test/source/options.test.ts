@@ -10,7 +10,8 @@ test('durations: 500ms, 2s, bare seconds, minutes', () => {
 	assert.equal(parseDuration('2'), 2000);
 	assert.equal(parseDuration('1.5s'), 1500);
 	assert.equal(parseDuration('1m'), 60_000);
-	for (const bad of ['', 'abc', '-1', '0', '2h', '1e3', 's']) {
+	assert.equal(parseDuration('0'), 0);
+	for (const bad of ['', 'abc', '-1', '2h', '1e3', 's']) {
 		assert.equal(parseDuration(bad), null, bad);
 	}
 });
@@ -31,6 +32,8 @@ test('--interval sets the refresh interval, or one collector with id=duration', 
 test('bad values give one error naming the input', () => {
 	assert.throws(() => toOptions({interval: ['fast']}, {}), (error: Error) => error instanceof UsageError && error.message.includes('"fast"') && error.message.includes('--interval'));
 	assert.throws(() => toOptions({interval: ['10ms']}, {}), /too short/);
+	assert.throws(() => toOptions({interval: ['0']}, {}), {message: '--interval: "0" is too short (the shortest is 100ms)'});
+	assert.throws(() => toOptions({interval: ['processes=0s']}, {}), {message: '--interval processes: "0s" is too short (the shortest is 100ms)'});
 	assert.throws(() => toOptions({interval: ['disk=2s']}, {}), /unknown collector "disk"/);
 	assert.throws(() => toOptions({once: true, json: true}, {}), /choose one/);
 });

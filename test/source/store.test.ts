@@ -93,7 +93,7 @@ test('the rules run with every sample: an alert fires in the store and can be ac
 	state = reduce(state, {type: 'sample', id: 'host', at: 5000, value: hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})});
 	const [alert] = state.alerts.alerts;
 	assert.deepEqual([alert?.rule, alert?.severity, alert?.resource, alert?.state, alert?.firedAt], ['filesystem', 'critical', '/data', 'firing', 5000]);
-	state = reduce(state, {type: 'acknowledge', id: alert!.id, by: 'alice', note: 'growing the volume', at: 6000});
+	state = reduce(state, {type: 'acknowledge', ids: [alert!.id], by: 'alice', note: 'growing the volume', at: 6000});
 	assert.deepEqual([state.alerts.alerts[0]!.state, state.alerts.alerts[0]!.acknowledgedBy, state.alerts.alerts[0]!.note], ['acknowledged', 'alice', 'growing the volume']);
 	state = reduce(state, {type: 'sample', id: 'host', at: 7000, value: hostSample()});
 	assert.equal(state.alerts.alerts[0]!.state, 'acknowledged', 'clear, but not for the rule\'s 30 s yet');
