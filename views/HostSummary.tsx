@@ -7,7 +7,8 @@ import {memoryAvailablePct, memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
 import {plotChart} from './chart.js';
 import {formatBytes, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
-import {Stale} from './Stale.js';
+import {staleText} from './Stale.js';
+import {cutToWidth, textWidth} from './text-width.js';
 import {useStore} from './use-store.js';
 
 const LABEL = 5;
@@ -87,39 +88,90 @@ function Charts({width}: {width: number}) {
 	);
 }
 
+/** What the title line says before its badges; null where a part is not shown. */
+type Title = {version: string | null; hostname: string | null; uptime: string | null; load: string | null; every: string; stale: string | null};
+
+/** The title line's text in its three styles: dbtop's name, the host, the rest (the stale message in its place when the host cannot be read). */
+type TitleText = {name: string; host: string; status: string};
+
+function titleText(title: Title): TitleText {
+	const status = title.stale ?? [title.uptime === null ? null : `up ${title.uptime}`, title.load === null ? null : `load ${title.load}`, `every ${title.every}`].filter(part => part !== null).join(' · ');
+	return {name: title.version === null ? 'dbtop' : `dbtop ${title.version}`, host: title.hostname === null ? '' : ` · ${title.hostname}`, status: ` · ${status}`};
+}
+
+const titleWidth = (text: TitleText) => textWidth(text.name) + textWidth(text.host) + textWidth(text.status);
+
+// On a narrow terminal the load averages give way first, then the uptime, then the version; then the
+// end of the stale message (down to `stale…`) and of the host name (down to one character) are cut;
+// on a very narrow one, the end of the line.
+function fitTitle(title: Title, room: number): TitleText {
+	const steps = title.stale === null ? [title, {...title, load: null}, {...title, load: null, uptime: null}, {...title, load: null, uptime: null, version: null}] : [title, {...title, version: null}];
+	const fitting = steps.map(titleText).find(text => titleWidth(text) <= room);
+	if (fitting) return fitting;
+	let shortest = steps.at(-1)!;
+	for (const [part, least] of [['stale', 6], ['hostname', 2]] as const) {
+		const text = shortest[part];
+		const over = titleWidth(titleText(shortest)) - room;
+		if (text !== null && over > 0) shortest = {...shortest, [part]: cutToWidth(text, Math.max(textWidth(text) - over, least)).text};
+	}
+
+	let left = room;
+	const take = (text: string) => {
+		const kept = cutToWidth(text, left < 2 ? 0 : left);
+		left -= kept.width;
+		return kept.text;
+	};
+
+	const text = titleText(shortest);
+	return {name: take(text.name), host: take(text.host), status: take(text.status)};
+}
+
 /** The host header, always at the top: CPU, memory, swap, disk, network, filesystems. */
 export function HostSummary({width, hasCharts, version}: Props) {
 	const host = useStore(state => state.host);
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
-	const isStale = useStore(state => Boolean(state.status['host']?.error));
+	const stale = useStore(state => staleText(state.status['host'], state.now));
 	const rules = useStore(state => state.rules);
 	const critical = useStore(state => unacknowledgedCounts(state.alerts.alerts).critical);
 	const warning = useStore(state => unacknowledgedCounts(state.alerts.alerts).warning);
+	// The state dbtop is in and the alerts that need a human: always whole, at the end of the line.
+	const badges = [
+		...(critical > 0 ? [{text: ` ${critical} crit `, color: 'red'}] : []),
+		...(warning > 0 ? [{text: ` ${warning} warn `, color: 'yellow'}] : []),
+		...(isPaused ? [{text: ' PAUSED ', color: 'yellow'}] : []),
+	];
 
-	const title = (
-		<Box>
-			<Text wrap="truncate-end">
-				<Text bold color="cyan">dbtop {version}</Text>
-				{host ? ` · ${sanitizeLine(host.hostname)} · ` : ' · '}
-				{isStale ? (
-					<Stale collectorId="host" />
-				) : host ? (
-					`up ${formatUptime(host.uptime)} · load ${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)} · every ${formatDuration(refreshMs)}`
-				) : (
-					`every ${formatDuration(refreshMs)}`
-				)}
-				{critical > 0 ? <Text inverse color="red">{` ${critical} crit `}</Text> : null}
-				{warning > 0 ? <Text inverse color="yellow">{` ${warning} warn `}</Text> : null}
-				{isPaused ? <Text inverse color="yellow"> PAUSED </Text> : null}
+	const title = fitTitle(
+		{
+			version,
+			hostname: host ? sanitizeLine(host.hostname) : null,
+			uptime: host ? formatUptime(host.uptime) : null,
+			load: host ? `${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)}` : null,
+			every: formatDuration(refreshMs),
+			stale,
+		},
+		width - badges.reduce((sum, badge) => sum + textWidth(badge.text), 0),
+	);
+	const titleLine = (
+		<Text wrap="truncate-end">
+			<Text bold color="cyan">
+				{title.name}
 			</Text>
-		</Box>
+			{title.host}
+			{stale === null ? title.status : <Text color="yellow">{title.status}</Text>}
+			{badges.map(badge => (
+				<Text key={badge.text} inverse color={badge.color}>
+					{badge.text}
+				</Text>
+			))}
+		</Text>
 	);
 
 	if (!host) {
 		return (
 			<Box flexDirection="column" height={summaryHeight(hasCharts)}>
-				{title}
+				{titleLine}
 				<Text dimColor>collecting host metrics…</Text>
 			</Box>
 		);
@@ -138,7 +190,7 @@ export function HostSummary({width, hasCharts, version}: Props) {
 
 	return (
 		<Box flexDirection="column" width={width}>
-			{title}
+			{titleLine}
 			<Box>
 				<Box flexDirection="column" width={Math.min(width, LEFT_WIDTH)}>
 					<Text wrap="truncate-end">

@@ -35,7 +35,7 @@ export function LocksPane({width, height}: Props) {
 	const waiting = useStore(waitingCount);
 	const rules = useStore(selectRules);
 	const marks = useStore(alertMarks);
-	const columns = useMemo(() => lockColumns(width - 2, lines), [width, lines]);
+	const columns = useMemo(() => lockColumns(width, lines), [width, lines]);
 	const sessions = useStore(sessionsByPid);
 	const markOf = (line: LockLine) => marks.pids.get(line.node.pid);
 	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessions.get(line.node.pid)))});

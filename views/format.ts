@@ -40,14 +40,21 @@ export function formatPct(pct: number): string {
 	return `${pct.toFixed(1)}%`;
 }
 
-/** A duration in seconds as a short age: `45s`, `12m00s`, `3h05m`, `2d04h`. */
+// Past 99999 days (273 years: a clock gone wrong) an age shows as that many, so it keeps its unit.
+const MAX_AGE_DAYS = 99_999;
+
+/** A duration in seconds as a short age, never wider than AGE_WIDTH: `45s`, `12m00s`, `3h05m`, `2d04h`, `365d`. */
 export function formatAge(seconds: number): string {
 	const s = Math.max(0, Math.floor(seconds));
 	if (s < 60) return `${s}s`;
 	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 	if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-	return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
+	const days = Math.min(Math.floor(s / 86_400), MAX_AGE_DAYS);
+	return days < 100 ? `${days}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h` : `${days}d`;
 }
+
+/** The widest age formatAge gives (`12m00s`, `99d23h`, `99999d`): the width of every column of ages, so none loses its unit. */
+export const AGE_WIDTH = 6;
 
 /** CPU time the way top shows TIME+: `m:ss.hh` below an hour, then `h:mm:ss`. */
 export function formatCpuTime(seconds: number): string {
@@ -113,6 +120,16 @@ export const STATE_NAMES: Readonly<Record<string, string>> = {
 	W: 'paging',
 	K: 'wakekill',
 };
+
+const SHORT_STATES: Readonly<Record<string, string>> = {
+	'idle in transaction': 'idle in trans',
+	'idle in transaction (aborted)': 'idle in trans (a)',
+};
+
+/** A session state as pg_activity shortens it (`idle in trans`, `idle in trans (a)`), so that it fits whole in a narrow column. */
+export function shortSessionState(state: string): string {
+	return SHORT_STATES[state] ?? state;
+}
 
 /** A count in at most 5 characters: `950`, `12345`, `123k`, `1.2M`, `2.1G` (transaction ids, tuples). */
 export function formatCount(count: number): string {

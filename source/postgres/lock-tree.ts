@@ -23,6 +23,10 @@ export type BlockingNode = {
 
 /** One session in the tree, with what the views need besides the snapshot's fields. */
 export type LockNode = Omit<BlockingNode, 'waiters'> & {
+	/** Its application_name: what tells one client from another when they log in as the same user. */
+	application: string;
+	/** Seconds its transaction has been open (how long a root has held its locks), null outside a transaction. */
+	xactAgeSec: number | null;
 	waiters: LockNode[];
 	/** Its waiters are drawn under an earlier appearance of it, not again here (see MAX_TREE_NODES). */
 	isRepeat: boolean;
@@ -168,11 +172,13 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 			return {
 				pid,
 				user: session?.user ?? null,
+				application: session?.application ?? '',
 				state: session?.state ?? null,
 				mode: lock?.mode ?? null,
 				lockType: lock?.lockType ?? null,
 				relation: lock?.relation ?? null,
 				waitSec,
+				xactAgeSec: session?.xactAgeSec ?? null,
 				query: session?.query ?? '',
 				waiters: children,
 				isRepeat,

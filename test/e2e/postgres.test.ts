@@ -9,6 +9,7 @@ import type pg from 'pg';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal} from '../helpers/tmux.js';
+import {textWidth} from '../../views/text-width.js';
 
 // No container engine: this file is about Postgres.
 const NO_ENGINE = ['--docker', 'unix:///nonexistent/dbtop-test.sock'];
@@ -49,9 +50,9 @@ test('the locks pane shows the real chain as a tree, and c cancels after a quest
 		const [a, b, c] = pids;
 		const screen = await term.waitFor(new RegExp(`└─ ${b}[\\s\\S]*└─ ${c}`), 15_000);
 		assert.match(screen, /Locks 1 blocking chain, 2 waiting/);
-		assert.match(screen, new RegExp(`^> {2}${a} +postgres +idle in tr…`, 'm'));
-		assert.match(screen, new RegExp(`^ [! ] └─ ${b} +postgres +active +\\d+s +ShareLock transactionid +UPDATE accounts SET balance = 2 WHERE id = 1`, 'm'));
-		assert.match(screen, new RegExp(`^ [! ] {4}└─ ${c} +postgres +active`, 'm'));
+		assert.match(screen, new RegExp(`^> {2}${a} +postgres +root-holder +idle in trans +\\d+s {8}RowExclusiveLock`, 'm'));
+		assert.match(screen, new RegExp(`^ [! ] └─ ${b} +postgres +first-waiter +active +\\d+s +\\d+s ShareLock transactionid +UPDATE accounts SET balance = 2 WHERE id = 1`, 'm'));
+		assert.match(screen, new RegExp(`^ [! ] {4}└─ ${c} +postgres +second-waiter +active`, 'm'));
 		term.keys('Down', 'Down', 'c');
 		await term.waitFor(new RegExp(`Cancel the query of ${c} \\(postgres: UPDATE accounts SET balance = 3`));
 		term.keys('y');
@@ -60,6 +61,38 @@ test('the locks pane shows the real chain as a tree, and c cancels after a quest
 		assert.doesNotMatch(after, new RegExp(`└─ ${c}`));
 	} finally {
 		term.close();
+	}
+});
+
+test('the lock drill at 80x24: the root blocker\'s application, state and transaction age, and both UPDATEs told apart', async () => {
+	// A server of its own: the chain above would be a second one here.
+	const drill = await startPostgres(18);
+	const term = openTerminal([process.execPath, CLI, '--pg', drill.url(), '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 80, rows: 24});
+	try {
+		await drill.sql('CREATE TABLE t (id int PRIMARY KEY, v int)');
+		await drill.sql('INSERT INTO t VALUES (1, 0)');
+		const [root, plusOne, zero] = (await Promise.all(['billing-batch', 'web-1', 'psql'].map(async application => drill.connect({application})))) as [pg.Client, pg.Client, pg.Client];
+		const [rootPid, plusOnePid, zeroPid] = await Promise.all([root, plusOne, zero].map(async client => Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid)));
+		await root.query('BEGIN');
+		await root.query('SELECT * FROM t WHERE id=1 FOR UPDATE');
+		term.keys('4');
+		void plusOne.query('UPDATE t SET v=v+1 WHERE id=1').catch(() => {});
+		await term.waitFor(/Locks 1 blocking chain, 1 waiting/, 15_000);
+		void zero.query('UPDATE t SET v=0 WHERE id=1').catch(() => {});
+		// Until the sessions sample has caught up with the locks sample: the second UPDATE is running.
+		const screen = await term.waitFor(new RegExp(`└─ ${plusOnePid}[\\s\\S]*└─ ${zeroPid} +psql +active`), 15_000);
+		const lines = screen.split('\n');
+		const line = (pid: number) => lines.find(candidate => new RegExp(`^[> ][! ] [│├└─ ]*${pid} `).test(candidate)) ?? '';
+		assert.match(screen, /^ {3}PID +APP +STATE +XACT WAITED QUERY *$/m);
+		assert.match(line(rootPid), /^>[! ] \d+ +billing-batch +idle in trans +\d+s {8}SELECT \* FROM t/);
+		assert.match(line(plusOnePid), / web-1 +active +\d+s +\d+s UPDATE t SET v=v\+1 W/);
+		assert.match(line(zeroPid), / psql +active +\d+s +\d+s UPDATE t SET v=0 WH/);
+		assert.match(lines[0]!, /^dbtop /, 'the header is one line');
+		assert.match(lines[1]!, /^CPU /);
+		assert.ok(lines.every(candidate => textWidth(candidate) <= 80), 'every line within 80 columns');
+	} finally {
+		term.close();
+		await drill.stop();
 	}
 });
 

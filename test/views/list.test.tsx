@@ -20,7 +20,8 @@ const columnOf = (line: string, needle: string) => textWidth(line.slice(0, line.
 const PANES: ReadonlyArray<{pane: PaneId; key: string; wide: RegExp; plain: RegExp; column: (line: string) => number}> = [
 	{pane: 'processes', key: '1', wide: / 20 数据库/, plain: / www-data /, column: line => columnOf(line, ' S ')},
 	{pane: 'sessions', key: '3', wide: / 101 shop /, plain: / 102 shop /, column: line => columnOf(line, 'UPDATE')},
-	{pane: 'locks', key: '4', wide: / 101 +数据/, plain: / 102 +alice/, column: line => columnOf(line, 'UPDATE')},
+	// The user from 140 columns; the application at every width.
+	{pane: 'locks', key: '4', wide: / 101 +(数据\S* +)?billing-😀 /, plain: / 102 +(alice +)?web-1 /, column: line => columnOf(line, 'UPDATE')},
 	{pane: 'containers', key: '5', wide: /容器/, plain: / pooler /, column: line => columnOf(line, 'running')},
 	{pane: 'alerts', key: '6', wide: /host:\/数据/, plain: /host:\/logs/, column: line => columnOf(line, 'Filesystem free')},
 ];

@@ -12,6 +12,7 @@ import {ProcessDetail} from '../../views/ProcessDetail.js';
 import {ProcessesPane} from '../../views/ProcessesPane.js';
 import {hostSample, processRow} from '../helpers/fixtures.js';
 import {renderView} from '../helpers/render-view.js';
+import {textWidth} from '../../views/text-width.js';
 
 const escapeRegExp = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -178,5 +179,33 @@ test('the header counts unacknowledged critical and warning alerts', () => {
 	const full = {mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3};
 	const view = renderView(<HostSummary width={100} hasCharts={false} version="1" />, [hostAction(1000, {filesystems: [full]})]);
 	assert.match(view.frame().split("\n")[0]!, /every 1s 1 crit$/);
+	view.unmount();
+});
+
+test('at 80 columns and narrower the header drops the load, then the uptime, then the version, then cuts the host name: the alert counts and PAUSED stay whole', () => {
+	const hostname = 'db-primary-東京-eu-west-1.internal.example.com';
+	const disk = (index: number, freePct: number) => ({mount: `/data${index}`, device: `sd${index}`, type: 'xfs', sizeBytes: 100, usedBytes: 100 - freePct, freePct});
+	const filesystems = [...Array.from({length: 3}, (_, index) => disk(index, 3)), ...Array.from({length: 13}, (_, index) => disk(10 + index, 10))];
+	const header = (width: number) => {
+		const view = renderView(<HostSummary width={width} hasCharts={false} version="0.1.0" />, [hostAction(1000, {hostname, filesystems}), {type: 'set-paused', isPaused: true}]);
+		const line = view.frame().split('\n')[0]!;
+		view.unmount();
+		return line;
+	};
+
+	const badges = / 3 crit {2}13 warn {2}PAUSED$/;
+	assert.equal(header(200), `dbtop 0.1.0 · ${hostname} · up 3d 4h 0m · load 0.50 0.40 0.30 · every 1s 3 crit  13 warn  PAUSED`);
+	// 25 columns of badges leave 55: the load, the uptime and the version give way, then the end of the host name.
+	assert.equal(header(80), 'dbtop · db-primary-東京-eu-west-1.internal.… · every 1s 3 crit  13 warn  PAUSED');
+	assert.equal(header(60), 'dbtop · db-primary-東京… · every 1s 3 crit  13 warn  PAUSED');
+	for (let width = 30; width <= 120; width++) {
+		const line = header(width);
+		assert.match(line, badges, `at ${width} columns`);
+		assert.ok(textWidth(line) <= width, `at ${width} columns: ${line}`);
+	}
+
+	// A short host name: only the load averages give way at 80.
+	const view = renderView(<HostSummary width={80} hasCharts={false} version="0.1.0" />, [hostAction(1000, {filesystems}), {type: 'set-paused', isPaused: true}]);
+	assert.equal(view.frame().split('\n')[0], 'dbtop 0.1.0 · db1 · up 3d 4h 0m · every 1s 3 crit  13 warn  PAUSED');
 	view.unmount();
 });

@@ -1,10 +1,18 @@
-// The locks pane: the blocking tree at 80 and 160 columns, its selection, cancel and terminate.
+// The locks pane: the blocking tree at 80, 120 and 160 columns, a real server's lock chain, its selection, cancel and terminate.
 import assert from 'node:assert/strict';
-import {test} from 'node:test';
+import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
+import type pg from 'pg';
+import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
+import {postgresLocks} from '../../collectors/postgres-locks.js';
+import {postgresSessions} from '../../collectors/postgres-sessions.js';
+import {resolvePgTarget} from '../../source/postgres/settings.js';
 import type {Action} from '../../source/store/store.js';
-import type {PgLocksSample, PgSession} from '../../source/types.js';
+import type {PgLocksSample, PgSession, PgSessionsSample} from '../../source/types.js';
+import {formatAge} from '../../views/format.js';
+import {textWidth} from '../../views/text-width.js';
 import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
+import {startPostgres, type TestServer} from '../helpers/postgres.js';
 
 // Colour on, before Ink loads: the levels and the selection are part of what is tested.
 process.env['FORCE_COLOR'] = '1';
@@ -18,9 +26,9 @@ const locksAction = (locks: PgLocksSample, at = AT): Action => ({type: 'sample',
 
 // A three-level chain: 101 holds a row (idle in its transaction), 102 waits on its transaction, 103 on 102.
 const chainSessions = [
-	pgSession({pid: 101, user: 'alice', state: 'idle in transaction', query: 'UPDATE accounts SET balance = 0 WHERE id = 1'}),
-	pgSession({pid: 102, user: 'bob', waitEventType: 'Lock', waitEvent: 'transactionid', query: 'UPDATE accounts SET balance = 1 WHERE id = 1'}),
-	pgSession({pid: 103, user: 'carol', waitEventType: 'Lock', waitEvent: 'relation', stateAgeSec: 12, query: 'LOCK TABLE \u001B[31mstaff'}),
+	pgSession({pid: 101, user: 'alice', application: 'billing-batch', state: 'idle in transaction', xactAgeSec: 730, query: 'UPDATE accounts SET balance = 0 WHERE id = 1'}),
+	pgSession({pid: 102, user: 'bob', application: 'web-1', waitEventType: 'Lock', waitEvent: 'transactionid', xactAgeSec: 41, query: 'UPDATE accounts SET balance = 1 WHERE id = 1'}),
+	pgSession({pid: 103, user: 'carol', application: 'psql', waitEventType: 'Lock', waitEvent: 'relation', stateAgeSec: 12, xactAgeSec: 12, query: 'LOCK TABLE \u001B[31mstaff'}),
 ];
 const chain: PgLocksSample = {
 	blockedBy: {102: [101], 103: [102]},
@@ -61,28 +69,40 @@ const treeShape = (frame: string) =>
 		.map(line => /^[> ][! ] ((?:[│├└─ ]{3})*\d+↑?) +\S/.exec(line)?.[1])
 		.filter(line => line !== undefined);
 
-test('a chain at 160 columns: pid, user, state, waited, lock, relation, query, escapes made visible', () => {
+test('a chain at 160 columns: pid, user, application, state, transaction age, waited, lock, relation, query, escapes made visible', () => {
 	const view = renderView(<LocksPane width={160} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
 	assert.match(lines[0]!, /^Locks 1 blocking chain, 2 waiting/);
-	assert.match(lines[1]!, /^ {3}PID +USER +STATE +WAITED LOCK +RELATION +QUERY/);
-	assert.match(lines[2]!, /^> {2}101 +alice +idle in tr… +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
+	assert.match(lines[1]!, /^ {3}PID +USER +APP +STATE +XACT WAITED LOCK +RELATION +QUERY/);
+	assert.match(lines[2]!, /^> {2}101 +alice +billing-batch +idle in trans +12m10s +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
 	// 102 has waited past the lock-wait rule's warning: its alert points at it.
-	assert.match(lines[3]!, /^ ! └─ 102 +bob +active +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHERE id = 1 *$/);
-	assert.match(lines[4]!, /^ {6}└─ 103 +carol +active +12s AccessExclusiveLock +hr:16384 +LOCK TABLE \\x1b\[31mstaff *$/);
+	assert.match(lines[3]!, /^ ! └─ 102 +bob +web-1 +active +41s +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHERE id = 1 *$/);
+	assert.match(lines[4]!, /^ {6}└─ 103 +carol +psql +active +12s +12s AccessExclusiveLock +hr:16384 +LOCK TABLE \\x1b\[31mstaff *$/);
 	assert.ok(!view.frame().includes('\u001B[31mstaff'), 'the escape in the query is not passed to the terminal');
 	view.unmount();
 });
 
-test('a chain at 80 columns: the relation joins the lock, the query keeps some room', () => {
+test('a chain at 80 columns: the application instead of the user, the lock left to wider screens, the query keeps its room', () => {
 	const view = renderView(<LocksPane width={80} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
-	assert.match(lines[1]!, /^ {3}PID +USER +STATE +WAIT LOCK ON +QUERY/);
-	assert.match(lines[2]!, /^> {2}101 +alice +idle in t… +RowExclusiveLock public… UPDATE accounts/);
-	assert.match(lines[3]!, /^ ! └─ 102 +bob +active +40s ShareLock transactionid  UPDATE accounts/);
-	assert.match(lines[4]!, /^ {6}└─ 103 +carol +active +12s AccessExclusiveLock hr:… LOCK TABLE \\x1b…$/);
+	assert.match(lines[1]!, /^ {3}PID +APP +STATE +XACT WAITED QUERY/);
+	assert.match(lines[2]!, /^> {2}101 +billing-batch +idle in trans 12m10s {8}UPDATE accounts SET bala…$/);
+	assert.match(lines[3]!, /^ ! └─ 102 +web-1 +active +41s +40s UPDATE accounts SET bala…$/);
+	assert.match(lines[4]!, /^ {6}└─ 103 +psql +active +12s +12s LOCK TABLE \\x1b\[31mstaff$/);
 	assert.ok(lines.every(line => line.length <= 80));
 	view.unmount();
+});
+
+test('at 120 columns the lock joins, with its relation; from 140 the user', () => {
+	const view = renderView(<LocksPane width={120} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
+	const lines = stripAnsi(view.frame()).split('\n');
+	assert.match(lines[1]!, /^ {3}PID +APP +STATE +XACT WAITED LOCK ON +QUERY/);
+	assert.match(lines[3]!, /^ ! └─ 102 +web-1 +active +41s +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHE…$/);
+	assert.match(lines[4]!, /^ {6}└─ 103 +psql +active +12s +12s AccessExclusiveLock hr:16384 +LOCK TABLE/);
+	view.unmount();
+	const wider = renderView(<LocksPane width={140} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
+	assert.match(stripAnsi(wider.frame()).split('\n')[1]!, /^ {3}PID +USER +APP +STATE +XACT WAITED LOCK ON +QUERY/);
+	wider.unmount();
 });
 
 test('two SHARE holders and an ACCESS EXCLUSIVE waiter: the waiter under both, and the request queued behind it under it', () => {
@@ -90,9 +110,9 @@ test('two SHARE holders and an ACCESS EXCLUSIVE waiter: the waiter under both, a
 	const frame = stripAnsi(view.frame());
 	assert.match(frame, /^Locks 2 blocking chains, 2 waiting/);
 	assert.deepEqual(treeShape(frame), ['10', '└─ 12', '   └─ 13', '11', '└─ 12', '   └─ 13']);
-	assert.match(frame, /^> {2}10 +indexer +active +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
-	assert.match(frame, /^ ! └─ 12 +migrate +active +6m40s AccessExclusiveLock +public\.accounts +ALTER TABLE/m);
-	assert.match(frame, /^ {6}└─ 13 +report +active +5s ShareLock +public\.accounts +CREATE INDEX ON accounts \(note\) *$/m);
+	assert.match(frame, /^> {2}10 +indexer +app +active +1s +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
+	assert.match(frame, /^ ! └─ 12 +migrate +app +active +1s +6m40s AccessExclusiveLock +public\.accounts +ALTER TABLE/m);
+	assert.match(frame, /^ {6}└─ 13 +report +app +active +1s +5s ShareLock +public\.accounts +CREATE INDEX ON accounts \(note\) *$/m);
 	view.unmount();
 });
 
@@ -190,4 +210,90 @@ test('waiters queued behind each other: past the limit each session\'s waiters a
 	assert.match(frame, /^Locks 1 blocking chain, 29 waiting · ↑ its waiters are shown above/);
 	assert.ok(frame.split('\n').every(line => line.length <= 160));
 	view.unmount();
+});
+
+// The drill: billing-batch holds a row lock idle in its transaction; web-1 waits on it, and a hand-typed
+// UPDATE of the same row waits behind web-1. Real samples from a real server; the clock is then moved
+// on, as if they had waited for minutes.
+describe('a lock chain on PostgreSQL 18, as the pane shows it at 80 and 120 columns', () => {
+	const signal = new AbortController().signal;
+	let server: TestServer;
+	let connection: PgConnection;
+	let sessions: PgSessionsSample;
+	let sessionsAt = 0;
+	let locks: PgLocksSample;
+	const pids = {root: 0, plusOne: 0, zero: 0};
+
+	/** Reads a sample until it passes the check (bounded). */
+	async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+		let value = await read();
+		for (let tries = 0; tries < 100 && !check(value); tries++) {
+			await sleep(100);
+			value = await read();
+		}
+
+		assert.ok(check(value), 'the server never got there');
+		return value;
+	}
+
+	before(async () => {
+		server = await startPostgres(18);
+		await server.sql('CREATE TABLE t (id int PRIMARY KEY, v int)');
+		await server.sql('INSERT INTO t VALUES (1, 0)');
+		const [root, plusOne, zero] = (await Promise.all(['billing-batch', 'web-1', 'psql'].map(async application => server.connect({application})))) as [pg.Client, pg.Client, pg.Client];
+		const pidOf = async (client: pg.Client) => Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+		[pids.root, pids.plusOne, pids.zero] = await Promise.all([root, plusOne, zero].map(pidOf));
+		connection = createPgConnection(resolvePgTarget(server.url(), {}, 'root'));
+		const readLocks = async () => (await postgresLocks(connection).collect(signal)) as PgLocksSample;
+		await root.query('BEGIN');
+		await root.query('SELECT * FROM t WHERE id=1 FOR UPDATE');
+		void plusOne.query('UPDATE t SET v=v+1 WHERE id=1').catch(() => {});
+		await until(readLocks, sample => pids.plusOne in sample.blockedBy);
+		void zero.query('UPDATE t SET v=0 WHERE id=1').catch(() => {});
+		locks = await until(readLocks, sample => pids.zero in sample.blockedBy);
+		sessionsAt = Date.now();
+		sessions = (await postgresSessions(connection).collect(signal)) as PgSessionsSample;
+	});
+
+	after(async () => {
+		await connection?.close();
+		await server?.stop();
+	});
+
+	/** The pane at a width once web-1 has waited `waitedSec`: the real samples, read that much later (the clock and the sessions' ages moved on). */
+	function drill(width: number, waitedSec: number) {
+		const waitStart = locks.locks.find(lock => lock.pid === pids.plusOne && !lock.granted)?.waitStartAt;
+		assert.ok(typeof waitStart === 'number', 'PostgreSQL 18 gives the wait start');
+		// From the next whole millisecond: the wait is then never a hair short of `waitedSec`.
+		const at = Math.ceil(waitStart) + waitedSec * 1000;
+		const later = (age: number | null) => (age === null ? null : age + (at - sessionsAt) / 1000);
+		const moved = sessions.sessions.map(session => ({...session, xactAgeSec: later(session.xactAgeSec), queryAgeSec: later(session.queryAgeSec), stateAgeSec: later(session.stateAgeSec)}));
+		const view = renderView(<LocksPane width={width} height={10} />, [
+			{type: 'sample', id: 'postgres-sessions', at, value: {...sessions, sessions: moved}},
+			{type: 'sample', id: 'postgres-locks', at, value: locks},
+		]);
+		const lines = stripAnsi(view.frame()).split('\n');
+		view.unmount();
+		const line = (pid: number) => lines.find(candidate => new RegExp(`^[> ][! ] [│├└─ ]*${pid} `).test(candidate)) ?? '';
+		const rootXact = formatAge(moved.find(session => session.pid === pids.root)!.xactAgeSec!);
+		return {lines, root: line(pids.root), plusOne: line(pids.plusOne), zero: line(pids.zero), rootXact};
+	}
+
+	test('at 80 columns: app names, the root\'s state whole and its transaction\'s age, the wait with its unit, both UPDATEs told apart', () => {
+		const {lines, root, plusOne, zero, rootXact} = drill(80, 12 * 60 + 10);
+		assert.match(lines[1]!, /^ {3}PID +APP +STATE +XACT WAITED QUERY *$/);
+		assert.match(root, new RegExp(`^>[! ] ${pids.root} +billing-batch +idle in trans +${rootXact} {8}SELECT \\* FROM t`));
+		assert.match(plusOne, / web-1 +active +12m\d\ds 12m10s UPDATE t SET v=v\+1 W/);
+		assert.match(zero, / psql +active +12m\d\ds 12m0\ds UPDATE t SET v=0 WH/);
+		assert.ok(lines.every(line => textWidth(line) <= 80), 'every line within 80 columns');
+	});
+
+	test('at 120 columns: the lock too, and both queries whole', () => {
+		const {lines, root, plusOne, zero, rootXact} = drill(120, 21 * 60 + 26);
+		assert.match(lines[1]!, /^ {3}PID +APP +STATE +XACT WAITED LOCK ON +QUERY *$/);
+		assert.match(root, new RegExp(`^>[! ] ${pids.root} +billing-batch +idle in trans +${rootXact} {8}RowShareLock public\\.t +SELECT \\* FROM t`));
+		assert.match(plusOne, / web-1 +active +21m\d\ds 21m26s ShareLock transactionid +UPDATE t SET v=v\+1 WHERE id=1 *$/);
+		assert.match(zero, / psql +active +21m\d\ds 21m\d\ds ExclusiveLock tuple public\.t UPDATE t SET v=0 WHERE id=1 *$/);
+		assert.ok(lines.every(line => textWidth(line) <= 120), 'every line within 120 columns');
+	});
 });

@@ -1,6 +1,6 @@
 import type {SessionSort} from '../../source/store/ui.js';
 import type {PgSession} from '../../source/types.js';
-import {formatAge, formatCount} from '../format.js';
+import {AGE_WIDTH, formatAge, formatCount} from '../format.js';
 import type {Column} from './column.js';
 
 const age = (seconds: number | null) => (seconds === null ? '' : formatAge(seconds));
@@ -21,9 +21,9 @@ export function sessionColumns(width: number, sort: SessionSort): Column<PgSessi
 		isWide && {id: 'type', title: 'TYPE', width: 14, value: session => session.backendType},
 		{id: 'state', title: 'STATE', width: isWide ? 19 : 11, sort: 'state', value: session => session.state ?? session.backendType},
 		hasWait && {id: 'wait', title: 'WAIT', width: isWide ? 22 : hasOrigin ? 18 : 14, value: session => (session.waitEventType ? `${session.waitEventType}:${session.waitEvent ?? ''}` : '')},
-		hasAge('xact') && {id: 'xact', title: 'XACT', width: 6, sort: 'xact', align: 'right', value: session => age(session.xactAgeSec)},
-		hasAge('query') && {id: 'query-age', title: 'QRY', width: 6, sort: 'query', align: 'right', value: session => age(session.queryAgeSec)},
-		hasAge('state-age') && {id: 'state-age', title: 'SINCE', width: 6, sort: 'state-age', align: 'right', value: session => age(session.stateAgeSec)},
+		hasAge('xact') && {id: 'xact', title: 'XACT', width: AGE_WIDTH, sort: 'xact', align: 'right', value: session => age(session.xactAgeSec)},
+		hasAge('query') && {id: 'query-age', title: 'QRY', width: AGE_WIDTH, sort: 'query', align: 'right', value: session => age(session.queryAgeSec)},
+		hasAge('state-age') && {id: 'state-age', title: 'SINCE', width: AGE_WIDTH, sort: 'state-age', align: 'right', value: session => age(session.stateAgeSec)},
 		hasAge('xmin') && {id: 'xmin', title: 'XMIN', width: 6, sort: 'xmin', align: 'right', value: session => (session.xminAge === null ? '' : formatCount(session.xminAge))},
 		{id: 'query', title: 'QUERY', value: session => session.query},
 	];
