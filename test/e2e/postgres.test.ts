@@ -67,7 +67,7 @@ test('the locks pane shows the real chain as a tree, and c cancels after a quest
 test('the lock drill at 80x24: the root blocker\'s application, state and transaction age, and both UPDATEs told apart', async () => {
 	// A server of its own: the chain above would be a second one here.
 	const drill = await startPostgres(18);
-	const term = openTerminal([process.execPath, CLI, '--pg', drill.url(), '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 80, rows: 24});
+	const term = openTerminal([process.execPath, CLI, '--pg', drill.url(), ...NO_ENGINE, '--interval', '500ms', '--interval', 'postgres-locks=500ms'], {columns: 80, rows: 24});
 	try {
 		await drill.sql('CREATE TABLE t (id int PRIMARY KEY, v int)');
 		await drill.sql('INSERT INTO t VALUES (1, 0)');
