@@ -1,6 +1,6 @@
 import type {SessionSort} from '../../source/store/ui.js';
 import type {PgSession} from '../../source/types.js';
-import {AGE_WIDTH, formatAge, formatCount} from '../format.js';
+import {AGE_WIDTH, formatAge, formatCount, shortSessionState} from '../format.js';
 import type {Column} from './column.js';
 
 const age = (seconds: number | null) => (seconds === null ? '' : formatAge(seconds));
@@ -19,7 +19,8 @@ export function sessionColumns(width: number, sort: SessionSort): Column<PgSessi
 		hasOrigin && {id: 'application', title: 'APP', width: isWide ? 16 : 12, value: session => session.application},
 		hasOrigin && {id: 'client', title: 'CLIENT', width: 15, value: session => session.client ?? ''},
 		isWide && {id: 'type', title: 'TYPE', width: 14, value: session => session.backendType},
-		{id: 'state', title: 'STATE', width: isWide ? 19 : 11, sort: 'state', value: session => session.state ?? session.backendType},
+		// Whole at every width: pg_activity's short forms where the column is narrow.
+		{id: 'state', title: 'STATE', width: isWide ? 19 : 13, sort: 'state', value: session => (isWide ? session.state : session.state && shortSessionState(session.state)) ?? session.backendType},
 		hasWait && {id: 'wait', title: 'WAIT', width: isWide ? 22 : hasOrigin ? 18 : 14, value: session => (session.waitEventType ? `${session.waitEventType}:${session.waitEvent ?? ''}` : '')},
 		hasAge('xact') && {id: 'xact', title: 'XACT', width: AGE_WIDTH, sort: 'xact', align: 'right', value: session => age(session.xactAgeSec)},
 		hasAge('query') && {id: 'query-age', title: 'QRY', width: AGE_WIDTH, sort: 'query', align: 'right', value: session => age(session.queryAgeSec)},
