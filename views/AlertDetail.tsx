@@ -1,24 +1,19 @@
 import {Box, Text} from 'ink';
 import type {Rule} from '../source/alerts/engine.js';
-import {unitOf, type Unit} from '../source/alerts/metrics.js';
+import {alertMessage} from '../source/alerts/message.js';
+import {unitOf} from '../source/alerts/metrics.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {seriesKey, seriesPoints, type Series} from '../source/store/alerts.js';
 import {CHART_LEFT, chartPoints, plotChart} from './chart.js';
-import {formatAge, formatBytes, formatTimestamp} from './format.js';
+import {formatAge, formatMetric, formatTimestamp} from './format.js';
 import {useStore} from './use-store.js';
-
-/** A value in its metric's unit: `45s` as an age, bytes scaled, a percentage, a plain number. */
-export function formatMetric(value: number, unit: Unit): string {
-	if (unit === 'seconds') return formatAge(value);
-	if (unit === 'bytes') return formatBytes(value);
-	return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === 'percent' ? '%' : ''}`;
-}
 
 /** The rule: its metric and thresholds, then how long the condition must hold and how it clears. */
 export function ruleLines(rule: Rule): [string, string] {
 	const unit = unitOf(rule.metric);
 	const level = (name: string, value: number | null) => (value === null ? `no ${name}` : `${name} ${formatMetric(value, unit)}`);
-	const thresholds = rule.comparison === 'increases' ? 'on any increase' : `${rule.comparison} · ${level('warning', rule.warning)} · ${level('critical', rule.critical)}`;
+	const heldUp = rule.criticalHeldUp === undefined ? '' : ` or holding up ${rule.criticalHeldUp}`;
+	const thresholds = rule.comparison === 'increases' ? 'on any increase' : `${rule.comparison} · ${level('warning', rule.warning)} · ${level('critical', rule.critical)}${heldUp}`;
 	return [
 		`${rule.id}: ${rule.metric} ${thresholds}${rule.scope === undefined ? '' : ` · scope ${rule.scope}`}${rule.isEnabled ? '' : ' · disabled'}`,
 		[`for ${formatAge(rule.forSec)}`, `clear after ${formatAge(rule.clearSec)}`, ...(rule.hysteresis ? [`hysteresis ${formatMetric(rule.hysteresis, unit)}`] : [])].join(' · '),
@@ -35,10 +30,11 @@ const NO_SERIES: Series = {at: [], values: [], count: 0};
 
 type Props = {width: number; height: number};
 
-/** One alert: what it says, when it fired and changed, who took it, the rule, and its value around it. */
+/** One alert: what it says now, when it fired and with what value, when it changed, who took it, the rule, and its value around it. */
 export function AlertDetail({width, height}: Props) {
 	const alert = useStore(state => state.alerts.alerts.find(candidate => candidate.id === state.ui.alerts.detailId) ?? null);
-	const rule = useStore(state => state.rules.find(candidate => candidate.id === alert?.rule));
+	const rules = useStore(state => state.rules);
+	const rule = rules.find(candidate => candidate.id === alert?.rule);
 	const series = useStore(state => (rule && alert ? state.series.get(seriesKey(rule.metric, alert.resource)) : undefined)) ?? NO_SERIES;
 	const now = useStore(state => state.now);
 	if (!alert) {
@@ -66,9 +62,9 @@ export function AlertDetail({width, height}: Props) {
 				<Text bold color={isQuiet ? undefined : alert.severity === 'critical' ? 'red' : 'yellow'}>{`${alert.severity === 'critical' ? 'CRITICAL' : 'WARNING'} ${sanitizeLine(alert.title)}`}</Text>
 				{` · ${alert.state} · Esc back${alert.state === 'firing' ? ' · a acknowledge' : ''}`}
 			</Text>
-			{line('Message', alert.message)}
+			{line('Message', alertMessage(alert, rules))}
 			{line('Source', `${alert.source} · ${alert.resource}`)}
-			{line('Fired', when(alert.firedAt))}
+			{line('Fired', `${when(alert.firedAt)}${alert.valueAtFiring === null ? '' : ` · value ${formatMetric(alert.valueAtFiring, unit)}`}`)}
 			{line('Last change', when(alert.lastChangedAt))}
 			{line('Resolved', when(alert.resolvedAt))}
 			{line('Acknowledged', alert.acknowledgedBy === null ? 'no' : `by ${alert.acknowledgedBy} at ${when(alert.acknowledgedAt)}${alert.note ? ` · note: ${alert.note}` : ''}`)}

@@ -23,7 +23,8 @@ export function AlertsPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.alerts);
 	const now = useStore(state => state.now);
 	const checks = useStore(checkStatuses);
-	const columns = useMemo(() => alertColumns(now), [now]);
+	const rules = useStore(state => state.rules);
+	const columns = useMemo(() => alertColumns(now, rules), [now, rules]);
 	const open = list.filter(alert => alert.state !== 'resolved').length;
 	return (
 		<Box flexDirection="column" height={height} width={width}>

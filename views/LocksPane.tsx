@@ -3,6 +3,7 @@ import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
 import {metricLevel, type Level} from '../source/alerts/levels.js';
+import {rootBlocking, type Blocking} from '../source/alerts/measure.js';
 import {sessionResource} from '../source/alerts/metrics.js';
 import type {LockLine} from '../source/postgres/lock-tree.js';
 import {visibleLockLines, waitingCount} from '../source/postgres/session-list.js';
@@ -16,10 +17,10 @@ import {PgUnavailable} from './PgUnavailable.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
-/** A root blocks: red; a waiter's colour follows how long it has waited, by the lock-wait rules on its session. */
-function lineLevel(line: LockLine, rules: readonly Rule[], session: PgSession | undefined): Level {
-	if (line.depth === 0) return 'crit';
-	return metricLevel(rules, 'pg.lockWaitSec', session ? sessionResource(session) : '', line.node.waitSec);
+/** A root blocker's colour follows how long it has held others up and how many, by the blocker rules on its session; a waiter's (a deadlock's too) how long it has waited, by the lock-wait rules. */
+function lineLevel(line: LockLine, rules: readonly Rule[], session: PgSession | undefined, blocking: Blocking | undefined): Level {
+	const resource = session ? sessionResource(session) : '';
+	return blocking ? metricLevel(rules, 'pg.blockingSec', resource, blocking.sec, blocking.heldUp) : metricLevel(rules, 'pg.lockWaitSec', resource, line.node.waitSec);
 }
 
 const selectRules = (state: State) => state.rules;
@@ -37,8 +38,9 @@ export function LocksPane({width, height}: Props) {
 	const marks = useStore(alertMarks);
 	const columns = useMemo(() => lockColumns(width, lines), [width, lines]);
 	const sessions = useStore(sessionsByPid);
+	const blocking = useStore(rootBlocking);
 	const markOf = (line: LockLine) => marks.pids.get(line.node.pid);
-	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessions.get(line.node.pid)))});
+	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessions.get(line.node.pid), blocking.get(line.node.pid)))});
 
 	if (!hasSessions) {
 		return (

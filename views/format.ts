@@ -1,5 +1,6 @@
 // Pure formatting helpers for the views: units, ages, bars. Values arrive in base units.
 import type {Level} from '../source/alerts/levels.js';
+import type {Unit} from '../source/alerts/metrics.js';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
 
@@ -26,6 +27,13 @@ export function formatBytes(bytes: number): string {
 /** A rate in bytes per second: `1.5M/s`. */
 export function formatRate(bytesPerSec: number): string {
 	return `${formatBytes(bytesPerSec)}/s`;
+}
+
+/** A metric's value in its unit, as the panes show such values: `10m14s` as an age, bytes scaled, a percentage, a plain number. */
+export function formatMetric(value: number, unit: Unit): string {
+	if (unit === 'seconds') return formatAge(value);
+	if (unit === 'bytes') return formatBytes(value);
+	return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === 'percent' ? '%' : ''}`;
 }
 
 /** A count per second, short: `12/s`, `1.5k/s`. */

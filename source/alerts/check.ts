@@ -2,11 +2,12 @@
 // Nagios-style checkers use: 0 OK, 1 warning, 2 critical, 3 a source could not be read.
 import {evaluate, initialAlerts, sortAlerts, type Alert, type Rule} from './engine.js';
 import {measure} from './measure.js';
+import {withMessage} from './message.js';
 import {isMeasured} from './metrics.js';
 import type {State} from '../store/store.js';
 
 /** The result of a check: its exit code, a line per firing alert and a summary line. */
-export type CheckResult = {exitCode: 0 | 1 | 2 | 3; status: 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN'; alerts: Alert[]; unreadable: Record<string, string>; lines: string[]};
+export type CheckResult = {exitCode: 0 | 1 | 2 | 3; status: 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN'; alerts: Array<Alert & {message: string}>; unreadable: Record<string, string>; lines: string[]};
 
 /**
  * Evaluates the rules on a state, at once: a one-shot check cannot wait for `for`. Of the sources
@@ -15,7 +16,7 @@ export type CheckResult = {exitCode: 0 | 1 | 2 | 3; status: 'OK' | 'WARNING' | '
 export function check(state: State, rules: readonly Rule[], sources: readonly string[]): CheckResult {
 	const now = state.now;
 	const immediate = rules.map(rule => ({...rule, forSec: 0}));
-	const alerts = sortAlerts(evaluate(immediate, measure(state), initialAlerts(), now).alerts);
+	const alerts = sortAlerts(evaluate(immediate, measure(state), initialAlerts(), now).alerts).map(alert => withMessage(alert, rules));
 	const unreadable: Record<string, string> = {};
 	for (const id of sources.filter(isMeasured)) {
 		const status = state.status[id];

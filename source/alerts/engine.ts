@@ -1,8 +1,9 @@
 // The alert rule engine: pure functions of (rules, measurements, time). A rule fires when its
 // condition has held for `forSec`; its severity rises and falls while it is open; it resolves
 // when the condition has been clear for `clearSec`, with hysteresis so a value hovering at the
-// threshold does not flap; firing again after that opens a new alert.
-import {alertSourceOf, unitOf, type AlertSource, type MetricId, type Unit} from './metrics.js';
+// threshold does not flap; firing again after that opens a new alert. An open alert keeps the
+// value now; its message is worked out from it where it is shown (message.ts).
+import {alertSourceOf, type AlertSource, type MetricId} from './metrics.js';
 
 /** How bad an alert is. */
 export type Severity = 'warning' | 'critical';
@@ -24,11 +25,13 @@ export type Rule = {
 	hysteresis: number;
 	/** Only resources whose name contains this (a mount, a container, a database, a user). */
 	scope?: string;
+	/** On a metric that counts the sessions a resource holds up: a value past a threshold is critical once it holds up this many. */
+	criticalHeldUp?: number;
 	isEnabled: boolean;
 };
 
-/** One value of a metric for one resource (a mount, a container, a user, ...). */
-export type Measurement = {resource: string; value: number};
+/** One value of a metric for one resource (a mount, a container, a user, ...); a root blocker's also says how many sessions it holds up. */
+export type Measurement = {resource: string; value: number; heldUp?: number};
 
 /** One alert: a plain serializable record (the alert state file keeps it across restarts). */
 export type Alert = {
@@ -40,7 +43,17 @@ export type Alert = {
 	source: AlertSource;
 	resource: string;
 	title: string;
-	message: string;
+	/**
+	 * The metric's value: now while the alert is open (each evaluation that measures it), the
+	 * last one once it has resolved. Null only in a record saved by a version that kept `message`.
+	 */
+	value: number | null;
+	/** The value when it fired (null as `value`). */
+	valueAtFiring: number | null;
+	/** On a blocker: how many sessions it holds up, as `value`. */
+	heldUp?: number;
+	/** The text a version before `value` saved in its place: shown until the alert has a value. */
+	message?: string;
 	firedAt: number;
 	lastChangedAt: number;
 	acknowledgedBy: string | null;
@@ -65,8 +78,11 @@ export function initialAlerts(): AlertsState {
 
 const isOpen = (alert: Alert) => alert.state !== 'resolved';
 
-/** The severity a value reaches against a rule's thresholds (hysteresis widens them while an alert is open). */
-export function levelOf(rule: Rule, value: number, previous: number | null, open: Severity | null): Severity | null {
+/**
+ * The severity a value reaches against a rule's thresholds (hysteresis widens them while an alert
+ * is open); past one, a resource that holds up `criticalHeldUp` sessions or more is critical.
+ */
+export function levelOf(rule: Rule, value: number, previous: number | null, open: Severity | null, heldUp?: number): Severity | null {
 	if (rule.comparison === 'increases') {
 		return previous !== null && value > previous ? (rule.critical !== null ? 'critical' : 'warning') : null;
 	}
@@ -79,8 +95,8 @@ export function levelOf(rule: Rule, value: number, previous: number | null, open
 	};
 
 	if (crossed(rule.critical, 'critical')) return 'critical';
-	if (crossed(rule.warning, 'warning')) return 'warning';
-	return null;
+	if (!crossed(rule.warning, 'warning')) return null;
+	return rule.criticalHeldUp !== undefined && heldUp !== undefined && heldUp >= rule.criticalHeldUp ? 'critical' : 'warning';
 }
 
 /** Does a rule apply to a resource (it has no scope, or the resource's name contains it)? */
@@ -88,16 +104,8 @@ export function isInScope(rule: Rule, resource: string): boolean {
 	return rule.scope === undefined || resource.includes(rule.scope);
 }
 
-// Messages give values as measured, with a short suffix for the unit.
-const SUFFIXES: Readonly<Record<Unit, string>> = {percent: '%', bytes: 'B', seconds: 's', count: '', number: ''};
-const formatValue = (value: number, unit: Unit) => `${Number.isInteger(value) ? value : value.toFixed(1)}${SUFFIXES[unit]}`;
-
-function messageOf(rule: Rule, value: number, severity: Severity): string {
-	const unit = unitOf(rule.metric);
-	if (rule.comparison === 'increases') return `${rule.title}: now ${formatValue(value, unit)}`;
-	const threshold = severity === 'critical' ? rule.critical : rule.warning;
-	return `${rule.title}: ${formatValue(value, unit)} (${severity} ${rule.comparison} ${formatValue(threshold ?? 0, unit)})`;
-}
+// What an alert keeps of a measurement: its value, and how many a blocker holds up.
+const readingOf = (measured: Measurement): Pick<Alert, 'value' | 'heldUp'> => (measured.heldUp === undefined ? {value: measured.value} : {value: measured.value, heldUp: measured.heldUp});
 
 /**
  * Evaluates every enabled rule against the measurements at `now` (epoch ms); returns the next state.
@@ -143,18 +151,24 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 			continue;
 		}
 
-		const values = new Map<string, number>();
-		for (const measurement of measured) if (isInScope(rule, measurement.resource)) values.set(measurement.resource, measurement.value);
+		const values = new Map<string, Measurement>();
+		for (const measurement of measured) if (isInScope(rule, measurement.resource)) values.set(measurement.resource, measurement);
 		const resources = new Set([...values.keys(), ...(openResources.get(rule.id) ?? [])]);
 		for (const resource of resources) {
 			const key = `${rule.id}\u0000${resource}`;
 			const old = state.tracking[key] ?? {pendingSince: null, clearSince: null, last: null};
 			const index = openAt.get(key) ?? -1;
-			const open = index >= 0 ? alerts[index]! : null;
-			const value = values.get(resource);
+			const measurement = values.get(resource);
+			let open = index >= 0 ? alerts[index]! : null;
+			// An open alert reads the value now (a resource that is gone keeps its last): only one whose value moved is a new object.
+			if (open && measurement && (open.value !== measurement.value || open.heldUp !== measurement.heldUp)) {
+				open = {...open, ...readingOf(measurement)};
+				alerts[index] = open;
+			}
+
 			// A resource that is gone (a removed container, an ended session) counts as clear.
-			const level = value === undefined ? null : levelOf(rule, value, old.last, open?.severity ?? null);
-			const next: Tracking = {pendingSince: old.pendingSince, clearSince: old.clearSince, last: value ?? null};
+			const level = measurement === undefined ? null : levelOf(rule, measurement.value, old.last, open?.severity ?? null, measurement.heldUp);
+			const next: Tracking = {pendingSince: old.pendingSince, clearSince: old.clearSince, last: measurement?.value ?? null};
 			if (level) {
 				next.pendingSince ??= now;
 				next.clearSince = null;
@@ -165,7 +179,6 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 							...open,
 							severity: level,
 							lastChangedAt: now,
-							message: messageOf(rule, value!, level),
 							// A rising severity draws attention again, even when acknowledged.
 							state: rises ? 'firing' : open.state,
 						};
@@ -180,7 +193,8 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 						source: alertSourceOf(rule.metric, resource),
 						resource,
 						title: rule.title,
-						message: messageOf(rule, value!, level),
+						...readingOf(measurement!),
+						valueAtFiring: measurement!.value,
 						firedAt: now,
 						lastChangedAt: now,
 						acknowledgedBy: null,

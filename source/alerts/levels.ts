@@ -18,15 +18,16 @@ export function worstLevel(...levels: Level[]): Level {
 
 /**
  * Level of a metric's value for one resource: the worst the enabled rules on that metric give it
- * within their scope, by their thresholds (so colours follow the config); ok where no rule
- * judges it, and for rules on any increase, which a single value cannot show.
+ * within their scope, by their thresholds (and for a blocker, how many it holds up), so colours
+ * follow the config; ok where no rule judges it, and for rules on any increase, which a single
+ * value cannot show.
  */
-export function metricLevel(rules: readonly Rule[], metric: MetricId, resource: string, value: number | null | undefined): Level {
+export function metricLevel(rules: readonly Rule[], metric: MetricId, resource: string, value: number | null | undefined, heldUp?: number): Level {
 	let level: Level = 'ok';
 	if (value === null || value === undefined) return level;
 	for (const rule of rules) {
 		if (rule.metric !== metric || !rule.isEnabled || !isInScope(rule, resource)) continue;
-		const severity = levelOf(rule, value, null, null);
+		const severity = levelOf(rule, value, null, null, heldUp);
 		if (severity === 'critical') return 'crit';
 		if (severity === 'warning') level = 'warn';
 	}
@@ -36,13 +37,13 @@ export function metricLevel(rules: readonly Rule[], metric: MetricId, resource: 
 
 const levels = memoPerObject(
 	(sessions: readonly PgSession[], state: State): ReadonlyMap<number, Level> =>
-		new Map(sessions.map(session => [session.pid, worstLevel(...sessionValues(state, session).map(([metric, value]) => metricLevel(state.rules, metric, sessionResource(session), value)))])),
+		new Map(sessions.map(session => [session.pid, worstLevel(...sessionValues(state, session).map(({metric, value, heldUp}) => metricLevel(state.rules, metric, sessionResource(session), value, heldUp)))])),
 	(a, b) => a.rules === b.rules && a.locks === b.locks && a.now === b.now,
 );
 
 const NO_LEVELS: ReadonlyMap<number, Level> = new Map();
 
-/** Each session's level by pid, as the Postgres rules judge its values (those measure() gives them): waiting on a lock, a long query, idle in a transaction, holding back vacuum. */
+/** Each session's level by pid, as the Postgres rules judge its values (those measure() gives them): waiting on a lock, blocking others, a long query, idle in a transaction, holding back vacuum. */
 export function sessionLevels(state: State): ReadonlyMap<number, Level> {
 	return state.postgres ? levels(state.postgres.sessions, state) : NO_LEVELS;
 }

@@ -1,29 +1,34 @@
 // The alerts pane's list: open alerts first (critical, then by age), then recently resolved
-// ones, filtered by `sev:`, `src:` and `ack:yes|no` terms and any other text in the title.
-import {sortAlerts, type Alert, type Severity} from './engine.js';
+// ones, filtered by `sev:`, `src:` and `ack:yes|no` terms and any other text in the resource or
+// the message.
+import {sortAlerts, type Alert, type Rule, type Severity} from './engine.js';
+import {alertMessage} from './message.js';
 import {metricOf, paneOf} from './metrics.js';
 import {memoPerObject} from '../store/memo.js';
 import type {PaneId} from '../store/ui.js';
 import type {State} from '../store/store.js';
 
-/** Does an alert pass the filter text? */
-export function matchesAlert(alert: Alert, filter: string): boolean {
+/** Does an alert pass the filter text (its message as the rules in force give it)? */
+export function matchesAlert(alert: Alert, filter: string, rules: readonly Rule[]): boolean {
 	for (const word of filter.trim().toLowerCase().split(/\s+/).filter(Boolean)) {
 		const [term, value = ''] = word.includes(':') ? word.split(':', 2) : ['', word];
 		if (term === 'sev' && !alert.severity.startsWith(value)) return false;
 		if (term === 'src' && !alert.source.startsWith(value)) return false;
 		if (term === 'ack' && (alert.state === 'acknowledged') !== (value === 'yes')) return false;
-		if (term === '' && !`${alert.title} ${alert.resource} ${alert.message}`.toLowerCase().includes(value)) return false;
+		if (term === '' && !`${alert.resource} ${alertMessage(alert, rules)}`.toLowerCase().includes(value)) return false;
 	}
 
 	return true;
 }
 
-const listed = memoPerObject((alerts: readonly Alert[], filter: string) => sortAlerts(alerts).filter(alert => matchesAlert(alert, filter)));
+const listed = memoPerObject(
+	(alerts: readonly Alert[], state: State) => sortAlerts(alerts).filter(alert => matchesAlert(alert, state.ui.alerts.filter, state.rules)),
+	(a, b) => a.ui.alerts.filter === b.ui.alerts.filter && a.rules === b.rules,
+);
 
 /** The alerts the pane lists; worked out once per evaluation and filter. */
 export function visibleAlerts(state: State): Alert[] {
-	return listed(state.alerts.alerts, state.ui.alerts.filter);
+	return listed(state.alerts.alerts, state);
 }
 
 /** What unacknowledged alerts point at: panes, and rows by backend pid or container name; the worst severity wins. */

@@ -42,6 +42,8 @@ export type Metric = {
 	resource: ResourceKind;
 	/** What it measures, in a few words. */
 	about: string;
+	/** Its measurements also count the sessions the resource holds up (what a rule's `criticalHeldUp` judges). */
+	hasHeldUp?: boolean;
 };
 
 /** Every metric a rule can name; `check.<name>` stands for each service check's. */
@@ -55,6 +57,14 @@ export const METRICS = {
 	'pg.deadlocks': {collector: 'postgres-sessions', unit: 'count', pane: 'sessions', resource: 'target', about: 'deadlocks since the statistics were reset'},
 	'pg.userSessions': {collector: 'postgres-sessions', unit: 'count', pane: 'sessions', resource: 'user', about: 'client sessions of one user'},
 	'pg.lockWaitSec': {collector: 'postgres-sessions', unit: 'seconds', pane: 'locks', resource: 'session', about: 'how long a session has waited on a lock'},
+	'pg.blockingSec': {
+		collector: 'postgres-locks',
+		unit: 'seconds',
+		pane: 'locks',
+		resource: 'session',
+		about: 'how long a root blocker (holding others up, waiting on none) has held them up: the longest wait among those it holds up, directly or not; also how many it holds up',
+		hasHeldUp: true,
+	},
 	'pg.activeQuerySec': {collector: 'postgres-sessions', unit: 'seconds', pane: 'sessions', resource: 'session', about: 'how long an active query has run'},
 	'pg.idleInTransactionSec': {collector: 'postgres-sessions', unit: 'seconds', pane: 'sessions', resource: 'session', about: 'how long a session has been idle in a transaction'},
 	'pg.xminHeldSec': {collector: 'postgres-sessions', unit: 'seconds', pane: 'sessions', resource: 'session', about: 'how long a session has held back vacuum (its snapshot)'},

@@ -18,6 +18,8 @@ export const DEFAULT_RULES: readonly Rule[] = [
 	rule({id: 'connections', title: 'Connections of max_connections', metric: 'pg.connectionsPct', comparison: 'above', warning: 80, critical: 95, forSec: 0, hysteresis: 2}),
 	rule({id: 'user-sessions', title: 'Sessions of one user', metric: 'pg.userSessions', comparison: 'above', warning: 80, critical: null, forSec: 0, hysteresis: 2}),
 	rule({id: 'lock-wait', title: 'Waiting on a lock', metric: 'pg.lockWaitSec', comparison: 'above', warning: 30, critical: 300, forSec: 0, clearSec: 0}),
+	// The session the waiters wait for, directly or not: how long it has held them up, and how many.
+	rule({id: 'blocker', title: 'Blocking others', metric: 'pg.blockingSec', comparison: 'above', warning: 30, critical: 300, criticalHeldUp: 10, forSec: 0, clearSec: 0}),
 	rule({id: 'long-query', title: 'Query running', metric: 'pg.activeQuerySec', comparison: 'above', warning: 300, critical: null, forSec: 0, clearSec: 0}),
 	rule({id: 'idle-in-transaction', title: 'Idle in transaction', metric: 'pg.idleInTransactionSec', comparison: 'above', warning: 300, critical: null, forSec: 0, clearSec: 0}),
 	rule({id: 'old-xmin', title: 'Oldest backend_xmin held for', metric: 'pg.xminHeldSec', comparison: 'above', warning: 3600, critical: null, forSec: 0, clearSec: 0}),

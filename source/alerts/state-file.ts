@@ -23,15 +23,23 @@ export function alertStatePath(env: NodeJS.ProcessEnv): string {
 const SEVERITIES = new Set(['warning', 'critical']);
 const STATES = new Set(['firing', 'acknowledged', 'resolved']);
 
-/** Whether a parsed value is an alert record (the file may have been edited or damaged). */
+/**
+ * Whether a parsed value is an alert record (the file may have been edited or damaged). A record
+ * saved before alerts kept their values has a `message` and no values: loadAlerts gives it null ones.
+ */
 export function isAlert(value: unknown): value is Alert {
 	if (typeof value !== 'object' || value === null) return false;
 	const a = value as Record<string, unknown>;
 	const isText = (key: string) => typeof a[key] === 'string';
 	const isTime = (key: string) => typeof a[key] === 'number' && Number.isFinite(a[key]);
 	const isOptional = (key: string, check: (key: string) => boolean) => a[key] === null || check(key);
+	const isAbsentOr = (key: string, check: (key: string) => boolean) => a[key] === undefined || check(key);
 	return (
-		['id', 'rule', 'source', 'resource', 'title', 'message'].every(isText) &&
+		['id', 'rule', 'source', 'resource', 'title'].every(isText) &&
+		isAbsentOr('message', isText) &&
+		isAbsentOr('value', key => isOptional(key, isTime)) &&
+		isAbsentOr('valueAtFiring', key => isOptional(key, isTime)) &&
+		isAbsentOr('heldUp', isTime) &&
 		SEVERITIES.has(a['severity'] as string) &&
 		STATES.has(a['state'] as string) &&
 		isTime('firedAt') &&
@@ -58,6 +66,19 @@ export function writeAtomically(file: string, text: string): void {
 	renameSync(temporary, file);
 }
 
+// An open alert's value (and a blocker's count) moves with every sample.
+const MOVING: ReadonlySet<string> = new Set(['value', 'heldUp']);
+const isSameBesidesValues = (a: Alert, b: Alert) => a === b || Object.keys({...a, ...b}).every(key => MOVING.has(key) || a[key as keyof Alert] === b[key as keyof Alert]);
+
+/**
+ * Is there more to save than new values (an alert fired, changed severity, was acknowledged or
+ * resolved)? Values alone are not worth a write on every sample: the next change saves them, and
+ * an open alert reads its value again at the first sample after a restart.
+ */
+export function isWorthSaving(saved: readonly Alert[], alerts: readonly Alert[]): boolean {
+	return saved.length !== alerts.length || alerts.some((alert, index) => !isSameBesidesValues(saved[index]!, alert));
+}
+
 /** Writes the alerts atomically. */
 export function saveAlerts(file: string, alerts: readonly Alert[]): void {
 	writeAtomically(file, JSON.stringify({version: VERSION, alerts}));
@@ -80,7 +101,7 @@ export function loadAlerts(file: string, now = Date.now()): {alerts: Alert[]; pr
 		else if (!Array.isArray(json.alerts)) reason = 'no alerts list';
 		else {
 			const bad = json.alerts.findIndex(alert => !isAlert(alert));
-			if (bad < 0) return {alerts: json.alerts as Alert[], problem: null};
+			if (bad < 0) return {alerts: (json.alerts as Alert[]).map(alert => ({...alert, value: alert.value ?? null, valueAtFiring: alert.valueAtFiring ?? null})), problem: null};
 			reason = `alerts[${bad}] is not an alert record`;
 		}
 	} catch (error) {

@@ -14,7 +14,7 @@ import {ProcessesPane} from '../../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
 import type {Collector} from '../store/collector.js';
 import {hasNewCritical, initialAlerts, type Alert} from '../alerts/engine.js';
-import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../alerts/state-file.js';
+import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../alerts/state-file.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {check} from '../alerts/check.js';
 import {installIncrementalFix} from '../ink/incremental-fix.js';
@@ -177,18 +177,17 @@ export async function runLive(options: Options, version: string, isIncremental =
 		store.dispatch({type: 'notice', notice: {text: saved.problem, level: 'error'}});
 	}
 
-	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change.
-	// With --bell, an alert becoming critical rings the terminal bell.
-	let written = JSON.stringify(saved.alerts);
+	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change in more
+	// than their values. With --bell, an alert becoming critical rings the terminal bell.
+	let written: readonly Alert[] = saved.alerts;
 	let previous = store.getState().alerts.alerts;
 	store.subscribe(() => {
 		const {alerts} = store.getState().alerts;
 		if (alerts === previous) return;
 		if (options.hasBell && hasNewCritical(previous, alerts)) process.stdout.write(BELL);
 		previous = alerts;
-		const text = JSON.stringify(alerts);
-		if (text !== written) {
-			written = text;
+		if (isWorthSaving(written, alerts)) {
+			written = alerts;
 			try {
 				saveAlerts(stateFile, alerts);
 			} catch (error) {

@@ -5,7 +5,7 @@ import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Rule} from '../alerts/engine.js';
-import {isMetricId, METRICS} from '../alerts/metrics.js';
+import {isMetricId, metricOf, METRICS} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {parseDuration} from '../duration.js';
 
@@ -31,7 +31,10 @@ export class ConfigError extends Error {
 }
 
 const COMPARISONS = ['above', 'below', 'increases'] as const;
-const RULE_KEYS = ['title', 'metric', 'comparison', 'warning', 'critical', 'for', 'clear', 'hysteresis', 'scope', 'enabled'] as const;
+const RULE_KEYS = ['title', 'metric', 'comparison', 'warning', 'critical', 'criticalHeldUp', 'for', 'clear', 'hysteresis', 'scope', 'enabled'] as const;
+// The metrics whose measurements count the sessions a resource holds up: the rules criticalHeldUp is for.
+const HELD_UP_METRICS = Object.keys(METRICS).filter(id => metricOf(id)?.hasHeldUp);
+const hasHeldUp = (rule: Rule) => metricOf(rule.metric)?.hasHeldUp === true;
 // A rule's source and unit are its metric's; files written when they were fields still hold them.
 const FORMER_RULE_KEYS = ['source', 'unit'];
 const CHECK_KEYS = ['process', 'port', 'log', 'pattern', 'window', 'interval', 'severity', 'warning', 'critical', 'for', 'clear', 'title', 'enabled'] as const;
@@ -112,6 +115,11 @@ export function validateConfig(json: unknown, file: string): Config {
 						else if (typeof value === 'number' && Number.isFinite(value)) rule[key as 'warning'] = value;
 						else problem(field, key === 'hysteresis' ? 'expected a number' : 'expected a number, or null to turn that level off');
 						break;
+					case 'criticalHeldUp':
+						if (value === null) delete rule.criticalHeldUp;
+						else if (typeof value === 'number' && Number.isInteger(value) && value >= 1) rule.criticalHeldUp = value;
+						else problem(field, 'expected a number of sessions (1 or more), or null to turn it off');
+						break;
 					case 'for':
 					case 'clear': {
 						const ms = durationMs(value);
@@ -131,6 +139,12 @@ export function validateConfig(json: unknown, file: string): Config {
 
 			if (rule.warning === null && rule.critical === null && rule.comparison !== 'increases') {
 				problem(at, 'has neither a warning nor a critical threshold');
+			}
+
+			// A rule moved to a metric that counts nobody held up drops the count it had by default.
+			if (rule.criticalHeldUp !== undefined && !hasHeldUp(rule)) {
+				if ('criticalHeldUp' in fields) problem(`${at}.criticalHeldUp`, `only for a rule on ${HELD_UP_METRICS.join(', ')}`);
+				delete rule.criticalHeldUp;
 			}
 
 			rules.set(id, rule);
@@ -299,6 +313,7 @@ export function printableConfig(config: Config): Json {
 					comparison: rule.comparison,
 					warning: rule.warning,
 					critical: rule.critical,
+					...(hasHeldUp(rule) ? {criticalHeldUp: rule.criticalHeldUp ?? null} : {}),
 					for: rule.forSec,
 					clear: rule.clearSec,
 					hysteresis: rule.hysteresis,

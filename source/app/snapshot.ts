@@ -1,4 +1,5 @@
 import {sortAlerts, type Alert} from '../alerts/engine.js';
+import {withMessage} from '../alerts/message.js';
 import {blockingTree, type BlockingNode} from '../postgres/lock-tree.js';
 import type {UserCounts} from '../postgres/users.js';
 import {containerNames} from '../store/containers.js';
@@ -36,8 +37,8 @@ export type Snapshot = {
 	processes: SnapshotProcess[];
 	postgres: SnapshotPostgres;
 	containers: SnapshotContainer[];
-	/** Open alerts, critical first, then recently resolved ones. */
-	alerts: Array<Omit<Alert, 'lastChangedAt'>>;
+	/** Open alerts, critical first, then recently resolved ones, each with its message as of now. */
+	alerts: Array<Omit<Alert, 'lastChangedAt'> & {message: string}>;
 	/** The service checks' latest readings. */
 	checks: Array<CheckValue & {name: string}>;
 	/** Why a source could not be read, by collector id; absent when all were read. */
@@ -73,7 +74,10 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		})),
 		postgres: toSnapshotPostgres(state),
 		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
-		alerts: sortAlerts(state.alerts.alerts).map(({lastChangedAt: _lastChangedAt, ...alert}) => alert),
+		alerts: sortAlerts(state.alerts.alerts).map(alert => {
+			const {lastChangedAt: _lastChangedAt, ...fields} = withMessage(alert, state.rules);
+			return fields;
+		}),
 		checks: Object.entries(state.checks).map(([name, check]) => ({name, ...check})),
 		...(Object.keys(errors).length > 0 ? {errors} : {}),
 	};

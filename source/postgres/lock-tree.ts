@@ -92,6 +92,11 @@ export function heldUpBy(graph: BlockingGraph, pid: number): Set<number> {
 	return seen;
 }
 
+/** The root blockers: sessions holding others up while waiting on nobody (the members of a deadlock cycle all wait). */
+export function rootBlockers(graph: BlockingGraph): number[] {
+	return [...graph.waitersOf.keys()].filter(pid => !graph.blockersOf.has(pid));
+}
+
 /** Who a session waits on and who waits on it, directly, and how many it holds up in all. */
 export type SessionBlocking = {waitsOn: readonly number[]; blocks: readonly number[]; heldUp: number};
 
@@ -123,7 +128,7 @@ export function buildLockTree(sessions: readonly PgSession[], sample: PgLocksSam
 		return (locksOf.get(pid) ?? []).filter(lock => lock.granted && lock.lockType === 'tuple' && lock.relation !== null).map(lock => lock.relation!);
 	};
 
-	const rootPids = [...waitersOf.keys()].filter(pid => !blockersOf.has(pid));
+	const rootPids = rootBlockers(graph);
 	const reached = new Set<number>(rootPids);
 	for (const pid of rootPids) for (const waiter of heldUpBy(graph, pid)) reached.add(waiter);
 	// What no root reaches waits in a deadlock cycle (every member waits): start at the cycle's lowest pid so it still shows.

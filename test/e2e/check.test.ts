@@ -1,4 +1,4 @@
-// `dbtop check`: exit codes from real conditions on this machine, steered by the config.
+// `dbtop check`: exit codes from real conditions on this machine and a real Postgres server, steered by the config.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {once} from 'node:events';
@@ -7,8 +7,11 @@ import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
+import type pg from 'pg';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
+import {startPostgres} from '../helpers/postgres.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -102,4 +105,38 @@ test('a log check run from cron: each run counts what was written since the last
 	assert.equal(second.stdout, `WARNING errors ${log}: Lines matching ERROR|FATAL in 10m: 2 (warning above 0)\ndbtop check: WARNING: 0 critical, 1 warning\n`);
 	assert.equal(checkIn(cron, '--config', file).code, 1, 'still within the window with nothing new');
 	assert.equal(check('--config', file).code, 0, 'another state directory starts afresh');
+});
+
+test('--pg: a root blocker that has held others up past the warning is one line naming its pid and how many it holds up', async () => {
+	const server = await startPostgres(18);
+	const clients: pg.Client[] = [];
+	try {
+		await server.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+		await server.sql('INSERT INTO accounts VALUES (1, 0), (2, 0)');
+		for (let i = 0; i < 3; i++) clients.push(await server.connect());
+		const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
+		const pidOf = async (x: pg.Client) => Number((await x.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+		const [pa, pb] = [await pidOf(a), await pidOf(b)];
+		// A holds row 1, idle in its transaction; B takes row 2 and waits on A; C waits on B.
+		await a.query('BEGIN');
+		await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
+		await b.query('BEGIN');
+		await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
+		void b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
+		await c.query('BEGIN');
+		void c.query('UPDATE accounts SET balance = 2 WHERE id = 2').catch(() => {});
+		// Only the blocker rule, warning past 1 s: wait until B has waited longer than that.
+		const waited = async () => Number((await server.sql(`SELECT coalesce(max(extract(epoch FROM now() - waitstart)), 0) AS sec FROM pg_locks WHERE pid = ${pb} AND NOT granted`)).rows[0].sec);
+		for (let i = 0; i < 100 && (await waited()) < 1.5; i++) await sleep(100);
+		const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
+		rules['blocker'] = {enabled: true, warning: 1};
+		const file = path.join(dir, 'blocker.json');
+		writeFileSync(file, JSON.stringify({rules}));
+		const {code, stdout} = check('--config', file, '--pg', server.url());
+		assert.match(stdout, new RegExp(`^WARNING blocker ${pa} postgres@postgres: Blocking others: \\d+s, holding up 2 sessions \\(warning above 1s\\)\ndbtop check: WARNING: 0 critical, 1 warning\n$`));
+		assert.equal(code, 1);
+	} finally {
+		await Promise.all(clients.map(async client => client.end().catch(() => {})));
+		await server.stop();
+	}
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {acknowledge, evaluate, hasNewCritical, initialAlerts, sortAlerts, type AlertsState, type Rule} from '../../source/alerts/engine.js';
+import {alertMessage} from '../../source/alerts/message.js';
 
 const cpu: Rule = {id: 'cpu', title: 'CPU busy', metric: 'host.cpuPct', comparison: 'above', warning: 80, critical: 95, forSec: 120, clearSec: 30, hysteresis: 5, isEnabled: true};
 
@@ -23,7 +24,7 @@ test('fires only once the condition has held for `for`', () => {
 	assert.equal(state.alerts[0]!.severity, 'warning');
 	assert.equal(state.alerts[0]!.state, 'firing');
 	assert.equal(state.alerts[0]!.firedAt, 120_000);
-	assert.equal(state.alerts[0]!.message, 'CPU busy: 90% (warning above 80%)');
+	assert.equal(alertMessage(state.alerts[0]!, [cpu]), 'CPU busy: 90% (warning above 80%)');
 });
 
 test('a dip below the threshold before `for` restarts the wait', () => {
@@ -72,11 +73,11 @@ test('below-thresholds, counters that increase, scopes and resources that go awa
 	state = evaluate([disk], {'host.fsFreePct': []}, state, 1000);
 	assert.equal(state.alerts[0]!.state, 'resolved', 'a mount that is gone is clear');
 
-	const deadlocks: Rule = {...cpu, id: 'deadlocks', metric: 'pg.deadlocks', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 60, hysteresis: 0};
+	const deadlocks: Rule = {...cpu, id: 'deadlocks', title: 'Deadlocks', metric: 'pg.deadlocks', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 60, hysteresis: 0};
 	state = evaluate([deadlocks], {'pg.deadlocks': [{resource: 'db1', value: 3}]}, initialAlerts(), 0);
 	assert.equal(state.alerts.length, 0, 'the first reading is only a baseline');
 	state = evaluate([deadlocks], {'pg.deadlocks': [{resource: 'db1', value: 4}]}, state, 1000);
-	assert.equal(state.alerts[0]!.message, 'CPU busy: now 4');
+	assert.equal(alertMessage(state.alerts[0]!, [deadlocks]), 'Deadlocks: now 4');
 });
 
 test('disabled rules never fire; acknowledging a resolved alert does nothing', () => {
@@ -116,4 +117,44 @@ test('an evaluation that changes no alert keeps the alerts array itself', () => 
 	const again = feed(open, immediate, [[1, 99]], 1);
 	assert.equal(again.alerts, open.alerts);
 	assert.notEqual(feed(again, immediate, [[1, 85]], 2).alerts, open.alerts, 'the severity fell');
+});
+
+test('an open alert keeps the value now and the value it fired with; a resolved one keeps its last; only alerts whose value moved are new objects', () => {
+	const lockWait: Rule = {...cpu, id: 'lock-wait', title: 'Waiting on a lock', metric: 'pg.lockWaitSec', warning: 30, critical: 300, forSec: 0, clearSec: 0, hysteresis: 0};
+	const at = (state: AlertsState, now: number, waits: Record<string, number>) => evaluate([lockWait], {'pg.lockWaitSec': Object.entries(waits).map(([resource, value]) => ({resource, value}))}, state, now);
+	let state = at(initialAlerts(), 0, {'7 app@shop': 454.6, '8 app@shop': 40});
+	const [seven, eight] = state.alerts;
+	assert.deepEqual([seven!.value, seven!.valueAtFiring, seven!.severity], [454.6, 454.6, 'critical']);
+	assert.equal(alertMessage(seven!, [lockWait]), 'Waiting on a lock: 7m34s (critical above 5m00s)');
+	// 8's wait did not move: its record is the same object; 7's did.
+	state = at(state, 160_000, {'7 app@shop': 614, '8 app@shop': 40});
+	assert.equal(state.alerts[1], eight);
+	assert.deepEqual([state.alerts[0]!.value, state.alerts[0]!.valueAtFiring, state.alerts[0]!.lastChangedAt], [614, 454.6, 0], 'a new value is not a change of the alert');
+	assert.equal(alertMessage(state.alerts[0]!, [lockWait]), 'Waiting on a lock: 10m14s (critical above 5m00s)');
+	const same = at(state, 161_000, {'7 app@shop': 614, '8 app@shop': 40});
+	assert.equal(same.alerts, state.alerts, 'no value moved: the same array');
+	// 7 gets its lock: gone from the waiters, it resolves with the last value it had.
+	state = at(same, 162_000, {'8 app@shop': 41});
+	assert.deepEqual([state.alerts[0]!.state, state.alerts[0]!.value], ['resolved', 614]);
+	assert.equal(at(state, 163_000, {'8 app@shop': 42}).alerts[0], state.alerts[0], 'a resolved alert no longer follows');
+});
+
+test('criticalHeldUp: a value past a threshold is critical once the resource holds up that many; the message says which', () => {
+	const blocker: Rule = {...cpu, id: 'blocker', title: 'Blocking others', metric: 'pg.blockingSec', warning: 30, critical: 300, criticalHeldUp: 10, forSec: 0, clearSec: 0, hysteresis: 0};
+	const at = (state: AlertsState, now: number, value: number, heldUp: number) => evaluate([blocker], {'pg.blockingSec': [{resource: '7 app@shop', value, heldUp}]}, state, now);
+	assert.equal(at(initialAlerts(), 0, 20, 50).alerts.length, 0, 'not blocking for long enough, however many wait');
+	let state = at(initialAlerts(), 0, 45, 3);
+	assert.deepEqual([state.alerts[0]!.severity, state.alerts[0]!.heldUp], ['warning', 3]);
+	assert.equal(alertMessage(state.alerts[0]!, [blocker]), 'Blocking others: 45s, holding up 3 sessions (warning above 30s)');
+	state = at(state, 1000, 46, 10);
+	assert.deepEqual([state.alerts[0]!.severity, state.alerts[0]!.heldUp], ['critical', 10]);
+	assert.equal(alertMessage(state.alerts[0]!, [blocker]), 'Blocking others: 46s, holding up 10 sessions (critical holding up 10 or more)');
+	state = at(state, 2000, 47, 1);
+	assert.equal(state.alerts[0]!.severity, 'warning', 'fewer held up: back to a warning');
+	assert.equal(alertMessage(state.alerts[0]!, [blocker]), 'Blocking others: 47s, holding up 1 session (warning above 30s)');
+	state = at(state, 3000, 301, 1);
+	assert.equal(alertMessage(state.alerts[0]!, [blocker]), 'Blocking others: 5m01s, holding up 1 session (critical above 5m00s)');
+	assert.equal(at(initialAlerts(), 0, 45, 50).alerts[0]!.severity, 'critical', 'fired critical at once');
+	const {criticalHeldUp: _off, ...withoutCount} = blocker;
+	assert.equal(evaluate([withoutCount], {'pg.blockingSec': [{resource: '7 app@shop', value: 45, heldUp: 50}]}, initialAlerts(), 0).alerts[0]!.severity, 'warning', 'without criticalHeldUp the count does not matter');
 });

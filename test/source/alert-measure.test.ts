@@ -6,7 +6,7 @@ import {collectorOf, METRICS, type MetricId} from '../../source/alerts/metrics.j
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {rulesOf, validateConfig} from '../../source/app/config.js';
 import {initialState, reduce, type Action} from '../../source/store/store.js';
-import {containerRow, hostSample, pgServer, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
+import {containerRow, hostSample, pgLock, pgServer, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 
 test('the metrics come from the store in base units, one value per resource', () => {
 	let state = reduce(initialState(1000), {type: 'sample', id: 'host', at: 1000, value: hostSample({filesystems: [{mount: '/data', device: 'sdb', type: 'xfs', sizeBytes: 100, usedBytes: 97, freePct: 3}]})});
@@ -47,7 +47,8 @@ test('a source that stays down is measured from its first failure', () => {
 });
 
 // A sample of each collector some metric comes from, with a resource for every metric of it:
-// swap in use, a session in each state a rule reads and a standby, a container, a check's reading.
+// swap in use, a session in each state a rule reads and a standby, who blocks whom, a container,
+// a check's reading.
 const SAMPLES: Readonly<Record<string, Action>> = {
 	host: {type: 'sample', id: 'host', at: 1000, value: hostSample({swap: {total: 1024 ** 3, used: 1024 ** 2, free: 1023 * 1024 ** 2}})},
 	'postgres-sessions': {
@@ -62,11 +63,14 @@ const SAMPLES: Readonly<Record<string, Action>> = {
 			{server: pgServer({standbys: [{application: 'replica', client: '10.0.0.9', state: 'streaming', lagBytes: 4096, replayLagSec: 1}]})},
 		),
 	},
+	'postgres-locks': {type: 'sample', id: 'postgres-locks', at: 1000, value: {blockedBy: {7: [8]}, locks: [pgLock({pid: 7, granted: false, waitStartAt: 500})]}},
 	containers: {type: 'sample', id: 'containers', at: 1000, value: {engine: '/var/run/docker.sock', containers: [containerRow({id: 'c1', name: 'db'})]}},
 	'check:pg-port': {type: 'sample', id: 'check:pg-port', at: 1000, value: {resource: ':5432', value: 1, detail: 'listening'}},
 };
 
 const stateOf = (actions: readonly Action[]) => actions.reduce(reduce, initialState(1000));
+// Who blocks whom names its sessions as the sessions sample has them.
+const BUILDS_ON: Readonly<Record<string, readonly string[]>> = {'postgres-locks': ['postgres-sessions']};
 
 test('every metric a rule can name is measured from a sample of the collector the registry names, and from no other', () => {
 	const config = validateConfig({checks: {'pg-port': {port: 5432}}}, 'c.json');
@@ -79,7 +83,7 @@ test('every metric a rule can name is measured from a sample of the collector th
 		const collector = collectorOf(metric, '')!;
 		const sample = SAMPLES[collector];
 		assert.ok(sample, `${metric}: no sample of ${collector}`);
-		assert.notEqual(measure(stateOf([sample]))[metric]?.length ?? 0, 0, `${metric} from ${collector}`);
+		assert.notEqual(measure(stateOf([...(BUILDS_ON[collector] ?? []).map(id => SAMPLES[id]!), sample]))[metric]?.length ?? 0, 0, `${metric} from ${collector}`);
 		const others = stateOf(Object.entries(SAMPLES).flatMap(([id, action]) => (id === collector ? [] : [action])));
 		assert.equal(measure(others)[metric]?.length ?? 0, 0, `${metric} from a collector other than ${collector}`);
 	}

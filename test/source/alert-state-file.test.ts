@@ -6,7 +6,9 @@ import path from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {Alert} from '../../source/alerts/engine.js';
-import {alertStatePath, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
+import {alertMessage} from '../../source/alerts/message.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -19,7 +21,8 @@ const alert = (id: string, fields: Partial<Alert> = {}): Alert => ({
 	source: 'host',
 	resource: 'db1',
 	title: 'CPU busy',
-	message: 'CPU busy: 90% (warning above 80%)',
+	value: 92,
+	valueAtFiring: 90,
 	firedAt: 1000,
 	lastChangedAt: 2000,
 	acknowledgedBy: 'alice',
@@ -58,6 +61,29 @@ test('a corrupt file is reported and set aside, not fatal', () => {
 		assert.equal(existsSync(file), false);
 		assert.equal(readFileSync(`${file}.corrupt-777`, 'utf8'), content, 'the damaged file is kept for a human');
 	}
+});
+
+test('a file from before alerts kept their values loads: no values yet, its message shown until the next evaluation gives one', () => {
+	const file = path.join(dir, 'earlier.json');
+	const {value: _value, valueAtFiring: _valueAtFiring, ...earlier} = alert('old', {state: 'resolved', resolvedAt: 3000});
+	writeFileSync(file, JSON.stringify({version: 1, alerts: [{...earlier, message: 'CPU busy: 90.4% (warning above 80%)'}]}));
+	const {alerts, problem} = loadAlerts(file);
+	assert.equal(problem, null);
+	assert.deepEqual([alerts[0]!.value, alerts[0]!.valueAtFiring], [null, null]);
+	assert.equal(alertMessage(alerts[0]!, DEFAULT_RULES), 'CPU busy: 90.4% (warning above 80%)');
+	assert.equal(alertMessage({...alerts[0]!, value: 91}, DEFAULT_RULES), 'CPU busy: 91% (warning above 80%)');
+	writeFileSync(file, JSON.stringify({version: 1, alerts: [{...earlier, value: 'high'}]}));
+	assert.match(loadAlerts(file).problem ?? '', /alerts\[0\] is not an alert record/);
+});
+
+test('what is worth a write: an alert that fired, changed, was acknowledged or resolved; not new values alone', () => {
+	const saved = [alert('a'), alert('b')];
+	assert.equal(isWorthSaving(saved, saved), false);
+	assert.equal(isWorthSaving(saved, [saved[0]!, {...saved[1]!, value: 97, heldUp: 3}]), false, 'values move with every sample');
+	assert.equal(isWorthSaving(saved, [saved[0]!, {...saved[1]!, value: 97, severity: 'critical', lastChangedAt: 3000}]), true);
+	assert.equal(isWorthSaving(saved, [saved[0]!, {...saved[1]!, state: 'resolved', resolvedAt: 3000}]), true);
+	assert.equal(isWorthSaving(saved, [...saved, alert('c')]), true);
+	assert.equal(isWorthSaving(saved, [saved[0]!]), true);
 });
 
 test('concurrent writers: the file is always one whole version, never a mix', async () => {

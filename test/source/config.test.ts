@@ -45,7 +45,7 @@ test('a bad file: one error per problem, each naming its field and what is accep
 			'c.json: rules.cpu.warning: expected a number, or null to turn that level off',
 			'c.json: rules.cpu.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"',
 			'c.json: rules.cpu.enabled: expected true or false',
-			'c.json: rules.cpu.bogus: unknown field (accepted: title, metric, comparison, warning, critical, for, clear, hysteresis, scope, enabled)',
+			'c.json: rules.cpu.bogus: unknown field (accepted: title, metric, comparison, warning, critical, criticalHeldUp, for, clear, hysteresis, scope, enabled)',
 			'c.json: rules.mine.title: required for a new rule',
 			'c.json: rules.mine.metric: required for a new rule',
 			'c.json: rules.mine.comparison: required for a new rule',
@@ -68,6 +68,34 @@ test('source and unit, once fields of a rule, are the metric\'s: a file that sti
 	assert.deepEqual(config.rules.find(rule => rule.id === 'source-down'), DEFAULT_RULES.find(rule => rule.id === 'source-down'));
 	assert.equal(config.rules.find(rule => rule.id === 'data-disk')!.metric, 'host.fsFreePct');
 	assert.ok(!('source' in (printableConfig(config)['rules'] as Record<string, object>)['cpu']!), '--print-config leaves them out');
+});
+
+test('criticalHeldUp: the blocker rule\'s count of sessions held up, changed or turned off, only on a metric that counts them', () => {
+	const blockerOf = (config: ReturnType<typeof validateConfig>) => config.rules.find(rule => rule.id === 'blocker')!;
+	assert.equal(blockerOf(validateConfig({}, 'c.json')).criticalHeldUp, 10);
+	assert.equal(blockerOf(validateConfig({rules: {blocker: {criticalHeldUp: 25}}}, 'c.json')).criticalHeldUp, 25);
+	const off = validateConfig({rules: {blocker: {criticalHeldUp: null}}}, 'c.json');
+	assert.equal(blockerOf(off).criticalHeldUp, undefined);
+	// --print-config writes it, null when off, so the file reads back to the same rule.
+	assert.equal((printableConfig(off)['rules'] as Record<string, {criticalHeldUp?: unknown}>)['blocker']!.criticalHeldUp, null);
+	assert.deepEqual(validateConfig(JSON.parse(JSON.stringify(printableConfig(off))), 'p.json').rules, off.rules);
+	assert.ok(!('criticalHeldUp' in (printableConfig(off)['rules'] as Record<string, object>)['cpu']!), 'a rule on a metric that counts nobody has none');
+	const problems = (rules: Record<string, unknown>) => {
+		try {
+			validateConfig({rules}, 'c.json');
+			return [];
+		} catch (error) {
+			return (error as ConfigError).problems;
+		}
+	};
+
+	assert.deepEqual(problems({blocker: {criticalHeldUp: 0}, 'lock-wait': {criticalHeldUp: 'many'}}), [
+		'c.json: rules.blocker.criticalHeldUp: expected a number of sessions (1 or more), or null to turn it off',
+		'c.json: rules.lock-wait.criticalHeldUp: expected a number of sessions (1 or more), or null to turn it off',
+	]);
+	assert.deepEqual(problems({'lock-wait': {criticalHeldUp: 3}}), ['c.json: rules.lock-wait.criticalHeldUp: only for a rule on pg.blockingSec']);
+	// The blocker rule moved to another metric drops the count it had by default.
+	assert.equal(validateConfig({rules: {blocker: {metric: 'pg.lockWaitSec'}}}, 'c.json').rules.find(rule => rule.id === 'blocker')!.criticalHeldUp, undefined);
 });
 
 test('files: not JSON, unreadable --config, and a good one', () => {

@@ -3,9 +3,12 @@ import {test} from 'node:test';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {rulesOf, validateConfig} from '../../source/app/config.js';
 import {createStore, initialState} from '../../source/store/store.js';
+import type {Action} from '../../source/store/store.js';
+import type {PgLocksSample} from '../../source/types.js';
+import {AlertsPane} from '../../views/AlertsPane.js';
 import {App} from '../../views/App.js';
 import {formatTimestamp} from '../../views/format.js';
-import {hostSample} from '../helpers/fixtures.js';
+import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 import {KEYS, renderView} from '../helpers/render-view.js';
 
 const fullDisks = hostSample({
@@ -67,9 +70,9 @@ test('Enter opens the detail: the message, times, rule, acknowledgement and the 
 	await view.press(KEYS.enter);
 	const frame = view.frame();
 	assert.match(frame, /^CRITICAL Filesystem free · firing · Esc back · a acknowledge$/m);
-	// The message is the value when the severity last changed; the chart has the value now.
-	assert.match(frame, /^Message +Filesystem free: 4% \(critical below 5%\)$/m);
-	assert.match(frame, new RegExp(`^Fired +${formatTimestamp(4000)} \\(3s ago\\)$`, 'm'));
+	// The message has the value now; the value it fired with (as a warning) is kept beside when.
+	assert.match(frame, /^Message +Filesystem free: 3% \(critical below 5%\)$/m);
+	assert.match(frame, new RegExp(`^Fired +${formatTimestamp(4000)} \\(3s ago\\) · value 12%$`, 'm'));
 	assert.match(frame, /^Source +host · \/data$/m);
 	assert.match(frame, /^Rule +filesystem: host\.fsFreePct below · warning 15% · critical 5%\n +for 0s · clear after 30s · hysteresis 1%$/m);
 	assert.match(frame, /^Acknowledged +no$/m);
@@ -103,4 +106,25 @@ test('the service checks: a line with each reading, and an alert when one is dow
 	assert.match(frame, /^Checks · pg-port not listening · postgres 3 running · errors: \/var\/log\/pg\.log: no such file$/m);
 	assert.match(frame, /^> {2}CRIT firing +0s +check::5432 +TCP port 5432 listening: 0 \(critical below 1\)$/m);
 	view.unmount();
+});
+
+test('the list gives each open alert\'s value now, as the panes give durations; a resolved one its last', () => {
+	const AT = 1_000_000;
+	// 7 waits on 8, idle in its transaction, since 454.6 s before AT.
+	const sessions = [pgSession({pid: 7, waitEventType: 'Lock', waitEvent: 'transactionid'}), pgSession({pid: 8, state: 'idle in transaction'})];
+	const waiting: PgLocksSample = {blockedBy: {7: [8]}, locks: [pgLock({pid: 7, lockType: 'transactionid', relation: null, granted: false, waitStartAt: AT - 454_600})]};
+	const sampled = (at: number, locks: PgLocksSample, list = sessions): Action[] => [
+		{type: 'sample', id: 'postgres-sessions', at, value: pgSessionsSample(list)},
+		{type: 'sample', id: 'postgres-locks', at, value: locks},
+	];
+	const open = renderView(<AlertsPane width={160} height={8} />, [...sampled(AT, waiting), ...sampled(AT + 159_400, waiting)]);
+	const rows = open.frame().split('\n').filter(line => /^[> ] {2}(CRIT|WARN) /.test(line));
+	assert.match(rows[0]!, /CRIT firing +2m39s +postgres:7 alice@shop +Waiting on a lock: 10m14s \(critical above 5m00s\)$/);
+	assert.match(rows[1]!, /CRIT firing +2m39s +postgres:8 alice@shop +Blocking others: 10m14s, holding up 1 session \(critical above 5m00s\)$/);
+	open.unmount();
+	// 7 gets its lock: both resolve, each keeping the last value it had.
+	const resolved = renderView(<AlertsPane width={160} height={8} />, sampled(AT + 161_000, {blockedBy: {}, locks: []}, [pgSession({pid: 7}), sessions[1]!]), open.store);
+	assert.match(resolved.frame(), /^Alerts 0 open, 2 resolved/m);
+	assert.match(resolved.frame(), /resolved +2m41s +postgres:7 alice@shop +Waiting on a lock: 10m14s \(critical above 5m00s\)$/m);
+	resolved.unmount();
 });

@@ -7,10 +7,11 @@ import {createPgConnection, type PgConnection} from '../../collectors/postgres-c
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
-import type {Action} from '../../source/store/store.js';
 import type {PgLocksSample, PgSession, PgSessionsSample} from '../../source/types.js';
 import {formatAge} from '../../views/format.js';
 import {textWidth} from '../../views/text-width.js';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {createStore, initialState, type Action} from '../../source/store/store.js';
 import {hostSample, pgLock, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
 
@@ -73,8 +74,9 @@ test('a chain at 160 columns: pid, user, application, state, transaction age, wa
 	const view = renderView(<LocksPane width={160} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
 	assert.match(lines[0]!, /^Locks 1 blocking chain, 2 waiting/);
+	// 101 has held 102 up for 40 s, past the blocker rule's warning: its alert points at it.
 	assert.match(lines[1]!, /^ {3}PID +USER +APP +STATE +XACT WAITED LOCK +RELATION +QUERY/);
-	assert.match(lines[2]!, /^> {2}101 +alice +billing-batch +idle in trans +12m10s +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
+	assert.match(lines[2]!, /^>! 101 +alice +billing-batch +idle in trans +12m10s +RowExclusiveLock +public\.accounts +UPDATE accounts SET balance = 0 WHERE id = 1 *$/);
 	// 102 has waited past the lock-wait rule's warning: its alert points at it.
 	assert.match(lines[3]!, /^ ! └─ 102 +bob +web-1 +active +41s +40s ShareLock transactionid +UPDATE accounts SET balance = 1 WHERE id = 1 *$/);
 	assert.match(lines[4]!, /^ {6}└─ 103 +carol +psql +active +12s +12s AccessExclusiveLock +hr:16384 +LOCK TABLE \\x1b\[31mstaff *$/);
@@ -86,7 +88,7 @@ test('a chain at 80 columns: the application instead of the user, the lock left 
 	const view = renderView(<LocksPane width={80} height={10} />, [sessionsAction(chainSessions), locksAction(chain)]);
 	const lines = stripAnsi(view.frame()).split('\n');
 	assert.match(lines[1]!, /^ {3}PID +APP +STATE +XACT WAITED QUERY/);
-	assert.match(lines[2]!, /^> {2}101 +billing-batch +idle in trans 12m10s {8}UPDATE accounts SET bala…$/);
+	assert.match(lines[2]!, /^>! 101 +billing-batch +idle in trans 12m10s {8}UPDATE accounts SET bala…$/);
 	assert.match(lines[3]!, /^ ! └─ 102 +web-1 +active +41s +40s UPDATE accounts SET bala…$/);
 	assert.match(lines[4]!, /^ {6}└─ 103 +psql +active +12s +12s LOCK TABLE \\x1b\[31mstaff$/);
 	assert.ok(lines.every(line => line.length <= 80));
@@ -110,19 +112,40 @@ test('two SHARE holders and an ACCESS EXCLUSIVE waiter: the waiter under both, a
 	const frame = stripAnsi(view.frame());
 	assert.match(frame, /^Locks 2 blocking chains, 2 waiting/);
 	assert.deepEqual(treeShape(frame), ['10', '└─ 12', '   └─ 13', '11', '└─ 12', '   └─ 13']);
-	assert.match(frame, /^> {2}10 +indexer +app +active +1s +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
+	assert.match(frame, /^>! 10 +indexer +app +active +1s +ShareLock +public\.accounts +CREATE INDEX ON accounts \(balance\) *$/m);
 	assert.match(frame, /^ ! └─ 12 +migrate +app +active +1s +6m40s AccessExclusiveLock +public\.accounts +ALTER TABLE/m);
 	assert.match(frame, /^ {6}└─ 13 +report +app +active +1s +5s ShareLock +public\.accounts +CREATE INDEX ON accounts \(note\) *$/m);
 	view.unmount();
 });
 
-test('colour follows the level: roots red, a wait past the rule\'s critical threshold red, a short one plain', () => {
+test('colour follows the level: a root by the blocker rule, a wait past the lock-wait rule\'s critical threshold red, a short one plain', () => {
 	const view = renderView(<LocksPane width={160} height={12} />, [sessionsAction(twoSessions), locksAction(two)]);
 	const lines = view.frame().split('\n');
-	assert.match(lines.find(line => stripAnsi(line).startsWith('   11 '))!, /^\u001B\[31m {3}11 /);
+	assert.match(lines.find(line => stripAnsi(line).startsWith(' ! 11 '))!, /^\u001B\[31m ! 11 /, 'it has held 12 up for 6m40s, past the blocker rule\'s 5 minutes');
 	assert.match(lines.find(line => stripAnsi(line).startsWith(' ! └─ 12'))!, /^\u001B\[31m ! └─ 12/, '6m40s is past the lock-wait rule\'s 5 minutes');
 	assert.ok(!lines.find(line => stripAnsi(line).startsWith('      └─ 13'))!.startsWith('\u001B[3'), '5s is fine');
 	view.unmount();
+});
+
+test('a root\'s colour is the blocker rule\'s level: plain while it has held others up briefly, yellow past 30 s, red holding up 10 or more; as the rules in force say', () => {
+	// Root 20 holds 21 up for 5 s, root 30 holds 31 up for 40 s, root 40 holds ten up for 40 s.
+	const tens = Array.from({length: 10}, (_, index) => 41 + index);
+	const waiting = (pid: number, sec: number) => pgLock({pid, mode: 'AccessExclusiveLock', granted: false, waitStartAt: AT - sec * 1000});
+	const sessions = [20, 21, 30, 31, 40, ...tens].map(pid => pgSession({pid, user: `u${pid}`, ...([21, 31].includes(pid) || pid > 40 ? {waitEventType: 'Lock', waitEvent: 'relation'} : {})}));
+	const locks: PgLocksSample = {
+		blockedBy: {21: [20], 31: [30], ...Object.fromEntries(tens.map(pid => [pid, [40]]))},
+		locks: [waiting(21, 5), waiting(31, 40), ...tens.map(pid => waiting(pid, 40))],
+	};
+	const colourOf = (frame: string, pid: number) => /^\u001B\[(\d+)m/.exec(frame.split('\n').find(line => new RegExp(`^[> ][! ] ${pid} `).test(stripAnsi(line)))!)?.[1];
+	// The selection (which has a colour of its own) on a waiter's line, off the roots.
+	const actions: Action[] = [sessionsAction(sessions), locksAction(locks), {type: 'select', list: 'locks', key: '20>21', index: 0}];
+	const view = renderView(<LocksPane width={160} height={30} />, actions);
+	assert.deepEqual([20, 30, 40].map(pid => colourOf(view.frame(), pid)), [undefined, '33', '31']);
+	view.unmount();
+	const rules = DEFAULT_RULES.map(rule => (rule.id === 'blocker' ? {...rule, isEnabled: false} : rule));
+	const off = renderView(<LocksPane width={160} height={30} />, actions, createStore(initialState(1000, rules)));
+	assert.deepEqual([20, 30, 40].map(pid => colourOf(off.frame(), pid)), [undefined, undefined, undefined], 'the blocker rule off: no colour of its own');
+	off.unmount();
 });
 
 test('the selection walks every line, repeated sessions included, and stays on its line across refreshes', async () => {

@@ -1,9 +1,10 @@
-import type {Alert} from '../../source/alerts/engine.js';
+import type {Alert, Rule} from '../../source/alerts/engine.js';
+import {alertMessage} from '../../source/alerts/message.js';
 import {formatAge} from '../format.js';
 import type {Column} from './column.js';
 
-/** The alerts list's columns: severity, state, age, source and resource, then the message and who acknowledged it. */
-export function alertColumns(now: number): Column<Alert>[] {
+/** The alerts list's columns: severity, state, age, source and resource, then the message (with the value now, by the rules in force) and who acknowledged it. */
+export function alertColumns(now: number, rules: readonly Rule[]): Column<Alert>[] {
 	return [
 		{id: 'severity', title: 'SEV', width: 4, value: alert => (alert.severity === 'critical' ? 'CRIT' : 'WARN')},
 		{id: 'state', title: 'STATE', width: 12, value: alert => alert.state},
@@ -12,7 +13,7 @@ export function alertColumns(now: number): Column<Alert>[] {
 		{
 			id: 'message',
 			title: 'MESSAGE',
-			value: alert => `${alert.message}${alert.acknowledgedBy ? ` · ack ${alert.acknowledgedBy}${alert.note ? `: ${alert.note}` : ''}` : ''}`,
+			value: alert => `${alertMessage(alert, rules)}${alert.acknowledgedBy ? ` · ack ${alert.acknowledgedBy}${alert.note ? `: ${alert.note}` : ''}` : ''}`,
 		},
 	];
 }
