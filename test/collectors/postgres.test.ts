@@ -8,7 +8,7 @@ import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
 import type {PgLocksSample, PgSessionsSample} from '../../source/types.js';
-import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
+import {lockChain, MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
 
 const signal = new AbortController().signal;
 
@@ -110,14 +110,7 @@ for (const major of MAJORS) {
 			const c = await client({application: 'c'});
 			const pid = async (x: pg.Client) => Number((await x.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
 			const [pa, pb, pc] = [await pid(a), await pid(b), await pid(c)];
-			// A holds row 1 and waits for nothing; B takes row 2 then waits for row 1; C waits for row 2.
-			await a.query('BEGIN');
-			await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
-			await b.query('BEGIN');
-			await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
-			const bWaits = b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
-			await c.query('BEGIN');
-			const cWaits = c.query('UPDATE accounts SET balance = 2 WHERE id = 2').catch(() => {});
+			const waits = await lockChain(a, b, c);
 			let sample = await until(locksSample, s => pb in s.blockedBy && pc in s.blockedBy);
 			assert.deepEqual(sample.blockedBy[pb], [pa]);
 			assert.deepEqual(sample.blockedBy[pc], [pb]);
@@ -133,7 +126,7 @@ for (const major of MAJORS) {
 			await a.query('ROLLBACK');
 			await b.query('ROLLBACK');
 			await c.query('ROLLBACK');
-			await Promise.all([bWaits, cWaits]);
+			await Promise.all(waits);
 
 			// Two SHARE holders and an ACCESS EXCLUSIVE waiter: both hold it up; a later SHARE request queues behind the waiter.
 			await a.query('BEGIN');

@@ -11,7 +11,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import type pg from 'pg';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
-import {startPostgres} from '../helpers/postgres.js';
+import {lockChain, startPostgres} from '../helpers/postgres.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-check-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -117,14 +117,7 @@ test('--pg: a root blocker that has held others up past the warning is one line 
 		const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
 		const pidOf = async (x: pg.Client) => Number((await x.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
 		const [pa, pb] = [await pidOf(a), await pidOf(b)];
-		// A holds row 1, idle in its transaction; B takes row 2 and waits on A; C waits on B.
-		await a.query('BEGIN');
-		await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
-		await b.query('BEGIN');
-		await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
-		void b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
-		await c.query('BEGIN');
-		void c.query('UPDATE accounts SET balance = 2 WHERE id = 2').catch(() => {});
+		await lockChain(a, b, c);
 		// Only the blocker rule, warning past 1 s: wait until B has waited longer than that.
 		const waited = async () => Number((await server.sql(`SELECT coalesce(max(extract(epoch FROM now() - waitstart)), 0) AS sec FROM pg_locks WHERE pid = ${pb} AND NOT granted`)).rows[0].sec);
 		for (let i = 0; i < 100 && (await waited()) < 1.5; i++) await sleep(100);

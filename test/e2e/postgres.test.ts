@@ -7,7 +7,7 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import type pg from 'pg';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
-import {startPostgres, type TestServer} from '../helpers/postgres.js';
+import {lockChain, startPostgres, type TestServer} from '../helpers/postgres.js';
 import {openTerminal} from '../helpers/tmux.js';
 import {textWidth} from '../../views/text-width.js';
 
@@ -28,13 +28,7 @@ before(async () => {
 
 	pids = await Promise.all(clients.map(async client => Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid)));
 	const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
-	await a.query('BEGIN');
-	await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
-	await b.query('BEGIN');
-	await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
-	void b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
-	await c.query('BEGIN');
-	void c.query('UPDATE accounts SET balance = 3 WHERE id = 2').catch(() => {});
+	await lockChain(a, b, c);
 });
 
 after(async () => {

@@ -102,3 +102,19 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 		},
 	};
 }
+
+/**
+ * The lock chain the tests build on a table `accounts` with rows 1 and 2: A holds row 1, idle in
+ * its transaction; B takes row 2 and waits for row 1 (on A); C waits for row 2 (on B). Resolves
+ * once the waits are sent, to their queries, which settle when the chain is rolled back.
+ */
+export async function lockChain(a: pg.Client, b: pg.Client, c: pg.Client): Promise<Array<Promise<unknown>>> {
+	await a.query('BEGIN');
+	await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
+	await b.query('BEGIN');
+	await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
+	const bWaits = b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
+	await c.query('BEGIN');
+	const cWaits = c.query('UPDATE accounts SET balance = 3 WHERE id = 2').catch(() => {});
+	return [bWaits, cWaits];
+}

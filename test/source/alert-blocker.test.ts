@@ -16,7 +16,7 @@ import {DEFAULT_RULES} from '../../source/alerts/rules.js';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
 import {initialState, reduce, type State} from '../../source/store/store.js';
 import type {PgLocksSample, PgSessionsSample} from '../../source/types.js';
-import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
+import {lockChain, MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
 
 const signal = new AbortController().signal;
 
@@ -70,14 +70,7 @@ for (const major of MAJORS) {
 		test('a chain: the root blocker is measured, holding up the waiters directly or not, for the longest of their waits; the default rule warns past 30 s, is critical past 5 min', async () => {
 			const [a, b, c] = [await client(), await client(), await client()];
 			const [pa, pb, pc] = [await pidOf(a), await pidOf(b), await pidOf(c)];
-			// A holds row 1, idle in its transaction; B takes row 2 and waits for row 1; C waits for row 2, on B.
-			await a.query('BEGIN');
-			await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
-			await b.query('BEGIN');
-			await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
-			const bWaits = b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
-			await c.query('BEGIN');
-			const cWaits = c.query('UPDATE accounts SET balance = 2 WHERE id = 2').catch(() => {});
+			const waits = await lockChain(a, b, c);
 			try {
 				const state = await sampled(locks => pb in locks.blockedBy && pc in locks.blockedBy);
 				const blocking = measure(state)['pg.blockingSec'];
@@ -101,7 +94,7 @@ for (const major of MAJORS) {
 				assert.deepEqual(blockerAlerts(later(state, 301)).map(alert => alert.severity), ['critical']);
 			} finally {
 				await Promise.all([a, b, c].map(async x => x.query('ROLLBACK').catch(() => {})));
-				await Promise.all([bWaits, cWaits]);
+				await Promise.all(waits);
 			}
 		});
 
