@@ -316,6 +316,15 @@ test('cancel and terminate from the sessions pane and the session detail ask fir
 	view.unmount();
 });
 
+test('x from the sessions list: the terminated session leaves the list at once, and the selection stays where it was seen', async () => {
+	const view = await renderApp(160, 40, [sessionsAction(), {type: 'set-pane', pane: 'sessions'}], fakePostgres());
+	assert.deepEqual(sessionPids(view.frame()), [101, 102, 103, 104]);
+	await view.press(KEYS.down, 'x', 'y');
+	assert.deepEqual(sessionPids(view.frame()), [101, 103, 104]);
+	assert.match(selectedRow(view.raw()), /^ +103 /, 'the row that took its place');
+	view.unmount();
+});
+
 test('the processes pane labels local backends with their session; a backend\'s drill-down shows it; nothing of this when remote', async () => {
 	const processes: Action = {
 		type: 'sample',
