@@ -4,6 +4,7 @@ import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
 import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import pg from 'pg';
 
 /** The majors every Postgres test runs against. */
@@ -105,15 +106,22 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 
 /**
  * The lock chain the tests build on a table `accounts` with rows 1 and 2: A holds row 1, idle in
- * its transaction; B takes row 2 and waits for row 1 (on A); C waits for row 2 (on B). Resolves
- * once the waits are sent, to their queries, which settle when the chain is rolled back.
+ * its transaction; B takes row 2 and waits for row 1 (on A); then C waits for row 2 (on B).
+ * Resolves once both wait, to their queries, which settle when the chain is rolled back.
  */
 export async function lockChain(a: pg.Client, b: pg.Client, c: pg.Client): Promise<Array<Promise<unknown>>> {
+	const bPid = Number((await b.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
 	await a.query('BEGIN');
 	await a.query('UPDATE accounts SET balance = 1 WHERE id = 1');
 	await b.query('BEGIN');
 	await b.query('UPDATE accounts SET balance = 1 WHERE id = 2');
 	const bWaits = b.query('UPDATE accounts SET balance = 2 WHERE id = 1').catch(() => {});
+	// B waits before C starts to: the order of their waits is the order of the chain.
+	for (let tries = 0; (await c.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [bPid])).rowCount === 0; tries++) {
+		if (tries === 500) throw new Error(`backend ${bPid} never waited for row 1`);
+		await sleep(10);
+	}
+
 	await c.query('BEGIN');
 	const cWaits = c.query('UPDATE accounts SET balance = 3 WHERE id = 2').catch(() => {});
 	return [bWaits, cWaits];
