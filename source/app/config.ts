@@ -8,6 +8,7 @@ import type {Rule} from '../alerts/engine.js';
 import {isMetricId, metricOf, METRICS} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {parseDuration} from '../duration.js';
+import {compileUserPattern} from '../user-pattern.js';
 
 /** What a service check watches: a process by name, a listening TCP port, or a log file's matching lines. */
 export type CheckTarget = {kind: 'process'; process: string} | {kind: 'port'; port: number} | {kind: 'log'; path: string; pattern: string; windowMs: number};
@@ -218,10 +219,9 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 				problem(field('pattern'), 'required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"');
 				isValid = false;
 			} else {
-				try {
-					new RegExp(pattern);
-				} catch (error) {
-					problem(field('pattern'), `not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+				const {error} = compileUserPattern(pattern);
+				if (error !== undefined) {
+					problem(field('pattern'), error);
 					isValid = false;
 				}
 			}

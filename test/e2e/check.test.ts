@@ -107,6 +107,19 @@ test('a log check run from cron: each run counts what was written since the last
 	assert.equal(check('--config', file).code, 0, 'another state directory starts afresh');
 });
 
+test('a log check whose pattern backtracks for ever on its lines, (a+)+$, ends promptly', () => {
+	const log = path.join(dir, 'redos.log');
+	writeFileSync(log, '');
+	const file = checksConfig('redos', {nested: {log, pattern: '(a+)+$', window: '10m'}});
+	const state = path.join(dir, 'redos-state');
+	assert.equal(checkIn(state, '--config', file).code, 0);
+	appendFileSync(log, `${'a'.repeat(40)}!\n`.repeat(100));
+	// Killed, not asked, were it spinning: a busy event loop hears no SIGTERM.
+	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', '--config', file], {encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: pinnedEnv(dir, {XDG_STATE_HOME: state})});
+	assert.equal(result.signal, null, 'dbtop check ended by itself');
+	assert.equal(result.stdout, 'dbtop check: OK: 0 critical, 0 warning\n');
+});
+
 test('--pg: a root blocker that has held others up past the warning is one line naming its pid and how many it holds up', async () => {
 	const server = await startPostgres(18);
 	const clients: pg.Client[] = [];

@@ -175,7 +175,7 @@ test('service checks: every problem named by its field path', () => {
 				'c.json: checks.port.pattern: only for log checks',
 				'c.json: checks.log.bogus: unknown field (accepted: process, port, log, pattern, window, interval, severity, warning, critical, for, clear, title, enabled)',
 				'c.json: checks.log.log: expected the absolute path of a log file',
-				'c.json: checks.log.pattern: not a regular expression: Invalid regular expression: /(/: Unterminated group',
+				'c.json: checks.log.pattern: not a regular expression: missing closing )',
 				'c.json: checks.log.severity: only for process and port checks',
 				'c.json: checks.log.interval: too short (the shortest is 100ms)',
 				'c.json: checks.nolog.pattern: required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"',
