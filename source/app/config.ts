@@ -1,7 +1,7 @@
 // The config file: `--config FILE`, else $XDG_CONFIG_HOME/dbtop/config.json, else
 // ~/.config/dbtop/config.json (a missing default file is fine; a missing --config file is not).
 // Every problem is reported at once, each naming its field path and what is accepted.
-import {readFileSync} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Rule} from '../alerts/engine.js';
@@ -277,12 +277,40 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 	return checks;
 }
 
+/** The largest config file read: far above any real one, and what a mistaken `--config /dev/zero` stops at. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** What a file that is not a regular one is, for the error that refuses it. */
+function kindOf(stats: Stats): string {
+	return stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : 'not a regular file';
+}
+
+/**
+ * A config file's text. Opened without blocking (a FIFO with no writer would wait for ever) and
+ * refused unless it is a regular file of at most MAX_CONFIG_BYTES; throws the reason otherwise.
+ */
+function readConfigText(file: string): string {
+	const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+	try {
+		const stats = fstatSync(fd);
+		if (!stats.isFile()) throw new Error(`${kindOf(stats)}, not a regular file`);
+		if (stats.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
+		const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+		let length = 0;
+		for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+		if (length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
+		return buffer.toString('utf8', 0, length);
+	} finally {
+		closeSync(fd);
+	}
+}
+
 /** Reads and validates the config file; the defaults alone when the default file does not exist. */
 export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Config & {file: string | null} {
 	const file = explicit ?? defaultConfigPath(env);
 	let text: string;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readConfigText(file);
 	} catch (error) {
 		if (explicit === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return {...validateConfig({}, file), file: null};

@@ -194,6 +194,29 @@ test('--print-config prints the effective config with the defaults filled in', (
 	assert.deepEqual([config.rules['cpu']!.warning, config.rules['cpu']!.critical, config.rules['cpu']!.for], [80, 95, 120]);
 });
 
+test('a --config that is not a regular file, or is over 1 MB, is refused at once: a FIFO, /dev/zero, a directory', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
+	try {
+		const fifo = path.join(dir, 'config.fifo');
+		spawnSync('mkfifo', [fifo]);
+		const big = path.join(dir, 'big.json');
+		writeFileSync(big, `{"rules": {}}${' '.repeat(1024 * 1024)}`);
+		for (const [file, reason] of [
+			[fifo, 'a FIFO, not a regular file'],
+			['/dev/zero', 'a character device, not a regular file'],
+			[dir, 'a directory, not a regular file'],
+			[big, 'larger than 1 MB'],
+		] as const) {
+			// Killed, not asked, were it stuck: a FIFO with no writer blocks the open.
+			const result = spawnSync(process.execPath, [CLI, '--once', '--config', file], {encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: pinnedEnv(home)});
+			assert.equal(result.status, 2, file);
+			assert.equal(result.stderr, `dbtop: ${file}: cannot read it: ${reason}\n`);
+		}
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('an invalid config: one line per problem naming the field, exit 2', () => {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
 	try {
