@@ -5,6 +5,7 @@ import {parseArgs} from 'node:util';
 import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import {toOptions} from './options.js';
+import {sanitize} from '../sanitize.js';
 import {UsageError} from './usage-error.js';
 
 // Flags are parsed with Node's own parseArgs: it costs nothing to load, where a flag library
@@ -102,8 +103,9 @@ function print(text: string): Promise<void> {
 	});
 }
 
+// Messages quote what was given (flags, config fields, file names): made visible, never interpreted by the terminal.
 function fail(message: string): never {
-	process.stderr.write(`dbtop: ${message}\n`);
+	process.stderr.write(`dbtop: ${sanitize(message)}\n`);
 	process.exit(2);
 }
 
@@ -177,7 +179,7 @@ try {
 	}
 
 	if (error instanceof ConfigError) {
-		for (const problem of error.problems) process.stderr.write(`dbtop: ${problem}\n`);
+		for (const problem of error.problems) process.stderr.write(`dbtop: ${sanitize(problem)}\n`);
 		process.exit(2);
 	}
 

@@ -176,6 +176,18 @@ test('a bad value: one line naming the flag and the value, exit 2', () => {
 	assert.equal(zero.stderr, 'dbtop: --interval: "0" is too short (the shortest is 100ms)\n');
 });
 
+test('a bad --pg: one line, exit 2, no stack trace and never the password', () => {
+	const malformed = run('--once', '--pg', 'postgres://root:r%ZZ@host/db');
+	assert.equal(malformed.code, 2);
+	assert.equal(malformed.stderr, 'dbtop: --pg: the password in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)\n');
+	const invalid = run('--once', '--pg', 'postgres://root:s3cret@db:port/db');
+	assert.equal(invalid.code, 2);
+	assert.equal(invalid.stderr, 'dbtop: --pg: "postgres://root:***@db:port/db" is not a valid URL (accepted: a postgres:// URL or key=value pairs with keys host, port, user, dbname, password, sslmode, connect_timeout)\n');
+	const keyValue = run('--once', '--pg', 'host=db password=s3cret oops');
+	assert.equal(keyValue.code, 2);
+	assert.doesNotMatch(keyValue.stderr, /s3cret/);
+});
+
 test('stdout not a terminal and neither --once nor --json: one line, exit 2', () => {
 	const {code, stdout, stderr} = run();
 	assert.equal(code, 2);
@@ -228,6 +240,20 @@ test('an invalid config: one line per problem naming the field, exit 2', () => {
 			stderr,
 			`dbtop: ${file}: rules.cpu.warning: expected a number, or null to turn that level off\ndbtop: ${file}: rules.memory.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"\n`,
 		);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test('a config error quoting control bytes from the file shows them made visible', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
+	try {
+		const file = path.join(dir, 'config.json');
+		writeFileSync(file, JSON.stringify({rules: {'cpu\u001b]0;owned\u0007': {warning: 'x'}}}));
+		const {code, stderr} = run('--once', '--config', file);
+		assert.equal(code, 2);
+		assert.doesNotMatch(stderr, /[\u0000-\u0009\u000b-\u001f]/, 'no control byte but the newlines');
+		assert.match(stderr, /cpu\\x1b\]0;owned\\x07/);
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
