@@ -6,6 +6,7 @@ import {StringDecoder} from 'node:string_decoder';
 import type {Collector} from '../source/store/collector.js';
 import type {CheckTarget, ServiceCheck} from '../source/app/config.js';
 import type {CheckValue} from '../source/types.js';
+import {fileKind} from '../source/file-kind.js';
 import {compileUserPattern, type UserPattern} from '../source/user-pattern.js';
 import {addToWindow, listeningPorts, type CountWindow} from './check-parse.js';
 
@@ -63,7 +64,10 @@ function logTail(file: string, pattern: UserPattern, windowMs: number, start: Ta
 		let size: number;
 		let ino: number;
 		try {
-			({size, ino} = statSync(file));
+			const stats = statSync(file);
+			// A directory reads as empty, a FIFO blocks: neither is a log, and a check on one cannot tell.
+			if (!stats.isFile()) throw new Error(`${fileKind(stats)}, not a log file`);
+			({size, ino} = stats);
 		} catch (error) {
 			hasFailed = true;
 			throw new Error(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);

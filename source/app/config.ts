@@ -1,13 +1,14 @@
 // The config file: `--config FILE`, else $XDG_CONFIG_HOME/dbtop/config.json, else
 // ~/.config/dbtop/config.json (a missing default file is fine; a missing --config file is not).
 // Every problem is reported at once, each naming its field path and what is accepted.
-import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Rule} from '../alerts/engine.js';
 import {isMetricId, metricOf, METRICS} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {parseDuration} from '../duration.js';
+import {fileKind} from '../file-kind.js';
 import {compileUserPattern} from '../user-pattern.js';
 
 /** What a service check watches: a process by name, a listening TCP port, or a log file's matching lines. */
@@ -280,11 +281,6 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 /** The largest config file read: far above any real one, and what a mistaken `--config /dev/zero` stops at. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** What a file that is not a regular one is, for the error that refuses it. */
-function kindOf(stats: Stats): string {
-	return stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : 'not a regular file';
-}
-
 /**
  * A config file's text. Opened without blocking (a FIFO with no writer would wait for ever) and
  * refused unless it is a regular file of at most MAX_CONFIG_BYTES; throws the reason otherwise.
@@ -293,7 +289,7 @@ function readConfigText(file: string): string {
 	const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
 	try {
 		const stats = fstatSync(fd);
-		if (!stats.isFile()) throw new Error(`${kindOf(stats)}, not a regular file`);
+		if (!stats.isFile()) throw new Error(`${fileKind(stats)}, not a regular file`);
 		if (stats.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
 		const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
 		let length = 0;

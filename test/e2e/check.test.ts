@@ -91,6 +91,9 @@ test('service checks: a process that runs, a port nobody listens on, a log file 
 	const unreadable = check('--config', checksConfig('log', {errors: {log: missing, pattern: 'ERROR'}}));
 	assert.equal(unreadable.code, 3);
 	assert.equal(unreadable.stdout, `UNKNOWN check:errors: ${missing}: no such file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
+	const directory = check('--config', checksConfig('dir', {errors: {log: dir, pattern: 'ERROR'}}));
+	assert.equal(directory.code, 3, 'a directory is not a log with nothing in it');
+	assert.equal(directory.stdout, `UNKNOWN check:errors: ${dir}: a directory, not a log file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
 });
 
 test('a log check run from cron: each run counts what was written since the last one, over the window', () => {
