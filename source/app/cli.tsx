@@ -86,6 +86,8 @@ const flags = {
 // As `ps` and top show it: "dbtop", not "node".
 process.title = 'dbtop';
 
+// The flags that take a value; every other known flag is on or off.
+const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user']);
 const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version']);
 
 /**
@@ -113,6 +115,12 @@ try {
 	const unknown = tokens.flatMap(token => (token.kind === 'option' && !KNOWN_FLAGS.has(token.name) ? [token.rawName] : []));
 	if (unknown.length > 0) {
 		fail(`unknown flag ${unknown[0]} (see dbtop --help)`);
+	}
+
+	// `--json=1`, `--no-color=false`: a flag that is on or off takes no value.
+	const valued = tokens.find(token => token.kind === 'option' && !STRING_FLAGS.has(token.name) && token.value !== undefined);
+	if (valued?.kind === 'option') {
+		fail(`${valued.rawName}: takes no value (give ${valued.rawName} alone)`);
 	}
 
 	if (given['help'] === true) {

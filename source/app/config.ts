@@ -303,6 +303,7 @@ function readConfigText(file: string): string {
 
 /** Reads and validates the config file; the defaults alone when the default file does not exist. */
 export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Config & {file: string | null} {
+	if (explicit?.trim() === '') throw new ConfigError(['--config: empty (accepted: the path of a JSON file)']);
 	const file = explicit ?? defaultConfigPath(env);
 	let text: string;
 	try {
@@ -317,7 +318,8 @@ export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv)
 
 	let json: unknown;
 	try {
-		json = JSON.parse(text);
+		// A byte order mark, as some Windows editors write, is not part of the JSON.
+		json = JSON.parse(text.replace(/^\ufeff/, ''));
 	} catch (error) {
 		throw new ConfigError([`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
 	}

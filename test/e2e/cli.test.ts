@@ -167,6 +167,24 @@ test('an unknown short flag is named as typed: -x, and the first of -xy', () => 
 	}
 });
 
+test('flags as typed: a wrong case is unknown, an on/off flag takes no value, a flag with no value or an empty one is named', () => {
+	for (const [args, message] of [
+		[['--JSON'], 'unknown flag --JSON (see dbtop --help)'],
+		[['--json=1'], '--json: takes no value (give --json alone)'],
+		[['--no-color=false', '--once'], '--no-color: takes no value (give --no-color alone)'],
+		[['--once', '--docker'], '--docker: empty (accepted: a socket path, unix:///path, tcp://host:port)'],
+		[['--once', '--docker', ''], '--docker: empty (accepted: a socket path, unix:///path, tcp://host:port)'],
+		[['--once', '--user='], '--user: empty (accepted: a name)'],
+		[['--once', '--interval'], '--interval: empty (accepted: a duration such as 2s, or collector=duration)'],
+		[['--once', '--config', ''], '--config: empty (accepted: the path of a JSON file)'],
+	] as const) {
+		const {code, stdout, stderr} = run(...args);
+		assert.equal(code, 2, args.join(' '));
+		assert.equal(stdout, '');
+		assert.equal(stderr, `dbtop: ${message}\n`);
+	}
+});
+
 test('a bad value: one line naming the flag and the value, exit 2', () => {
 	const {code, stderr} = run('--interval', 'soon', '--once');
 	assert.equal(code, 2);

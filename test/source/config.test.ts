@@ -115,6 +115,18 @@ test('files: not JSON, unreadable --config, and a good one', () => {
 	}
 });
 
+test('a file that starts with a UTF-8 byte order mark reads like one without; an empty --config is named', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-config-'));
+	try {
+		const file = path.join(dir, 'bom.json');
+		writeFileSync(file, `\ufeff${JSON.stringify({rules: {cpu: {critical: null}}})}`);
+		assert.equal(loadConfig(file, {}).rules.find(rule => rule.id === 'cpu')!.critical, null);
+		assert.throws(() => loadConfig('', {}), (error: Error) => error instanceof ConfigError && error.message === '--config: empty (accepted: the path of a JSON file)');
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('service checks: a process, a port and a log, each with its own interval and a rule named like it', () => {
 	const config = validateConfig(
 		{
