@@ -6,6 +6,8 @@ import {StringDecoder} from 'node:string_decoder';
 import type {Collector} from '../source/store/collector.js';
 import type {CheckTarget, ServiceCheck} from '../source/app/config.js';
 import type {CheckValue} from '../source/types.js';
+import {fileKind} from '../source/file-kind.js';
+import {compileUserPattern, type UserPattern} from '../source/user-pattern.js';
 import {addToWindow, listeningPorts, type CountWindow} from './check-parse.js';
 
 // The kernel keeps 15 characters of a process's name.
@@ -49,7 +51,7 @@ type LogTail = {read(now: number): number; position(): TailPosition | null};
  * Follows a log file: counts new lines matching the pattern; follows rotation and truncation.
  * It starts where `start` stopped (a position kept between runs of `dbtop check`), else at the end.
  */
-function logTail(file: string, pattern: RegExp, windowMs: number, start: TailPosition | null): LogTail {
+function logTail(file: string, pattern: UserPattern, windowMs: number, start: TailPosition | null): LogTail {
 	let inode: number | null = start?.inode ?? null;
 	let offset = start?.offset ?? 0;
 	let partial = '';
@@ -62,7 +64,10 @@ function logTail(file: string, pattern: RegExp, windowMs: number, start: TailPos
 		let size: number;
 		let ino: number;
 		try {
-			({size, ino} = statSync(file));
+			const stats = statSync(file);
+			// A directory reads as empty, a FIFO blocks: neither is a log, and a check on one cannot tell.
+			if (!stats.isFile()) throw new Error(`${fileKind(stats)}, not a log file`);
+			({size, ino} = stats);
 		} catch (error) {
 			hasFailed = true;
 			throw new Error(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);
@@ -114,7 +119,9 @@ export function serviceCheck(check: ServiceCheck, options: {now?: () => number; 
 	const resource = describe(target);
 	// A kept position is for this file only.
 	const start = target.kind === 'log' && options.start?.path === target.path ? options.start : null;
-	const tail = target.kind === 'log' ? logTail(target.path, new RegExp(target.pattern), target.windowMs, start) : null;
+	// The config refuses a pattern RE2 does not compile; were one to come here, each tick says why.
+	const compiled = target.kind === 'log' ? compileUserPattern(target.pattern) : null;
+	const tail = target.kind === 'log' && compiled?.pattern ? logTail(target.path, compiled.pattern, target.windowMs, start) : null;
 	return {
 		id: `check:${check.name}`,
 		position: () => tail?.position() ?? null,
@@ -130,7 +137,8 @@ export function serviceCheck(check: ServiceCheck, options: {now?: () => number; 
 				return {resource, value, detail: value ? 'listening' : 'not listening'};
 			}
 
-			const value = tail!.read(now());
+			if (tail === null) throw new Error(compiled?.error ?? 'no pattern');
+			const value = tail.read(now());
 			return {resource, value, detail: `${value} in ${target.windowMs / 60_000}m`};
 		},
 	};

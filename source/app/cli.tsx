@@ -5,6 +5,7 @@ import {parseArgs} from 'node:util';
 import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import {toOptions} from './options.js';
+import {sanitize} from '../sanitize.js';
 import {UsageError} from './usage-error.js';
 
 // Flags are parsed with Node's own parseArgs: it costs nothing to load, where a flag library
@@ -85,6 +86,8 @@ const flags = {
 // As `ps` and top show it: "dbtop", not "node".
 process.title = 'dbtop';
 
+// The flags that take a value; every other known flag is on or off.
+const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user']);
 const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version']);
 
 /**
@@ -102,8 +105,9 @@ function print(text: string): Promise<void> {
 	});
 }
 
+// Messages quote what was given (flags, config fields, file names): made visible, never interpreted by the terminal.
 function fail(message: string): never {
-	process.stderr.write(`dbtop: ${message}\n`);
+	process.stderr.write(`dbtop: ${sanitize(message)}\n`);
 	process.exit(2);
 }
 
@@ -111,6 +115,12 @@ try {
 	const unknown = tokens.flatMap(token => (token.kind === 'option' && !KNOWN_FLAGS.has(token.name) ? [token.rawName] : []));
 	if (unknown.length > 0) {
 		fail(`unknown flag ${unknown[0]} (see dbtop --help)`);
+	}
+
+	// `--json=1`, `--no-color=false`: a flag that is on or off takes no value.
+	const valued = tokens.find(token => token.kind === 'option' && !STRING_FLAGS.has(token.name) && token.value !== undefined);
+	if (valued?.kind === 'option') {
+		fail(`${valued.rawName}: takes no value (give ${valued.rawName} alone)`);
 	}
 
 	if (given['help'] === true) {
@@ -177,7 +187,7 @@ try {
 	}
 
 	if (error instanceof ConfigError) {
-		for (const problem of error.problems) process.stderr.write(`dbtop: ${problem}\n`);
+		for (const problem of error.problems) process.stderr.write(`dbtop: ${sanitize(problem)}\n`);
 		process.exit(2);
 	}
 

@@ -1,13 +1,15 @@
 // The config file: `--config FILE`, else $XDG_CONFIG_HOME/dbtop/config.json, else
 // ~/.config/dbtop/config.json (a missing default file is fine; a missing --config file is not).
 // Every problem is reported at once, each naming its field path and what is accepted.
-import {readFileSync} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Rule} from '../alerts/engine.js';
 import {isMetricId, metricOf, METRICS} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {parseDuration} from '../duration.js';
+import {fileKind} from '../file-kind.js';
+import {compileUserPattern} from '../user-pattern.js';
 
 /** What a service check watches: a process by name, a listening TCP port, or a log file's matching lines. */
 export type CheckTarget = {kind: 'process'; process: string} | {kind: 'port'; port: number} | {kind: 'log'; path: string; pattern: string; windowMs: number};
@@ -218,10 +220,9 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 				problem(field('pattern'), 'required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"');
 				isValid = false;
 			} else {
-				try {
-					new RegExp(pattern);
-				} catch (error) {
-					problem(field('pattern'), `not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+				const {error} = compileUserPattern(pattern);
+				if (error !== undefined) {
+					problem(field('pattern'), error);
 					isValid = false;
 				}
 			}
@@ -277,12 +278,36 @@ function validateChecks(given: unknown, ruleIds: ReadonlySet<string>, problem: (
 	return checks;
 }
 
+/** The largest config file read: far above any real one, and what a mistaken `--config /dev/zero` stops at. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * A config file's text. Opened without blocking (a FIFO with no writer would wait for ever) and
+ * refused unless it is a regular file of at most MAX_CONFIG_BYTES; throws the reason otherwise.
+ */
+function readConfigText(file: string): string {
+	const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+	try {
+		const stats = fstatSync(fd);
+		if (!stats.isFile()) throw new Error(`${fileKind(stats)}, not a regular file`);
+		if (stats.size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
+		const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+		let length = 0;
+		for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+		if (length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
+		return buffer.toString('utf8', 0, length);
+	} finally {
+		closeSync(fd);
+	}
+}
+
 /** Reads and validates the config file; the defaults alone when the default file does not exist. */
 export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv): Config & {file: string | null} {
+	if (explicit?.trim() === '') throw new ConfigError(['--config: empty (accepted: the path of a JSON file)']);
 	const file = explicit ?? defaultConfigPath(env);
 	let text: string;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readConfigText(file);
 	} catch (error) {
 		if (explicit === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return {...validateConfig({}, file), file: null};
@@ -293,7 +318,8 @@ export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv)
 
 	let json: unknown;
 	try {
-		json = JSON.parse(text);
+		// A byte order mark, as some Windows editors write, is not part of the JSON.
+		json = JSON.parse(text.replace(/^\ufeff/, ''));
 	} catch (error) {
 		throw new ConfigError([`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`]);
 	}

@@ -27,8 +27,8 @@ export type Options = {
 	hasBell: boolean;
 };
 
-/** The collectors whose interval `--interval id=duration` can set. */
-export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers', 'container-detail'] as const;
+/** The collectors whose interval `--interval id=duration` can set (the README lists them). */
+export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers'] as const;
 
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
@@ -50,6 +50,16 @@ function duration(flag: string, text: string): number {
 
 /** Validates parsed flags and the environment into Options; throws UsageError. */
 export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.userInfo().username): Options {
+	// A flag given with no value, or an empty one, is a mistake, not "unset": `--docker ''` does not fall back to DOCKER_HOST.
+	for (const [flag, value, accepted] of [
+		['--interval', flags.interval?.find(text => text === ''), 'a duration such as 2s, or collector=duration'],
+		['--pg', flags.pg?.trim(), 'a postgres:// URL or a libpq key=value string'],
+		['--docker', flags.docker, 'a socket path, unix:///path, tcp://host:port'],
+		['--user', flags.user?.trim(), 'a name'],
+	] as const) {
+		if (value === '') throw new UsageError(`${flag}: empty (accepted: ${accepted})`);
+	}
+
 	let refreshMs = DEFAULT_REFRESH_MS;
 	const intervals: Record<string, number> = {};
 	for (const value of flags.interval ?? []) {
@@ -73,9 +83,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 
 	// NO_COLOR: any non-empty value turns colour off (https://no-color.org).
 	const hasColor = flags.color !== false && !env['NO_COLOR'];
-	if (flags.pg !== undefined && flags.pg.trim() === '') {
-		throw new UsageError('--pg: empty (accepted: a postgres:// URL or a libpq key=value string)');
-	}
-
 	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
 }

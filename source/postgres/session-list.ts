@@ -5,12 +5,13 @@ import {blockingGraph, buildLockTree, flattenLockTree, type LockLine} from './lo
 import {selectionIndex} from '../store/selection.js';
 import {memoPerObject} from '../store/memo.js';
 import {sessionsByPid} from '../store/postgres.js';
+import {compileUserPattern, type UserPattern} from '../user-pattern.js';
 import type {SessionSort, Ui} from '../store/ui.js';
 import type {State} from '../store/store.js';
 import type {PgLocksSample, PgSession} from '../types.js';
 
-/** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex over the query. */
-export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: RegExp; error?: string};
+/** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex (RE2: linear time) over the query. */
+export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: UserPattern; error?: string};
 
 const TERMS = ['db', 'user', 'app', 'state'] as const;
 
@@ -30,13 +31,9 @@ export function parseSessionFilter(text: string): SessionFilter {
 	}
 
 	if (rest.length > 0) {
-		try {
-			filter.query = new RegExp(rest.join(' '), 'i');
-		} catch (error) {
-			// V8 repeats the pattern before the reason ("Invalid regular expression: /(a/i: Unterminated group"): keep the reason.
-			const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(error);
-			filter.error = `not a regular expression: ${reason}`;
-		}
+		const {pattern, error} = compileUserPattern(rest.join(' '), {ignoreCase: true});
+		if (pattern) filter.query = pattern;
+		else filter.error = error;
 	}
 
 	return filter;

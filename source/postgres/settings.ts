@@ -17,6 +17,25 @@ function accepted(): string {
 	return `a postgres:// URL or key=value pairs with keys ${KEYS.join(', ')}`;
 }
 
+/**
+ * A connection string as an error may quote it: the password of a URL's user information and
+ * every `password=` value (key=value pairs, URL parameters) replaced by `***`.
+ */
+export function withoutPassword(text: string): string {
+	return text
+		.replace(/^([a-z][a-z\d+.-]*:\/\/[^:@/?#]*:)[^/?#]*@/i, '$1***@')
+		.replace(/(\bpassword\s*=\s*)('(?:\\.|[^'\\])*'?|[^\s&]*)/gi, '$1***');
+}
+
+/** A percent-decoded part of a URL; malformed encoding (`%ZZ`) is a UsageError naming the part, not its value. */
+function decoded(value: string, part: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		throw new UsageError(`--pg: the ${part} in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)`);
+	}
+}
+
 /** Parses a libpq key=value string (`host=db1 port=5432 password='a b\\'c'`). */
 export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 	const result: Partial<Record<Key, string>> = {};
@@ -32,7 +51,7 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 		const key = text.slice(keyStart, i);
 		skipSpace();
 		if (key === '' || text[i] !== '=') {
-			throw new UsageError(`--pg: "${text}" is not a connection string (accepted: ${accepted()})`);
+			throw new UsageError(`--pg: "${withoutPassword(text)}" is not a connection string (accepted: ${accepted()})`);
 		}
 
 		i++;
@@ -45,7 +64,7 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 				value += text[i++];
 			}
 
-			if (text[i] !== "'") throw new UsageError(`--pg: unterminated quote in "${text}"`);
+			if (text[i] !== "'") throw new UsageError(`--pg: unterminated quote in "${withoutPassword(text)}"`);
 			i++;
 		} else {
 			while (i < text.length && !/\s/.test(text[i]!)) {
@@ -71,7 +90,7 @@ export function parseUrl(text: string): Partial<Record<Key, string>> {
 	try {
 		url = new URL(text);
 	} catch {
-		throw new UsageError(`--pg: "${text}" is not a valid URL (accepted: ${accepted()})`);
+		throw new UsageError(`--pg: "${withoutPassword(text)}" is not a valid URL (accepted: ${accepted()})`);
 	}
 
 	if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
@@ -79,11 +98,11 @@ export function parseUrl(text: string): Partial<Record<Key, string>> {
 	}
 
 	const result: Partial<Record<Key, string>> = {};
-	if (url.hostname) result.host = decodeURIComponent(url.hostname.replace(/^\[|\]$/g, ''));
+	if (url.hostname) result.host = decoded(url.hostname.replace(/^\[|\]$/g, ''), 'host');
 	if (url.port) result.port = url.port;
-	if (url.username) result.user = decodeURIComponent(url.username);
-	if (url.password) result.password = decodeURIComponent(url.password);
-	const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+	if (url.username) result.user = decoded(url.username, 'user');
+	if (url.password) result.password = decoded(url.password, 'password');
+	const database = decoded(url.pathname.replace(/^\//, ''), 'database name');
 	if (database) result.dbname = database;
 	for (const [key, value] of url.searchParams) {
 		if (!(KEYS as readonly string[]).includes(key)) {

@@ -1,5 +1,6 @@
 // The service checks against this machine: its real processes, sockets and files.
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {once} from 'node:events';
@@ -97,6 +98,15 @@ test('log check: a missing file is an error naming it; once it appears it is rea
 	await assert.rejects(collector.collect(signal), new RegExp(`^Error: ${file.replaceAll('.', '\\.')}: no such file$`));
 	writeFileSync(file, 'PANIC: at once\n');
 	assert.equal((await collector.collect(signal)).value, 1);
+});
+
+test('log check: a directory or a FIFO is an error naming it, never a healthy count of 0', async () => {
+	const fifo = path.join(dir, 'log.fifo');
+	spawnSync('mkfifo', [fifo]);
+	for (const [file, kind] of [[dir, 'a directory'], [fifo, 'a FIFO']] as const) {
+		const collector = serviceCheck(checkOf({log: file, pattern: 'PANIC'}));
+		await assert.rejects(collector.collect(signal), new RegExp(`^Error: ${file.replaceAll('.', '\\.')}: ${kind}, not a log file$`));
+	}
 });
 
 test('log check: a second collector goes on from the first one\'s position, its counts included; a position for another file is not used', async () => {

@@ -91,6 +91,9 @@ test('service checks: a process that runs, a port nobody listens on, a log file 
 	const unreadable = check('--config', checksConfig('log', {errors: {log: missing, pattern: 'ERROR'}}));
 	assert.equal(unreadable.code, 3);
 	assert.equal(unreadable.stdout, `UNKNOWN check:errors: ${missing}: no such file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
+	const directory = check('--config', checksConfig('dir', {errors: {log: dir, pattern: 'ERROR'}}));
+	assert.equal(directory.code, 3, 'a directory is not a log with nothing in it');
+	assert.equal(directory.stdout, `UNKNOWN check:errors: ${dir}: a directory, not a log file\ndbtop check: UNKNOWN: 0 critical, 0 warning, 1 unreadable\n`);
 });
 
 test('a log check run from cron: each run counts what was written since the last one, over the window', () => {
@@ -105,6 +108,19 @@ test('a log check run from cron: each run counts what was written since the last
 	assert.equal(second.stdout, `WARNING errors ${log}: Lines matching ERROR|FATAL in 10m: 2 (warning above 0)\ndbtop check: WARNING: 0 critical, 1 warning\n`);
 	assert.equal(checkIn(cron, '--config', file).code, 1, 'still within the window with nothing new');
 	assert.equal(check('--config', file).code, 0, 'another state directory starts afresh');
+});
+
+test('a log check whose pattern backtracks for ever on its lines, (a+)+$, ends promptly', () => {
+	const log = path.join(dir, 'redos.log');
+	writeFileSync(log, '');
+	const file = checksConfig('redos', {nested: {log, pattern: '(a+)+$', window: '10m'}});
+	const state = path.join(dir, 'redos-state');
+	assert.equal(checkIn(state, '--config', file).code, 0);
+	appendFileSync(log, `${'a'.repeat(40)}!\n`.repeat(100));
+	// Killed, not asked, were it spinning: a busy event loop hears no SIGTERM.
+	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', '--config', file], {encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: pinnedEnv(dir, {XDG_STATE_HOME: state})});
+	assert.equal(result.signal, null, 'dbtop check ended by itself');
+	assert.equal(result.stdout, 'dbtop check: OK: 0 critical, 0 warning\n');
 });
 
 test('--pg: a root blocker that has held others up past the warning is one line naming its pid and how many it holds up', async () => {

@@ -167,6 +167,24 @@ test('an unknown short flag is named as typed: -x, and the first of -xy', () => 
 	}
 });
 
+test('flags as typed: a wrong case is unknown, an on/off flag takes no value, a flag with no value or an empty one is named', () => {
+	for (const [args, message] of [
+		[['--JSON'], 'unknown flag --JSON (see dbtop --help)'],
+		[['--json=1'], '--json: takes no value (give --json alone)'],
+		[['--no-color=false', '--once'], '--no-color: takes no value (give --no-color alone)'],
+		[['--once', '--docker'], '--docker: empty (accepted: a socket path, unix:///path, tcp://host:port)'],
+		[['--once', '--docker', ''], '--docker: empty (accepted: a socket path, unix:///path, tcp://host:port)'],
+		[['--once', '--user='], '--user: empty (accepted: a name)'],
+		[['--once', '--interval'], '--interval: empty (accepted: a duration such as 2s, or collector=duration)'],
+		[['--once', '--config', ''], '--config: empty (accepted: the path of a JSON file)'],
+	] as const) {
+		const {code, stdout, stderr} = run(...args);
+		assert.equal(code, 2, args.join(' '));
+		assert.equal(stdout, '');
+		assert.equal(stderr, `dbtop: ${message}\n`);
+	}
+});
+
 test('a bad value: one line naming the flag and the value, exit 2', () => {
 	const {code, stderr} = run('--interval', 'soon', '--once');
 	assert.equal(code, 2);
@@ -174,6 +192,18 @@ test('a bad value: one line naming the flag and the value, exit 2', () => {
 	const zero = run('--interval', '0', '--once');
 	assert.equal(zero.code, 2);
 	assert.equal(zero.stderr, 'dbtop: --interval: "0" is too short (the shortest is 100ms)\n');
+});
+
+test('a bad --pg: one line, exit 2, no stack trace and never the password', () => {
+	const malformed = run('--once', '--pg', 'postgres://root:r%ZZ@host/db');
+	assert.equal(malformed.code, 2);
+	assert.equal(malformed.stderr, 'dbtop: --pg: the password in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)\n');
+	const invalid = run('--once', '--pg', 'postgres://root:s3cret@db:port/db');
+	assert.equal(invalid.code, 2);
+	assert.equal(invalid.stderr, 'dbtop: --pg: "postgres://root:***@db:port/db" is not a valid URL (accepted: a postgres:// URL or key=value pairs with keys host, port, user, dbname, password, sslmode, connect_timeout)\n');
+	const keyValue = run('--once', '--pg', 'host=db password=s3cret oops');
+	assert.equal(keyValue.code, 2);
+	assert.doesNotMatch(keyValue.stderr, /s3cret/);
 });
 
 test('stdout not a terminal and neither --once nor --json: one line, exit 2', () => {
@@ -194,6 +224,29 @@ test('--print-config prints the effective config with the defaults filled in', (
 	assert.deepEqual([config.rules['cpu']!.warning, config.rules['cpu']!.critical, config.rules['cpu']!.for], [80, 95, 120]);
 });
 
+test('a --config that is not a regular file, or is over 1 MB, is refused at once: a FIFO, /dev/zero, a directory', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
+	try {
+		const fifo = path.join(dir, 'config.fifo');
+		spawnSync('mkfifo', [fifo]);
+		const big = path.join(dir, 'big.json');
+		writeFileSync(big, `{"rules": {}}${' '.repeat(1024 * 1024)}`);
+		for (const [file, reason] of [
+			[fifo, 'a FIFO, not a regular file'],
+			['/dev/zero', 'a character device, not a regular file'],
+			[dir, 'a directory, not a regular file'],
+			[big, 'larger than 1 MB'],
+		] as const) {
+			// Killed, not asked, were it stuck: a FIFO with no writer blocks the open.
+			const result = spawnSync(process.execPath, [CLI, '--once', '--config', file], {encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: pinnedEnv(home)});
+			assert.equal(result.status, 2, file);
+			assert.equal(result.stderr, `dbtop: ${file}: cannot read it: ${reason}\n`);
+		}
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('an invalid config: one line per problem naming the field, exit 2', () => {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
 	try {
@@ -205,6 +258,20 @@ test('an invalid config: one line per problem naming the field, exit 2', () => {
 			stderr,
 			`dbtop: ${file}: rules.cpu.warning: expected a number, or null to turn that level off\ndbtop: ${file}: rules.memory.for: expected a duration: seconds as a number, or "30s", "5m", "500ms"\n`,
 		);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test('a config error quoting control bytes from the file shows them made visible', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-cli-config-'));
+	try {
+		const file = path.join(dir, 'config.json');
+		writeFileSync(file, JSON.stringify({rules: {'cpu\u001b]0;owned\u0007': {warning: 'x'}}}));
+		const {code, stderr} = run('--once', '--config', file);
+		assert.equal(code, 2);
+		assert.doesNotMatch(stderr, /[\u0000-\u0009\u000b-\u001f]/, 'no control byte but the newlines');
+		assert.match(stderr, /cpu\\x1b\]0;owned\\x07/);
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}

@@ -90,6 +90,30 @@ test('the lock drill at 80x24: the root blocker\'s application, state and transa
 	}
 });
 
+test('a filter pattern that backtracks for ever on a query (a+)+$ does not freeze dbtop: q still quits', async () => {
+	const client = await server.connect({application: 'redos'});
+	// The query text ends in 40 a's and a "!": a backtracking engine takes 2^40 steps to fail on it.
+	const running = client.query(`SELECT pg_sleep(600) AS "${'a'.repeat(40)}!"`).catch(() => {});
+	const term = openTerminal([process.execPath, CLI, '--pg', server.url(), ...NO_ENGINE, '--interval', '500ms'], {columns: 160, rows: 40});
+	try {
+		term.keys('3');
+		await term.waitFor(/ redos .* active /, 15_000);
+		term.keys('/');
+		term.type('(a+)+$');
+		term.keys('Enter');
+		await term.waitFor(/Sessions 0 shown/, 10_000);
+		term.keys('q');
+		assert.equal(await term.exitStatus(10_000), '0');
+	} finally {
+		// Were it spinning, dbtop would not hear the hang-up that closing the terminal sends.
+		const shell = term.format('#{pane_pid}');
+		if (shell !== '') spawnSync('pkill', ['-KILL', '-P', shell]);
+		term.close();
+		await client.end().catch(() => {});
+		await running;
+	}
+});
+
 test('--json has the server, the sessions, the users and the blocking tree', () => {
 	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', server.url(), ...NO_ENGINE, '--interval', '300ms'], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home)});
 	assert.equal(result.status, 0, result.stderr);

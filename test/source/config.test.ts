@@ -115,6 +115,18 @@ test('files: not JSON, unreadable --config, and a good one', () => {
 	}
 });
 
+test('a file that starts with a UTF-8 byte order mark reads like one without; an empty --config is named', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-config-'));
+	try {
+		const file = path.join(dir, 'bom.json');
+		writeFileSync(file, `\ufeff${JSON.stringify({rules: {cpu: {critical: null}}})}`);
+		assert.equal(loadConfig(file, {}).rules.find(rule => rule.id === 'cpu')!.critical, null);
+		assert.throws(() => loadConfig('', {}), (error: Error) => error instanceof ConfigError && error.message === '--config: empty (accepted: the path of a JSON file)');
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('service checks: a process, a port and a log, each with its own interval and a rule named like it', () => {
 	const config = validateConfig(
 		{
@@ -175,7 +187,7 @@ test('service checks: every problem named by its field path', () => {
 				'c.json: checks.port.pattern: only for log checks',
 				'c.json: checks.log.bogus: unknown field (accepted: process, port, log, pattern, window, interval, severity, warning, critical, for, clear, title, enabled)',
 				'c.json: checks.log.log: expected the absolute path of a log file',
-				'c.json: checks.log.pattern: not a regular expression: Invalid regular expression: /(/: Unterminated group',
+				'c.json: checks.log.pattern: not a regular expression: missing closing )',
 				'c.json: checks.log.severity: only for process and port checks',
 				'c.json: checks.log.interval: too short (the shortest is 100ms)',
 				'c.json: checks.nolog.pattern: required for a log check: a regular expression, e.g. "ERROR|FATAL|PANIC"',

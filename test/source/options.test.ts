@@ -38,6 +38,16 @@ test('bad values give one error naming the input', () => {
 	assert.throws(() => toOptions({once: true, json: true}, {}), /choose one/);
 });
 
+test('a flag with an empty value is an error naming it, not "unset"; --interval lists only the collectors it takes', () => {
+	assert.throws(() => toOptions({interval: ['']}, {}), {message: '--interval: empty (accepted: a duration such as 2s, or collector=duration)'});
+	assert.throws(() => toOptions({docker: ''}, {DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock'}), {message: '--docker: empty (accepted: a socket path, unix:///path, tcp://host:port)'});
+	assert.throws(() => toOptions({user: ''}, {}), {message: '--user: empty (accepted: a name)'});
+	assert.throws(() => toOptions({pg: ' '}, {}), {message: '--pg: empty (accepted: a postgres:// URL or a libpq key=value string)'});
+	assert.throws(() => toOptions({interval: ['container-detail=2s']}, {}), {
+		message: '--interval: unknown collector "container-detail" in "container-detail=2s" (accepted: host, processes, postgres-sessions, postgres-locks, containers)',
+	});
+});
+
 test('colour is off with --no-color or NO_COLOR', () => {
 	assert.equal(toOptions({color: false}, {}).hasColor, false);
 	assert.equal(toOptions({}, {NO_COLOR: '1'}).hasColor, false);

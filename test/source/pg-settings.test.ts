@@ -49,3 +49,27 @@ test('bad input: one error naming it and what is accepted', () => {
 		assert.throws(() => resolvePgTarget(input, {}, 'root'), (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'), input);
 	}
 });
+
+test('a URL with malformed percent-encoding: a UsageError naming the part, not a URIError', () => {
+	for (const [input, part] of [
+		['postgres://root:r%ZZ@host/db', 'password'],
+		['postgres://r%ZZ@host/db', 'user'],
+		['postgres://host/d%ZZb', 'database name'],
+	] as const) {
+		assert.throws(
+			() => resolvePgTarget(input, {}, 'root'),
+			(error: Error) => error instanceof UsageError && error.message === `--pg: the ${part} in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)`,
+			input,
+		);
+	}
+});
+
+test('an error quoting the connection string never quotes its password', () => {
+	for (const input of ['postgres://root:s3cret@[bad/db', 'postgres://root:s3cr@t@db:x/db', 'postgres://db:x/db?password=s3cret', 'host=db password=s3cret junk', "host=db password='s3 cret' 'open", 'password=s3cret host']) {
+		assert.throws(
+			() => resolvePgTarget(input, {}, 'root'),
+			(error: Error) => error instanceof UsageError && !/s3/.test(error.message) && error.message.includes('***'),
+			input,
+		);
+	}
+});
