@@ -18,6 +18,7 @@ import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPosition
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {check} from '../alerts/check.js';
 import {installIncrementalFix} from '../ink/incremental-fix.js';
+import {colourlessStream} from '../ink/no-colour.js';
 import {installOutputFix} from '../ink/output-fix.js';
 import {sanitizeLine} from '../sanitize.js';
 import type {Options} from './options.js';
@@ -217,7 +218,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 				<App version={version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,
-		{exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
+		{stdout: options.hasColor ? process.stdout : colourlessStream(process.stdout), exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
 	);
 	// SIGTERM and SIGHUP leave as q does. Listened to after render: Ink's own signal listener
 	// (signal-exit's) re-sends the signal when it finds no listener but itself, and ours, a once

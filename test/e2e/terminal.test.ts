@@ -111,6 +111,31 @@ test('at 160x50 the room is used, and a resize re-lays out without garbage', asy
 	}
 });
 
+// The text drawn in inverse video on each line of a screen captured with its escapes.
+function inverseText(escaped: string): string[] {
+	let isInverse = false;
+	return escaped.split('\n').map(line => {
+		let text = '';
+		for (const [, parameters, character] of line.matchAll(/\u001B\[([\d;]*)m|([^\u001B])/g)) {
+			if (character !== undefined) {
+				if (isInverse) text += character;
+				continue;
+			}
+
+			for (const code of (parameters ?? '').split(';').map(Number)) {
+				if (code === 7) isInverse = true;
+				else if (code === 27 || code === 0) isInverse = false;
+			}
+		}
+
+		return text;
+	});
+}
+
+// Colour parameters of SGR sequences: the 8 and bright 8 foregrounds and backgrounds, 256 and RGB.
+const hasColour = (escaped: string) =>
+	[...escaped.matchAll(/\u001B\[([\d;]*)m/g)].some(([, parameters]) => parameters!.split(';').some(code => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(code)));
+
 test('NO_COLOR and --no-color draw without colour', async () => {
 	const coloured = dbtop(100, 30);
 	const plain = dbtop(100, 30, {NO_COLOR: '1'});
@@ -119,13 +144,38 @@ test('NO_COLOR and --no-color draw without colour', async () => {
 		const full = /^Mem {2}\[[^\n]*\n(?:[^\n]*\n)*[^\n]*PID USER/m;
 		await coloured.waitFor(full);
 		await plain.waitFor(full);
-		assert.match(coloured.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
-		assert.doesNotMatch(plain.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
+		assert.ok(hasColour(coloured.screen({escapes: true})));
+		assert.ok(!hasColour(plain.screen({escapes: true})));
 	} finally {
 		coloured.close();
 		plain.close();
 	}
 });
+
+// tmux sets TERM in its panes: a dumb terminal is asked for through env.
+for (const [name, command] of [
+	['NO_COLOR=1', ['env', 'NO_COLOR=1', process.execPath, CLI]],
+	['--no-color', [process.execPath, CLI, '--no-color']],
+	['TERM=dumb', ['env', 'TERM=dumb', process.execPath, CLI]],
+] as const) {
+	test(`under ${name} the selected row and the active tab show in inverse video, with no colour`, async () => {
+		const term = openTerminal([...command, '--interval', '500ms', ...NO_SERVERS], {columns: 100, rows: 30});
+		try {
+			const screen = await term.waitFor(/^Mem {2}\[[^\n]*\n(?:[^\n]*\n)*> +\d+ /m);
+			const escaped = term.screen({escapes: true});
+			assert.ok(!hasColour(escaped), escaped);
+			const lines = screen.split('\n');
+			const inverse = inverseText(escaped);
+			const tabs = lines.findIndex(line => line.startsWith(' 1 Processes'));
+			assert.equal(inverse[tabs], ' 1 Processes ', 'the active tab, and only it');
+			const selected = lines.findIndex(line => line.startsWith('>'));
+			assert.equal(inverse[selected]!.trimEnd(), lines[selected]!.trimEnd(), 'the selected row');
+			assert.equal(inverse[selected + 1], '', 'the row under it is not');
+		} finally {
+			term.close();
+		}
+	});
+}
 
 test('on q the terminal gets its normal screen and its cursor back (raw bytes through a pty)', async () => {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'dbtop-pty-'));
