@@ -168,6 +168,9 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
+	// Raw mode from the start: the terminal no longer echoes keys typed while dbtop starts (over
+	// its first frame), and keeps them for Ink to read, so a key typed early is handled.
+	process.stdin.setRawMode(true);
 	installIncrementalFix();
 	installOutputFix();
 	const stateFile = alertStatePath(process.env);
@@ -231,6 +234,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		process.stdin.setRawMode(false);
 		await scheduler.stop();
 		restore();
 		process.off('exit', restore);

@@ -177,6 +177,32 @@ for (const [name, command] of [
 	});
 }
 
+test('keys typed while dbtop starts are never echoed onto its screen, and are handled once it is up', async () => {
+	const term = dbtop(80, 24);
+	try {
+		// A key that switches the pane, then one bound to nothing, typed over and over from the start.
+		term.type('2');
+		let screens = 0;
+		for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/CPU busy %/.test(term.screen()); ) {
+			term.type('z');
+			if (term.format('#{alternate_on}') === '1') {
+				const screen = term.screen();
+				screens++;
+				assert.doesNotMatch(screen, /zz/, `the keys echoed on dbtop's screen:\n${screen}`);
+			}
+
+			await sleep(20);
+		}
+
+		assert.ok(screens > 0, 'the screen was read while dbtop started');
+		const host = await term.waitFor(/CPU busy %/);
+		assert.match(host.split('\n')[0]!, /^dbtop \d/, 'the first line is dbtop\'s');
+		assert.doesNotMatch(host, /zz/);
+	} finally {
+		term.close();
+	}
+});
+
 test('on q the terminal gets its normal screen and its cursor back (raw bytes through a pty)', async () => {
 	const home = mkdtempSync(path.join(os.tmpdir(), 'dbtop-pty-'));
 	const command = [process.execPath, CLI, ...NO_SERVERS].map(arg => `'${arg}'`).join(' ');
