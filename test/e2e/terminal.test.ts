@@ -177,6 +177,30 @@ for (const [name, command] of [
 	});
 }
 
+test('below 80x24 the first line stays dbtop\'s and nothing scrolls off the top', async () => {
+	for (const [columns, rows] of [
+		[60, 15],
+		[80, 10],
+		[40, 8],
+		[20, 5],
+	] as const) {
+		const term = dbtop(columns, rows);
+		try {
+			const first = await term.waitFor(text => /^ 1 Processes/m.test(text) && /^\? help/m.test(text));
+			// Frames drawn after the first (the process list refreshes every 500 ms) leave it in place too.
+			const later = await term.waitFor(text => text !== first && /^\? help/m.test(text));
+			for (const screen of [first, later]) {
+				const lines = screen.split('\n');
+				assert.match(lines[0]!, /^dbtop /, `at ${columns}x${rows}:\n${screen}`);
+				assert.ok(longestLine(screen) <= columns, `at ${columns}x${rows}:\n${screen}`);
+				assert.equal(lines.filter(line => / 1 Processes/.test(line)).length, 1, `at ${columns}x${rows}:\n${screen}`);
+			}
+		} finally {
+			term.close();
+		}
+	}
+});
+
 test('keys typed while dbtop starts are never echoed onto its screen, and are handled once it is up', async () => {
 	const term = dbtop(80, 24);
 	try {
