@@ -44,9 +44,22 @@ const DETAILS: Record<Detail, (props: BodyProps) => ReactNode> = {
 	alert: AlertDetail,
 };
 
-/** Rows the frame may use: one less than the terminal, so Ink never clears the whole screen. */
-export function frameRows(terminalRows: number): number {
-	return Math.max(terminalRows - 1, 10);
+// The fewest rows of a pane in the full layout.
+const MIN_PANE_ROWS = 3;
+
+/** How the frame's rows are shared out: the host summary's, and the pane's between the tabs and the status line. */
+export type FrameLayout = {rows: number; summaryRows: number; paneRows: number};
+
+/**
+ * The frame takes one row less than the terminal, so Ink never clears the whole screen, and never
+ * more: on a terminal too short for the whole host summary the summary gives way to its first
+ * line and the pane to what is left (nothing, on the shortest), so nothing scrolls off the top.
+ */
+export function frameLayout(terminalRows: number, hasCharts: boolean): FrameLayout {
+	const rows = Math.max(terminalRows - 1, 1);
+	const fullSummary = summaryHeight(hasCharts);
+	const summaryRows = rows >= fullSummary + 2 + MIN_PANE_ROWS ? fullSummary : 1;
+	return {rows, summaryRows, paneRows: Math.max(rows - summaryRows - 2, 0)};
 }
 
 // A pane an unacknowledged alert points at is marked with `!` in its severity's colour.
@@ -73,9 +86,8 @@ export function App({version}: Props) {
 	const {columns, rows: terminalRows} = useTerminalSize();
 	const screen = useStore(screenOf);
 
-	const rows = frameRows(terminalRows);
 	const hasCharts = terminalRows >= 40 && columns >= 100;
-	const paneHeight = Math.max(rows - summaryHeight(hasCharts) - 2, 3);
+	const {rows, summaryRows, paneRows: paneHeight} = frameLayout(terminalRows, hasCharts);
 
 	const onKey = useCallback(
 		(key: string) => {
@@ -97,7 +109,7 @@ export function App({version}: Props) {
 	if (screen.modal === 'help') {
 		// The help takes the whole frame: at 80x24 the key table needs every row.
 		return (
-			<Box flexDirection="column" width={columns} height={rows}>
+			<Box flexDirection="column" width={columns} height={rows} overflow="hidden">
 				<HelpOverlay width={columns} height={rows - 1} />
 				<StatusBar />
 			</Box>
@@ -106,10 +118,10 @@ export function App({version}: Props) {
 
 	const Body = screen.detail ? DETAILS[screen.detail] : PANE_VIEWS[screen.pane];
 	return (
-		<Box flexDirection="column" width={columns} height={rows}>
-			<HostSummary width={columns} hasCharts={hasCharts} version={version} />
+		<Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+			<HostSummary width={columns} hasCharts={hasCharts} version={version} isTitleOnly={summaryRows === 1} />
 			<Tabs pane={screen.pane} />
-			<Box height={paneHeight} flexDirection="column" overflow="hidden">
+			<Box height={paneHeight} flexShrink={0} flexDirection="column" overflow="hidden">
 				<Body width={columns} height={paneHeight} />
 			</Box>
 			<StatusBar />

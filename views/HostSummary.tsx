@@ -19,7 +19,13 @@ const CORE_CELL = 19;
 const SUMMARY_LINES = 6;
 const CHART_ROWS = 4;
 
-type Props = {width: number; hasCharts: boolean; version: string};
+type Props = {
+	width: number;
+	hasCharts: boolean;
+	version: string;
+	/** Only the first line, the title: on a terminal too short for the rest. */
+	isTitleOnly?: boolean;
+};
 
 /** How many lines the summary takes at a size, so the pane below knows its room. */
 export function summaryHeight(hasCharts: boolean): number {
@@ -126,8 +132,8 @@ function fitTitle(title: Title, room: number): TitleText {
 	return {name: take(text.name), host: take(text.host), status: take(text.status)};
 }
 
-/** The host header, always at the top: CPU, memory, swap, disk, network, filesystems. */
-export function HostSummary({width, hasCharts, version}: Props) {
+/** The host header, always at the top: the title line, then CPU, memory, swap, disk, network, filesystems. */
+export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Props) {
 	const host = useStore(state => state.host);
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
@@ -168,6 +174,7 @@ export function HostSummary({width, hasCharts, version}: Props) {
 		</Text>
 	);
 
+	if (isTitleOnly) return titleLine;
 	if (!host) {
 		return (
 			<Box flexDirection="column" height={summaryHeight(hasCharts)}>

@@ -18,6 +18,7 @@ import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPosition
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {check} from '../alerts/check.js';
 import {installIncrementalFix} from '../ink/incremental-fix.js';
+import {colourlessStream} from '../ink/no-colour.js';
 import {installOutputFix} from '../ink/output-fix.js';
 import {sanitizeLine} from '../sanitize.js';
 import type {Options} from './options.js';
@@ -167,6 +168,9 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 
 /** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
 export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
+	// Raw mode from the start: the terminal no longer echoes keys typed while dbtop starts (over
+	// its first frame), and keeps them for Ink to read, so a key typed early is handled.
+	process.stdin.setRawMode(true);
 	installIncrementalFix();
 	installOutputFix();
 	const stateFile = alertStatePath(process.env);
@@ -217,7 +221,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 				<App version={version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,
-		{exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
+		{stdout: options.hasColor ? process.stdout : colourlessStream(process.stdout), exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
 	);
 	// SIGTERM and SIGHUP leave as q does. Listened to after render: Ink's own signal listener
 	// (signal-exit's) re-sends the signal when it finds no listener but itself, and ours, a once
@@ -230,6 +234,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		process.stdin.setRawMode(false);
 		await scheduler.stop();
 		restore();
 		process.off('exit', restore);

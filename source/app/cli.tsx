@@ -139,16 +139,20 @@ try {
 	}
 
 	const config = loadConfig(flags.config, process.env);
-	const options = {...toOptions(flags, process.env), rules: rulesOf(config), checks: config.checks};
+	const parsed = toOptions(flags, process.env);
+	// A dumb terminal gets no colour, as with NO_COLOR.
+	const options = {...parsed, hasColor: parsed.hasColor && process.env['TERM'] !== 'dumb', rules: rulesOf(config), checks: config.checks};
 	if (flags.printConfig) {
 		await print(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
 		process.exit(0);
 	}
 
-	// Before Ink loads: Ink's chalk ignores NO_COLOR. (React's production build is chosen when
-	// the command line is bundled: see build.js.)
+	// Before Ink loads: Ink's chalk ignores NO_COLOR. The live monitor keeps chalk's inverse and
+	// bold, which mark the selection and the active tab, and takes the colours out of what it
+	// writes (source/ink/no-colour.ts); the text of --once has none of either. (React's production
+	// build is chosen when the command line is bundled: see build.js.)
 	if (!options.hasColor) {
-		process.env['FORCE_COLOR'] = '0';
+		process.env['FORCE_COLOR'] = options.mode === 'live' ? '1' : '0';
 	}
 
 	if (options.mode === 'live') {

@@ -111,6 +111,31 @@ test('at 160x50 the room is used, and a resize re-lays out without garbage', asy
 	}
 });
 
+// The text drawn in inverse video on each line of a screen captured with its escapes.
+function inverseText(escaped: string): string[] {
+	let isInverse = false;
+	return escaped.split('\n').map(line => {
+		let text = '';
+		for (const [, parameters, character] of line.matchAll(/\u001B\[([\d;]*)m|([^\u001B])/g)) {
+			if (character !== undefined) {
+				if (isInverse) text += character;
+				continue;
+			}
+
+			for (const code of (parameters ?? '').split(';').map(Number)) {
+				if (code === 7) isInverse = true;
+				else if (code === 27 || code === 0) isInverse = false;
+			}
+		}
+
+		return text;
+	});
+}
+
+// Colour parameters of SGR sequences: the 8 and bright 8 foregrounds and backgrounds, 256 and RGB.
+const hasColour = (escaped: string) =>
+	[...escaped.matchAll(/\u001B\[([\d;]*)m/g)].some(([, parameters]) => parameters!.split(';').some(code => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(code)));
+
 test('NO_COLOR and --no-color draw without colour', async () => {
 	const coloured = dbtop(100, 30);
 	const plain = dbtop(100, 30, {NO_COLOR: '1'});
@@ -119,11 +144,86 @@ test('NO_COLOR and --no-color draw without colour', async () => {
 		const full = /^Mem {2}\[[^\n]*\n(?:[^\n]*\n)*[^\n]*PID USER/m;
 		await coloured.waitFor(full);
 		await plain.waitFor(full);
-		assert.match(coloured.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
-		assert.doesNotMatch(plain.screen({escapes: true}), /\u001B\[(?:\d+;)*3[0-9]m/);
+		assert.ok(hasColour(coloured.screen({escapes: true})));
+		assert.ok(!hasColour(plain.screen({escapes: true})));
 	} finally {
 		coloured.close();
 		plain.close();
+	}
+});
+
+// tmux sets TERM in its panes: a dumb terminal is asked for through env.
+for (const [name, command] of [
+	['NO_COLOR=1', ['env', 'NO_COLOR=1', process.execPath, CLI]],
+	['--no-color', [process.execPath, CLI, '--no-color']],
+	['TERM=dumb', ['env', 'TERM=dumb', process.execPath, CLI]],
+] as const) {
+	test(`under ${name} the selected row and the active tab show in inverse video, with no colour`, async () => {
+		const term = openTerminal([...command, '--interval', '500ms', ...NO_SERVERS], {columns: 100, rows: 30});
+		try {
+			const screen = await term.waitFor(/^Mem {2}\[[^\n]*\n(?:[^\n]*\n)*> +\d+ /m);
+			const escaped = term.screen({escapes: true});
+			assert.ok(!hasColour(escaped), escaped);
+			const lines = screen.split('\n');
+			const inverse = inverseText(escaped);
+			const tabs = lines.findIndex(line => line.startsWith(' 1 Processes'));
+			assert.equal(inverse[tabs], ' 1 Processes ', 'the active tab, and only it');
+			const selected = lines.findIndex(line => line.startsWith('>'));
+			assert.equal(inverse[selected]!.trimEnd(), lines[selected]!.trimEnd(), 'the selected row');
+			assert.equal(inverse[selected + 1], '', 'the row under it is not');
+		} finally {
+			term.close();
+		}
+	});
+}
+
+test('below 80x24 the first line stays dbtop\'s and nothing scrolls off the top', async () => {
+	for (const [columns, rows] of [
+		[60, 15],
+		[80, 10],
+		[40, 8],
+		[20, 5],
+	] as const) {
+		const term = dbtop(columns, rows);
+		try {
+			const first = await term.waitFor(text => /^ 1 Processes/m.test(text) && /^\? help/m.test(text));
+			// Frames drawn after the first (the process list refreshes every 500 ms) leave it in place too.
+			const later = await term.waitFor(text => text !== first && /^\? help/m.test(text));
+			for (const screen of [first, later]) {
+				const lines = screen.split('\n');
+				assert.match(lines[0]!, /^dbtop /, `at ${columns}x${rows}:\n${screen}`);
+				assert.ok(longestLine(screen) <= columns, `at ${columns}x${rows}:\n${screen}`);
+				assert.equal(lines.filter(line => / 1 Processes/.test(line)).length, 1, `at ${columns}x${rows}:\n${screen}`);
+			}
+		} finally {
+			term.close();
+		}
+	}
+});
+
+test('keys typed while dbtop starts are never echoed onto its screen, and are handled once it is up', async () => {
+	const term = dbtop(80, 24);
+	try {
+		// A key that switches the pane, then one bound to nothing, typed over and over from the start.
+		term.type('2');
+		let screens = 0;
+		for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/CPU busy %/.test(term.screen()); ) {
+			term.type('z');
+			if (term.format('#{alternate_on}') === '1') {
+				const screen = term.screen();
+				screens++;
+				assert.doesNotMatch(screen, /zz/, `the keys echoed on dbtop's screen:\n${screen}`);
+			}
+
+			await sleep(20);
+		}
+
+		assert.ok(screens > 0, 'the screen was read while dbtop started');
+		const host = await term.waitFor(/CPU busy %/);
+		assert.match(host.split('\n')[0]!, /^dbtop \d/, 'the first line is dbtop\'s');
+		assert.doesNotMatch(host, /zz/);
+	} finally {
+		term.close();
 	}
 });
 

@@ -10,7 +10,7 @@ import {hostSample, processRow} from '../helpers/fixtures.js';
 
 // Colour on, before Ink loads, so the selection's reverse video can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
-const {App} = await import('../../views/App.js');
+const {App, frameLayout} = await import('../../views/App.js');
 const {KEYS, renderView, selectedRow, stripAnsi} = await import('../helpers/render-view.js');
 const {CommandContextValue} = await import('../../views/StoreContext.js');
 
@@ -39,6 +39,14 @@ test('the frame is at most rows − 1 tall, with the summary, tabs, pane and hin
 	assert.match(view.frame(), /^ 1 Processes {2}2 Host {2}3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts$/m);
 	assert.match(lines.at(-1)!, /\? help {2}tab pane {2}\/ filter/);
 	view.unmount();
+});
+
+test('on a short terminal the summary gives way to its first line, then the pane; the frame never passes rows − 1', () => {
+	assert.deepEqual(frameLayout(24, false), {rows: 23, summaryRows: 7, paneRows: 14});
+	assert.deepEqual(frameLayout(13, false), {rows: 12, summaryRows: 7, paneRows: 3});
+	assert.deepEqual(frameLayout(12, false), {rows: 11, summaryRows: 1, paneRows: 8});
+	assert.deepEqual(frameLayout(5, false), {rows: 4, summaryRows: 1, paneRows: 1});
+	assert.deepEqual(frameLayout(2, false), {rows: 1, summaryRows: 1, paneRows: 0});
 });
 
 test('digits and Tab switch panes; ? opens and Esc closes the help', async () => {
