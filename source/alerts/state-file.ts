@@ -2,7 +2,7 @@
 // $XDG_STATE_HOME/dbtop/ (else ~/.local/state/dbtop/), written atomically — a temporary file in
 // the same directory, flushed, then renamed over the old one — so a crash mid-write never
 // leaves a torn file. A corrupt file is set aside with a reason, never fatal.
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {TailPosition} from '../../collectors/checks.js';
@@ -51,9 +51,40 @@ export function isAlert(value: unknown): value is Alert {
 	);
 }
 
+const isDirectory = (dir: string) => {
+	try {
+		return statSync(dir).isDirectory();
+	} catch {
+		return false;
+	}
+};
+
+/**
+ * Creates a directory and its missing parents, or throws. Node's recursive mkdir loops forever
+ * where a parent cannot be created (under /proc, for one); this one goes up at most once per level.
+ */
+export function makeDirectory(dir: string): void {
+	try {
+		mkdirSync(dir);
+		return;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST' && isDirectory(dir)) return;
+		if (code === 'EEXIST') throw new Error(`${dir} is not a directory`);
+		if (code !== 'ENOENT' || path.dirname(dir) === dir) throw error;
+	}
+
+	makeDirectory(path.dirname(dir));
+	try {
+		mkdirSync(dir);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !isDirectory(dir)) throw error;
+	}
+}
+
 /** Writes a state file atomically: a temporary file beside it, flushed, then renamed over it. */
 export function writeAtomically(file: string, text: string): void {
-	mkdirSync(path.dirname(file), {recursive: true});
+	makeDirectory(path.dirname(file));
 	const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
 	const fd = openSync(temporary, 'w', 0o600);
 	try {

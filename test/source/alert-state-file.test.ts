@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url';
 import type {Alert} from '../../source/alerts/engine.js';
 import {alertMessage} from '../../source/alerts/message.js';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
-import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
+import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, makeDirectory, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -129,4 +129,15 @@ test('log positions: a round trip; a missing, damaged or foreign file counts as 
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
+});
+
+test('makeDirectory creates missing parents, accepts an existing directory, and fails (never loops) where a parent cannot be made', () => {
+	const nested = path.join(dir, 'made', 'a', 'b');
+	makeDirectory(nested);
+	makeDirectory(nested);
+	assert.ok(existsSync(nested));
+	assert.throws(() => makeDirectory('/proc/1/nonexistent/state/dbtop'), /ENOENT/);
+	writeFileSync(path.join(dir, 'a-file'), '');
+	assert.throws(() => makeDirectory(path.join(dir, 'a-file')), /is not a directory/);
+	assert.throws(() => makeDirectory(path.join(dir, 'a-file', 'dbtop')), /ENOTDIR/);
 });

@@ -1,0 +1,54 @@
+// The alert state directory when it cannot be written (under /proc, a file where a directory should
+// be) and when several dbtop share it: the live monitor and `dbtop check` say so in a line and go
+// on, never hang, never lose an acknowledgement. The world is pinned: no Postgres, no container
+// engine (NO_SERVERS), the config and XDG_STATE_HOME of the test's own.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, test} from 'node:test';
+import {DEFAULT_RULES} from '../../source/alerts/rules.js';
+import {CLI, NO_SERVERS, pinnedEnv} from '../helpers/dbtop.js';
+import {openTerminal} from '../helpers/tmux.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-state-'));
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+// A parent that cannot be created: Node's recursive mkdir loops forever on it.
+const UNCREATABLE = '/proc/1/nonexistent/state';
+
+/** A config file with every built-in rule off and `rest` on top (rules, checks). */
+function config(name: string, rest: Record<string, unknown>): string {
+	const rules: Record<string, unknown> = Object.fromEntries(DEFAULT_RULES.map(rule => [rule.id, {enabled: false}]));
+	const file = path.join(dir, `${name}.json`);
+	writeFileSync(file, JSON.stringify({...rest, rules: {...rules, ...(rest['rules'] as object | undefined)}}));
+	return file;
+}
+
+/** `dbtop check` with the given state home; ends within the timeout or is killed (status null). */
+function check(stateHome: string, ...args: string[]) {
+	const env = pinnedEnv(dir, {XDG_STATE_HOME: stateHome});
+	const result = spawnSync(process.execPath, [CLI, 'check', ...NO_SERVERS, '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 30_000, env});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+test(`live, XDG_STATE_HOME=${UNCREATABLE}: the first alert's save fails with a notice, and q still quits`, async () => {
+	// Memory available below 101 % of it, that is, an alert at once.
+	const file = config('memory', {rules: {memory: {warning: 101, critical: null, for: 0}}});
+	const term = openTerminal([process.execPath, CLI, ...NO_SERVERS, '--config', file, '--user', 'ops', '--interval', '500ms'], {columns: 140, rows: 30, env: {XDG_STATE_HOME: UNCREATABLE}});
+	try {
+		await term.waitFor(/cannot save alerts to \/proc\/1\/nonexistent\/state\/dbtop\/alerts\.json/);
+		term.keys('q');
+		assert.equal(await term.exitStatus(), '0', `dbtop did not exit on q:\n${term.screen()}`);
+	} finally {
+		term.close();
+	}
+});
+
+test(`dbtop check with a log check, XDG_STATE_HOME=${UNCREATABLE}: it ends`, () => {
+	const log = path.join(dir, 'uncreatable.log');
+	writeFileSync(log, 'ERROR: one\n');
+	const {code, stderr} = check(UNCREATABLE, '--config', config('uncreatable', {checks: {errors: {log, pattern: 'ERROR'}}}));
+	assert.notEqual(code, null, `dbtop check did not end: ${stderr}`);
+});
