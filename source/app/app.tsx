@@ -153,12 +153,20 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
 		const positions = runtime.logPositions();
-		if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
+		// A position that cannot be kept does not change what this run found: the next run counts
+		// from where the kept one stopped, or from the end of the log.
+		const problems: string[] = [];
+		try {
+			if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
+		} catch (error) {
+			problems.push(`cannot save log positions to ${positionsFile}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+
 		const result = check(runtime.store.getState(), options.rules ?? DEFAULT_RULES, sources);
 		const text =
 			options.mode === 'json'
-				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable}, null, 2)}\n`
-				: `${result.lines.map(sanitizeLine).join('\n')}\n`;
+				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable, problems}, null, 2)}\n`
+				: `${[...result.lines, ...problems.map(problem => `dbtop check: ${problem}`)].map(sanitizeLine).join('\n')}\n`;
 		return {text, exitCode: result.exitCode};
 	} finally {
 		await runtime.scheduler.stop();

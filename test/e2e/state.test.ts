@@ -26,10 +26,10 @@ function config(name: string, rest: Record<string, unknown>): string {
 	return file;
 }
 
-/** `dbtop check` with the given state home; ends within the timeout or is killed (status null). */
+/** `dbtop check` with the given state home and no server named (then neither Postgres nor the engine counts); ends within the timeout or is killed (status null). */
 function check(stateHome: string, ...args: string[]) {
 	const env = pinnedEnv(dir, {XDG_STATE_HOME: stateHome});
-	const result = spawnSync(process.execPath, [CLI, 'check', ...NO_SERVERS, '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 30_000, env});
+	const result = spawnSync(process.execPath, [CLI, 'check', '--interval', '200ms', ...args], {encoding: 'utf8', timeout: 30_000, env});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -52,3 +52,31 @@ test(`dbtop check with a log check, XDG_STATE_HOME=${UNCREATABLE}: it ends`, () 
 	const {code, stderr} = check(UNCREATABLE, '--config', config('uncreatable', {checks: {errors: {log, pattern: 'ERROR'}}}));
 	assert.notEqual(code, null, `dbtop check did not end: ${stderr}`);
 });
+
+for (const [what, stateHome] of [
+	['a file', () => {
+		const file = path.join(dir, 'state-is-a-file');
+		writeFileSync(file, '');
+		return file;
+	}],
+	['read-only (/sys, refused even to root)', () => '/sys'],
+] as const) {
+	test(`dbtop check with a log check, its state directory ${what}: the status the rules give, and the save failure in a line and in problems[]`, () => {
+		const home = stateHome();
+		const log = path.join(dir, 'unsaved.log');
+		writeFileSync(log, 'ERROR: one\n');
+		const file = config('unsaved', {checks: {errors: {log, pattern: 'ERROR'}}});
+		const {code, stdout, stderr} = check(home, '--config', file);
+		assert.equal(stderr, '');
+		assert.equal(code, 0, stdout);
+		const saveLine = new RegExp(`^dbtop check: cannot save log positions to ${home}/dbtop/log-positions\\.json: .+$`, 'm');
+		assert.match(stdout, /^dbtop check: OK: 0 critical, 0 warning\n/);
+		assert.match(stdout, saveLine);
+		const json = check(home, '--config', file, '--json');
+		assert.equal(json.code, 0, json.stdout);
+		const result = JSON.parse(json.stdout) as {status: string; problems: string[]};
+		assert.equal(result.status, 'OK');
+		assert.equal(result.problems.length, 1);
+		assert.match(`dbtop check: ${result.problems[0]}`, saveLine);
+	});
+}
