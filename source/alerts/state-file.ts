@@ -2,7 +2,7 @@
 // $XDG_STATE_HOME/dbtop/ (else ~/.local/state/dbtop/), written atomically — a temporary file in
 // the same directory, flushed, then renamed over the old one — so a crash mid-write never
 // leaves a torn file. A corrupt file is set aside with a reason, never fatal.
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {TailPosition} from '../../collectors/checks.js';
@@ -82,19 +82,46 @@ export function makeDirectory(dir: string): void {
 	}
 }
 
-/** Writes a state file atomically: a temporary file beside it, flushed, then renamed over it. */
+const isRunning = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/** Removes the temporaries of `file` that a process no longer running left behind (it was killed mid-write). */
+function removeStaleTemporaries(file: string): void {
+	const prefix = `${path.basename(file)}.`;
+	for (const name of readdirSync(path.dirname(file))) {
+		const pid = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
+		if (pid !== undefined && !isRunning(Number(pid))) rmSync(path.join(path.dirname(file), name), {force: true});
+	}
+}
+
+/**
+ * Writes a state file atomically: a temporary file beside it, flushed, then renamed over it. A
+ * failed write removes its temporary, and each write removes those of writers that were killed.
+ */
 export function writeAtomically(file: string, text: string): void {
 	makeDirectory(path.dirname(file));
+	removeStaleTemporaries(file);
 	const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-	const fd = openSync(temporary, 'w', 0o600);
 	try {
-		writeSync(fd, text);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
+		const fd = openSync(temporary, 'w', 0o600);
+		try {
+			writeSync(fd, text);
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
 
-	renameSync(temporary, file);
+		renameSync(temporary, file);
+	} catch (error) {
+		rmSync(temporary, {force: true});
+		throw error;
+	}
 }
 
 // An open alert's value (and a blocker's count) moves with every sample.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
@@ -44,6 +44,22 @@ test('round trip; a missing file is empty; no temporary files are left', () => {
 	saveAlerts(file, alerts);
 	assert.deepEqual(loadAlerts(file), {alerts, problem: null});
 	assert.deepEqual(readdirSync(path.dirname(file)), ['alerts.json']);
+});
+
+test('a failed write removes its temporary; a write removes those of writers no longer running, not of running ones', () => {
+	const failing = path.join(dir, 'failing');
+	// A directory where the file should be: the rename over it fails.
+	mkdirSync(path.join(failing, 'alerts.json'), {recursive: true});
+	assert.throws(() => saveAlerts(path.join(failing, 'alerts.json'), [alert('a')]));
+	assert.deepEqual(readdirSync(failing), ['alerts.json']);
+
+	const stale = path.join(dir, 'stale');
+	mkdirSync(stale);
+	const gone = spawnSync(process.execPath, ['-e', '']).pid;
+	writeFileSync(path.join(stale, `alerts.json.${gone}.1000.tmp`), '{"version":1,"al');
+	writeFileSync(path.join(stale, 'alerts.json.1.1000.tmp'), '');
+	saveAlerts(path.join(stale, 'alerts.json'), [alert('a')]);
+	assert.deepEqual(readdirSync(stale).sort(), ['alerts.json', 'alerts.json.1.1000.tmp']);
 });
 
 test('a corrupt file is reported and set aside, not fatal', () => {
