@@ -186,7 +186,8 @@ export function evaluate(rules: readonly Rule[], measurements: Readonly<Record<s
 				} else if (now - next.pendingSince >= rule.forSec * 1000) {
 					sequence++;
 					alerts.push({
-						id: `${now.toString(36)}-${sequence}`,
+						// Unique across instances sharing a state file: the firing's time, rule and resource.
+						id: `${now.toString(36)}-${sequence}-${rule.id}-${resource}`,
 						rule: rule.id,
 						severity: level,
 						state: 'firing',

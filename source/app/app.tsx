@@ -14,7 +14,7 @@ import {ProcessesPane} from '../../views/ProcessesPane.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
 import type {Collector} from '../store/collector.js';
 import {hasNewCritical, initialAlerts, type Alert} from '../alerts/engine.js';
-import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../alerts/state-file.js';
+import {alertStatePath, fileVersion, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, mergeAlerts, saveLogPositions, saveMergedAlerts} from '../alerts/state-file.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
 import {check} from '../alerts/check.js';
 import {installIncrementalFix} from '../ink/incremental-fix.js';
@@ -32,6 +32,8 @@ const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const BELL = '\u0007';
 /** How long the first frame waits for the process list before it is drawn without it. */
 const FIRST_FRAME_WAIT_MS = 500;
+// How often the live monitor looks for acknowledgements other instances saved to the state file.
+const SYNC_INTERVAL_MS = 1000;
 
 /** Resolves once the processes collector has reported (a sample or an error), or after `timeoutMs`. */
 function processesReported(store: Store, timeoutMs: number): Promise<void> {
@@ -154,12 +156,20 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
 		const positions = runtime.logPositions();
-		if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
+		// A position that cannot be kept does not change what this run found: the next run counts
+		// from where the kept one stopped, or from the end of the log.
+		const problems: string[] = [];
+		try {
+			if (Object.keys(positions).length > 0) saveLogPositions(positionsFile, positions);
+		} catch (error) {
+			problems.push(`cannot save log positions to ${positionsFile}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+
 		const result = check(runtime.store.getState(), options.rules ?? DEFAULT_RULES, sources);
 		const text =
 			options.mode === 'json'
-				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable}, null, 2)}\n`
-				: `${result.lines.map(sanitizeLine).join('\n')}\n`;
+				? `${JSON.stringify({status: result.status, exitCode: result.exitCode, alerts: result.alerts, unreadable: result.unreadable, problems}, null, 2)}\n`
+				: `${[...result.lines, ...problems.map(problem => `dbtop check: ${problem}`)].map(sanitizeLine).join('\n')}\n`;
 		return {text, exitCode: result.exitCode};
 	} finally {
 		await runtime.scheduler.stop();
@@ -182,23 +192,55 @@ export async function runLive(options: Options, version: string, isIncremental =
 	}
 
 	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change in more
-	// than their values. With --bell, an alert becoming critical rings the terminal bell.
-	let written: readonly Alert[] = saved.alerts;
-	let previous = store.getState().alerts.alerts;
+	// than their values. Instances sharing the state file (two panes watching one server) merge
+	// their writes, and each picks up the others' within a second. With --bell, an alert becoming
+	// critical here (not one merged in from another instance) rings the terminal bell.
+	let previous: readonly Alert[] = store.getState().alerts.alerts;
+	let known: readonly Alert[] = saved.alerts;
+	let knownVersion = fileVersion(stateFile);
+	let isSyncing = false;
+	let lastProblem = '';
+	const mergeIn = (alerts: readonly Alert[]) => {
+		previous = mergeAlerts(previous, alerts);
+		store.dispatch({type: 'merge-alerts', alerts});
+	};
+
+	const sync = () => {
+		if (isSyncing) return;
+		isSyncing = true;
+		try {
+			if (fileVersion(stateFile) !== knownVersion) {
+				knownVersion = fileVersion(stateFile);
+				const onDisk = loadAlerts(stateFile);
+				if (!onDisk.problem) {
+					known = onDisk.alerts;
+					mergeIn(known);
+				}
+			}
+
+			const {alerts} = store.getState().alerts;
+			if (!isWorthSaving(known, alerts)) return;
+			known = saveMergedAlerts(stateFile, alerts);
+			knownVersion = fileVersion(stateFile);
+			lastProblem = '';
+			mergeIn(known);
+		} catch (error) {
+			const problem = `cannot save alerts to ${stateFile}: ${error instanceof Error ? error.message : String(error)}`;
+			if (problem !== lastProblem) store.dispatch({type: 'notice', notice: {text: problem, level: 'error'}});
+			lastProblem = problem;
+		} finally {
+			isSyncing = false;
+		}
+	};
+
 	store.subscribe(() => {
 		const {alerts} = store.getState().alerts;
 		if (alerts === previous) return;
 		if (options.hasBell && hasNewCritical(previous, alerts)) process.stdout.write(BELL);
 		previous = alerts;
-		if (isWorthSaving(written, alerts)) {
-			written = alerts;
-			try {
-				saveAlerts(stateFile, alerts);
-			} catch (error) {
-				store.dispatch({type: 'notice', notice: {text: `cannot save alerts to ${stateFile}: ${error instanceof Error ? error.message : String(error)}`, level: 'error'}});
-			}
-		}
+		sync();
 	});
+	const syncTimer = setInterval(sync, SYNC_INTERVAL_MS);
 	let instance: ReturnType<typeof render> | undefined;
 	let isExiting = false;
 	const exit = () => {
@@ -234,6 +276,7 @@ export async function runLive(options: Options, version: string, isIncremental =
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		clearInterval(syncTimer);
 		process.stdin.setRawMode(false);
 		await scheduler.stop();
 		restore();

@@ -5,6 +5,7 @@ import {acknowledge, evaluate, initialAlerts, type Alert, type AlertsState, type
 import {measure} from '../alerts/measure.js';
 import {collectorOf} from '../alerts/metrics.js';
 import {DEFAULT_RULES} from '../alerts/rules.js';
+import {mergeAlerts} from '../alerts/state-file.js';
 import type {State} from './store.js';
 
 export type AlertsSlice = {
@@ -18,8 +19,11 @@ export type AlertsSlice = {
 
 export const initialAlertsSlice = (rules: readonly Rule[] = DEFAULT_RULES, alerts: AlertsState = initialAlerts()): AlertsSlice => ({rules, alerts, series: new Map()});
 
-/** What the user does to alerts: acknowledging several at once is one change (the state file is written once). */
-export type AlertsAction = {type: 'acknowledge'; ids: readonly string[]; by: string; note: string | null; at: number};
+/**
+ * What the user does to alerts (acknowledging several at once is one change: the state file is
+ * written once), and what other instances sharing the state file did, merged in.
+ */
+export type AlertsAction = {type: 'acknowledge'; ids: readonly string[]; by: string; note: string | null; at: number} | {type: 'merge-alerts'; alerts: readonly Alert[]};
 
 /** Points kept per alert metric and resource: one a second, five minutes. */
 export const SERIES_POINTS = 300;
@@ -94,5 +98,10 @@ export function withAlerts(state: State, source: string): State {
 
 /** The alerts slice's reducer for what the user does to alerts. */
 export function reduceAlerts(state: State, action: AlertsAction): State {
+	if (action.type === 'merge-alerts') {
+		const alerts = mergeAlerts(state.alerts.alerts, action.alerts);
+		return alerts === state.alerts.alerts ? state : {...state, alerts: {...state.alerts, alerts: [...alerts]}};
+	}
+
 	return {...state, alerts: acknowledge(state.alerts, action.ids, action.by, action.note, action.at)};
 }

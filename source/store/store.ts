@@ -106,6 +106,7 @@ export function reduce(state: State, action: Action): State {
 		case 'backend-terminated':
 			return withoutSession(state, action.pid);
 		case 'acknowledge':
+		case 'merge-alerts':
 			return reduceAlerts(state, action);
 		default: {
 			const ui = reduceUi(state.ui, action);

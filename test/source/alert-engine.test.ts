@@ -66,6 +66,13 @@ test('firing again after resolving opens a new alert', () => {
 	assert.notEqual(state.alerts[0]!.id, state.alerts[1]!.id);
 });
 
+test('two instances firing at the same moment give different alerts different ids (they may share a state file)', () => {
+	const disk: Rule = {...cpu, id: 'fs', metric: 'host.fsFreePct', comparison: 'below', warning: 15, critical: 5, forSec: 0, clearSec: 0, hysteresis: 0};
+	const one = evaluate([disk], {'host.fsFreePct': [{resource: '/data', value: 3}]}, initialAlerts(), 5000);
+	const other = evaluate([disk], {'host.fsFreePct': [{resource: '/logs', value: 3}]}, initialAlerts(), 5000);
+	assert.notEqual(one.alerts[0]!.id, other.alerts[0]!.id);
+});
+
 test('below-thresholds, counters that increase, scopes and resources that go away', () => {
 	const disk: Rule = {...cpu, id: 'fs', metric: 'host.fsFreePct', comparison: 'below', warning: 15, critical: 5, forSec: 0, clearSec: 0, hysteresis: 0, scope: '/data'};
 	let state = evaluate([disk], {'host.fsFreePct': [{resource: '/', value: 2}, {resource: '/data', value: 10}]}, initialAlerts(), 0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url';
 import type {Alert} from '../../source/alerts/engine.js';
 import {alertMessage} from '../../source/alerts/message.js';
 import {DEFAULT_RULES} from '../../source/alerts/rules.js';
-import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, saveAlerts, saveLogPositions} from '../../source/alerts/state-file.js';
+import {alertStatePath, isWorthSaving, loadAlerts, loadLogPositions, logPositionsPath, makeDirectory, mergeAlerts, saveAlerts, saveLogPositions, saveMergedAlerts, withLock} from '../../source/alerts/state-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-alerts-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -44,6 +44,22 @@ test('round trip; a missing file is empty; no temporary files are left', () => {
 	saveAlerts(file, alerts);
 	assert.deepEqual(loadAlerts(file), {alerts, problem: null});
 	assert.deepEqual(readdirSync(path.dirname(file)), ['alerts.json']);
+});
+
+test('a failed write removes its temporary; a write removes those of writers no longer running, not of running ones', () => {
+	const failing = path.join(dir, 'failing');
+	// A directory where the file should be: the rename over it fails.
+	mkdirSync(path.join(failing, 'alerts.json'), {recursive: true});
+	assert.throws(() => saveAlerts(path.join(failing, 'alerts.json'), [alert('a')]));
+	assert.deepEqual(readdirSync(failing), ['alerts.json']);
+
+	const stale = path.join(dir, 'stale');
+	mkdirSync(stale);
+	const gone = spawnSync(process.execPath, ['-e', '']).pid;
+	writeFileSync(path.join(stale, `alerts.json.${gone}.1000.tmp`), '{"version":1,"al');
+	writeFileSync(path.join(stale, 'alerts.json.1.1000.tmp'), '');
+	saveAlerts(path.join(stale, 'alerts.json'), [alert('a')]);
+	assert.deepEqual(readdirSync(stale).sort(), ['alerts.json', 'alerts.json.1.1000.tmp']);
 });
 
 test('a corrupt file is reported and set aside, not fatal', () => {
@@ -129,4 +145,64 @@ test('log positions: a round trip; a missing, damaged or foreign file counts as 
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
+});
+
+test('makeDirectory creates missing parents, accepts an existing directory, and fails (never loops) where a parent cannot be made', () => {
+	const nested = path.join(dir, 'made', 'a', 'b');
+	makeDirectory(nested);
+	makeDirectory(nested);
+	assert.ok(existsSync(nested));
+	assert.throws(() => makeDirectory('/proc/1/nonexistent/state/dbtop'), /ENOENT/);
+	writeFileSync(path.join(dir, 'a-file'), '');
+	assert.throws(() => makeDirectory(path.join(dir, 'a-file')), /is not a directory/);
+	assert.throws(() => makeDirectory(path.join(dir, 'a-file', 'dbtop')), /ENOTDIR/);
+});
+
+const firing = (id: string, fields: Partial<Alert> = {}) => alert(id, {state: 'firing', acknowledgedBy: null, acknowledgedAt: null, note: null, lastChangedAt: 1000, ...fields});
+
+test('mergeAlerts: the same open alert fired by two instances is one, the earlier firing, with the later acknowledgement', () => {
+	const mine = firing('b', {firedAt: 1200});
+	const theirs = alert('a', {firedAt: 1000, acknowledgedBy: 'bob', acknowledgedAt: 3000, note: 'mine now'});
+	assert.deepEqual(mergeAlerts([mine], [theirs]), [theirs]);
+	assert.deepEqual(mergeAlerts([theirs], [mine]), [theirs]);
+	// Two acknowledgements: the later wins, either way round.
+	const alice = alert('a', {acknowledgedBy: 'alice', acknowledgedAt: 2000});
+	const bob = alert('a', {acknowledgedBy: 'bob', acknowledgedAt: 2500, note: 'later'});
+	assert.equal(mergeAlerts([alice], [bob])[0]!.acknowledgedBy, 'bob');
+	assert.equal(mergeAlerts([bob], [alice])[0]!.acknowledgedBy, 'bob');
+	// Acknowledged beats firing for the same firing.
+	assert.equal(mergeAlerts([firing('a')], [alice])[0]!.state, 'acknowledged');
+	assert.equal(mergeAlerts([alice], [firing('a')])[0]!.state, 'acknowledged');
+});
+
+test('mergeAlerts: alerts of other resources are added, sorted by firing; resolved ones merge by id and resolvedAt and beat the open record', () => {
+	const cpu = firing('c', {firedAt: 1500, resource: 'db2'});
+	const resolvedEarly = alert('r', {state: 'resolved', resolvedAt: 4000});
+	const resolvedLate = alert('r', {state: 'resolved', resolvedAt: 5000, note: 'late'});
+	assert.deepEqual(mergeAlerts([cpu], [firing('a')]).map(a => a.id), ['a', 'c']);
+	assert.equal(mergeAlerts([resolvedEarly], [resolvedLate])[0]!.note, 'late');
+	assert.equal(mergeAlerts([resolvedLate], [resolvedEarly])[0]!.note, 'late');
+	assert.deepEqual(mergeAlerts([firing('r')], [resolvedEarly]), [resolvedEarly]);
+});
+
+test('mergeAlerts gives back its own list when the other adds nothing, so merging again writes nothing', () => {
+	const mine = [alert('a'), firing('c', {firedAt: 1500, resource: 'db2'})];
+	assert.equal(mergeAlerts(mine, mine.map(a => ({...a}))), mine);
+	assert.equal(mergeAlerts(mine, []), mine);
+	const once = mergeAlerts([firing('b', {resource: 'db3'})], mine);
+	assert.equal(mergeAlerts(once, mine), once);
+});
+
+test('saveMergedAlerts keeps what another instance wrote; a lock left by a killed writer is taken over, a live one is waited for and then reported', () => {
+	const file = path.join(dir, 'shared', 'alerts.json');
+	saveAlerts(path.join(dir, 'shared', 'alerts.json'), [alert('a', {resource: 'one'})]);
+	const gone = spawnSync(process.execPath, ['-e', '']).pid;
+	writeFileSync(`${file}.lock`, String(gone));
+	const merged = saveMergedAlerts(file, [alert('b', {resource: 'two', acknowledgedBy: 'bob'})]);
+	assert.deepEqual(merged.map(a => [a.resource, a.acknowledgedBy]), [['one', 'alice'], ['two', 'bob']]);
+	assert.deepEqual(loadAlerts(file).alerts, merged);
+	assert.deepEqual(readdirSync(path.dirname(file)), ['alerts.json']);
+	writeFileSync(`${file}.lock`, '1');
+	assert.throws(() => withLock(file, () => 0), /alerts\.json\.lock is held by process 1/);
+	rmSync(`${file}.lock`);
 });
