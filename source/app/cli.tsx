@@ -32,7 +32,7 @@ const HELP = `
 	  --print-config            Print the effective config, defaults filled in, and exit.
 	  --user <name>             Who acknowledges alerts (default: the operating-system user).
 	  --bell                    Ring the terminal bell when an alert becomes critical.
-	  --no-color                No colours (NO_COLOR in the environment does the same).
+	  --no-color                No colours (NO_COLOR or TERM=dumb in the environment do the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
 
