@@ -4,6 +4,8 @@ import type {Action} from './store.js';
 /** Longest wait between tries of a failing collector. */
 export const MAX_BACKOFF_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long stopping waits for the collectors to close their clients. */
+export const CLOSE_WAIT_MS = 300;
 // How long finished ticks' results may wait for the ticks that started with them, so that
 // collectors ticking together reach the screen in one frame.
 const BATCH_WAIT_MS = 100;
@@ -11,7 +13,7 @@ const BATCH_WAIT_MS = 100;
 /** Runs collectors on their intervals and turns what they return or throw into actions. */
 export type Scheduler = {
 	start(): void;
-	/** Stops ticking and closes every collector. */
+	/** Stops ticking and closes every collector, waiting at most CLOSE_WAIT_MS for them. */
 	stop(): Promise<void>;
 	setPaused(isPaused: boolean): void;
 	/** Changes the interval of every collector that follows the refresh interval. */
@@ -186,7 +188,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 			for (const timer of grids.values()) clearTimeout(timer);
 			for (const loop of loops) clearTimeout(loop.retry);
 			clearTimeout(flushTimer);
-			await Promise.all(loops.map(async loop => loop.collector.close?.()));
+			// Quitting never waits on a client that does not close (a connection stuck on a dead
+			// server): past the bound, dbtop leaves without it.
+			let bound: NodeJS.Timeout | undefined;
+			await Promise.race([
+				Promise.all(loops.map(async loop => loop.collector.close?.())),
+				new Promise(resolve => {
+					bound = setTimeout(resolve, CLOSE_WAIT_MS);
+				}),
+			]);
+			clearTimeout(bound);
 		},
 		setPaused(paused) {
 			isPaused = paused;

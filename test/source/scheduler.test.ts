@@ -196,3 +196,19 @@ test('a collector\'s first sample reaches the store without waiting for slower o
 	assert.deepEqual(batches.map(batch => batch.map(action => ('id' in action ? action.id : ''))), [['quick']]);
 	await scheduler.stop();
 });
+
+test('stopping waits for the collectors to close, but not past its bound for one that never does', {timeout: 10_000}, async () => {
+	let closed = false;
+	const scheduler = createScheduler({
+		collectors: [
+			{id: 'quick', intervalMs: 60_000, collect: async () => 1, close: async () => void (closed = true)},
+			{id: 'stuck', intervalMs: 60_000, collect: async () => 1, close: async () => new Promise<void>(() => {})},
+		],
+		dispatch() {},
+		refreshMs: 60_000,
+	});
+	scheduler.start();
+	// Resolves: without the bound it never did, and the test failed on its timeout.
+	await scheduler.stop();
+	assert.ok(closed, 'the collector that closes is closed');
+});
