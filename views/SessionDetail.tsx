@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {useEffect, useMemo} from 'react';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
 import {sessionBlocking} from '../source/postgres/lock-tree.js';
 import {processByPid} from '../source/store/host.js';
@@ -8,7 +9,8 @@ import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
 import {Stale} from './Stale.js';
-import {useStore} from './use-store.js';
+import {wrapToWidth} from './text-width.js';
+import {useStore, useStoreInstance} from './use-store.js';
 
 const selectSession = (state: State) => (state.ui.sessions.detailPid === null ? null : (sessionsByPid(state).get(state.ui.sessions.detailPid) ?? null));
 const age = (seconds: number | null) => (seconds === null ? '—' : formatAge(seconds));
@@ -40,6 +42,23 @@ export function hostProcessText(isLocal: boolean, process: ProcessRow | null, de
 	return `CPU ${process.cpuPct.toFixed(1)}% · RSS ${formatBytes(process.rss)} · ${io}`;
 }
 
+/**
+ * A query as lines of at most `width` columns behind its `Query ` label: its own line breaks
+ * kept (runs of blank lines as one), tabs as spaces, every character sanitized.
+ */
+export function queryLines(query: string, width: number): string[] {
+	const text = query
+		.trim()
+		.split(/\r\n|[\n\r]/)
+		.map(line => sanitize(line.replaceAll('\t', '    ')).trimEnd())
+		.filter((line, index, all) => line !== '' || all[index - 1] !== '')
+		.join('\n');
+	return wrapToWidth(`Query ${text || '—'}`, width);
+}
+
+// The lines at the foot of the detail that are not the query.
+const HEAD_LINES = 7;
+
 type Props = {width: number; height: number};
 
 /** Drill-down of one session: every column, its locks, who it waits on and who waits on it, its process, the whole query. */
@@ -54,6 +73,19 @@ export function SessionDetail({width, height}: Props) {
 	// Only a local server's pids are this host's processes: a remote backend's pid may name any process here.
 	const process = useStore(state => (isLocal ? processByPid(state, pid) : null));
 	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
+	const storedScroll = useStore(state => state.ui.sessions.query);
+	const store = useStoreInstance();
+	const text = session?.query ?? '';
+	// Wrapped once per query and width, not on every sample.
+	const lines = useMemo(() => queryLines(text, width), [text, width]);
+	// A query taller than its area gives its last line to where it is scrolled to.
+	const rows = Math.max(height - HEAD_LINES, 1);
+	const fits = lines.length <= rows;
+	const page = fits ? rows : Math.max(rows - 1, 1);
+	const last = fits ? 0 : lines.length - page;
+	useEffect(() => {
+		if (storedScroll.page !== page || storedScroll.last !== last) store.dispatch({type: 'set-query-view', page, last});
+	}, [store, page, last, storedScroll]);
 
 	if (!hasSample) {
 		return (
@@ -77,7 +109,7 @@ export function SessionDetail({width, height}: Props) {
 	const own = (locks?.locks ?? []).filter(lock => lock.pid === pid).sort((a, b) => Number(a.granted) - Number(b.granted));
 	let lockLine = own.length === 0 ? 'none that block or wait' : own.map(lock => lockText(lock, now)).join('; ');
 	if (!locks) lockLine = 'not read yet';
-	const query = sanitize(session.query.replace(/\s+/g, ' ').trim());
+	const top = Math.min(storedScroll.top, last);
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
@@ -110,11 +142,24 @@ export function SessionDetail({width, height}: Props) {
 				<Text bold>Process </Text>
 				{hostProcessText(isLocal, process, detail)}
 			</Text>
-			<Box height={Math.max(height - 7, 1)} overflow="hidden">
-				<Text wrap="wrap">
-					<Text bold>Query </Text>
-					{query || '—'}
-				</Text>
+			<Box flexDirection="column" height={rows} overflow="hidden">
+				{lines.slice(top, top + page).map((line, index) =>
+					top + index === 0 ? (
+						<Text key={index} wrap="truncate-end">
+							<Text bold>Query</Text>
+							{line.slice('Query'.length)}
+						</Text>
+					) : (
+						<Text key={index} wrap="truncate-end">
+							{line}
+						</Text>
+					),
+				)}
+				{fits || rows < 2 ? null : (
+					<Text dimColor wrap="truncate-end">
+						{`lines ${top + 1}–${Math.min(top + page, lines.length)} of ${lines.length} · ↑↓ PgUp PgDn Home End scroll`}
+					</Text>
+				)}
 			</Box>
 		</Box>
 	);

@@ -63,3 +63,50 @@ export function fit(text: string, width: number, align: Align = 'left', cut: Cut
 	const padding = ' '.repeat(width - kept.width);
 	return align === 'left' ? kept.text + padding : padding + kept.text;
 }
+
+/**
+ * Text as lines of at most `width` columns: broken at a space where the line has one after some
+ * text, else between graphemes (a CJK run, a long identifier), trailing spaces dropped and the
+ * spaces at a break swallowed. The text's own line breaks are kept. Each paragraph is split into
+ * graphemes once, so a 10 KB query in any script wraps in one pass.
+ */
+export function wrapToWidth(text: string, width: number): string[] {
+	const room = Math.max(width, 1);
+	const lines: string[] = [];
+	for (const paragraph of text.split('\n')) {
+		const whole = paragraph.trimEnd();
+		if (textWidth(whole) <= room) {
+			lines.push(whole);
+			continue;
+		}
+
+		const plain = isPlain(whole);
+		const parts = plain ? Array.from(whole) : Array.from(graphemes.segment(whole), part => part.segment);
+		const widthAt = (index: number) => (plain ? 1 : stringWidth(parts[index]!));
+		let start = 0;
+		while (start < parts.length) {
+			let used = 0;
+			let end = start;
+			let space = -1;
+			let hasText = false;
+			// A grapheme wider than the whole line still goes on a line of its own.
+			while (end < parts.length && (used + widthAt(end) <= room || end === start)) {
+				if (parts[end] === ' ') {
+					if (hasText) space = end;
+				} else {
+					hasText = true;
+				}
+
+				used += widthAt(end);
+				end++;
+			}
+
+			const cut = end < parts.length && parts[end] !== ' ' && space > start ? space : end;
+			lines.push(parts.slice(start, cut).join('').trimEnd());
+			start = cut;
+			while (start < parts.length && parts[start] === ' ') start++;
+		}
+	}
+
+	return lines;
+}

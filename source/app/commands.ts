@@ -43,11 +43,18 @@ const SORTS: Partial<Record<Command, ProcessSort>> = {
 	'sort-time': 'time',
 };
 
-// Moves the selection of the list on screen; `to` gets the current index, the last one and the list's page size.
-function moveSelection(context: CommandContext, to: (index: number, last: number, page: number) => number): void {
+// Moves what the screen shows: the open session's query, else the selection of the list on
+// screen. `to` gets the current place, the last one and a page's size.
+function move(context: CommandContext, to: (index: number, last: number, page: number) => number): void {
 	const {store} = context;
 	const state = store.getState();
-	const {list} = screenOf(state);
+	const {list, detail} = screenOf(state);
+	if (detail === 'session') {
+		const {top, last, page} = state.ui.sessions.query;
+		store.dispatch({type: 'scroll-query', top: to(top, last, page)});
+		return;
+	}
+
 	if (!list) return;
 	const keys = listKeys(state, list);
 	if (keys.length === 0) return;
@@ -208,23 +215,23 @@ export function runCommand(command: Command, context: CommandContext): void {
 			// The overlay clamps the page to the pages there are at the current size.
 			store.dispatch({type: 'set-help-page', page: ui.helpPage + (command === 'next-help-page' ? 1 : -1)});
 			return;
-		case 'select-up':
-			moveSelection(context, index => index - 1);
+		case 'move-up':
+			move(context, index => index - 1);
 			return;
-		case 'select-down':
-			moveSelection(context, index => index + 1);
+		case 'move-down':
+			move(context, index => index + 1);
 			return;
 		case 'page-up':
-			moveSelection(context, (index, _last, page) => index - page);
+			move(context, (index, _last, page) => index - page);
 			return;
 		case 'page-down':
-			moveSelection(context, (index, _last, page) => index + page);
+			move(context, (index, _last, page) => index + page);
 			return;
-		case 'select-first':
-			moveSelection(context, () => 0);
+		case 'move-first':
+			move(context, () => 0);
 			return;
-		case 'select-last':
-			moveSelection(context, (_index, last) => last);
+		case 'move-last':
+			move(context, (_index, last) => last);
 			return;
 		case 'toggle-tree':
 			store.dispatch({type: 'toggle-tree'});

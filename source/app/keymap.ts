@@ -9,15 +9,20 @@ export type Binding = {
 	help: string;
 };
 
-/** The moves every list has, bound the same way in each list's scope. */
-const moves = <S extends Scope>(scope: S, first: string, last: string) =>
+/** What the moves do where they are bound: the selection of a list, or the lines of a text. */
+type MoveHelp = {up: string; down: string; pageUp: string; pageDown: string; first: string; last: string};
+
+const selectionMoves = (first: string, last: string): MoveHelp => ({up: 'Move the selection up', down: 'Move the selection down', pageUp: 'One page up', pageDown: 'One page down', first, last});
+
+/** The moves, bound the same way in every scope that has them. */
+const moves = <S extends Scope>(scope: S, help: MoveHelp) =>
 	[
-		{scope, keys: ['up', 'k'], command: 'select-up', help: 'Move the selection up'},
-		{scope, keys: ['down', 'j'], command: 'select-down', help: 'Move the selection down'},
-		{scope, keys: ['pageup'], command: 'page-up', help: 'One page up'},
-		{scope, keys: ['pagedown'], command: 'page-down', help: 'One page down'},
-		{scope, keys: ['home', 'g'], command: 'select-first', help: first},
-		{scope, keys: ['end', 'G'], command: 'select-last', help: last},
+		{scope, keys: ['up', 'k'], command: 'move-up', help: help.up},
+		{scope, keys: ['down', 'j'], command: 'move-down', help: help.down},
+		{scope, keys: ['pageup'], command: 'page-up', help: help.pageUp},
+		{scope, keys: ['pagedown'], command: 'page-down', help: help.pageDown},
+		{scope, keys: ['home', 'g'], command: 'move-first', help: help.first},
+		{scope, keys: ['end', 'G'], command: 'move-last', help: help.last},
 	] as const;
 
 /** What a backend can be asked to do from every place that shows one. */
@@ -44,7 +49,7 @@ export const keymap = [
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
 	{scope: 'global', keys: ['?'], command: 'toggle-help', help: 'Show or hide this help'},
 
-	...moves('processes', 'First process', 'Last process'),
+	...moves('processes', selectionMoves('First process', 'Last process')),
 	{scope: 'processes', keys: ['P'], command: 'sort-cpu', help: 'Sort by CPU %'},
 	{scope: 'processes', keys: ['M'], command: 'sort-mem', help: 'Sort by memory'},
 	{scope: 'processes', keys: ['N'], command: 'sort-pid', help: 'Sort by pid'},
@@ -57,7 +62,7 @@ export const keymap = [
 	{scope: 'process-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 	{scope: 'process-detail', keys: ['k'], command: 'kill', help: 'SIGTERM (asks y/n first)'},
 
-	...moves('sessions', 'First session', 'Last session'),
+	...moves('sessions', selectionMoves('First session', 'Last session')),
 	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
 	{scope: 'sessions', keys: ['S'], command: 'cycle-sort-back', help: 'Previous sort'},
 	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show or hide idle sessions'},
@@ -68,13 +73,14 @@ export const keymap = [
 	...backendActions('sessions'),
 
 	{scope: 'session-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
+	...moves('session-detail', {up: 'Scroll the query up a line', down: 'Scroll the query down a line', pageUp: 'Scroll the query up a page', pageDown: 'Scroll the query down a page', first: 'Start of the query', last: 'End of the query'}),
 	...backendActions('session-detail'),
 
-	...moves('locks', 'First line', 'Last line'),
+	...moves('locks', selectionMoves('First line', 'Last line')),
 	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
 	...backendActions('locks'),
 
-	...moves('containers', 'First container', 'Last container'),
+	...moves('containers', selectionMoves('First container', 'Last container')),
 	{scope: 'containers', keys: ['P'], command: 'sort-container-cpu', help: 'Sort by CPU %'},
 	{scope: 'containers', keys: ['M'], command: 'sort-container-mem', help: 'Sort by memory'},
 	{scope: 'containers', keys: ['N'], command: 'sort-container-name', help: 'Sort by name'},
@@ -85,7 +91,7 @@ export const keymap = [
 
 	{scope: 'container-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 
-	...moves('alerts', 'First alert', 'Last alert'),
+	...moves('alerts', selectionMoves('First alert', 'Last alert')),
 	{scope: 'alerts', keys: ['a'], command: 'acknowledge', help: 'Acknowledge, with a note'},
 	{scope: 'alerts', keys: ['A'], command: 'acknowledge-all', help: 'Acknowledge all listed (asks)'},
 	{scope: 'alerts', keys: ['/'], command: 'open-filter', help: 'Filter: sev: src: ack:yes|no text'},

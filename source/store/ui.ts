@@ -31,6 +31,9 @@ export type Confirm =
 /** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
 export type Notice = {text: string; level: 'info' | 'error'};
 
+/** Where a text taller than its area is scrolled to: the first line shown, how many a page shows, and the highest first line (0 when it all fits). */
+export type QueryScroll = {top: number; page: number; last: number};
+
 /** What the user is looking at and how: pane, sort, filter, selection. */
 export type Ui = {
 	pane: PaneId;
@@ -58,6 +61,8 @@ export type Ui = {
 		detailPid: number | null;
 		/** The pane the open session was opened from (the locks tree), where Esc goes back to. */
 		detailFrom: PaneId | null;
+		/** The open session's query as scrolled: its first line in view, the lines a page shows and the last first line there is (the view says the last two). */
+		query: QueryScroll;
 	};
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
@@ -79,6 +84,8 @@ export type UiAction =
 	| {type: 'open-alert'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
 	| {type: 'close-detail'; list: DetailListId}
+	| {type: 'scroll-query'; top: number}
+	| {type: 'set-query-view'; page: number; last: number}
 	| {type: 'set-input'; input: Ui['input']}
 	| {type: 'set-filter'; list: FilteredListId; filter: string}
 	| {type: 'set-session-sort'; sort: SessionSort}
@@ -104,7 +111,7 @@ export function initialUi(refreshMs: number): Ui {
 		confirm: null,
 		notice: null,
 		processes: {...FIRST_ROW, sort: 'cpu', filter: '', isTree: false, detailPid: null},
-		sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null},
+		sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null, query: {top: 0, page: 1, last: 0}},
 		locks: FIRST_ROW,
 		containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
 		alerts: {...FIRST_ROW, filter: '', detailId: null},
@@ -158,9 +165,23 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 		case 'open-alert':
 			return withList(ui, 'alerts', {detailId: action.id});
 		case 'open-detail':
-			return action.list === 'sessions' ? withList(ui, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null}) : withList(ui, action.list, {detailPid: action.pid});
+			return action.list === 'sessions'
+				? withList(ui, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null, query: {...ui.sessions.query, top: 0}})
+				: withList(ui, action.list, {detailPid: action.pid});
 		case 'close-detail':
 			return withList(ui, action.list, {detailPid: null});
+		case 'scroll-query': {
+			const {query} = ui.sessions;
+			const top = Math.min(Math.max(action.top, 0), query.last);
+			return top === query.top ? ui : withList(ui, 'sessions', {query: {...query, top}});
+		}
+
+		case 'set-query-view': {
+			const {query} = ui.sessions;
+			if (action.page === query.page && action.last === query.last) return ui;
+			// A query that got shorter (the session ran another) is not left scrolled past its end.
+			return withList(ui, 'sessions', {query: {page: action.page, last: action.last, top: Math.min(query.top, action.last)}});
+		}
 		case 'set-filter':
 			return withList(ui, action.list, {filter: action.filter, selectedIndex: 0});
 		case 'set-container-sort':

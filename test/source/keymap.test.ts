@@ -15,7 +15,7 @@ test('every command is bound once per scope and described', () => {
 });
 
 test('keys resolve through the active scopes, the first scope first', () => {
-	assert.equal(resolveKey(['processes', 'global'], 'k'), 'select-up');
+	assert.equal(resolveKey(['processes', 'global'], 'k'), 'move-up');
 	assert.equal(resolveKey(['process-detail', 'global'], 'k'), 'kill');
 	assert.equal(resolveKey(['processes', 'global'], 'q'), 'quit');
 	assert.equal(resolveKey(['prompt'], 'q'), undefined);

@@ -4,6 +4,7 @@ import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {Action} from '../../source/store/store.js';
 import type {PgLocksSample, PgSession} from '../../source/types.js';
+import {textWidth} from '../../views/text-width.js';
 import {hostSample, pgLock, pgServer, pgSession, pgSessionsSample, processRow} from '../helpers/fixtures.js';
 
 // Colour on, before Ink loads, so the selection's reverse video and the levels can be seen in the frames.
@@ -273,6 +274,56 @@ test('session detail wraps a long query and shows its escapes; a session that en
 	gone.unmount();
 });
 
+test('a 10 KB query scrolls in the session detail: by line, by page, to either end, every part of it reachable', async () => {
+	const columns = Array.from({length: 750}, (_, i) => `t.column_${String(i).padStart(3, '0')}`);
+	const query = `SELECT ${columns.slice(0, 400).join(', ')},\n\t'数据库 \u001B[2J' AS note,\n${columns.slice(400).join(', ')}\nFROM t -- END_OF_QUERY`;
+	assert.ok(query.length >= 10_000);
+	const view = await renderApp(80, 24, [sessionsAction([pgSession({pid: 7, query})]), {type: 'set-pane', pane: 'sessions'}]);
+	await view.press(KEYS.enter);
+	const position = () => {
+		const match = /lines (\d+)–(\d+) of (\d+) · /.exec(view.frame());
+		assert.ok(match, `a position line in\n${view.frame()}`);
+		return {first: Number(match[1]), last: Number(match[2]), total: Number(match[3])};
+	};
+
+	assert.match(view.frame(), /^Query SELECT t\.column_000, /m);
+	assert.match(statusLine(view.frame()), /pagedown scroll/);
+	const start = position();
+	assert.equal(start.first, 1);
+	assert.ok(start.total > 100, `${start.total} lines`);
+	const seen = new Set<string>();
+	let frames = 0;
+	for (let at = position(); ; at = position()) {
+		const frame = view.frame();
+		assert.ok(frame.split('\n').every(line => textWidth(line) <= 80), frame);
+		for (const name of frame.match(/column_\d{3}|'数据库 \\x1b\[2J' AS note/g) ?? []) seen.add(name);
+		if (at.last === at.total) break;
+		await view.press(KEYS.pageDown);
+		assert.equal(position().first, Math.min(at.last + 1, at.total - (at.last - at.first)), 'a page goes on from the last line shown, the last page ends at the last line');
+		assert.ok(++frames < 200);
+	}
+
+	assert.equal(seen.size, columns.length + 1, 'every column of the query was on screen, and the line between them, its escape made visible');
+	assert.match(view.frame(), /^FROM t -- END_OF_QUERY$/m, 'the query\'s own line breaks stay');
+	assert.doesNotMatch(view.raw(), /\u001B\[2J/);
+	await view.press(KEYS.pageDown, 'j', KEYS.down);
+	assert.equal(position().last, start.total, 'it stops at the end');
+	await view.press(KEYS.up);
+	assert.equal(position().last, start.total - 1);
+	await view.press('k');
+	assert.equal(position().last, start.total - 2);
+	await view.press(KEYS.home);
+	assert.deepEqual(position(), start);
+	await view.press('G');
+	assert.equal(position().last, start.total);
+	await view.press('g', KEYS.pageUp);
+	assert.deepEqual(position(), start, 'it stops at the start');
+	// Back to the list and into the detail again: the query starts at its top.
+	await view.press(KEYS.end, KEYS.escape, KEYS.enter);
+	assert.deepEqual(position(), start);
+	view.unmount();
+});
+
 test('session detail shows the escapes in a lock\'s mode and type, and emits none', () => {
 	const rawLocks: PgLocksSample = {
 		blockedBy: {7: [8]},
@@ -289,7 +340,7 @@ test('Enter opens the selected session, Esc goes back to the list', async () => 
 	const view = await renderApp(160, 40, [sessionsAction(), locksAction, {type: 'set-pane', pane: 'sessions'}]);
 	await view.press(KEYS.down, KEYS.enter);
 	assert.match(view.frame(), /^Session 102 bob@shop/m);
-	assert.match(statusLine(view.frame()), /escape back {2}c cancel query {2}x terminate backend/);
+	assert.match(statusLine(view.frame()), /escape back {2}pagedown scroll {2}c cancel query {2}x terminate backend/);
 	await view.press(KEYS.escape);
 	assert.match(view.frame(), /Sessions 4 shown/);
 	view.unmount();

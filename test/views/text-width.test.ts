@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {cutToWidth, fit, textWidth} from '../../views/text-width.js';
+import {cutToWidth, fit, textWidth, wrapToWidth} from '../../views/text-width.js';
 
 const graphemes = (text: string) => Array.from(new Intl.Segmenter(undefined, {granularity: 'grapheme'}).segment(text), part => part.segment);
 
@@ -39,4 +39,29 @@ test('a value that fits is padded on the side away from its alignment; one that 
 	assert.equal(fit('└─ 数据库', 6, 'left', 'start'), '…据库 ');
 	assert.equal(fit('anything', 0), '');
 	assert.deepEqual(cutToWidth('👩‍💻👩‍💻👩‍💻', 5), {text: '👩‍💻👩‍💻…', width: 5});
+});
+
+test('wrapping keeps every character but the spaces at a break, breaks at spaces, and cuts only what has none', () => {
+	const texts = [
+		'SELECT id, name FROM accounts WHERE balance > 0',
+		'x'.repeat(200),
+		'数据库管理员数据库管理员数据库管理员',
+		'SELECT "数据库" FROM 表 WHERE 👩‍💻 = \'🇫🇷\' AND cafe\u0301 = 1',
+		'    indented_identifier_that_is_far_longer_than_the_line_it_sits_on ok',
+		'first line\n\nthird line after a blank one',
+	];
+	for (const text of texts) {
+		for (let width = 1; width <= 30; width++) {
+			const lines = wrapToWidth(text, width);
+			for (const line of lines) assert.ok(textWidth(line) <= Math.max(width, 2), `${JSON.stringify(line)} fits ${width}`);
+			assert.ok(!lines.join('').includes('\uFFFD'));
+			assert.equal(lines.join('').replaceAll(' ', ''), text.replaceAll(/[ \n]/g, ''), `${JSON.stringify(text)} at ${width} loses nothing`);
+		}
+	}
+
+	assert.deepEqual(wrapToWidth('SELECT id, name FROM accounts', 12), ['SELECT id,', 'name FROM', 'accounts']);
+	assert.deepEqual(wrapToWidth('数据库管理员', 5), ['数据', '库管', '理员']);
+	assert.deepEqual(wrapToWidth('a\n\nb', 10), ['a', '', 'b'], 'the text\'s own line breaks stay');
+	assert.deepEqual(wrapToWidth('ab', 1), ['a', 'b']);
+	assert.deepEqual(wrapToWidth('数', 1), ['数'], 'a character wider than the line gets a line of its own');
 });
