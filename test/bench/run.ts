@@ -7,6 +7,7 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {benchContainers} from './containers.js';
 import {benchFrame} from './frame.js';
+import {benchGrowth} from './growth.js';
 import {benchOutput} from './output.js';
 import {benchOverhead, benchSoak} from './overhead.js';
 import {benchPostgres} from './postgres.js';
@@ -59,6 +60,12 @@ const SECTIONS: Section[] = [
 		title: 'Memory soak',
 		budget: 'dbtop’s peak RSS at most 100 MB after 10 minutes (DBTOP_BENCH_SOAK_S seconds, default 600), on its Sessions pane at 200x50 with htop and pg_activity running alongside',
 		bench: benchSoak,
+	},
+	{
+		name: 'growth',
+		title: 'Memory over time',
+		budget: 'at a 250 ms interval for 10 minutes (DBTOP_BENCH_GROWTH_S, default 600: the samples of 40 minutes at 1 s), with Postgres and a container engine attached and alerts firing and resolving every 20 s: dbtop’s heap after a full GC ends at most 2 MB above where it started, and its RSS at most 100 MB',
+		bench: benchGrowth,
 	},
 	{
 		name: 'postgres',
