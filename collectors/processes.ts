@@ -43,6 +43,15 @@ function readSmall(path: string): string {
 	}
 }
 
+/** A /proc file's bytes, or none when it cannot be read (the process is gone). */
+function readBytesOr(path: string): Buffer {
+	try {
+		return readFileSync(path);
+	} catch {
+		return Buffer.alloc(0);
+	}
+}
+
 function readOr(path: string, fallback: string): string {
 	try {
 		return readFileSync(path, 'utf8');
@@ -154,7 +163,7 @@ export const processes = ({focus, isWanted}: ProcessesOptions): Collector<Proces
 			const isSame = old !== undefined && old.starttime === stat.starttime;
 			const hasExeced = isSame && old.comm !== stat.comm;
 			const firstSeenAt = isSame ? old.firstSeenAt : now;
-			const command = isSame && !hasExeced ? old.command : (parseCmdline(readOr(`/proc/${name}/cmdline`, '')) ?? `[${stat.comm}]`);
+			const command = isSame && !hasExeced ? old.command : (parseCmdline(readBytesOr(`/proc/${name}/cmdline`)) ?? `[${stat.comm}]`);
 			const cgroup = isSame ? old.cgroup : readOr(`/proc/${name}/cgroup`, '');
 			const uid = isSame && !hasExeced && now - firstSeenAt > YOUNG_MS ? old.uid : uidOf(pid);
 			const cpuPct = isSame ? cpuPercent(stat.ticks - old.ticks, seconds) : 0;

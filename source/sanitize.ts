@@ -18,7 +18,15 @@ export function sanitize(text: string): string {
 	return text.replace(UNSAFE, escape);
 }
 
-/** Sanitizes and folds every run of white space (newlines, tabs) into one space, for one-line cells. */
+// White space a one-line cell folds: anything but a single space.
+const FOLDED = /[\t\n\r\v\f]| {2}/;
+const WHITE_RUN = /[\t\n\r\v\f ]+/;
+
+/**
+ * Sanitizes and folds every run of white space (newlines, tabs) into one space, for one-line
+ * cells. A text with nothing to fold (single spaces only: most command lines and queries) is
+ * not rewritten: a replace over thousands of spaces cost ~0.25 ms a cell, on every frame.
+ */
 export function sanitizeLine(text: string): string {
-	return sanitize(text.replace(/[\t\n\r\v\f ]+/g, ' ').trim());
+	return sanitize((FOLDED.test(text) ? text.split(WHITE_RUN).join(' ') : text).trim());
 }

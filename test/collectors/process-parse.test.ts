@@ -32,9 +32,11 @@ test('a kernel thread and malformed lines', () => {
 });
 
 test('cmdline: NULs become spaces, the trailing NUL goes, empty means no command line', () => {
-	assert.equal(parseCmdline('postgres\u0000-D\u0000/data\u0000'), 'postgres -D /data');
-	assert.equal(parseCmdline('postgres: checkpointer   '), 'postgres: checkpointer   ');
-	assert.equal(parseCmdline(''), null);
+	assert.equal(parseCmdline(Buffer.from('postgres\u0000-D\u0000/data\u0000')), 'postgres -D /data');
+	assert.equal(parseCmdline(Buffer.from('postgres: checkpointer   ')), 'postgres: checkpointer   ');
+	assert.equal(parseCmdline(Buffer.from('psql\u0000-c\u0000\u0000SELECT \u6570\u636e\u0000')), 'psql -c  SELECT \u6570\u636e', 'an empty argument stays a space; UTF-8 decoded whole');
+	assert.equal(parseCmdline(Buffer.from('')), null);
+	assert.equal(parseCmdline(Buffer.from('\u0000')), null);
 });
 
 test('io: read_bytes and write_bytes', () => {

@@ -26,4 +26,8 @@ test('printable text, including wide characters and emoji sequences, passes unch
 test('sanitizeLine folds white space into one line', () => {
 	assert.equal(sanitizeLine('  SELECT *\n\tFROM  t\r\n'), 'SELECT * FROM t');
 	assert.equal(sanitizeLine('a\u001B[31mb'), 'a\\x1b[31mb');
+	assert.equal(sanitizeLine(' sleep 600 0 0 '), 'sleep 600 0 0', 'single spaces stay, the ends are trimmed');
+	assert.equal(sanitizeLine('a  b'), 'a b');
+	assert.equal(sanitizeLine('a \u000B\f b'), 'a b');
+	assert.equal(sanitizeLine('\t\n'), '');
 });
