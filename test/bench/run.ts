@@ -12,6 +12,7 @@ import {benchOutput} from './output.js';
 import {benchOverhead, benchSoak} from './overhead.js';
 import {benchPostgres} from './postgres.js';
 import {benchProcessScan} from './process-scan.js';
+import {benchQuit} from './quit.js';
 import {benchStartup} from './startup.js';
 import {ROOT} from './terminal-harness.js';
 import {benchStore} from './store.js';
@@ -36,6 +37,12 @@ const SECTIONS: Section[] = [
 		title: 'Startup',
 		budget: 'first frame with processes listed ≤ 3× htop’s first frame in the same run (≤ 400 ms here)',
 		bench: benchStartup,
+	},
+	{
+		name: 'quit',
+		title: 'Quitting when busy',
+		budget: 'q, Ctrl-C and SIGTERM each end dbtop within 1 s and give the terminal back, with 2,000 more processes (4 KB command lines) read every 100 ms and drawn as a tree at 200x50; htop at its shortest delay beside it',
+		bench: benchQuit,
 	},
 	{
 		name: 'output',
