@@ -56,7 +56,7 @@ export function queryLines(query: string, width: number): string[] {
 	return wrapToWidth(`Query ${text || '—'}`, width);
 }
 
-// The lines at the foot of the detail that are not the query.
+// The lines of the detail above the query.
 const HEAD_LINES = 7;
 
 type Props = {width: number; height: number};
