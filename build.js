@@ -5,8 +5,8 @@
 // - React, Ink's reconciler and the scheduler are bundled as their production builds:
 //   process.env.NODE_ENV is "production" at bundle time, so the development builds are not even
 //   in the file.
-// - pg and dockerode (with ssh2 and its native modules) stay in node_modules:
-//   dbtop imports them only when it first needs them (a Postgres connection, a container engine).
+// - pg stays in node_modules: dbtop imports it only when it first needs it (a Postgres
+//   connection). The container engine is reached with Node's own http (collectors/engine-api.ts).
 // - Ink's internal modules that dbtop patches are imported by path (source/ink/internals.ts), so
 //   the bundle holds one instance of each, shared by Ink and the patch.
 // - Three small patches, each explained below: Ink's devtools stay out, yoga decodes its wasm
@@ -61,7 +61,7 @@ const shared = {
 	format: 'esm',
 	target: 'node20',
 	// Only what dbtop imports itself, lazily.
-	external: ['pg', 'dockerode'],
+	external: ['pg'],
 	plugins: [withoutInkDevtools, yogaWithoutFetch, plainWidthForWidestLine],
 	define: {'process.env.NODE_ENV': '"production"'},
 	// The CommonJS packages in the bundle call require() for Node's built-in modules.

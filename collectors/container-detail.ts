@@ -3,7 +3,7 @@
 import type {Collector} from '../source/store/collector.js';
 import type {EngineTarget} from '../source/app/engine-settings.js';
 import type {ContainerDetail} from '../source/types.js';
-import {dockerClient} from './docker-client.js';
+import {engineClient} from './engine-api.js';
 import {containerName, demuxLogs, mountsOf, portsOf} from './container-parse.js';
 import {engineErrorMessage} from './containers.js';
 
@@ -14,7 +14,7 @@ const LOG_LINES = 50;
 
 /** Collects the detail of the open container every 2 s; null when none is open. */
 export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOptions): Collector<ContainerDetail | null> => {
-	const client = dockerClient(engine);
+	const client = engineClient(engine);
 	return {
 		id: 'container-detail',
 		intervalMs: 2000,
@@ -22,12 +22,11 @@ export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOp
 			const id = focus();
 			if (id === null) return null;
 			try {
-				const container = (await client()).getContainer(id);
-				const inspect = (await container.inspect()) as unknown as Record<string, any>;
+				const inspect = (await client.inspect(id, signal)) as Record<string, any>;
 				signal.throwIfAborted();
 				const isRunning = inspect['State']?.['Running'] === true;
-				const top = isRunning ? await container.top().catch(() => ({Processes: []})) : {Processes: []};
-				const logs = (await container.logs({stdout: true, stderr: true, tail: LOG_LINES, follow: false})) as unknown as Buffer;
+				const top = isRunning ? await client.top(id, signal).catch(() => ({Processes: []})) : {Processes: []};
+				const logs = await client.logs(id, LOG_LINES, signal);
 				const created = Date.parse(String(inspect['Created'] ?? ''));
 				const started = Date.parse(String(inspect['State']?.['StartedAt'] ?? ''));
 				const restart = inspect['HostConfig']?.['RestartPolicy'] as {Name?: string; MaximumRetryCount?: number} | undefined;
@@ -44,11 +43,14 @@ export const containerDetail = (engine: EngineTarget, {focus}: ContainerDetailOp
 					restartPolicy: restart?.Name ? `${restart.Name}${restart.MaximumRetryCount ? ` (max ${restart.MaximumRetryCount})` : ''}` : 'no',
 					healthLog: health.map(entry => `exit ${entry.ExitCode ?? '?'}: ${String(entry.Output ?? '').trim()}`),
 					top: ((top.Processes ?? []) as unknown[][]).map(row => row.map(String)),
-					logs: demuxLogs(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)), inspect['Config']?.['Tty'] === true).slice(-LOG_LINES),
+					logs: demuxLogs(logs, inspect['Config']?.['Tty'] === true).slice(-LOG_LINES),
 				};
 			} catch (error) {
 				throw new Error(engineErrorMessage(error, engine.target));
 			}
+		},
+		close() {
+			client.close();
 		},
 	};
 };

@@ -1,13 +1,13 @@
-// The containers collector: Docker or Podman (its Docker-compatible API) through dockerode.
+// The containers collector: Docker or Podman (its Docker-compatible API) through engine-api.ts.
 // A tick lists the containers, reads `inspect` only for new ones and those the event stream says
 // changed, and takes one one-shot stats reading per running container (never the plain request,
 // which makes the engine wait for two samples), a few at a time; rates come from dbtop's own deltas.
+import type {IncomingMessage} from 'node:http';
 import os from 'node:os';
-import type Docker from 'dockerode';
 import type {Collector} from '../source/store/collector.js';
 import type {EngineTarget} from '../source/app/engine-settings.js';
 import type {ContainerRow, ContainersSample} from '../source/types.js';
-import {dockerClient} from './docker-client.js';
+import {engineClient, type ContainerSummary} from './engine-api.js';
 import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
 
 /** How many requests to the engine run at once. */
@@ -38,18 +38,18 @@ type Dead = {row: ContainerRow; at: number};
 
 /** Collects the containers every tick; the event stream marks which need a fresh `inspect`. */
 export const containers = (engine: EngineTarget): Collector<ContainersSample> => {
-	const client = dockerClient(engine);
+	const client = engineClient(engine);
 	const hostCores = os.cpus().length;
 	const facts = new Map<string, InspectFacts>();
 	const counters = new Map<string, StatsCounters>();
 	const dirty = new Set<string>();
 	const dead = new Map<string, Dead>();
-	let events: NodeJS.ReadableStream | null = null;
+	let events: IncomingMessage | null = null;
 	let lastRows = new Map<string, ContainerRow>();
 
-	const watchEvents = async (docker: Docker) => {
+	const watchEvents = async () => {
 		if (events) return;
-		const stream = (await docker.getEvents({filters: {type: ['container']}})) as NodeJS.ReadableStream;
+		const stream = await client.events();
 		events = stream;
 		let buffer = '';
 		stream.on('data', (chunk: Buffer) => {
@@ -79,20 +79,18 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 			if (events === stream) events = null;
 		};
 
-		stream.on('end', forget);
 		stream.on('error', forget);
+		stream.on('close', forget);
 	};
 
 	return {
 		id: 'containers',
 		intervalMs: 2000,
 		async collect(signal) {
-			let docker: Docker;
-			let list: Docker.ContainerInfo[];
+			let list: ContainerSummary[];
 			try {
-				docker = await client();
-				list = await docker.listContainers({all: true, abortSignal: signal} as Docker.ContainerListOptions);
-				await watchEvents(docker);
+				list = await client.list(signal);
+				await watchEvents();
 			} catch (error) {
 				facts.clear();
 				counters.clear();
@@ -105,7 +103,7 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 			await eachLimited(needInspect, async info => {
 				dirty.delete(info.Id);
 				try {
-					facts.set(info.Id, inspectFacts((await docker.getContainer(info.Id).inspect()) as unknown as Record<string, unknown>));
+					facts.set(info.Id, inspectFacts(await client.inspect(info.Id, signal)));
 				} catch {
 					// Removed between list and inspect: gone from the next list.
 				}
@@ -117,8 +115,7 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 				list.filter(info => info.State === 'running'),
 				async info => {
 					try {
-						const stats = (await docker.getContainer(info.Id).stats({stream: false, 'one-shot': true})) as unknown as Record<string, unknown>;
-						readings.set(info.Id, parseStats(stats, now));
+						readings.set(info.Id, parseStats(await client.stats(info.Id, signal), now));
 					} catch {
 						// Stopped between list and stats: shown without numbers this tick.
 					}
@@ -166,8 +163,9 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 			return {engine: engine.target, containers: rows};
 		},
 		close() {
-			(events as unknown as {destroy?: () => void} | null)?.destroy?.();
+			events?.destroy();
 			events = null;
+			client.close();
 		},
 	};
 };

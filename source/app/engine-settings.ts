@@ -1,11 +1,13 @@
-// Where the container engine is, the way Docker's own tools find it. Pure: dockerode is not
-// loaded until the collector starts.
+// Where the container engine is, the way Docker's own tools find it. Pure: nothing connects
+// until the collector starts.
 import {existsSync} from 'node:fs';
-import type Docker from 'dockerode';
 import {UsageError} from './usage-error.js';
 
-/** Where the engine is: dockerode's options and how to name it. */
-export type EngineTarget = {options: Docker.DockerOptions; target: string};
+/** How to reach the engine: its socket, or a host and port over http or https. */
+export type EngineOptions = {socketPath: string; host?: undefined; port?: undefined; protocol?: undefined} | {socketPath?: undefined; host: string; port: number; protocol: 'http' | 'https'};
+
+/** Where the engine is: how to reach it and how to name it. */
+export type EngineTarget = {options: EngineOptions; target: string};
 
 /** `--docker`, else DOCKER_HOST, else the Docker socket, else rootful Podman's. Throws UsageError on bad input. */
 export function resolveEngine(flag: string | undefined, env: NodeJS.ProcessEnv, exists = existsSync): EngineTarget {
@@ -23,6 +25,6 @@ export function resolveEngine(flag: string | undefined, env: NodeJS.ProcessEnv, 
 	}
 
 	const protocol = match[1] === 'https' ? 'https' : 'http';
-	return {options: {host: match[2], port: Number(match[3] ?? 2375), protocol}, target: given};
+	return {options: {host: match[2]!, port: Number(match[3] ?? 2375), protocol}, target: given};
 }
 

@@ -51,13 +51,15 @@ test('the young generation stays within 2 MB semi-spaces started as the bin and 
 	assert.ok(largestNewSpace(process.execPath, [CLI, '--once', '--interval', '300ms', ...NO_SERVERS]) <= limit, 'node dist/dbtop.js');
 });
 
-// Loaded into the CLI through NODE_OPTIONS: prints which of pg and dockerode were loaded by exit
-// (importing a CommonJS package enters it in require's cache).
+// Loaded into the CLI through NODE_OPTIONS: prints which of pg, dockerode and Node's http were
+// loaded by exit (importing a CommonJS package enters it in require's cache; a built-in module is
+// in process.moduleLoadList).
 const MODULE_PROBE = `
 import {createRequire} from 'node:module';
 const {cache} = createRequire(import.meta.url);
 process.on('exit', () => {
 	const loaded = ['pg', 'dockerode'].filter(name => Object.keys(cache).some(file => file.includes('/node_modules/' + name + '/')));
+	if (process.moduleLoadList.includes('NativeModule http')) loaded.push('node:http');
 	process.stderr.write('loaded: ' + loaded.join(' ') + '\\n');
 });
 `;
@@ -67,7 +69,8 @@ function loadedModules(args: readonly string[]): string[] {
 	try {
 		const probe = path.join(dir, 'probe.mjs');
 		writeFileSync(probe, MODULE_PROBE);
-		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home, {NODE_OPTIONS: `--import=${probe}`})});
+		// Only stderr is read: stdout (every process on a busy host, megabytes) is not kept.
+		const result = spawnSync(process.execPath, [CLI, ...args], {encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'pipe'], env: pinnedEnv(home, {NODE_OPTIONS: `--import=${probe}`})});
 		const loaded = /^loaded: (.*)$/m.exec(result.stderr)?.[1];
 		assert.ok(loaded !== undefined, `no module list: ${result.stderr}`);
 		return loaded.split(' ').filter(Boolean);
@@ -76,7 +79,7 @@ function loadedModules(args: readonly string[]): string[] {
 	}
 }
 
-test('pg and dockerode are not loaded while the Postgres and engine sockets are missing, and are once a socket is there', () => {
+test('pg and the engine\'s http client are not loaded while the Postgres and engine sockets are missing, and are once a socket is there; dockerode never is', () => {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'dbtop-sockets-'));
 	try {
 		const missing = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}/none`, '--docker', `${dir}/none.sock`]);
@@ -85,7 +88,7 @@ test('pg and dockerode are not loaded while the Postgres and engine sockets are 
 		writeFileSync(path.join(dir, '.s.PGSQL.5432'), '');
 		writeFileSync(path.join(dir, 'docker.sock'), '');
 		const present = loadedModules(['--json', '--interval', '200ms', '--pg', `host=${dir}`, '--docker', `${dir}/docker.sock`]);
-		assert.deepEqual(present.sort(), ['dockerode', 'pg']);
+		assert.deepEqual(present.sort(), ['node:http', 'pg']);
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
