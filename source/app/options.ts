@@ -83,5 +83,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 
 	// NO_COLOR: any non-empty value turns colour off (https://no-color.org).
 	const hasColor = flags.color !== false && !env['NO_COLOR'];
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, pg: resolvePgTarget(flags.pg, env, osUser), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, pg: resolvePgTarget(flags.pg, {env, osUser}), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
 }

@@ -2,16 +2,42 @@
 // the PG* environment variables, else the Unix socket in /var/run/postgresql as the operating
 // system user, which is what psql does on Debian. A password comes from the input, PGPASSWORD
 // or ~/.pgpass (read by pg itself when none is given) and is never part of the description.
+import {existsSync, readFileSync, statSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type {ClientConfig} from 'pg';
 import {UsageError} from '../app/usage-error.js';
 
 /** A resolved connection: the client configuration and how to name it on screen. */
 export type PgTarget = {config: ClientConfig; target: string; database: string};
 
-const KEYS = ['host', 'port', 'user', 'dbname', 'password', 'sslmode', 'connect_timeout'] as const;
-type Key = (typeof KEYS)[number];
+/** The libpq keys understood, each with the environment variable that stands in for it. */
+const ENV_OF = {
+	host: 'PGHOST',
+	hostaddr: 'PGHOSTADDR',
+	port: 'PGPORT',
+	user: 'PGUSER',
+	dbname: 'PGDATABASE',
+	password: 'PGPASSWORD',
+	passfile: 'PGPASSFILE',
+	sslmode: 'PGSSLMODE',
+	sslrootcert: 'PGSSLROOTCERT',
+	sslcert: 'PGSSLCERT',
+	sslkey: 'PGSSLKEY',
+	connect_timeout: 'PGCONNECT_TIMEOUT',
+	application_name: 'PGAPPNAME',
+	options: 'PGOPTIONS',
+	service: 'PGSERVICE',
+} as const;
+type Key = keyof typeof ENV_OF;
+const KEYS = Object.keys(ENV_OF) as Key[];
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
+// Where libpq looks for the system-wide service file on Debian (PGSYSCONFDIR overrides it).
+const DEFAULT_SYSCONF_DIR = '/etc/postgresql-common';
+
+/** Where the settings come from besides the input: the environment and the home directory (tests set both). */
+export type PgSources = {env: NodeJS.ProcessEnv; osUser: string; home?: string; flag?: string};
 
 function accepted(): string {
 	return `a postgres:// URL or key=value pairs with keys ${KEYS.join(', ')}`;
@@ -28,16 +54,16 @@ export function withoutPassword(text: string): string {
 }
 
 /** A percent-decoded part of a URL; malformed encoding (`%ZZ`) is a UsageError naming the part, not its value. */
-function decoded(value: string, part: string): string {
+function decoded(value: string, part: string, flag: string): string {
 	try {
 		return decodeURIComponent(value);
 	} catch {
-		throw new UsageError(`--pg: the ${part} in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)`);
+		throw new UsageError(`${flag}: the ${part} in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)`);
 	}
 }
 
 /** Parses a libpq key=value string (`host=db1 port=5432 password='a b\\'c'`). */
-export function parseKeyValue(text: string): Partial<Record<Key, string>> {
+export function parseKeyValue(text: string, flag = '--pg'): Partial<Record<Key, string>> {
 	const result: Partial<Record<Key, string>> = {};
 	let i = 0;
 	const skipSpace = () => {
@@ -51,7 +77,7 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 		const key = text.slice(keyStart, i);
 		skipSpace();
 		if (key === '' || text[i] !== '=') {
-			throw new UsageError(`--pg: "${withoutPassword(text)}" is not a connection string (accepted: ${accepted()})`);
+			throw new UsageError(`${flag}: "${withoutPassword(text)}" is not a connection string (accepted: ${accepted()})`);
 		}
 
 		i++;
@@ -64,7 +90,7 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 				value += text[i++];
 			}
 
-			if (text[i] !== "'") throw new UsageError(`--pg: unterminated quote in "${withoutPassword(text)}"`);
+			if (text[i] !== "'") throw new UsageError(`${flag}: unterminated quote in "${withoutPassword(text)}"`);
 			i++;
 		} else {
 			while (i < text.length && !/\s/.test(text[i]!)) {
@@ -74,7 +100,7 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 		}
 
 		if (!(KEYS as readonly string[]).includes(key)) {
-			throw new UsageError(`--pg: unknown key "${key}" (accepted: ${KEYS.join(', ')})`);
+			throw new UsageError(`${flag}: unknown key "${key}" (accepted: ${KEYS.join(', ')})`);
 		}
 
 		result[key as Key] = value;
@@ -85,28 +111,28 @@ export function parseKeyValue(text: string): Partial<Record<Key, string>> {
 }
 
 /** Parses a postgres:// or postgresql:// URL into the same keys. */
-export function parseUrl(text: string): Partial<Record<Key, string>> {
+export function parseUrl(text: string, flag = '--pg'): Partial<Record<Key, string>> {
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw new UsageError(`--pg: "${withoutPassword(text)}" is not a valid URL (accepted: ${accepted()})`);
+		throw new UsageError(`${flag}: "${withoutPassword(text)}" is not a valid URL (accepted: ${accepted()})`);
 	}
 
 	if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-		throw new UsageError(`--pg: "${url.protocol}" is not a Postgres URL scheme (accepted: postgres://, postgresql://)`);
+		throw new UsageError(`${flag}: "${url.protocol}" is not a Postgres URL scheme (accepted: postgres://, postgresql://)`);
 	}
 
 	const result: Partial<Record<Key, string>> = {};
-	if (url.hostname) result.host = decoded(url.hostname.replace(/^\[|\]$/g, ''), 'host');
+	if (url.hostname) result.host = decoded(url.hostname.replace(/^\[|\]$/g, ''), 'host', flag);
 	if (url.port) result.port = url.port;
-	if (url.username) result.user = decoded(url.username, 'user');
-	if (url.password) result.password = decoded(url.password, 'password');
-	const database = decoded(url.pathname.replace(/^\//, ''), 'database name');
+	if (url.username) result.user = decoded(url.username, 'user', flag);
+	if (url.password) result.password = decoded(url.password, 'password', flag);
+	const database = decoded(url.pathname.replace(/^\//, ''), 'database name', flag);
 	if (database) result.dbname = database;
 	for (const [key, value] of url.searchParams) {
 		if (!(KEYS as readonly string[]).includes(key)) {
-			throw new UsageError(`--pg: unknown parameter "${key}" in the URL (accepted: ${KEYS.join(', ')})`);
+			throw new UsageError(`${flag}: unknown parameter "${key}" in the URL (accepted: ${KEYS.join(', ')})`);
 		}
 
 		result[key as Key] = value;
@@ -115,44 +141,165 @@ export function parseUrl(text: string): Partial<Record<Key, string>> {
 	return result;
 }
 
-/** Resolves `--pg`, the PG* environment and libpq's defaults into a client configuration; throws UsageError on bad input. */
-export function resolvePgTarget(input: string | undefined, env: NodeJS.ProcessEnv, osUser: string): PgTarget {
-	const given = input === undefined ? {} : /^postgres(?:ql)?:\/\//.test(input.trim()) ? parseUrl(input.trim()) : parseKeyValue(input);
-	const host = given.host ?? env['PGHOST'] ?? DEFAULT_SOCKET_DIR;
-	const portText = given.port ?? env['PGPORT'] ?? '5432';
+/**
+ * The settings of a service from a pg_service.conf (`[name]` then key=value lines); null when
+ * the file or the service is not there. A key that is not a connection key is an error naming
+ * the file and line.
+ */
+export function readService(file: string, name: string, flag = '--pg'): Partial<Record<Key, string>> | null {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch {
+		return null;
+	}
+
+	let section: string | null = null;
+	let found: Partial<Record<Key, string>> | null = null;
+	for (const [index, raw] of text.split('\n').entries()) {
+		const line = raw.trim();
+		if (line === '' || line.startsWith('#')) continue;
+		const header = /^\[(.+)\]$/.exec(line);
+		if (header) {
+			section = header[1]!.trim();
+			if (section === name) found ??= {};
+			continue;
+		}
+
+		if (section !== name) continue;
+		const at = line.indexOf('=');
+		const key = at < 0 ? '' : line.slice(0, at).trim();
+		if (key === 'service' || !(KEYS as readonly string[]).includes(key)) {
+			throw new UsageError(`${flag}: ${file} line ${index + 1}: "${key || line}" is not a connection key a service can set (accepted: ${KEYS.filter(each => each !== 'service').join(', ')})`);
+		}
+
+		found![key as Key] = line.slice(at + 1).trim();
+	}
+
+	return found;
+}
+
+const unescapeField = (field: string) => field.replace(/\\(.)/g, '$1');
+
+/**
+ * The password for a connection from a .pgpass file (`host:port:database:user:password`, `*`
+ * for any, `\\:` and `\\\\` escaped), as libpq looks it up: the first matching line; none when
+ * the file is missing, or readable by group or others (libpq ignores such a file too).
+ */
+export function passwordFromFile(file: string, wanted: {host: string; port: number; database: string; user: string}): string | undefined {
+	try {
+		if ((statSync(file).mode & 0o077) !== 0) return undefined;
+		const host = wanted.host.startsWith('/') && wanted.host === DEFAULT_SOCKET_DIR ? 'localhost' : wanted.host;
+		for (const line of readFileSync(file, 'utf8').split('\n')) {
+			if (line.trim() === '' || line.startsWith('#')) continue;
+			const fields = line.replace(/\r$/, '').split(/(?<!\\):/);
+			if (fields.length < 5) continue;
+			const [fileHost, filePort, fileDatabase, fileUser] = fields.slice(0, 4).map(unescapeField);
+			const matches = (field: string | undefined, value: string) => field === '*' || field === value;
+			if (matches(fileHost, host) && matches(filePort, String(wanted.port)) && matches(fileDatabase, wanted.database) && matches(fileUser, wanted.user)) {
+				return unescapeField(fields.slice(4).join(':'));
+			}
+		}
+	} catch {
+		// No file, or not readable: no password from it.
+	}
+
+	return undefined;
+}
+
+/** A file the TLS settings name, read; a missing one is an error naming the key and the path. */
+function readTlsFile(file: string, key: string, flag: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new UsageError(`${flag}: ${key} "${file}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+	}
+}
+
+/**
+ * Resolves a connection string, the service it names, the PG* environment and libpq's defaults,
+ * in libpq's order (the string, then the service, then the environment, then the defaults), into
+ * a client configuration; throws UsageError on bad input, naming `flag`.
+ */
+export function resolvePgTarget(input: string | undefined, {env, osUser, home = os.homedir(), flag = '--pg'}: PgSources): PgTarget {
+	const given = input === undefined ? {} : /^postgres(?:ql)?:\/\//.test(input.trim()) ? parseUrl(input.trim(), flag) : parseKeyValue(input, flag);
+	const serviceName = given.service ?? env['PGSERVICE'];
+	let service: Partial<Record<Key, string>> = {};
+	if (serviceName !== undefined && serviceName !== '') {
+		const files = [env['PGSERVICEFILE'] ?? path.join(home, '.pg_service.conf'), path.join(env['PGSYSCONFDIR'] ?? DEFAULT_SYSCONF_DIR, 'pg_service.conf')];
+		const found = files.map(file => readService(file, serviceName, flag)).find(settings => settings !== null);
+		if (!found) throw new UsageError(`${flag}: service "${serviceName}" is not defined in ${files.join(' or ')}`);
+		service = found;
+	}
+
+	const setting = (key: Key): string | undefined => given[key] ?? service[key] ?? env[ENV_OF[key]];
+	const host = setting('host') ?? DEFAULT_SOCKET_DIR;
+	const hostaddr = setting('hostaddr');
+	const portText = setting('port') ?? '5432';
 	const port = Number(portText);
 	if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-		throw new UsageError(`--pg: port "${portText}" is not a port number (accepted: 1 to 65535)`);
+		throw new UsageError(`${flag}: port "${portText}" is not a port number (accepted: 1 to 65535)`);
 	}
 
-	const user = given.user ?? env['PGUSER'] ?? osUser;
-	const database = given.dbname ?? env['PGDATABASE'] ?? user;
-	const sslmode = given.sslmode ?? env['PGSSLMODE'] ?? 'prefer';
+	const user = setting('user') ?? osUser;
+	const database = setting('dbname') ?? user;
+	const sslmode = setting('sslmode') ?? 'prefer';
 	if (!(SSL_MODES as readonly string[]).includes(sslmode)) {
-		throw new UsageError(`--pg: sslmode "${sslmode}" is not one of ${SSL_MODES.join(', ')}`);
+		throw new UsageError(`${flag}: sslmode "${sslmode}" is not one of ${SSL_MODES.join(', ')}`);
 	}
 
-	const timeoutText = given.connect_timeout ?? env['PGCONNECT_TIMEOUT'] ?? '5';
+	const timeoutText = setting('connect_timeout') ?? '5';
 	const connectTimeout = Number(timeoutText);
 	if (!Number.isFinite(connectTimeout) || connectTimeout < 0) {
-		throw new UsageError(`--pg: connect_timeout "${timeoutText}" is not a number of seconds`);
+		throw new UsageError(`${flag}: connect_timeout "${timeoutText}" is not a number of seconds`);
 	}
 
-	// pg has no "prefer": like libpq without a server certificate to check, it connects in the clear.
-	const ssl = sslmode === 'require' ? {rejectUnauthorized: false} : sslmode.startsWith('verify') ? {rejectUnauthorized: true} : false;
-	const password = given.password ?? env['PGPASSWORD'];
+	const password = setting('password') ?? passwordFromFile(setting('passfile') ?? path.join(home, '.pgpass'), {host, port, database, user});
 	return {
 		config: {
-			host,
+			host: hostaddr ?? host,
 			port,
 			user,
 			database,
 			...(password === undefined ? {} : {password}),
-			ssl,
-			application_name: 'dbtop',
+			ssl: tlsOptions(sslmode, host, {rootcert: setting('sslrootcert'), cert: setting('sslcert'), key: setting('sslkey')}, home, flag),
+			application_name: setting('application_name') ?? 'dbtop',
+			...(setting('options') ? {options: setting('options')} : {}),
 			connectionTimeoutMillis: connectTimeout * 1000 || 5000,
 		},
-		target: `${user}@${host}:${port}/${database}`,
+		target: `${user}@${host}${hostaddr ? ` (${hostaddr})` : ''}:${port}/${database}`,
 		database,
+	};
+}
+
+/**
+ * TLS as libpq does it. `require` encrypts without checking the server, unless a root
+ * certificate is there (sslrootcert, else ~/.postgresql/root.crt), when it checks the chain as
+ * `verify-ca` does; `verify-ca` checks the chain, `verify-full` the host name too (against `host`,
+ * also when `hostaddr` says where to connect). `sslrootcert=system` trusts the system's CAs. A
+ * client certificate and key (sslcert and sslkey, else ~/.postgresql/postgresql.crt and .key
+ * where both exist) are presented. pg has no `prefer` or `allow`: like libpq without a
+ * certificate to check, those connect in the clear.
+ */
+function tlsOptions(sslmode: string, host: string, files: {rootcert?: string; cert?: string; key?: string}, home: string, flag: string): ClientConfig['ssl'] {
+	if (sslmode === 'disable' || sslmode === 'allow' || sslmode === 'prefer') return false;
+	const dir = path.join(home, '.postgresql');
+	const rootcert = files.rootcert ?? path.join(dir, 'root.crt');
+	const hasRoot = rootcert === 'system' || files.rootcert !== undefined || existsSync(rootcert);
+	const verify = sslmode === 'verify-full' ? 'full' : sslmode === 'verify-ca' || hasRoot ? 'ca' : null;
+	if (verify && !hasRoot) {
+		throw new UsageError(`${flag}: sslmode ${sslmode} needs a root certificate: set sslrootcert (or put it at ${rootcert})`);
+	}
+
+	const cert = files.cert ?? path.join(dir, 'postgresql.crt');
+	const key = files.key ?? path.join(dir, 'postgresql.key');
+	const hasClientCert = files.cert !== undefined || files.key !== undefined || (existsSync(cert) && existsSync(key));
+	return {
+		rejectUnauthorized: verify !== null,
+		...(verify && rootcert !== 'system' ? {ca: readTlsFile(rootcert, 'sslrootcert', flag)} : {}),
+		...(hasClientCert ? {cert: readTlsFile(cert, 'sslcert', flag), key: readTlsFile(key, 'sslkey', flag)} : {}),
+		...(host.startsWith('/') ? {} : {servername: host}),
+		// verify-ca checks the chain only: any host name is accepted.
+		...(verify === 'ca' ? {checkServerIdentity: () => undefined} : {}),
 	};
 }

@@ -1,6 +1,7 @@
 // Postgres load: 500 client sessions, 100 of them holding row locks and 50 waiting on those.
 // Reports the sessions and locks collectors' time per tick, then dbtop with that database
 // attached, dbtop with none and pg_activity on the same load, all three at once over one window.
+import {NO_HOME} from '../helpers/dbtop.js';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import type pg from 'pg';
@@ -45,7 +46,7 @@ export async function benchPostgres(): Promise<string[]> {
 		}
 
 		await sleep(1000);
-		const connection = createPgConnection(resolvePgTarget(server.url(), {}, 'root'));
+		const connection = createPgConnection(resolvePgTarget(server.url(), {env: {}, osUser: 'root', home: NO_HOME}));
 		const sessions = postgresSessions(connection);
 		const locks = postgresLocks(connection);
 		const signal = new AbortController().signal;

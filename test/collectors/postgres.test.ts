@@ -1,4 +1,5 @@
 // The Postgres collectors against real servers, majors 14 and 18.
+import {NO_HOME} from '../helpers/dbtop.js';
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -47,7 +48,7 @@ for (const major of MAJORS) {
 			await server.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
 			await server.sql('INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 10) g');
 			await server.sql('GRANT ALL ON accounts TO alice');
-			connection = createPgConnection(resolvePgTarget(server.url(), {}, 'root'));
+			connection = createPgConnection(resolvePgTarget(server.url(), {env: {}, osUser: 'root', home: NO_HOME}));
 			sessions = postgresSessions(connection);
 			locks = postgresLocks(connection);
 		});
@@ -184,7 +185,7 @@ for (const major of MAJORS) {
 			assert.ok(!gone.sessions.some(session => session.pid === victimPid));
 			assert.match((await connection.terminate(victimPid)) ?? '', /no backend with pid/);
 
-			const weak = createPgConnection(resolvePgTarget(server.url({user: 'watcher', password: 'watcher'}), {}, 'root'));
+			const weak = createPgConnection(resolvePgTarget(server.url({user: 'watcher', password: 'watcher'}), {env: {}, osUser: 'root', home: NO_HOME}));
 			try {
 				const superuser = await client({application: 'protected'});
 				const protectedPid = Number((await superuser.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
@@ -197,7 +198,7 @@ for (const major of MAJORS) {
 
 		test('a probe that fails for lack of privilege is switched off with its reason, not retried', async () => {
 			await server.sql('REVOKE SELECT ON pg_stat_replication FROM PUBLIC');
-			const own = createPgConnection(resolvePgTarget(server.url({user: 'watcher', password: 'watcher'}), {}, 'root'));
+			const own = createPgConnection(resolvePgTarget(server.url({user: 'watcher', password: 'watcher'}), {env: {}, osUser: 'root', home: NO_HOME}));
 			try {
 				const collector = postgresSessions(own);
 				const first = (await collector.collect(signal)) as PgSessionsSample;
@@ -216,7 +217,7 @@ for (const major of MAJORS) {
 			const alice = await client({user: 'alice', password: 'alice', application: 'secret'});
 			await alice.query("SELECT 'the secret'");
 			for (const [role, canSee] of [['watcher', false], ['monitor', true]] as const) {
-				const own = createPgConnection(resolvePgTarget(server.url({user: role, password: role}), {}, 'root'));
+				const own = createPgConnection(resolvePgTarget(server.url({user: role, password: role}), {env: {}, osUser: 'root', home: NO_HOME}));
 				try {
 					const sample = (await postgresSessions(own).collect(signal)) as PgSessionsSample;
 					const seen = sample.sessions.find(session => session.application === 'secret');
@@ -286,7 +287,7 @@ for (const major of MAJORS) {
 		});
 
 		test('an unreachable server: a clear error naming the target', async () => {
-			const nowhere = createPgConnection(resolvePgTarget('postgres://x:y@127.0.0.1:1/db', {}, 'root'));
+			const nowhere = createPgConnection(resolvePgTarget('postgres://x:y@127.0.0.1:1/db', {env: {}, osUser: 'root', home: NO_HOME}));
 			await assert.rejects(postgresSessions(nowhere).collect(signal), /cannot connect to x@127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
 			await nowhere.close();
 		});

@@ -1,5 +1,6 @@
 // The blocker rule on real lock chains: sessions of a real server hold each other up, the
 // collectors sample them, and the metric, the default rule and `dbtop check` read the samples.
+import {NO_HOME} from '../helpers/dbtop.js';
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -58,7 +59,7 @@ for (const major of MAJORS) {
 			server = await startPostgres(major);
 			await server.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
 			await server.sql('INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 10) g');
-			connection = createPgConnection(resolvePgTarget(server.url(), {}, 'root'));
+			connection = createPgConnection(resolvePgTarget(server.url(), {env: {}, osUser: 'root', home: NO_HOME}));
 		});
 
 		after(async () => {

@@ -1,4 +1,5 @@
 // The locks pane: the blocking tree at 80, 120 and 160 columns, a real server's lock chain, its selection, cancel and terminate.
+import {NO_HOME} from '../helpers/dbtop.js';
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -266,7 +267,7 @@ describe('a lock chain on PostgreSQL 18, as the pane shows it at 80 and 120 colu
 		const [root, plusOne, zero] = (await Promise.all(['billing-batch', 'web-1', 'psql'].map(async application => server.connect({application})))) as [pg.Client, pg.Client, pg.Client];
 		const pidOf = async (client: pg.Client) => Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
 		[pids.root, pids.plusOne, pids.zero] = await Promise.all([root, plusOne, zero].map(pidOf));
-		connection = createPgConnection(resolvePgTarget(server.url(), {}, 'root'));
+		connection = createPgConnection(resolvePgTarget(server.url(), {env: {}, osUser: 'root', home: NO_HOME}));
 		const readLocks = async () => (await postgresLocks(connection).collect(signal)) as PgLocksSample;
 		await root.query('BEGIN');
 		await root.query('SELECT * FROM t WHERE id=1 FOR UPDATE');
