@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {keymap, SCOPE_TITLES, type Scope} from '../source/app/keymap.js';
 import {screenOf} from '../source/store/screen.js';
+import {wrapToWidth} from './text-width.js';
 import {useStore} from './use-store.js';
 
 /** One line of the help: a scope's title, or a binding (or the rest of its description). */
@@ -10,22 +11,6 @@ export type HelpLine = {text: string; isTitle: boolean};
 const KEY_COLUMN = Math.max(...keymap.map(binding => binding.keys.join(' ').length)) + 1;
 const INDENT = '  ';
 const MIN_COLUMN = 40;
-
-/** A description in lines of at most `width` columns, broken between words (a word longer than that on a line of its own). */
-function wrapWords(text: string, width: number): string[] {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(' ')) {
-		if (line && line.length + 1 + word.length > width) {
-			lines.push(line);
-			line = word;
-		} else {
-			line = line ? `${line} ${word}` : word;
-		}
-	}
-
-	return [...lines, line];
-}
 
 /**
  * The help in sections, one per scope, all from the key table: a title, then a line per binding,
@@ -40,7 +25,7 @@ export function helpSections(textWidth: number, first: readonly Scope[] = []): H
 		const isHere = scope === first[0] && scope !== 'global';
 		const lines: HelpLine[] = [{text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true}];
 		for (const binding of keymap.filter(b => b.scope === scope)) {
-			const [head = '', ...tail] = wrapWords(binding.help, descriptionWidth);
+			const [head = '', ...tail] = wrapToWidth(binding.help, descriptionWidth);
 			lines.push({text: `${INDENT}${binding.keys.join(' ').padEnd(KEY_COLUMN)}${head}`, isTitle: false});
 			for (const more of tail) lines.push({text: `${INDENT}${' '.repeat(KEY_COLUMN)}${more}`, isTitle: false});
 		}

@@ -189,7 +189,8 @@ const unescapeField = (field: string) => field.replace(/\\(.)/g, '$1');
 export function passwordFromFile(file: string, wanted: {host: string; port: number; database: string; user: string}): string | undefined {
 	try {
 		if ((statSync(file).mode & 0o077) !== 0) return undefined;
-		const host = wanted.host.startsWith('/') && wanted.host === DEFAULT_SOCKET_DIR ? 'localhost' : wanted.host;
+		// A Unix socket connection is `localhost` to the file, as to libpq.
+		const host = wanted.host.startsWith('/') ? 'localhost' : wanted.host;
 		for (const line of readFileSync(file, 'utf8').split('\n')) {
 			if (line.trim() === '' || line.startsWith('#')) continue;
 			const fields = line.replace(/\r$/, '').split(/(?<!\\):/);
@@ -254,6 +255,7 @@ export function resolvePgTarget(input: string | undefined, {env, osUser, home = 
 		throw new UsageError(`${flag}: connect_timeout "${timeoutText}" is not a number of seconds`);
 	}
 
+	const options = setting('options');
 	const password = setting('password') ?? passwordFromFile(setting('passfile') ?? path.join(home, '.pgpass'), {host, port, database, user});
 	return {
 		config: {
@@ -264,7 +266,7 @@ export function resolvePgTarget(input: string | undefined, {env, osUser, home = 
 			...(password === undefined ? {} : {password}),
 			ssl: tlsOptions(sslmode, host, {rootcert: setting('sslrootcert'), cert: setting('sslcert'), key: setting('sslkey')}, home, flag),
 			application_name: setting('application_name') ?? 'dbtop',
-			...(setting('options') ? {options: setting('options')} : {}),
+			...(options ? {options} : {}),
 			connectionTimeoutMillis: connectTimeout * 1000 || 5000,
 		},
 		target: `${user}@${host}${hostaddr ? ` (${hostaddr})` : ''}:${port}/${database}`,
