@@ -64,7 +64,7 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	processes: [help, pane, filter, ['sort-cpu', 'cpu'], ['sort-mem', 'mem'], ['toggle-tree', 'tree'], detail, pause, quit],
 	'process-detail': [back, ['kill', 'kill'], help, pane, pause, quit],
 	sessions: [help, ['cycle-sort', 'sort'], ['toggle-idle', 'idle'], ['toggle-background', 'workers'], filter, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate']],
-	'session-detail': [back, ['page-down', 'scroll'], ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], help, quit],
+	'session-detail': [back, ['move-down', 'scroll'], ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], help, quit],
 	locks: [help, pane, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate'], pause, quit],
 	containers: [help, pane, filter, ['sort-container-cpu', 'cpu'], ['sort-container-mem', 'mem'], ['toggle-exited', 'exited'], detail, quit],
 	'container-detail': [back, help, pane, pause, quit],

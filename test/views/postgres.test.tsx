@@ -287,7 +287,7 @@ test('a 10 KB query scrolls in the session detail: by line, by page, to either e
 	};
 
 	assert.match(view.frame(), /^Query SELECT t\.column_000, /m);
-	assert.match(statusLine(view.frame()), /pagedown scroll/);
+	assert.match(statusLine(view.frame()), /down scroll/);
 	const start = position();
 	assert.equal(start.first, 1);
 	assert.ok(start.total > 100, `${start.total} lines`);
@@ -340,7 +340,7 @@ test('Enter opens the selected session, Esc goes back to the list', async () => 
 	const view = await renderApp(160, 40, [sessionsAction(), locksAction, {type: 'set-pane', pane: 'sessions'}]);
 	await view.press(KEYS.down, KEYS.enter);
 	assert.match(view.frame(), /^Session 102 bob@shop/m);
-	assert.match(statusLine(view.frame()), /escape back {2}pagedown scroll {2}c cancel query {2}x terminate backend/);
+	assert.match(statusLine(view.frame()), /escape back {2}down scroll {2}c cancel query {2}x terminate backend/);
 	await view.press(KEYS.escape);
 	assert.match(view.frame(), /Sessions 4 shown/);
 	view.unmount();

@@ -15,7 +15,7 @@ test('each screen hints its own keys: processes, a process, host, sessions, a se
 		['a process', [KEYS.enter], 'escape back  k kill  ? help  tab pane  p pause  q quit'],
 		['host', [KEYS.escape, '2'], '? help  tab pane  p pause  + slower  - faster  q quit'],
 		['sessions', ['3'], '? help  s sort  i idle  b workers  / filter  enter detail  c cancel  x terminate'],
-		['a session', [KEYS.enter], 'escape back  pagedown scroll  c cancel query  x terminate backend  ? help  q quit'],
+		['a session', [KEYS.enter], 'escape back  down scroll  c cancel query  x terminate backend  ? help  q quit'],
 		['locks', [KEYS.escape, '4'], '? help  tab pane  enter detail  c cancel  x terminate  p pause  q quit'],
 		['containers', ['5'], '? help  tab pane  / filter  P cpu  M mem  a exited  enter detail  q quit'],
 		['a container', [KEYS.enter], 'escape back  ? help  tab pane  p pause  q quit'],
