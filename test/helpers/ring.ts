@@ -1,0 +1,52 @@
+// The ring buffer in tests: the contract's own SQL (the table and rows the existing writer made),
+// rows to write, and the ring read back.
+import {readFileSync} from 'node:fs';
+import type pg from 'pg';
+import {METRIC_COLUMNS, type RingRow} from '../../source/ring/contract.js';
+
+/** The contract's DDL, exactly as the existing writer creates the table. */
+export const CONTRACT_DDL = readFileSync(new URL('../fixtures/ring/monitor_samples_ring.sql', import.meta.url), 'utf8');
+/** Rows the existing writer wrote: capacity 8, wrapped. */
+export const EXISTING_ROWS = readFileSync(new URL('../fixtures/ring/sample-existing-writer.sql', import.meta.url), 'utf8');
+
+/** A node row (or a container row, given container_name) with every metric null unless given. */
+export function ringRow(fields: Partial<RingRow> = {}): RingRow {
+	const metrics = Object.fromEntries(Object.keys(METRIC_COLUMNS).map(column => [column, null])) as Record<keyof typeof METRIC_COLUMNS, null>;
+	const isContainer = typeof fields.container_name === 'string';
+	return {
+		sample_time: 1_800_000_000,
+		master_flag: false,
+		node_flag: !isContainer,
+		node_name: 'node-a',
+		container_name: null,
+		source: 'dbtop',
+		interval_seconds: 1,
+		...metrics,
+		...fields,
+	};
+}
+
+/** The ring's rows, by slot. */
+export async function ringRows(client: pg.Client, table = 'monitor_samples_ring'): Promise<Array<Record<string, unknown>>> {
+	return (await client.query(`SELECT * FROM ${table} ORDER BY slot`)).rows;
+}
+
+/**
+ * A table's shape as the catalog has it, with its own name (and schema) taken out so two tables
+ * can be compared: columns with types, defaults and NOT NULL; constraints; indexes.
+ */
+export async function tableShape(client: pg.Client, schema: string, table: string): Promise<{columns: string[]; constraints: string[]; indexes: string[]}> {
+	const anonymous = (text: string) => text.replaceAll(`${schema}.`, '').replaceAll(table, 'T');
+	await client.query(`SET search_path = ${schema}`);
+	const columns = await client.query(
+		`SELECT attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') AS text
+		FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+		WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+		[table],
+	);
+	const constraints = await client.query(`SELECT conname || ' ' || pg_get_constraintdef(oid) AS text FROM pg_constraint WHERE conrelid = $1::regclass ORDER BY conname`, [table]);
+	const indexes = await client.query(`SELECT indexdef AS text FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname`, [schema, table]);
+	await client.query('RESET search_path');
+	const texts = (result: pg.QueryResult) => result.rows.map(row => anonymous(String(row.text)));
+	return {columns: texts(columns), constraints: texts(constraints), indexes: texts(indexes)};
+}
