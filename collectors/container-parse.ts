@@ -8,8 +8,17 @@ export type StatsCounters = {
 	cpuNs: number;
 	rxBytes: number;
 	txBytes: number;
+	rxPackets: number;
+	txPackets: number;
+	rxErrors: number;
+	txErrors: number;
+	rxDrops: number;
+	txDrops: number;
 	readBytes: number;
 	writeBytes: number;
+	/** Completed block I/Os; null where the engine does not count them (no io_serviced_recursive). */
+	readIos: number | null;
+	writeIos: number | null;
 };
 
 /** What one stats reading says now, and its counters. */
@@ -17,7 +26,27 @@ export type StatsReading = {
 	counters: StatsCounters;
 	memUsed: number | null;
 	memLimit: number | null;
+	memRss: number | null;
+	memCache: number | null;
 	pids: number | null;
+};
+
+/** Counters of a container with no stats reading: every rate from them is null. */
+export const NO_COUNTERS: StatsCounters = {
+	at: 0,
+	cpuNs: 0,
+	rxBytes: 0,
+	txBytes: 0,
+	rxPackets: 0,
+	txPackets: 0,
+	rxErrors: 0,
+	txErrors: 0,
+	rxDrops: 0,
+	txDrops: 0,
+	readBytes: 0,
+	writeBytes: 0,
+	readIos: null,
+	writeIos: null,
 };
 
 type Json = Record<string, any>;
@@ -27,58 +56,118 @@ const numberOr = (value: unknown, fallback: number | null = null): number | null
 /** Parses one stats JSON document (one-shot or one line of a stream). */
 export function parseStats(stats: Json, receivedAt: number): StatsReading {
 	const read = Date.parse(String(stats['read'] ?? ''));
-	let rxBytes = 0;
-	let txBytes = 0;
-	for (const network of Object.values((stats['networks'] ?? {}) as Record<string, Json>)) {
-		rxBytes += numberOr(network['rx_bytes'], 0)!;
-		txBytes += numberOr(network['tx_bytes'], 0)!;
-	}
-
-	let readBytes = 0;
-	let writeBytes = 0;
-	for (const entry of ((stats['blkio_stats'] ?? {})['io_service_bytes_recursive'] ?? []) as Json[]) {
-		const op = String(entry['op'] ?? '').toLowerCase();
-		if (op === 'read') readBytes += numberOr(entry['value'], 0)!;
-		if (op === 'write') writeBytes += numberOr(entry['value'], 0)!;
-	}
+	const networks = Object.values((stats['networks'] ?? {}) as Record<string, Json>);
+	const networkSum = (key: string) => networks.reduce((sum, network) => sum + numberOr(network[key], 0)!, 0);
+	const blkio = (stats['blkio_stats'] ?? {}) as Json;
+	const bytes = opSums(blkio['io_service_bytes_recursive']);
+	const ios = opSums(blkio['io_serviced_recursive']);
 
 	const memory = (stats['memory_stats'] ?? {}) as Json;
 	const usage = numberOr(memory['usage']);
+	// cgroup v2 names the split anon and file; cgroup v1 rss and cache (total_* with children).
+	const split = (memory['stats'] ?? null) as Json | null;
+	const firstOf = (...keys: string[]) => keys.map(key => numberOr(split?.[key])).find(value => value !== null) ?? null;
 	// Like `docker stats`: page cache the kernel can drop is not counted as used.
-	const cache = numberOr(memory['stats']?.['inactive_file'], numberOr(memory['stats']?.['total_inactive_file'], 0));
+	const inactiveFile = firstOf('inactive_file', 'total_inactive_file') ?? 0;
 	const limit = numberOr(memory['limit']);
 	return {
 		counters: {
 			at: Number.isFinite(read) && read > 0 ? read : receivedAt,
 			cpuNs: numberOr(stats['cpu_stats']?.['cpu_usage']?.['total_usage'], 0)!,
-			rxBytes,
-			txBytes,
-			readBytes,
-			writeBytes,
+			rxBytes: networkSum('rx_bytes'),
+			txBytes: networkSum('tx_bytes'),
+			rxPackets: networkSum('rx_packets'),
+			txPackets: networkSum('tx_packets'),
+			rxErrors: networkSum('rx_errors'),
+			txErrors: networkSum('tx_errors'),
+			rxDrops: networkSum('rx_dropped'),
+			txDrops: networkSum('tx_dropped'),
+			readBytes: bytes?.read ?? 0,
+			writeBytes: bytes?.write ?? 0,
+			readIos: ios?.read ?? null,
+			writeIos: ios?.write ?? null,
 		},
-		memUsed: usage === null ? null : Math.max(usage - (cache ?? 0), 0),
+		memUsed: usage === null ? null : Math.max(usage - inactiveFile, 0),
 		// Engines report "no limit" as a huge number (the host's memory or 2^63): null means unlimited.
 		memLimit: limit === null || limit <= 0 || limit >= 2 ** 62 ? null : limit,
+		memRss: firstOf('anon', 'total_rss', 'rss'),
+		memCache: firstOf('file', 'total_cache', 'cache'),
 		pids: numberOr(stats['pids_stats']?.['current']),
 	};
 }
 
-/** CPU and I/O rates between two readings: CPU as % of all host cores and of the container's own limit. */
-export function statsRates(previous: StatsCounters | undefined, current: StatsCounters, hostCores: number, limitCores: number | null) {
-	const seconds = previous ? (current.at - previous.at) / 1000 : 0;
-	if (!previous || seconds <= 0) {
-		return {cpuPct: null, cpuOfLimitPct: null, netRxBytesPerSec: null, netTxBytesPerSec: null, blockReadBytesPerSec: null, blockWriteBytesPerSec: null};
+// Sums a blkio list's Read and Write entries over devices (cgroup v1 also lists Sync, Async,
+// Discard and Total; v2 only read and write); null when the engine sends no list.
+function opSums(entries: unknown): {read: number; write: number} | null {
+	if (!Array.isArray(entries)) return null;
+	const sums = {read: 0, write: 0};
+	for (const entry of entries as Json[]) {
+		const op = String(entry['op'] ?? '').toLowerCase();
+		if (op === 'read' || op === 'write') sums[op] += numberOr(entry['value'], 0)!;
 	}
 
-	const rate = (key: keyof StatsCounters) => Math.max(current[key] - previous[key], 0) / seconds;
-	const coresBusy = rate('cpuNs') / 1e9;
+	return sums;
+}
+
+/** The rates of a container row, from two stats readings. */
+export type StatsRates = Pick<
+	ContainerRow,
+	| 'cpuPct'
+	| 'cpuOfLimitPct'
+	| 'netRxBytesPerSec'
+	| 'netTxBytesPerSec'
+	| 'netRxPacketsPerSec'
+	| 'netTxPacketsPerSec'
+	| 'netRxErrorsPerSec'
+	| 'netTxErrorsPerSec'
+	| 'netRxDropsPerSec'
+	| 'netTxDropsPerSec'
+	| 'blockReadBytesPerSec'
+	| 'blockWriteBytesPerSec'
+	| 'blockReadIops'
+	| 'blockWriteIops'
+>;
+
+/** CPU and I/O rates between two readings: CPU as % of all host cores (at most 100) and of the container's own limit. */
+export function statsRates(previous: StatsCounters | undefined, current: StatsCounters, hostCores: number, limitCores: number | null): StatsRates {
+	const seconds = previous ? (current.at - previous.at) / 1000 : 0;
+	if (!previous || seconds <= 0) {
+		return {
+			cpuPct: null,
+			cpuOfLimitPct: null,
+			netRxBytesPerSec: null,
+			netTxBytesPerSec: null,
+			netRxPacketsPerSec: null,
+			netTxPacketsPerSec: null,
+			netRxErrorsPerSec: null,
+			netTxErrorsPerSec: null,
+			netRxDropsPerSec: null,
+			netTxDropsPerSec: null,
+			blockReadBytesPerSec: null,
+			blockWriteBytesPerSec: null,
+			blockReadIops: null,
+			blockWriteIops: null,
+		};
+	}
+
+	const rate = (before: number | null, now: number | null) => (before === null || now === null ? null : Math.max(now - before, 0) / seconds);
+	const counter = (key: Exclude<keyof StatsCounters, 'readIos' | 'writeIos'>) => rate(previous[key], current[key])!;
+	const coresBusy = counter('cpuNs') / 1e9;
 	return {
 		cpuPct: Math.min((coresBusy / Math.max(hostCores, 1)) * 100, 100),
 		cpuOfLimitPct: limitCores ? (coresBusy / limitCores) * 100 : null,
-		netRxBytesPerSec: rate('rxBytes'),
-		netTxBytesPerSec: rate('txBytes'),
-		blockReadBytesPerSec: rate('readBytes'),
-		blockWriteBytesPerSec: rate('writeBytes'),
+		netRxBytesPerSec: counter('rxBytes'),
+		netTxBytesPerSec: counter('txBytes'),
+		netRxPacketsPerSec: counter('rxPackets'),
+		netTxPacketsPerSec: counter('txPackets'),
+		netRxErrorsPerSec: counter('rxErrors'),
+		netTxErrorsPerSec: counter('txErrors'),
+		netRxDropsPerSec: counter('rxDrops'),
+		netTxDropsPerSec: counter('txDrops'),
+		blockReadBytesPerSec: counter('readBytes'),
+		blockWriteBytesPerSec: counter('writeBytes'),
+		blockReadIops: rate(previous.readIos, current.readIos),
+		blockWriteIops: rate(previous.writeIos, current.writeIos),
 	};
 }
 

@@ -8,7 +8,7 @@ import type {Collector} from '../source/store/collector.js';
 import type {EngineTarget} from '../source/app/engine-settings.js';
 import type {ContainerRow, ContainersSample} from '../source/types.js';
 import {engineClient, type ContainerSummary} from './engine-api.js';
-import {containerName, inspectFacts, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
+import {containerName, inspectFacts, NO_COUNTERS, parseStats, statsRates, type InspectFacts, type StatsCounters} from './container-parse.js';
 
 /** How many requests to the engine run at once. */
 const CONCURRENCY = 4;
@@ -126,7 +126,7 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 			const rows: ContainerRow[] = list.map(info => {
 				const fact = facts.get(info.Id);
 				const reading = readings.get(info.Id);
-				const rates = reading ? statsRates(counters.get(info.Id), reading.counters, hostCores, fact?.limitCores ?? null) : statsRates(undefined, {at: 0, cpuNs: 0, rxBytes: 0, txBytes: 0, readBytes: 0, writeBytes: 0}, hostCores, null);
+				const rates = reading ? statsRates(counters.get(info.Id), reading.counters, hostCores, fact?.limitCores ?? null) : statsRates(undefined, NO_COUNTERS, hostCores, null);
 				if (reading) counters.set(info.Id, reading.counters);
 				else counters.delete(info.Id);
 				return {
@@ -141,6 +141,8 @@ export const containers = (engine: EngineTarget): Collector<ContainersSample> =>
 					...rates,
 					memUsed: reading?.memUsed ?? null,
 					memLimit: reading?.memLimit ?? null,
+					memRss: reading?.memRss ?? null,
+					memCache: reading?.memCache ?? null,
 					pids: reading?.pids ?? null,
 				};
 			});

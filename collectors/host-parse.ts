@@ -3,7 +3,7 @@
 // They run every tick, so they split strings by hand instead of running a regex per line.
 import type {CpuBreakdown, FilesystemUse, HostSample} from '../source/types.js';
 
-/** CPU time counters of one /proc/stat `cpu` line, in clock ticks (guest time is already inside user/nice). */
+/** CPU time counters of one /proc/stat `cpu` line, in clock ticks (guest and guestNice are already inside user and nice). */
 export type CpuTimes = {
 	user: number;
 	nice: number;
@@ -13,13 +13,19 @@ export type CpuTimes = {
 	irq: number;
 	softirq: number;
 	steal: number;
+	guest: number;
+	guestNice: number;
 };
 
 /** The counters of one `cpuN` line; `id` is the N (ids have gaps while cores are offline). */
 export type CoreTimes = CpuTimes & {id: number};
 
-/** The CPU counters of /proc/stat: the aggregate `cpu` line and one entry per online core. */
-export type ProcStat = {total: CpuTimes; cores: CoreTimes[]};
+/**
+ * What the host sample takes from /proc/stat: the aggregate `cpu` line, one entry per online
+ * core, the context switch and interrupt counters (since boot) and the runnable and blocked
+ * task counts (now).
+ */
+export type ProcStat = {total: CpuTimes; cores: CoreTimes[]; contextSwitches: number; interrupts: number; procsRunning: number; procsBlocked: number};
 
 /** The /proc/meminfo fields the host sample needs, in bytes. */
 export type MemInfo = {
@@ -40,6 +46,8 @@ export type DiskCounters = {
 	readSectors: number;
 	writeIos: number;
 	writeSectors: number;
+	/** Milliseconds during which the device had I/O in flight. */
+	ioTicks: number;
 };
 
 /** Cumulative counters of one network interface from /proc/net/dev. */
@@ -104,7 +112,7 @@ function num(text: string | undefined): number {
 }
 
 function cpuTimes(parts: string[]): CpuTimes {
-	// Fields 9 and 10 (guest, guest_nice) are already counted in user and nice: ignored.
+	// Fields 9 and 10 (guest, guest_nice) are already counted in user and nice.
 	return {
 		user: num(parts[1]),
 		nice: num(parts[2]),
@@ -114,15 +122,32 @@ function cpuTimes(parts: string[]): CpuTimes {
 		irq: num(parts[6]),
 		softirq: num(parts[7]),
 		steal: num(parts[8]),
+		guest: num(parts[9]),
+		guestNice: num(parts[10]),
 	};
 }
 
-/** Parses the `cpu` and `cpuN` lines of /proc/stat; null when there is no aggregate `cpu` line. */
+// The whole number that follows `key ` at the start of a line, searching from `from` on; 0 when
+// there is no such line. Digits are read in place: the `intr` line can be kilobytes long.
+function lineValue(text: string, key: string, from: number): number {
+	const at = text.indexOf(`\n${key} `, from);
+	if (at < 0) return 0;
+	let value = 0;
+	for (let i = at + key.length + 2; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 48 || c > 57) break;
+		value = value * 10 + c - 48;
+	}
+
+	return value;
+}
+
+/** Parses /proc/stat: its `cpu` and `cpuN` lines, `intr` (the total), `ctxt`, `procs_running` and `procs_blocked`; null when there is no aggregate `cpu` line. */
 export function parseStat(text: string): ProcStat | null {
 	let total: CpuTimes | null = null;
 	const cores: CoreTimes[] = [];
 	let start = 0;
-	// The cpu lines come first; stop at the first other line (the intr line can be huge).
+	// The cpu lines come first; the other lines are only searched for their keys.
 	while (start < text.length && text.startsWith('cpu', start)) {
 		let end = text.indexOf('\n', start);
 		if (end < 0) end = text.length;
@@ -138,7 +163,16 @@ export function parseStat(text: string): ProcStat | null {
 		start = end + 1;
 	}
 
-	return total ? {total, cores} : null;
+	if (!total) return null;
+	const rest = start - 1;
+	return {
+		total,
+		cores,
+		contextSwitches: lineValue(text, 'ctxt', rest),
+		interrupts: lineValue(text, 'intr', rest),
+		procsRunning: lineValue(text, 'procs_running', rest),
+		procsBlocked: lineValue(text, 'procs_blocked', rest),
+	};
 }
 
 /** Parses /proc/loadavg into the 1, 5 and 15 minute load averages. */
@@ -226,7 +260,7 @@ export function parseDiskstats(text: string, disks: ReadonlySet<string>): DiskCo
 	const out: DiskCounters[] = [];
 	for (const line of text.split('\n')) {
 		const parts = fields(line);
-		// major minor name reads merged sectors ms writes merged sectors ...
+		// major minor name reads merged sectors ms writes merged sectors ms in-flight io-ticks ...
 		if (parts.length < 10 || !disks.has(parts[2])) continue;
 		out.push({
 			name: parts[2],
@@ -234,6 +268,7 @@ export function parseDiskstats(text: string, disks: ReadonlySet<string>): DiskCo
 			readSectors: num(parts[5]),
 			writeIos: num(parts[7]),
 			writeSectors: num(parts[9]),
+			ioTicks: num(parts[12]),
 		});
 	}
 
@@ -337,7 +372,7 @@ function grew(prev: number, cur: number): number {
 	return cur > prev ? cur - prev : 0;
 }
 
-/** Percent of the elapsed CPU time spent in each state between two /proc/stat lines; `total` is busy (not idle, not iowait). */
+/** Percent of the elapsed CPU time spent in each state between two /proc/stat lines; `total` is busy (not idle, not iowait); guest and guestNice are parts of user and nice. */
 export function cpuDelta(prev: CpuTimes, cur: CpuTimes): CpuBreakdown {
 	const user = grew(prev.user, cur.user);
 	const nice = grew(prev.nice, cur.nice);
@@ -347,19 +382,24 @@ export function cpuDelta(prev: CpuTimes, cur: CpuTimes): CpuBreakdown {
 	const irq = grew(prev.irq, cur.irq);
 	const softirq = grew(prev.softirq, cur.softirq);
 	const steal = grew(prev.steal, cur.steal);
+	const guest = grew(prev.guest, cur.guest);
+	const guestNice = grew(prev.guestNice, cur.guestNice);
 	const busy = user + nice + system + irq + softirq + steal;
 	const all = busy + idle + iowait;
-	if (all === 0) return {total: 0, user: 0, nice: 0, system: 0, iowait: 0, irq: 0, softirq: 0, steal: 0};
+	if (all === 0) return {total: 0, user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0};
 	const pct = (ticks: number) => clampPct((ticks * 100) / all);
 	return {
 		total: pct(busy),
 		user: pct(user),
 		nice: pct(nice),
 		system: pct(system),
+		idle: pct(idle),
 		iowait: pct(iowait),
 		irq: pct(irq),
 		softirq: pct(softirq),
 		steal: pct(steal),
+		guest: pct(guest),
+		guestNice: pct(guestNice),
 	};
 }
 
@@ -399,7 +439,31 @@ function summedRates<T extends {name: string}, K extends CounterKey<T>>(prev: re
 	return sums;
 }
 
-/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots. */
+/** Context switches and interrupts per second between two /proc/stat readings, and the task counts of the later one. */
+export function kernelRates(prev: ProcStat, cur: ProcStat, seconds: number): HostSample['kernel'] {
+	return {
+		contextSwitchesPerSec: perSecond(grew(prev.contextSwitches, cur.contextSwitches), seconds),
+		interruptsPerSec: perSecond(grew(prev.interrupts, cur.interrupts), seconds),
+		procsRunning: cur.procsRunning,
+		procsBlocked: cur.procsBlocked,
+	};
+}
+
+// Like iostat's %util, per device: the share of the interval with I/O in flight. The busiest
+// disk is the one that saturates first, so an average over disks would hide it.
+function busiestDiskPct(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): number {
+	if (!(seconds > 0)) return 0;
+	let busiestMs = 0;
+	for (let i = 0; i < cur.length; i++) {
+		const now = cur[i]!;
+		const before = previousOf(prev, now, i, sameName);
+		if (before) busiestMs = Math.max(busiestMs, grew(before.ioTicks, now.ioTicks));
+	}
+
+	return clampPct(busiestMs / (seconds * 10));
+}
+
+/** Disk read/write bytes and completed I/Os per second summed over devices present in both snapshots, and the busiest disk's utilisation. */
 export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCounters[], seconds: number): HostSample['disk'] {
 	const rates = summedRates(prev, cur, seconds, ['readSectors', 'writeSectors', 'readIos', 'writeIos']);
 	return {
@@ -407,10 +471,11 @@ export function diskRates(prev: readonly DiskCounters[], cur: readonly DiskCount
 		writeBytesPerSec: rates.writeSectors * SECTOR_BYTES,
 		readIops: rates.readIos,
 		writeIops: rates.writeIos,
+		utilPct: busiestDiskPct(prev, cur, seconds),
 	};
 }
 
-/** Network bytes, packets, errors and drops per second summed over interfaces present in both snapshots. */
+/** Network bytes, packets, errors and drops per second, received and sent, summed over interfaces present in both snapshots. */
 export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters[], seconds: number): HostSample['network'] {
 	const rates = summedRates(prev, cur, seconds, ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'rxErrors', 'txErrors', 'rxDrops', 'txDrops']);
 	return {
@@ -418,6 +483,10 @@ export function netRates(prev: readonly NetCounters[], cur: readonly NetCounters
 		txBytesPerSec: rates.txBytes,
 		rxPacketsPerSec: rates.rxPackets,
 		txPacketsPerSec: rates.txPackets,
+		rxErrorsPerSec: rates.rxErrors,
+		txErrorsPerSec: rates.txErrors,
+		rxDropsPerSec: rates.rxDrops,
+		txDropsPerSec: rates.txDrops,
 		errorsPerSec: rates.rxErrors + rates.txErrors,
 		dropsPerSec: rates.rxDrops + rates.txDrops,
 	};

@@ -1,4 +1,4 @@
-// The host collector: CPU, load, memory, disk and network rates, filesystems, temperature
+// The host collector: CPU, load, kernel activity, memory, disk and network rates, filesystems, temperature
 // and uptime of this machine. A tick only reads /proc and /sys files and calls statfs; it
 // never spawns a process. Parsing and the delta arithmetic live in host-parse.ts.
 import {readdir, readFile, statfs} from 'node:fs/promises';
@@ -13,6 +13,7 @@ import {
 	type DiskCounters,
 	diskRates,
 	filesystemUse,
+	kernelRates,
 	type MountEntry,
 	type NetCounters,
 	netRates,
@@ -197,11 +198,16 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 			);
 			signal.throwIfAborted();
 
+			const zeroTimes = {user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0};
 			const before = previous ?? {
 				at: current.at,
 				stat: {
-					total: {user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0},
-					cores: current.stat.cores.map(core => ({id: core.id, user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0})),
+					total: zeroTimes,
+					cores: current.stat.cores.map(core => ({...zeroTimes, id: core.id})),
+					contextSwitches: 0,
+					interrupts: 0,
+					procsRunning: 0,
+					procsBlocked: 0,
 				},
 				disks: [],
 				nets: [],
@@ -229,6 +235,7 @@ export const host = ({root = ''}: HostOptions = {}): Collector<HostSample> => {
 				cpuModel,
 				cpu: {...cpuDelta(before.stat.total, current.stat.total), cores: coresDelta(before.stat.cores, current.stat.cores)},
 				load: parseLoadavg(loadText ?? ''),
+				kernel: kernelRates(before.stat, current.stat, seconds),
 				...toMemory(parseMeminfo(memText ?? '')),
 				disk: diskRates(before.disks, current.disks, seconds),
 				network: netRates(before.nets, current.nets, seconds),

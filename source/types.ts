@@ -3,14 +3,19 @@
 
 /** CPU time split as /proc/stat reports it, each a percent of the elapsed time (0–100). */
 export type CpuBreakdown = {
+	/** Busy: everything but idle and iowait. */
 	total: number;
 	user: number;
 	nice: number;
 	system: number;
+	idle: number;
 	iowait: number;
 	irq: number;
 	softirq: number;
 	steal: number;
+	/** Running guests' virtual CPUs: a part of `user`, as guestNice is of `nice`. */
+	guest: number;
+	guestNice: number;
 };
 
 /** One filesystem mount with its use. */
@@ -31,14 +36,28 @@ export type HostSample = {
 	cpuModel: string;
 	cpu: CpuBreakdown & {cores: number[]};
 	load: {one: number; five: number; fifteen: number};
+	/** From /proc/stat: context switches and interrupts per second, tasks runnable and blocked on I/O now. */
+	kernel: {contextSwitchesPerSec: number; interruptsPerSec: number; procsRunning: number; procsBlocked: number};
 	memory: {total: number; used: number; available: number; free: number; buffers: number; cached: number};
 	swap: {total: number; used: number; free: number};
-	disk: {readBytesPerSec: number; writeBytesPerSec: number; readIops: number; writeIops: number};
+	disk: {
+		readBytesPerSec: number;
+		writeBytesPerSec: number;
+		readIops: number;
+		writeIops: number;
+		/** The busiest whole disk's share of the interval with I/O in flight (iostat's %util), 0–100. */
+		utilPct: number;
+	};
 	network: {
 		rxBytesPerSec: number;
 		txBytesPerSec: number;
 		rxPacketsPerSec: number;
 		txPacketsPerSec: number;
+		rxErrorsPerSec: number;
+		txErrorsPerSec: number;
+		rxDropsPerSec: number;
+		txDropsPerSec: number;
+		/** Received plus sent, as the JSON snapshot has always carried them. */
 		errorsPerSec: number;
 		dropsPerSec: number;
 	};
@@ -202,12 +221,26 @@ export type ContainerRow = {
 	cpuPct: number | null;
 	/** Percent of its own CPU limit, when it has one. */
 	cpuOfLimitPct: number | null;
+	/** Bytes in use, as `docker stats` counts them: usage without the page cache the kernel can drop. */
 	memUsed: number | null;
 	memLimit: number | null;
+	/** Anonymous memory (RSS) and page cache, in bytes; null where the engine does not split its usage (Podman). */
+	memRss: number | null;
+	memCache: number | null;
 	netRxBytesPerSec: number | null;
 	netTxBytesPerSec: number | null;
+	/** Packets, errors and drops per second over all its networks. */
+	netRxPacketsPerSec: number | null;
+	netTxPacketsPerSec: number | null;
+	netRxErrorsPerSec: number | null;
+	netTxErrorsPerSec: number | null;
+	netRxDropsPerSec: number | null;
+	netTxDropsPerSec: number | null;
 	blockReadBytesPerSec: number | null;
 	blockWriteBytesPerSec: number | null;
+	/** Block I/O operations per second; null where the engine does not count them (cgroup v2, Podman). */
+	blockReadIops: number | null;
+	blockWriteIops: number | null;
 	pids: number | null;
 };
 

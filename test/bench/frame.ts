@@ -88,7 +88,7 @@ async function child(): Promise<Case[]> {
 			}),
 		);
 	const state = (uptime: number, tick: number): Action[] => [
-		{type: 'sample', id: 'host', at: 5000, value: hostSample({uptime, cpu: {total: 20 + tick, user: 12, nice: 0, system: 6 + tick, iowait: 2, irq: 0, softirq: 0, steal: 0, cores: Array.from({length: 16}, (_, core) => (core * 7 + tick * 11) % 100)}, load: {one: 0.5 + tick, five: 0.4, fifteen: 0.3}})},
+		{type: 'sample', id: 'host', at: 5000, value: hostSample({uptime, cpu: {total: 20 + tick, user: 12, nice: 0, system: 6 + tick, idle: 78 - tick, iowait: 2, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0, cores: Array.from({length: 16}, (_, core) => (core * 7 + tick * 11) % 100)}, load: {one: 0.5 + tick, five: 0.4, fifteen: 0.3}})},
 		{type: 'sample', id: 'processes', at: 5000, value: {processes: processes(tick), detail: null}},
 		{type: 'sample', id: 'postgres-sessions', at: 5000, value: pgSessionsSample(Array.from({length: 30}, (_, index) => pgSession({pid: 5000 + index, user: users[index % users.length]!})))},
 	];

@@ -8,6 +8,7 @@ import {
 	diskRates,
 	fields,
 	filesystemUse,
+	kernelRates,
 	netRates,
 	osName,
 	parseDiskstats,
@@ -35,8 +36,10 @@ procs_blocked 0
 softirq 180000 0 50000 10 3000 2000 0 100 60000 0 64890
 `;
 
-const times = (user: number, nice: number, system: number, idle: number, iowait: number, irq: number, softirq: number, steal: number): CpuTimes =>
-	({user, nice, system, idle, iowait, irq, softirq, steal});
+const times = (user: number, nice: number, system: number, idle: number, iowait: number, irq: number, softirq: number, steal: number, guest = 0, guestNice = 0): CpuTimes =>
+	({user, nice, system, idle, iowait, irq, softirq, steal, guest, guestNice});
+
+const ZERO_CPU = {total: 0, user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0};
 
 const MEMINFO = `MemTotal:       16303428 kB
 MemFree:         1204564 kB
@@ -104,14 +107,24 @@ describe('fields', () => {
 });
 
 describe('parseStat', () => {
-	test('reads the aggregate and per-core counters, ignoring guest fields and later lines', () => {
+	test('reads the aggregate and per-core counters with their guest fields, the interrupt and context switch totals and the task counts', () => {
 		const stat = parseStat(STAT);
 		assert.ok(stat);
-		assert.deepEqual(stat.total, times(2794, 10, 2077, 1484693, 103, 0, 37, 5));
+		assert.deepEqual(stat.total, times(2794, 10, 2077, 1484693, 103, 0, 37, 5, 40, 2));
 		assert.deepEqual(stat.cores, [
-			{id: 0, ...times(1085, 4, 941, 742688, 4, 0, 9, 2)},
-			{id: 1, ...times(1709, 6, 1135, 742004, 99, 0, 28, 3)},
+			{id: 0, ...times(1085, 4, 941, 742688, 4, 0, 9, 2, 20, 1)},
+			{id: 1, ...times(1709, 6, 1135, 742004, 99, 0, 28, 3, 20, 1)},
 		]);
+		// intr: its first number is the total; the per-source counts after it are not read.
+		assert.equal(stat.interrupts, 282015);
+		assert.equal(stat.contextSwitches, 594508);
+		assert.equal(stat.procsRunning, 1);
+		assert.equal(stat.procsBlocked, 0);
+	});
+
+	test('a key is read only at the start of a line; a missing one is 0', () => {
+		const stat = parseStat('cpu 1 2 3 4 5 6 7 8\nintr 77 12 ctxt 9 procs_running 5\nprocs_blocked 4\n');
+		assert.deepEqual([stat?.interrupts, stat?.contextSwitches, stat?.procsRunning, stat?.procsBlocked], [77, 0, 0, 4]);
 	});
 
 	test('keeps core ids with gaps (offline cores have no line)', () => {
@@ -121,6 +134,7 @@ describe('parseStat', () => {
 
 	test('old kernels with fewer fields read the missing ones as 0', () => {
 		assert.deepEqual(parseStat('cpu 10 20 30 40\n')?.total, times(10, 20, 30, 40, 0, 0, 0, 0));
+		assert.deepEqual(parseStat('cpu 10 20 30 40'), {total: times(10, 20, 30, 40, 0, 0, 0, 0), cores: [], contextSwitches: 0, interrupts: 0, procsRunning: 0, procsBlocked: 0});
 	});
 
 	test('no aggregate cpu line gives null', () => {
@@ -132,27 +146,41 @@ describe('parseStat', () => {
 describe('cpuDelta', () => {
 	test('each share is its delta over the total delta; total is busy = 100 - idle - iowait; guest is not counted twice', () => {
 		const prev = parseStat('cpu 100 0 50 800 50 0 0 0 0 0\n')!.total;
-		const cur = parseStat('cpu 160 0 70 880 60 10 10 10 30 0\n')!.total; // guest +30 is inside user +60
-		assert.deepEqual(cpuDelta(prev, cur), {total: 55, user: 30, nice: 0, system: 10, iowait: 5, irq: 5, softirq: 5, steal: 5});
+		const cur = parseStat('cpu 160 20 70 860 60 10 10 10 30 8\n')!.total; // guest +30 is inside user +60, guest_nice +8 inside nice +20
+		assert.deepEqual(cpuDelta(prev, cur), {total: 65, user: 30, nice: 10, system: 10, idle: 30, iowait: 5, irq: 5, softirq: 5, steal: 5, guest: 15, guestNice: 4});
 	});
 
 	test('a fully busy interval is 100', () => {
 		assert.deepEqual(cpuDelta(times(0, 0, 0, 500, 0, 0, 0, 0), times(100, 100, 0, 500, 0, 0, 0, 0)), {
-			total: 100, user: 50, nice: 50, system: 0, iowait: 0, irq: 0, softirq: 0, steal: 0,
+			total: 100, user: 50, nice: 50, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0,
 		});
 	});
 
 	test('a counter going backwards contributes 0, never a negative', () => {
 		// iowait can go backwards on NO_HZ kernels; idle after a hotplug.
 		const result = cpuDelta(times(100, 0, 100, 1000, 60, 0, 0, 0), times(150, 0, 150, 1100, 50, 0, 0, 0));
-		assert.deepEqual(result, {total: 50, user: 25, nice: 0, system: 25, iowait: 0, irq: 0, softirq: 0, steal: 0});
+		assert.deepEqual(result, {total: 50, user: 25, nice: 0, system: 25, idle: 50, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0});
 	});
 
 	test('no elapsed ticks or all counters backwards gives zeros', () => {
-		const zeros = {total: 0, user: 0, nice: 0, system: 0, iowait: 0, irq: 0, softirq: 0, steal: 0};
-		const same = times(1, 2, 3, 4, 5, 6, 7, 8);
-		assert.deepEqual(cpuDelta(same, same), zeros);
-		assert.deepEqual(cpuDelta(times(9, 9, 9, 9, 9, 9, 9, 9), same), zeros);
+		const same = times(1, 2, 3, 4, 5, 6, 7, 8, 1, 1);
+		assert.deepEqual(cpuDelta(same, same), ZERO_CPU);
+		assert.deepEqual(cpuDelta(times(9, 9, 9, 9, 9, 9, 9, 9, 9, 9), same), ZERO_CPU);
+	});
+});
+
+describe('kernelRates', () => {
+	test('context switches and interrupts per second; the task counts of the later reading', () => {
+		const prev = parseStat(STAT)!;
+		const cur = parseStat(STAT.replace('intr 282015', 'intr 284015').replace('ctxt 594508', 'ctxt 597508').replace('procs_running 1', 'procs_running 6').replace('procs_blocked 0', 'procs_blocked 2'))!;
+		assert.deepEqual(kernelRates(prev, cur, 2), {contextSwitchesPerSec: 1500, interruptsPerSec: 1000, procsRunning: 6, procsBlocked: 2});
+	});
+
+	test('no elapsed time gives no rates; counters that went backwards give 0', () => {
+		const stat = parseStat(STAT)!;
+		assert.deepEqual(kernelRates(stat, stat, 0), {contextSwitchesPerSec: 0, interruptsPerSec: 0, procsRunning: 1, procsBlocked: 0});
+		const reset = parseStat(STAT.replace('ctxt 594508', 'ctxt 5'))!;
+		assert.equal(kernelRates(stat, reset, 1).contextSwitchesPerSec, 0);
 	});
 });
 
@@ -234,8 +262,8 @@ describe('wholeDisks and parseDiskstats', () => {
 
 	test('keeps only whole disks: no partitions, loop, dm or md', () => {
 		assert.deepEqual(parseDiskstats(DISKSTATS, wholeDisks(SYS_BLOCK)), [
-			{name: 'sda', readIos: 1000, readSectors: 80000, writeIos: 2000, writeSectors: 160000},
-			{name: 'nvme0n1', readIos: 3000, readSectors: 240000, writeIos: 4000, writeSectors: 320000},
+			{name: 'sda', readIos: 1000, readSectors: 80000, writeIos: 2000, writeSectors: 160000, ioTicks: 1200},
+			{name: 'nvme0n1', readIos: 3000, readSectors: 240000, writeIos: 4000, writeSectors: 320000, ioTicks: 300},
 		]);
 	});
 
@@ -248,29 +276,36 @@ describe('diskRates', () => {
 	const disks = wholeDisks(SYS_BLOCK);
 	const prev = parseDiskstats(DISKSTATS, disks);
 
-	test('bytes (512-byte sectors) and completed I/Os per second, summed over disks', () => {
+	test('bytes (512-byte sectors) and completed I/Os per second, summed over disks; utilisation of the busiest disk', () => {
 		const cur = parseDiskstats(DISKSTATS
-			.replace('sda 1000 10 80000 500 2000 20 160000', 'sda 1100 10 88000 500 2050 20 164000')
-			.replace('nvme0n1 3000 0 240000 100 4000 0 320000', 'nvme0n1 3100 0 248000 100 4150 0 332000'), disks);
+			.replace('sda 1000 10 80000 500 2000 20 160000 900 0 1200', 'sda 1100 10 88000 500 2050 20 164000 900 0 1500')
+			.replace('nvme0n1 3000 0 240000 100 4000 0 320000 200 0 300', 'nvme0n1 3100 0 248000 100 4150 0 332000 200 0 1300'), disks);
 		assert.deepEqual(diskRates(prev, cur, 2), {
 			readBytesPerSec: (8000 + 8000) * 512 / 2,
 			writeBytesPerSec: (4000 + 12000) * 512 / 2,
 			readIops: 100,
 			writeIops: 100,
+			// sda busy 300 ms, nvme0n1 1000 ms, of 2000 ms: the busiest is 50 %, not the mean or the sum.
+			utilPct: 50,
 		});
+	});
+
+	test('utilisation is capped at 100 (io_ticks can run ahead of the wall clock between reads)', () => {
+		const cur = parseDiskstats(DISKSTATS.replace('sda 1000 10 80000 500 2000 20 160000 900 0 1200', 'sda 1000 10 80000 500 2000 20 160000 900 0 2500'), disks);
+		assert.equal(diskRates(prev, cur, 1).utilPct, 100);
 	});
 
 	test('a device whose counters went backwards contributes 0; a new device waits for its second sample', () => {
 		const cur = [
-			{name: 'sda', readIos: 1010, readSectors: 80100, writeIos: 2000, writeSectors: 160000},
-			{name: 'nvme0n1', readIos: 5, readSectors: 40, writeIos: 5, writeSectors: 40}, // reset
-			{name: 'sdb', readIos: 99999, readSectors: 99999, writeIos: 99999, writeSectors: 99999}, // hot-added
+			{name: 'sda', readIos: 1010, readSectors: 80100, writeIos: 2000, writeSectors: 160000, ioTicks: 1300},
+			{name: 'nvme0n1', readIos: 5, readSectors: 40, writeIos: 5, writeSectors: 40, ioTicks: 4}, // reset
+			{name: 'sdb', readIos: 99999, readSectors: 99999, writeIos: 99999, writeSectors: 99999, ioTicks: 99999}, // hot-added
 		];
-		assert.deepEqual(diskRates(prev, cur, 1), {readBytesPerSec: 100 * 512, writeBytesPerSec: 0, readIops: 10, writeIops: 0});
+		assert.deepEqual(diskRates(prev, cur, 1), {readBytesPerSec: 100 * 512, writeBytesPerSec: 0, readIops: 10, writeIops: 0, utilPct: 10});
 	});
 
 	test('no elapsed time or no previous sample gives zeros', () => {
-		const zeros = {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0};
+		const zeros = {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0, utilPct: 0};
 		assert.deepEqual(diskRates(prev, prev, 0), zeros);
 		assert.deepEqual(diskRates([], prev, 1), zeros);
 	});
@@ -285,7 +320,7 @@ describe('parseNetDev and netRates', () => {
 		assert.deepEqual(parseNetDev(''), []);
 	});
 
-	test('rates sum the interfaces; errors and drops add rx and tx', () => {
+	test('rates sum the interfaces; errors and drops received and sent, and their sums', () => {
 		const prev = parseNetDev(NET_DEV);
 		const cur = parseNetDev(NET_DEV
 			.replace('eth0: 168740678  125542    2    5', 'eth0: 168760678  125742    4    9')
@@ -297,6 +332,10 @@ describe('parseNetDev and netRates', () => {
 			txBytesPerSec: 10000 / 2,
 			rxPacketsPerSec: (200 + 20) / 2,
 			txPacketsPerSec: 100 / 2,
+			rxErrorsPerSec: 2 / 2,
+			txErrorsPerSec: 1 / 2,
+			rxDropsPerSec: 4 / 2,
+			txDropsPerSec: 0,
 			errorsPerSec: (2 + 1) / 2,
 			dropsPerSec: 4 / 2,
 		});
@@ -310,6 +349,10 @@ describe('parseNetDev and netRates', () => {
 			txBytesPerSec: 0,
 			rxPacketsPerSec: 0,
 			txPacketsPerSec: 0,
+			rxErrorsPerSec: 0,
+			txErrorsPerSec: 0,
+			rxDropsPerSec: 0,
+			txDropsPerSec: 0,
 			errorsPerSec: 0,
 			dropsPerSec: 0,
 		});

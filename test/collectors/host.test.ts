@@ -35,6 +35,19 @@ after(async () => {
 
 const STAT = 'cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0 0 0\ncpu1 50 0 50 400 0 0 0 0 0 0\nintr 1 2 3\n';
 
+const QUIET_NETWORK = {
+	rxBytesPerSec: 0,
+	txBytesPerSec: 0,
+	rxPacketsPerSec: 0,
+	txPacketsPerSec: 0,
+	rxErrorsPerSec: 0,
+	txErrorsPerSec: 0,
+	rxDropsPerSec: 0,
+	txDropsPerSec: 0,
+	errorsPerSec: 0,
+	dropsPerSec: 0,
+};
+
 const diskstats = (sda: [number, number, number, number], others: number) => [
 	`   8       0 sda ${sda[0]} 0 ${sda[1]} 10 ${sda[2]} 0 ${sda[3]} 10 0 20 20 0 0 0 0`,
 	`   8       1 sda1 ${others} 0 ${others} 10 ${others} 0 ${others} 10 0 20 20 0 0 0 0`,
@@ -57,8 +70,8 @@ describe('host collector on a fake /proc and /sys', () => {
 		assert.deepEqual(sample.memory, {total: 0, used: 0, available: 0, free: 0, buffers: 0, cached: 0});
 		assert.deepEqual(sample.swap, {total: 0, used: 0, free: 0});
 		assert.deepEqual(sample.load, {one: 0, five: 0, fifteen: 0});
-		assert.deepEqual(sample.disk, {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0});
-		assert.deepEqual(sample.network, {rxBytesPerSec: 0, txBytesPerSec: 0, rxPacketsPerSec: 0, txPacketsPerSec: 0, errorsPerSec: 0, dropsPerSec: 0});
+		assert.deepEqual(sample.disk, {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0, utilPct: 0});
+		assert.deepEqual(sample.network, QUIET_NETWORK);
 		assert.deepEqual(sample.filesystems, []);
 		assert.equal(sample.temperature, null);
 		assert.equal(sample.uptime, 0);
@@ -87,12 +100,16 @@ describe('host collector on a fake /proc and /sys', () => {
 		// Only partitions, loop, dm and lo move: nothing to count.
 		await writeFile(path.join(root, 'proc/diskstats'), diskstats([100, 1000, 100, 1000], 1_000_000));
 		await writeFile(path.join(root, 'proc/net/dev'), netDev([1000, 10, 1000, 10], 1_000_000));
-		await writeFile(path.join(root, 'proc/stat'), 'cpu  130 10 100 840 20 0 0 0 0 0\ncpu0 80 0 50 410 10 0 0 0 0 0\ncpu1 50 10 50 430 10 0 0 0 0 0\n');
+		await writeFile(path.join(root, 'proc/stat'), 'cpu  130 10 100 840 20 0 0 0 0 0\ncpu0 80 0 50 410 10 0 0 0 0 0\ncpu1 50 10 50 430 10 0 0 0 0 0\nintr 501 2 3\nctxt 1000\nprocs_running 3\nprocs_blocked 1\n');
 		const quiet = await tick(collector);
-		assert.deepEqual(quiet.disk, {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0});
-		assert.deepEqual(quiet.network, {rxBytesPerSec: 0, txBytesPerSec: 0, rxPacketsPerSec: 0, txPacketsPerSec: 0, errorsPerSec: 0, dropsPerSec: 0});
+		assert.equal(quiet.kernel.procsRunning, 3);
+		assert.equal(quiet.kernel.procsBlocked, 1);
+		// intr +500, ctxt +1000 over the same (real) elapsed time.
+		assert.ok(Math.abs(quiet.kernel.contextSwitchesPerSec / quiet.kernel.interruptsPerSec - 2) < 1e-9);
+		assert.deepEqual(quiet.disk, {readBytesPerSec: 0, writeBytesPerSec: 0, readIops: 0, writeIops: 0, utilPct: 0});
+		assert.deepEqual(quiet.network, QUIET_NETWORK);
 		// 30 user + 10 nice over 100 ticks; 20 iowait; 40 idle.
-		assert.deepEqual(quiet.cpu, {total: 40, user: 30, nice: 10, system: 0, iowait: 20, irq: 0, softirq: 0, steal: 0, cores: [60, 20]});
+		assert.deepEqual(quiet.cpu, {total: 40, user: 30, nice: 10, system: 0, idle: 40, iowait: 20, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0, cores: [60, 20]});
 
 		// sda: +10 reads of +1000 sectors, +30 writes of +3000 sectors; eth0: +2000 rx bytes, +4000 tx bytes.
 		await writeFile(path.join(root, 'proc/diskstats'), diskstats([110, 2000, 130, 4000], 1_000_000));
