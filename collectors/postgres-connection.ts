@@ -2,10 +2,12 @@
 // on first use and again after it breaks (restart, network cut, dbtop's backend terminated):
 // the failing tick throws, the scheduler backs off, and the next tick reconnects. pg itself is
 // loaded on the first attempt to connect, and not at all while the server's Unix socket is missing
-// (no Postgres on this host), so start-up and a host without Postgres do not pay for it.
-import {existsSync, readFileSync} from 'node:fs';
+// (no Postgres on this host), so start-up and a host without Postgres do not pay for it. Which of
+// several hosts is taken is source/postgres/connect.ts's business.
+import {readFileSync} from 'node:fs';
 import type pg from 'pg';
-import type {PgTarget} from '../source/postgres/settings.js';
+import {connectTarget, pgErrorMessage} from '../source/postgres/connect.js';
+import type {PgHost, PgTarget} from '../source/postgres/settings.js';
 import {parsePidStat, startedAtMs} from './process-parse.js';
 import {readBootTimeMs} from './processes.js';
 
@@ -16,15 +18,6 @@ let loading: Promise<Pg> | undefined;
 async function loadPg(): Promise<Pg> {
 	loading ??= import('pg').then(module => module.default);
 	return loading;
-}
-
-/** The error connecting to a Unix socket that does not exist gives, without loading pg to get it. */
-function missingSocket(config: pg.ClientConfig): Error | null {
-	const {host, port} = config;
-	if (typeof host !== 'string' || !host.startsWith('/')) return null;
-	const socket = `${host}/.s.PGSQL.${port ?? 5432}`;
-	if (existsSync(socket)) return null;
-	return Object.assign(new Error(`connect ENOENT ${socket}`), {code: 'ENOENT'});
 }
 
 /** Every sampling query's limit on the server. */
@@ -48,12 +41,6 @@ export type PgConnection = {
 	terminate(pid: number): Promise<string | null>;
 	close(): Promise<void>;
 };
-
-/** One line saying why a query or connection failed. */
-export function pgErrorMessage(error: unknown): string {
-	const text = error instanceof Error ? error.message : String(error);
-	return (text.split('\n')[0] || 'unknown error').trim();
-}
 
 /**
  * Is the server on this host? Only if dbtop's own backend is a local process whose parent is a
@@ -82,15 +69,13 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 	// Why the connection died between queries (e.g. its backend was terminated): said once, by the next query.
 	let lostReason: string | null = null;
 
+	// The host of the last connection: another database of the same server is opened there.
+	let connectedHost: PgHost | null = null;
+
 	const open = async (database?: string): Promise<pg.Client> => {
-		const missing = missingSocket(settings.config);
-		if (missing) throw missing;
-		const {Client} = await loadPg();
-		const next = new Client({
-			...settings.config,
-			...(database === undefined ? {} : {database}),
-			statement_timeout: STATEMENT_TIMEOUT_MS,
-		});
+		const target = database === undefined || connectedHost === null ? settings : {...settings, hosts: [connectedHost], targetSessionAttrs: 'any' as const};
+		const {client: next, host} = await connectTarget(target, loadPg, {...(database === undefined ? {} : {database}), statement_timeout: STATEMENT_TIMEOUT_MS});
+		if (database === undefined) connectedHost = host;
 		// A broken connection emits 'error' outside any query: forget it, the next tick reconnects.
 		next.on('error', error => {
 			if (client === next) {
@@ -101,13 +86,6 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 		next.on('end', () => {
 			if (client === next) client = null;
 		});
-		try {
-			await next.connect();
-		} catch (error) {
-			await next.end().catch(() => {});
-			throw error;
-		}
-
 		return next;
 	};
 

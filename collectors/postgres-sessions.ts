@@ -1,7 +1,8 @@
 // Who is on the database: pg_stat_activity, the server's counters and its standbys.
+import {pgErrorMessage} from '../source/postgres/connect.js';
 import type {Collector} from '../source/store/collector.js';
 import type {PgServer, PgSession, PgSessionsSample, PgStandby} from '../source/types.js';
-import {pgErrorMessage, type PgConnection} from './postgres-connection.js';
+import type {PgConnection} from './postgres-connection.js';
 
 /** The pg_stat_activity query for a server version: columns that version has, NULL for the rest. */
 export function sessionsSql(versionNum: number): string {

