@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
-import {containerNames} from '../source/store/containers.js';
+import {containerLabel, containerNames} from '../source/store/containers.js';
 import {visibleProcesses, type VisibleProcess} from '../source/store/process-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {localBackends} from '../source/postgres/session-list.js';
@@ -31,7 +31,7 @@ export function ProcessesPane({width, height}: Props) {
 		() =>
 			processColumns(width, item => ({
 				backend: backends?.get(item.row.pid),
-				container: item.row.containerId ? (containers?.get(item.row.containerId) ?? item.row.containerId.slice(0, 12)) : undefined,
+				container: item.row.containerId ? containerLabel(containers, item.row.containerId) : undefined,
 			})),
 		[width, backends, containers],
 	);

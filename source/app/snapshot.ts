@@ -2,26 +2,29 @@ import {sortAlerts, type Alert} from '../alerts/engine.js';
 import {withMessage} from '../alerts/message.js';
 import {blockingTree, type BlockingNode} from '../postgres/lock-tree.js';
 import type {UserCounts} from '../postgres/users.js';
-import {containerNames} from '../store/containers.js';
+import {containerLabel, containerNames} from '../store/containers.js';
 import {usersSummary} from '../store/postgres.js';
 import type {State} from '../store/store.js';
 import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from '../types.js';
 
 /** The session fields the snapshot promises. */
-type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
+export type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
+
+/** One user's client sessions by state, as the snapshot gives them (over all databases). */
+export type SnapshotUser = Omit<UserCounts, 'database'>;
 
 /** The Postgres part: the server, its sessions, users and blocking tree, or why it could not be read. */
 type SnapshotPostgres = {
 	target?: string;
 	server?: PgServer;
 	sessions?: SnapshotSession[];
-	users?: Array<Omit<UserCounts, 'database'>>;
+	users?: SnapshotUser[];
 	blocking?: BlockingNode[];
 	error?: string;
 };
 
 /** The process fields the snapshot promises. */
-type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'> & {
+export type SnapshotProcess = Pick<ProcessRow, 'pid' | 'ppid' | 'user' | 'cpuPct' | 'memPct' | 'rss' | 'state' | 'cpuTime' | 'threads' | 'command'> & {
 	/** The container it runs in, by name (or id where the engine does not list it). */
 	container?: string;
 };
@@ -45,6 +48,47 @@ export type Snapshot = {
 	errors?: Record<string, string>;
 };
 
+/** A process as the snapshot gives it, named by its container (`names`: containerNames). */
+export function toSnapshotProcess(row: ProcessRow, names: ReadonlyMap<string, string> | null): SnapshotProcess {
+	return {
+		...(row.containerId ? {container: containerLabel(names, row.containerId)} : {}),
+		pid: row.pid,
+		ppid: row.ppid,
+		user: row.user,
+		cpuPct: row.cpuPct,
+		memPct: row.memPct,
+		rss: row.rss,
+		state: row.state,
+		cpuTime: row.cpuTime,
+		threads: row.threads,
+		command: row.command,
+	};
+}
+
+/** A session as the snapshot gives it. */
+export function toSnapshotSession(session: PgSession): SnapshotSession {
+	return {
+		pid: session.pid,
+		database: session.database,
+		user: session.user,
+		application: session.application,
+		client: session.client,
+		backendType: session.backendType,
+		state: session.state,
+		waitEventType: session.waitEventType,
+		waitEvent: session.waitEvent,
+		xactAgeSec: session.xactAgeSec,
+		queryAgeSec: session.queryAgeSec,
+		stateAgeSec: session.stateAgeSec,
+		query: session.query,
+	};
+}
+
+/** A user's counts as the snapshot gives them: the users summary's row without its (null) database. */
+export function toSnapshotUser({database: _database, ...counts}: UserCounts): SnapshotUser {
+	return counts;
+}
+
 /** Builds the JSON snapshot from the state. Strings are raw (JSON escapes them), not sanitized. */
 export function toSnapshot(state: State, version: string, time: number): Snapshot {
 	const errors: Record<string, string> = {};
@@ -59,19 +103,7 @@ export function toSnapshot(state: State, version: string, time: number): Snapsho
 		version,
 		time,
 		host: state.host,
-		processes: (state.processes?.processes ?? []).map(row => ({
-			...(row.containerId ? {container: names?.get(row.containerId) ?? row.containerId.slice(0, 12)} : {}),
-			pid: row.pid,
-			ppid: row.ppid,
-			user: row.user,
-			cpuPct: row.cpuPct,
-			memPct: row.memPct,
-			rss: row.rss,
-			state: row.state,
-			cpuTime: row.cpuTime,
-			threads: row.threads,
-			command: row.command,
-		})),
+		processes: (state.processes?.processes ?? []).map(row => toSnapshotProcess(row, names)),
 		postgres: toSnapshotPostgres(state),
 		containers: (state.containers?.containers ?? []).map(({startedAt: _startedAt, cpuOfLimitPct: _cpuOfLimitPct, ...row}) => row),
 		alerts: sortAlerts(state.alerts.alerts).map(alert => {
@@ -93,22 +125,8 @@ function toSnapshotPostgres(state: State): SnapshotPostgres {
 	return {
 		target: sample.target,
 		server: sample.server,
-		sessions: sample.sessions.map(session => ({
-			pid: session.pid,
-			database: session.database,
-			user: session.user,
-			application: session.application,
-			client: session.client,
-			backendType: session.backendType,
-			state: session.state,
-			waitEventType: session.waitEventType,
-			waitEvent: session.waitEvent,
-			xactAgeSec: session.xactAgeSec,
-			queryAgeSec: session.queryAgeSec,
-			stateAgeSec: session.stateAgeSec,
-			query: session.query,
-		})),
-		users: usersSummary(state).users.map(({database: _database, ...counts}) => counts),
+		sessions: sample.sessions.map(toSnapshotSession),
+		users: usersSummary(state).users.map(toSnapshotUser),
 		blocking: state.locks ? blockingTree(sample.sessions, state.locks, state.now) : [],
 		...(error ? {error} : {}),
 	};

@@ -80,13 +80,18 @@ const COMPARE: Record<SessionSort, (a: PgSession, b: PgSession) => number> = {
 	database: (a, b) => text(a.database).localeCompare(text(b.database)),
 };
 
+/** How the pane orders sessions by one sort: the oldest (or first by name) first, then by pid. */
+export function sessionOrder(sort: SessionSort): (a: PgSession, b: PgSession) => number {
+	return (a, b) => COMPARE[sort](a, b) || a.pid - b.pid;
+}
+
 const NONE: PgSession[] = [];
 const listed = memoPerObject(
 	(sessions: readonly PgSession[], {sort, filter, showIdle, showBackground}: Ui['sessions']): PgSession[] => {
 		const parsed = parseSessionFilter(filter);
 		return sessions
 			.filter(session => (showBackground || session.backendType === 'client backend') && (showIdle || session.state !== 'idle') && matchesSession(session, parsed))
-			.sort((a, b) => COMPARE[sort](a, b) || a.pid - b.pid);
+			.sort(sessionOrder(sort));
 	},
 	(a, b) => a.sort === b.sort && a.filter === b.filter && a.showIdle === b.showIdle && a.showBackground === b.showBackground,
 );

@@ -42,6 +42,11 @@ export function containerNames(state: State): ReadonlyMap<string, string> | null
 	return rows ? names(rows) : null;
 }
 
+/** How a process's container is named: its name, or the first 12 characters of its id where the engine does not list it. */
+export function containerLabel(names: ReadonlyMap<string, string> | null, id: string): string {
+	return names?.get(id) ?? id.slice(0, 12);
+}
+
 const processesIn = memoPerObject((rows: readonly ProcessRow[], id: string) => rows.filter(process => process.containerId === id));
 const NO_PROCESSES: ProcessRow[] = [];
 

@@ -6,7 +6,8 @@ import type {ProcessRow} from '../types.js';
 /** A row as the processes pane lists it: the process and, in tree view, its branch drawing. */
 export type VisibleProcess = {row: ProcessRow; prefix: string};
 
-const COMPARE: Record<ProcessSort, (a: ProcessRow, b: ProcessRow) => number> = {
+/** The orders the processes pane sorts by (the busiest, biggest or oldest first, or by pid); the ring companion picks its top processes by them. */
+export const PROCESS_ORDER: Record<ProcessSort, (a: ProcessRow, b: ProcessRow) => number> = {
 	cpu: (a, b) => b.cpuPct - a.cpuPct || b.cpuTime - a.cpuTime || a.pid - b.pid,
 	mem: (a, b) => b.rss - a.rss || a.pid - b.pid,
 	pid: (a, b) => a.pid - b.pid,
@@ -59,7 +60,7 @@ export function toTree(rows: readonly ProcessRow[]): VisibleProcess[] {
 const NONE: VisibleProcess[] = [];
 const listed = memoPerObject(
 	(rows: readonly ProcessRow[], view: State['ui']['processes']): VisibleProcess[] => {
-		const sorted = rows.filter(row => matchesFilter(row, view.filter)).sort(COMPARE[view.sort]);
+		const sorted = rows.filter(row => matchesFilter(row, view.filter)).sort(PROCESS_ORDER[view.sort]);
 		return view.isTree ? toTree(sorted) : sorted.map(row => ({row, prefix: ''}));
 	},
 	(a, b) => a.sort === b.sort && a.filter === b.filter && a.isTree === b.isTree,

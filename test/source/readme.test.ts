@@ -33,7 +33,7 @@ test('the README\'s layout names every source file where it is, and no file that
 	}
 
 	const root = new URL('../../', import.meta.url);
-	for (const folder of ['collectors/', 'source/app/', 'source/store/', 'source/alerts/', 'source/postgres/', 'source/']) {
+	for (const folder of ['collectors/', 'source/app/', 'source/store/', 'source/alerts/', 'source/postgres/', 'source/ring/', 'source/']) {
 		const present = readdirSync(new URL(folder, root)).filter(name => /\.tsx?$/.test(name));
 		const listed = named.get(folder) ?? new Set();
 		assert.deepEqual([...listed].filter(name => !present.includes(name)), [], `named under ${folder} but not there`);
