@@ -21,7 +21,12 @@ import {installIncrementalFix} from '../ink/incremental-fix.js';
 import {colourlessStream} from '../ink/no-colour.js';
 import {installOutputFix} from '../ink/output-fix.js';
 import {sanitizeLine} from '../sanitize.js';
-import type {Options} from './options.js';
+import type {Options, RecordOptions} from './options.js';
+import type {PgTarget} from '../postgres/settings.js';
+import {connectTarget} from '../postgres/connect.js';
+import {formatDuration} from '../duration.js';
+import {recordFromStore} from '../ring/from-store.js';
+import {createRecorder, type Recorder} from '../ring/recorder.js';
 import {createScheduler, type Scheduler} from '../store/scheduler.js';
 import {screenOf} from '../store/screen.js';
 import {toSnapshot} from './snapshot.js';
@@ -176,27 +181,109 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 	}
 }
 
-/** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
-export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
-	// Raw mode from the start: the terminal no longer echoes keys typed while dbtop starts (over
-	// its first frame), and keeps them for Ink to read, so a key typed early is handled.
-	process.stdin.setRawMode(true);
-	installIncrementalFix();
-	installOutputFix();
+/** The longest `dbtop record` waits, when told to stop, for the samples it holds to be written. */
+const RECORD_FLUSH_MS = 5000;
+/** The longest quitting the live monitor waits for them. */
+const LIVE_FLUSH_MS = 500;
+
+/** A connection to the ring's server (the first of its hosts that suits); pg is loaded on the first. */
+async function connectRing(target: PgTarget) {
+	const {client} = await connectTarget(target, async () => (await import('pg')).default);
+	client.on('error', () => {});
+	return client;
+}
+
+/**
+ * Records the store's samples into the ring: one ring sample per host sample, held in memory up to
+ * `--buffer` while the ring cannot be written. `started` rejects (TableError) where the ring's
+ * table cannot be written as it is; stop it with the recorder's close().
+ */
+function startRecording(store: Store, record: RecordOptions, refreshMs: number, log: (line: string) => void, onFatal: (line: string) => void): {recorder: Recorder; started: Promise<void>} {
+	const recorder = createRecorder({
+		target: record.ring,
+		table: record.table,
+		capacity: record.capacity,
+		// At least the sample being written.
+		bufferSamples: Math.max(1, Math.ceil(record.bufferMs / refreshMs)),
+		connect: connectRing,
+		log,
+		onFatal,
+	});
+	const started = recorder.start();
+	const unsubscribe = recordFromStore(store, recorder, {node: record.node, isMaster: record.isMaster});
+	return {
+		recorder: {
+			...recorder,
+			async close(waitMs) {
+				unsubscribe();
+				return recorder.close(waitMs);
+			},
+		},
+		started,
+	};
+}
+
+/**
+ * `dbtop record`: the collectors and the alert rules with no screen, every host sample written into
+ * the ring; one line per event on stderr. Ends on SIGTERM, SIGINT or SIGHUP after writing what it
+ * holds (for at most RECORD_FLUSH_MS), with status 0; 2 where the ring's table cannot be written.
+ */
+export async function runRecord(options: Options, record: RecordOptions): Promise<number> {
+	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} dbtop record: ${sanitizeLine(line)}\n`);
 	const stateFile = alertStatePath(process.env);
 	const saved = loadAlerts(stateFile);
 	const runtime = createRuntime(options, saved.alerts);
-	const {store, scheduler, postgres} = runtime;
-	if (saved.problem) {
-		store.dispatch({type: 'notice', notice: {text: saved.problem, level: 'error'}});
+	const {store, scheduler} = runtime;
+	if (saved.problem) log(saved.problem);
+	let exitCode = 0;
+	let stop: (reason: string) => void = () => {};
+	const stopped = new Promise<string>(resolve => {
+		stop = resolve;
+	});
+	const {recorder, started} = startRecording(store, record, options.refreshMs, log, line => {
+		log(line);
+		exitCode = 2;
+		stop('the ring cannot be written');
+	});
+	try {
+		await started;
+	} catch (error) {
+		await scheduler.stop();
+		process.stderr.write(`dbtop: ${sanitizeLine(`--ring: ${error instanceof Error ? error.message : String(error)}`)}\n`);
+		return 2;
 	}
 
-	// Acknowledgements and open alerts survive a restart: saved whenever the alerts change in more
-	// than their values. Instances sharing the state file (two panes watching one server) merge
-	// their writes, and each picks up the others' within a second. With --bell, an alert becoming
-	// critical here (not one merged in from another instance) rings the terminal bell.
+	// Acknowledgements made in a live monitor on this host (same state directory) are recorded with the alerts.
+	const shared = shareAlerts(store, stateFile, saved.alerts);
+	let notice = store.getState().ui.notice;
+	store.subscribe(() => {
+		const state = store.getState();
+		if (state.alerts.alerts !== shared.previous) shared.changed();
+		if (state.ui.notice !== notice) {
+			notice = state.ui.notice;
+			if (notice) log(notice.text);
+		}
+	});
+	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
+	log(`started: node ${record.node}${record.isMaster ? ' (master)' : ''}, a sample every ${formatDuration(options.refreshMs)}, into ${record.table.text} at ${record.ring.target}`);
+	scheduler.start();
+	const reason = await stopped;
+	log(`stopping on ${reason}: ${recorder.pending()} samples to write`);
+	shared.stop();
+	await scheduler.stop();
+	await recorder.close(RECORD_FLUSH_MS);
+	return exitCode;
+}
+
+/**
+ * Acknowledgements and open alerts survive a restart: saved whenever the alerts change in more
+ * than their values. Instances sharing the state file (two panes watching one server, a recorder
+ * beside them) merge their writes, and each picks up the others' within a second. A save that
+ * fails is a notice. `previous` is the alerts as last seen; call `changed()` when they change.
+ */
+function shareAlerts(store: Store, stateFile: string, saved: readonly Alert[]): {readonly previous: readonly Alert[]; changed(): void; stop(): void} {
 	let previous: readonly Alert[] = store.getState().alerts.alerts;
-	let known: readonly Alert[] = saved.alerts;
+	let known: readonly Alert[] = saved;
 	let knownVersion = fileVersion(stateFile);
 	let isSyncing = false;
 	let lastProblem = '';
@@ -233,14 +320,56 @@ export async function runLive(options: Options, version: string, isIncremental =
 		}
 	};
 
+	const timer = setInterval(sync, SYNC_INTERVAL_MS);
+	return {
+		get previous() {
+			return previous;
+		},
+		changed() {
+			previous = store.getState().alerts.alerts;
+			sync();
+		},
+		stop() {
+			clearInterval(timer);
+		},
+	};
+}
+
+/** The live monitor: alternate screen, incremental rendering (off only to measure what it saves), keys until quit. */
+export async function runLive(options: Options, version: string, isIncremental = true): Promise<void> {
+	// Raw mode from the start: the terminal no longer echoes keys typed while dbtop starts (over
+	// its first frame), and keeps them for Ink to read, so a key typed early is handled.
+	process.stdin.setRawMode(true);
+	installIncrementalFix();
+	installOutputFix();
+	const stateFile = alertStatePath(process.env);
+	const saved = loadAlerts(stateFile);
+	const runtime = createRuntime(options, saved.alerts);
+	const {store, scheduler, postgres} = runtime;
+	if (saved.problem) {
+		store.dispatch({type: 'notice', notice: {text: saved.problem, level: 'error'}});
+	}
+
+	// --record: the same samples into the ring; what happens to the recording is a notice.
+	const recording = options.record
+		? startRecording(
+				store,
+				options.record,
+				options.refreshMs,
+				line => store.dispatch({type: 'notice', notice: {text: `recording: ${line}`, level: /^ring (still )?down|refused|dropped/.test(line) ? 'error' : 'info'}}),
+				line => store.dispatch({type: 'notice', notice: {text: `recording stopped: ${line}`, level: 'error'}}),
+			)
+		: null;
+	recording?.started.catch((error: unknown) => store.dispatch({type: 'notice', notice: {text: `recording stopped: ${error instanceof Error ? error.message : String(error)}`, level: 'error'}}));
+
+	// With --bell, an alert becoming critical here (not one merged in from another instance) rings the terminal bell.
+	const shared = shareAlerts(store, stateFile, saved.alerts);
 	store.subscribe(() => {
 		const {alerts} = store.getState().alerts;
-		if (alerts === previous) return;
-		if (options.hasBell && hasNewCritical(previous, alerts)) process.stdout.write(BELL);
-		previous = alerts;
-		sync();
+		if (alerts === shared.previous) return;
+		if (options.hasBell && hasNewCritical(shared.previous, alerts)) process.stdout.write(BELL);
+		shared.changed();
 	});
-	const syncTimer = setInterval(sync, SYNC_INTERVAL_MS);
 	let instance: ReturnType<typeof render> | undefined;
 	let isExiting = false;
 	const exit = () => {
@@ -276,9 +405,10 @@ export async function runLive(options: Options, version: string, isIncremental =
 	try {
 		await instance.waitUntilExit();
 	} finally {
-		clearInterval(syncTimer);
+		shared.stop();
 		process.stdin.setRawMode(false);
 		await scheduler.stop();
+		await recording?.recorder.close(LIVE_FLUSH_MS);
 		restore();
 		process.off('exit', restore);
 	}

@@ -4,7 +4,8 @@ import './v8-settings.js';
 import {parseArgs} from 'node:util';
 import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
-import {toOptions} from './options.js';
+import os from 'node:os';
+import {toOptions, toRecordOptions} from './options.js';
 import {sanitize} from '../sanitize.js';
 import {UsageError} from './usage-error.js';
 
@@ -15,6 +16,10 @@ const HELP = `
 	  $ dbtop [options]
 	  $ dbtop check [--json] [options]   Evaluate the alert rules once; exit 0 OK,
 	                                      1 warning, 2 critical, 3 a source unreadable
+	  $ dbtop record --ring <conninfo> [recording options] [options]
+	                                      Headless: write this host's samples into the
+	                                      Postgres ring buffer; one log line per event
+	                                      on stderr; stops on SIGTERM or SIGINT
 
 	Options
 	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
@@ -32,15 +37,26 @@ const HELP = `
 	  --print-config            Print the effective config, defaults filled in, and exit.
 	  --user <name>             Who acknowledges alerts (default: the operating-system user).
 	  --bell                    Ring the terminal bell when an alert becomes critical.
+	  --record <conninfo>       Record into the ring buffer while you watch (the live monitor).
 	  --no-color                No colours (NO_COLOR or TERM=dumb in the environment do the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
+
+	Recording options (dbtop record, and --record)
+	  --ring <conninfo>         The ring's server (dbtop record): a URL or key=value string,
+	                            with libpq's PG* variables, service files and ~/.pgpass.
+	  --node <name>             This host's name in the ring. Default: the host name.
+	  --master                  Mark this node's rows as the master's.
+	  --table <name>            The ring table (name or schema.name). Default: monitor_samples_ring.
+	  --capacity <rows>         Resize the ring to this many rows (created with 10000).
+	  --buffer <duration>       How long samples wait in memory while the ring is down. Default: 10m.
 
 	Keys: press ? in dbtop for the key table.
 
 	Examples
 	  $ dbtop --interval 2s
 	  $ dbtop --json | jq '.processes | length'
+	  $ dbtop record --ring service=ring --interval 2s
 `;
 
 const {values: given, positionals: input, tokens} = parseArgs({
@@ -62,6 +78,13 @@ const {values: given, positionals: input, tokens} = parseArgs({
 		'print-config': {type: 'boolean'},
 		printConfig: {type: 'boolean'},
 		bell: {type: 'boolean'},
+		record: {type: 'string'},
+		ring: {type: 'string'},
+		node: {type: 'string'},
+		master: {type: 'boolean'},
+		table: {type: 'string'},
+		capacity: {type: 'string'},
+		buffer: {type: 'string'},
 		help: {type: 'boolean'},
 		version: {type: 'boolean'},
 	},
@@ -81,14 +104,18 @@ const flags = {
 	user: text(given['user']),
 	printConfig: given['print-config'] === true || given['printConfig'] === true,
 	bell: given['bell'] === true,
+	record: text(given['record']),
+	recording: {ring: text(given['ring']), node: text(given['node']), master: given['master'] === true, table: text(given['table']), capacity: text(given['capacity']), buffer: text(given['buffer'])},
 };
 
 // As `ps` and top show it: "dbtop", not "node".
 process.title = 'dbtop';
 
 // The flags that take a value; every other known flag is on or off.
-const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user']);
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version']);
+const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user', 'record', 'ring', 'node', 'table', 'capacity', 'buffer']);
+// The flags that say how to record: only with `dbtop record` or `--record`.
+const RECORDING_FLAGS = ['ring', 'node', 'master', 'table', 'capacity', 'buffer'];
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version', 'record', ...RECORDING_FLAGS]);
 
 /**
  * Writes to stdout and resolves once all of it is written: exiting sooner drops what a slow pipe
@@ -134,14 +161,32 @@ try {
 	}
 
 	const isCheck = input[0] === 'check';
-	if (input.length > (isCheck ? 1 : 0)) {
-		fail(`unknown command "${input[isCheck ? 1 : 0]}" (see dbtop --help)`);
+	const isRecord = input[0] === 'record';
+	const hasCommand = isCheck || isRecord;
+	if (input.length > (hasCommand ? 1 : 0)) {
+		fail(`unknown command "${input[hasCommand ? 1 : 0]}" (see dbtop --help)`);
+	}
+
+	const recordingFlag = tokens.find(token => token.kind === 'option' && RECORDING_FLAGS.includes(token.name));
+	if (recordingFlag?.kind === 'option') {
+		if (!isRecord && recordingFlag.name === 'ring') fail(`${recordingFlag.rawName}: only with dbtop record (the live monitor records with --record <conninfo>)`);
+		if (!isRecord && flags.record === undefined) fail(`${recordingFlag.rawName}: only with dbtop record or --record`);
+	}
+
+	if (isRecord && (flags.record !== undefined || flags.once || flags.json)) {
+		fail(`dbtop record: ${flags.record !== undefined ? '--record' : flags.once ? '--once' : '--json'} does not apply (it is headless: the ring is named with --ring)`);
+	}
+
+	if (flags.record !== undefined && (flags.once || flags.json || isCheck)) {
+		fail(`--record: only with the live monitor (not with ${isCheck ? 'dbtop check' : flags.once ? '--once' : '--json'})`);
 	}
 
 	const config = loadConfig(flags.config, process.env);
 	const parsed = toOptions(flags, process.env);
+	const ringFlag = isRecord ? '--ring' : flags.record === undefined ? null : '--record';
+	const record = ringFlag === null ? undefined : toRecordOptions({...flags.recording, ring: isRecord ? flags.recording.ring : flags.record}, ringFlag, process.env, os.userInfo().username);
 	// A dumb terminal gets no colour, as with NO_COLOR.
-	const options = {...parsed, hasColor: parsed.hasColor && process.env['TERM'] !== 'dumb', rules: rulesOf(config), checks: config.checks};
+	const options = {...parsed, hasColor: parsed.hasColor && process.env['TERM'] !== 'dumb', rules: rulesOf(config), checks: config.checks, ...(record ? {record} : {})};
 	if (flags.printConfig) {
 		await print(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
 		process.exit(0);
@@ -153,6 +198,11 @@ try {
 	// build is chosen when the command line is bundled: see build.js.)
 	if (!options.hasColor) {
 		process.env['FORCE_COLOR'] = options.mode === 'live' ? '1' : '0';
+	}
+
+	if (isRecord) {
+		const app = await import('./app.js');
+		process.exit(await app.runRecord(options, record!));
 	}
 
 	if (options.mode === 'live') {

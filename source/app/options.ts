@@ -4,6 +4,7 @@ import {resolveEngine, type EngineTarget} from './engine-settings.js';
 import type {Rule} from '../alerts/engine.js';
 import type {ServiceCheck} from './config.js';
 import {resolvePgTarget, type PgTarget} from '../postgres/settings.js';
+import {parseCapacity, parseTableName, DEFAULT_TABLE, type TableName} from '../ring/table.js';
 import {UsageError} from './usage-error.js';
 
 /** What the command line asks for, validated. */
@@ -25,7 +26,52 @@ export type Options = {
 	user?: string;
 	/** Ring the terminal bell when an alert becomes critical (`--bell`). */
 	hasBell: boolean;
+	/** Where to record the samples (`dbtop record --ring`, `dbtop --record`), or none. */
+	record?: RecordOptions;
 };
+
+/** Where and as whom samples are recorded into the ring. */
+export type RecordOptions = {
+	ring: PgTarget;
+	table: TableName;
+	/** The capacity to resize the ring to (`--capacity`), or null to keep it. */
+	capacity: number | null;
+	/** This host's name in the ring (`--node`, the host name by default). */
+	node: string;
+	isMaster: boolean;
+	/** How long samples wait in memory while the ring cannot be written (`--buffer`). */
+	bufferMs: number;
+};
+
+/** The longest node name: the ring's node_name is text, but a host name has at most 253 characters. */
+export const MAX_NODE_NAME = 253;
+const DEFAULT_BUFFER_MS = 10 * 60_000;
+const MAX_BUFFER_MS = 24 * 3_600_000;
+
+/** The flags that say where and how to record. */
+export type RecordFlags = {ring?: string; node?: string; master?: boolean; capacity?: string; table?: string; buffer?: string};
+
+/**
+ * Validates the recording flags; `ringFlag` is how the ring was named (`--ring` for `dbtop
+ * record`, `--record` in the live monitor). Throws UsageError, naming the flag.
+ */
+export function toRecordOptions(flags: RecordFlags, ringFlag: string, env: NodeJS.ProcessEnv, osUser: string, hostname = os.hostname()): RecordOptions {
+	const ring = flags.ring?.trim();
+	if (!ring) throw new UsageError(`${ringFlag}: ${ring === undefined ? 'missing' : 'empty'} (accepted: a postgres:// URL or a libpq key=value string for the ring's server)`);
+	const node = flags.node ?? hostname;
+	const nodeProblem = node.trim() === '' ? 'empty' : node.length > MAX_NODE_NAME ? `longer than ${MAX_NODE_NAME} characters` : /[\u0000-\u001F\u007F-\u009F]/.test(node) ? 'holds control characters' : null;
+	if (nodeProblem) throw new UsageError(`--node: "${node.slice(0, 40)}${node.length > 40 ? '…' : ''}" is ${nodeProblem} (accepted: a name of 1 to ${MAX_NODE_NAME} printable characters, the host name by default)`);
+	const bufferMs = flags.buffer === undefined ? DEFAULT_BUFFER_MS : parseDuration(flags.buffer);
+	if (bufferMs === null || bufferMs > MAX_BUFFER_MS) throw new UsageError(`--buffer: "${flags.buffer}" is not a duration up to 24 hours (accepted: 10m, 90s; 0 keeps only the sample being written)`);
+	return {
+		ring: resolvePgTarget(ring, {env, osUser, flag: ringFlag}),
+		table: parseTableName(flags.table ?? DEFAULT_TABLE),
+		capacity: flags.capacity === undefined ? null : parseCapacity(flags.capacity),
+		node,
+		isMaster: flags.master === true,
+		bufferMs,
+	};
+}
 
 /** The collectors whose interval `--interval id=duration` can set (the README lists them). */
 export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers'] as const;

@@ -80,9 +80,10 @@ const json = (value: unknown): string | null => (value === null || value === und
 /**
  * Writes one sample and resolves to the slots it took, its node row's first. A try that could
  * not lock as many slots as the sample has rows (other writers hold them) writes nothing and is
- * made again. Throws the server's error (nothing written).
+ * made again. Past `timeoutMs` (a hung connection) it throws without waiting for the server.
+ * Throws the server's error (nothing written).
  */
-export async function writeSample(client: pg.ClientBase, table: TableName, sample: RingSample): Promise<number[]> {
+export async function writeSample(client: pg.ClientBase, table: TableName, sample: RingSample, timeoutMs?: number): Promise<number[]> {
 	const {companion} = sample;
 	const parameters = [
 		JSON.stringify(sample.rows),
@@ -97,7 +98,7 @@ export async function writeSample(client: pg.ClientBase, table: TableName, sampl
 	];
 	for (let tries = 0; tries < MAX_TRIES; tries++) {
 		// Prepared once per connection: planning this statement costs as much as running it.
-		const {rows} = await client.query<{slot: number}>({name: `dbtop ring write ${table.text}`, text: writeStatement(table), values: parameters});
+		const {rows} = await client.query<{slot: number}>({name: `dbtop ring write ${table.text}`, text: writeStatement(table), values: parameters, ...(timeoutMs === undefined ? {} : {query_timeout: timeoutMs})});
 		if (rows.length === sample.rows.length) return rows.map(row => row.slot);
 	}
 

@@ -23,6 +23,9 @@ export type TestServer = {
 	/** Runs SQL as the superuser on a database. */
 	sql(text: string, database?: string): Promise<pg.QueryResult>;
 	restart(): Promise<void>;
+	/** Stops the server, keeping its data for `up()`. */
+	down(): Promise<void>;
+	up(): Promise<void>;
 	stop(): Promise<void>;
 };
 
@@ -120,6 +123,12 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 		async restart() {
 			await server.stop();
 			await start();
+		},
+		async down() {
+			await server.stop();
+		},
+		async up() {
+			await server.start();
 		},
 		async stop() {
 			await Promise.all([...clients].map(async client => client.end().catch(() => {})));

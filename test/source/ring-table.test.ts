@@ -75,6 +75,35 @@ for (const major of MAJORS) {
 			await assert.rejects(setUpTables(client, parseTableName('nowhere.ring'), null), /schema "nowhere" does not exist/);
 		});
 
+		test('a companion row goes with its node row\'s slot: replaced with it, removed when the slot is taken by a container row or shrunk away', async () => {
+			const table = parseTableName('with_companions');
+			await setUpTables(client, table, 6);
+			const companion = (marker: number) => ({postgres: null, users: null, sessions: [{pid: marker}], blocking: null, processes: null, alerts: []});
+			const consistent = async () =>
+				(
+					await client.query(`SELECT count(*) FILTER (WHERE r.slot IS NULL OR NOT r.node_flag OR r.sample_time <> c.sample_time OR r.node_name <> c.node_name) AS stale, count(*) AS total
+					FROM with_companions_dbtop c LEFT JOIN with_companions r USING (slot)`)
+				).rows[0] as {stale: string; total: string};
+			let time = 1_800_000_000;
+			// Node samples with companions, some with two containers, three times round the ring.
+			for (let i = 1; i <= 18; i++) {
+				time++;
+				const containers = i % 3 === 0 ? [ringRow({sample_time: time, container_name: 'a'}), ringRow({sample_time: time, container_name: 'b'})] : [];
+				const slots = await writeSample(client, table, {rows: [ringRow({sample_time: time, procs_blocked: i}), ...containers], companion: companion(i)});
+				const {rows} = await client.query('SELECT sample_time, schema_version, sessions FROM with_companions_dbtop WHERE slot = $1', [slots[0]]);
+				assert.deepEqual(rows, [{sample_time: String(time), schema_version: 1, sessions: [{pid: i}]}]);
+				assert.deepEqual(await consistent(), {stale: '0', total: (await client.query('SELECT count(*) FROM with_companions WHERE node_flag AND source = $1', ['dbtop'])).rows[0].count});
+			}
+
+			// A node sample without a companion (Postgres not read) leaves none behind in its slot.
+			const [slot] = await writeSample(client, table, {rows: [ringRow({sample_time: ++time})], companion: null});
+			assert.equal((await client.query('SELECT 1 FROM with_companions_dbtop WHERE slot = $1', [slot])).rowCount, 0);
+			await setUpTables(client, table, 2);
+			const after = await consistent();
+			assert.equal(after.stale, '0');
+			assert.ok(Number(after.total) <= 2);
+		});
+
 		describe('the existing writer\'s table', () => {
 			before(async () => {
 				await client.query('CREATE SCHEMA existing');
