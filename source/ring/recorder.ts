@@ -6,10 +6,12 @@ import type pg from 'pg';
 import {backoffMs, errorMessage} from '../store/scheduler.js';
 import type {PgTarget} from '../postgres/settings.js';
 import {setUpTables, TableError, type SetupResult, type TableName} from './table.js';
-import {writeSample, type RingSample} from './writer.js';
+import {serializeSample, writeSerialized, type RingSample, type SerializedSample} from './writer.js';
 
 /** The longest a write may take before the connection is given up as hung. */
 export const WRITE_TIMEOUT_MS = 15_000;
+/** The most the samples waiting in memory may hold, whatever their count: 64 MiB of their text. */
+export const MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /** What a recorder is told at its start. */
 export type RecorderOptions = {
@@ -17,7 +19,7 @@ export type RecorderOptions = {
 	table: TableName;
 	/** The capacity to resize the ring to, or null to keep it (DEFAULT_CAPACITY when dbtop creates it). */
 	capacity: number | null;
-	/** The most samples held while the ring cannot be written. */
+	/** The most samples held while the ring cannot be written (and at most MAX_BUFFER_BYTES of them). */
 	bufferSamples: number;
 	/** Opens a connection to the ring server. */
 	connect(target: PgTarget): Promise<pg.Client>;
@@ -83,7 +85,13 @@ function describeSetup(table: TableName, setup: SetupResult): string {
 /** Starts a recorder; nothing connects before the first sample. */
 export function createRecorder(options: RecorderOptions): Recorder {
 	const now = options.now ?? Date.now;
-	const queue: RingSample[] = [];
+	const queue: SerializedSample[] = [];
+	let queuedBytes = 0;
+	// The sample being written: never the one dropped to make room.
+	let writing: SerializedSample | null = null;
+	// --capacity applies at start-up only, as with the other writer: a reconnect does not resize
+	// a ring another recorder has resized since.
+	let capacity = options.capacity;
 	let client: pg.Client | null = null;
 	let isPumping = false;
 	let isClosing = false;
@@ -113,7 +121,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 		});
 		try {
 			// Checked on every connection: the table may have been dropped or changed while the ring was down.
-			const setup = await setUpTables(fresh, options.table, options.capacity);
+			const setup = await setUpTables(fresh, options.table, capacity);
+			capacity = null;
 			if (failures === 0 && down === null) options.log(`ring ready: ${describeSetup(options.table, setup)} at ${options.target.target}`);
 		} catch (error) {
 			await fresh.end().catch(() => {});
@@ -156,14 +165,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
 		try {
 			while (queue.length > 0) {
 				const current = await connected();
+				writing = queue[0]!;
 				try {
-					await writeSample(current, options.table, queue[0]!, WRITE_TIMEOUT_MS);
+					await writeSerialized(current, options.table, writing, WRITE_TIMEOUT_MS);
 				} catch (error) {
 					if (!isRefusedSample(error)) throw error;
-					options.log(`sample of ${new Date(queue[0]!.rows[0]!.sample_time * 1000).toISOString()} refused by the ring server and dropped: ${errorMessage(error)}`);
+					options.log(`sample of ${new Date(writing.sampleTime * 1000).toISOString()} refused by the ring server and dropped: ${errorMessage(error)}`);
+				} finally {
+					writing = null;
 				}
 
-				queue.shift();
+				queuedBytes -= queue.shift()!.bytes;
 			}
 
 			failures = 0;
@@ -195,9 +207,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
 		},
 		record(sample) {
 			if (isClosing) return;
-			queue.push(sample);
-			if (queue.length > options.bufferSamples) {
-				queue.shift();
+			const serialized = serializeSample(sample);
+			queue.push(serialized);
+			queuedBytes += serialized.bytes;
+			const oldest = writing === null ? 0 : 1;
+			while (queue.length > oldest + 1 && (queue.length > options.bufferSamples || queuedBytes > MAX_BUFFER_BYTES)) {
+				if (dropped === 0) options.log(`buffer full (${queue.length - 1} samples, ${Math.round(queuedBytes / 1024 / 1024)} MiB): dropping the oldest until the ring is back`);
+				queuedBytes -= queue.splice(oldest, 1)[0]!.bytes;
 				dropped++;
 			}
 

@@ -77,13 +77,18 @@ export function writeStatement(table: TableName): string {
 /** JSON for a jsonb parameter, or null. */
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
-/**
- * Writes one sample and resolves to the slots it took, its node row's first. A try that could
- * not lock as many slots as the sample has rows (other writers hold them) writes nothing and is
- * made again. Past `timeoutMs` (a hung connection) it throws without waiting for the server.
- * Throws the server's error (nothing written).
- */
-export async function writeSample(client: pg.ClientBase, table: TableName, sample: RingSample, timeoutMs?: number): Promise<number[]> {
+/** A sample as the write statement takes it: JSON text, as small as it gets while it waits in memory. */
+export type SerializedSample = {
+	parameters: ReadonlyArray<string | number | boolean | null>;
+	rowCount: number;
+	/** The node row's sample_time (whole epoch seconds). */
+	sampleTime: number;
+	/** About what it holds in memory: the length of its text. */
+	bytes: number;
+};
+
+/** Serializes a sample for writeSerialized. */
+export function serializeSample(sample: RingSample): SerializedSample {
 	const {companion} = sample;
 	const parameters = [
 		JSON.stringify(sample.rows),
@@ -96,11 +101,32 @@ export async function writeSample(client: pg.ClientBase, table: TableName, sampl
 		json(companion?.processes),
 		json(companion?.alerts ?? []),
 	];
+	const bytes = parameters.reduce<number>((sum, value) => sum + (typeof value === 'string' ? value.length : 8), 0);
+	return {parameters, rowCount: sample.rows.length, sampleTime: sample.rows[0]?.sample_time ?? 0, bytes};
+}
+
+/**
+ * Writes one serialized sample and resolves to the slots it took, its node row's first. A try
+ * that could not lock as many slots as the sample has rows (other writers hold them) writes
+ * nothing and is made again. Past `timeoutMs` (a hung connection) it throws without waiting for
+ * the server. Throws the server's error (nothing written).
+ */
+export async function writeSerialized(client: pg.ClientBase, table: TableName, sample: SerializedSample, timeoutMs?: number): Promise<number[]> {
 	for (let tries = 0; tries < MAX_TRIES; tries++) {
 		// Prepared once per connection: planning this statement costs as much as running it.
-		const {rows} = await client.query<{slot: number}>({name: `dbtop ring write ${table.text}`, text: writeStatement(table), values: parameters, ...(timeoutMs === undefined ? {} : {query_timeout: timeoutMs})});
-		if (rows.length === sample.rows.length) return rows.map(row => row.slot);
+		const {rows} = await client.query<{slot: number}>({
+			name: `dbtop ring write ${table.text}`,
+			text: writeStatement(table),
+			values: sample.parameters as unknown[],
+			...(timeoutMs === undefined ? {} : {query_timeout: timeoutMs}),
+		});
+		if (rows.length === sample.rowCount) return rows.map(row => row.slot);
 	}
 
-	throw new Error(`could not lock ${sample.rows.length} slots of ${table.text} in ${MAX_TRIES} tries: more rows are being written at once than the ring holds`);
+	throw new Error(`could not lock ${sample.rowCount} slots of ${table.text} in ${MAX_TRIES} tries: more rows are being written at once than the ring holds`);
+}
+
+/** Writes one sample: serializeSample, then writeSerialized. */
+export async function writeSample(client: pg.ClientBase, table: TableName, sample: RingSample, timeoutMs?: number): Promise<number[]> {
+	return writeSerialized(client, table, serializeSample(sample), timeoutMs);
 }
