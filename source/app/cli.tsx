@@ -174,7 +174,7 @@ try {
 	}
 
 	if (isRecord && (flags.record !== undefined || flags.once || flags.json)) {
-		fail(`dbtop record: ${flags.record !== undefined ? '--record' : flags.once ? '--once' : '--json'} does not apply (it is headless: the ring is named with --ring)`);
+		fail(`${flags.record !== undefined ? '--record' : flags.once ? '--once' : '--json'}: not with dbtop record (it is headless and writes only to the ring, named with --ring)`);
 	}
 
 	if (flags.record !== undefined && (flags.once || flags.json || isCheck)) {

@@ -82,7 +82,7 @@ function describeSetup(table: TableName, setup: SetupResult): string {
 	return `table ${table.text} has ${setup.capacity} slots`;
 }
 
-/** Starts a recorder; nothing connects before the first sample. */
+/** Creates a recorder; nothing connects before start() or the first sample. */
 export function createRecorder(options: RecorderOptions): Recorder {
 	const now = options.now ?? Date.now;
 	const queue: SerializedSample[] = [];
