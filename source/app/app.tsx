@@ -243,7 +243,7 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	const {recorder, started} = startRecording(store, record, options.refreshMs, log, line => {
 		log(line);
 		exitCode = 2;
-		stop('the ring cannot be written');
+		stop('a ring that cannot be written');
 	});
 	try {
 		await started;

@@ -95,6 +95,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 	let client: pg.Client | null = null;
 	let isPumping = false;
 	let isClosing = false;
+	// The table cannot be written as it is: nothing more is tried.
+	let isFatal = false;
 	let failures = 0;
 	let retry: NodeJS.Timeout | undefined;
 	// The outage under way: since when, why, and what it cost.
@@ -136,7 +138,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 	const fail = async (error: unknown) => {
 		await disconnect();
 		if (error instanceof TableError) {
-			options.onFatal(error.message);
+			if (!isFatal) options.onFatal(error.message);
+			isFatal = true;
 			isClosing = true;
 			return;
 		}
@@ -231,7 +234,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
 			const flushed = (async () => {
 				while (isPumping) await new Promise(resolve => setTimeout(resolve, 10));
 				// One last try, even while the ring is down.
-				if (queue.length > 0) await pump();
+				if (queue.length > 0 && !isFatal) await pump();
 			})();
 			await Promise.race([flushed, deadline]);
 			const unsent = queue.length;
