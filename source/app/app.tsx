@@ -243,7 +243,7 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	const {recorder, started} = startRecording(store, record, options.refreshMs, log, line => {
 		log(line);
 		exitCode = 2;
-		stop('a ring that cannot be written');
+		stop('');
 	});
 	try {
 		await started;
@@ -268,7 +268,7 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	log(`started: node ${record.node}${record.isMaster ? ' (master)' : ''}, a sample every ${formatDuration(options.refreshMs)}, into ${record.table.text} at ${record.ring.target}`);
 	scheduler.start();
 	const reason = await stopped;
-	log(`stopping on ${reason}: ${recorder.pending()} samples to write`);
+	if (exitCode === 0) log(`stopping on ${reason}: ${recorder.pending()} samples to write`);
 	shared.stop();
 	await scheduler.stop();
 	await recorder.close(RECORD_FLUSH_MS);
