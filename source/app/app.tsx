@@ -240,6 +240,7 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	const stopped = new Promise<string>(resolve => {
 		stop = resolve;
 	});
+	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 	const {recorder, started} = startRecording(store, record, options.refreshMs, log, line => {
 		log(line);
 		exitCode = 2;
@@ -264,7 +265,6 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 			if (notice) log(notice.text);
 		}
 	});
-	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 	log(`started: node ${record.node}${record.isMaster ? ' (master)' : ''}, a sample every ${formatDuration(options.refreshMs)}, into ${record.table.text} at ${record.ring.target}`);
 	scheduler.start();
 	const reason = await stopped;
