@@ -13,6 +13,8 @@ import {benchOverhead, benchSoak} from './overhead.js';
 import {benchPostgres} from './postgres.js';
 import {benchProcessScan} from './process-scan.js';
 import {benchQuit} from './quit.js';
+import {benchRecord} from './record.js';
+import {benchRing} from './ring.js';
 import {benchStartup} from './startup.js';
 import {ROOT} from './terminal-harness.js';
 import {benchStore} from './store.js';
@@ -85,6 +87,18 @@ const SECTIONS: Section[] = [
 		title: 'Containers',
 		budget: 'dbtop’s CPU at a 1 s interval with 30 running containers within 1.5× that of a dbtop pointed at an empty engine, running at the same time',
 		bench: benchContainers,
+	},
+	{
+		name: 'record',
+		title: 'Recording',
+		budget: 'recording adds ≤ 20 % to dbtop’s CPU (the live monitor with --record against the live monitor, at a 1 s interval, running at the same time), and dbtop record alone (no terminal) costs less than the live monitor; htop in the same windows; 3 rounds of DBTOP_BENCH_RECORD_S seconds (default 20)',
+		bench: benchRecord,
+	},
+	{
+		name: 'ring',
+		title: 'Ring writes',
+		budget: 'none set: the samples per second one PostgreSQL 18 on this machine takes from 4, 16 and 64 writers at once into a ring of 100,000 rows, their p50 and p99 write latency, and the bytes one sample takes on disk; the figures the README’s sizing guidance comes from',
+		bench: benchRing,
 	},
 ];
 
