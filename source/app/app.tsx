@@ -88,7 +88,8 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 				// A session's backend is a process here only when the server is local.
 				return detail === 'session' && state.postgres?.localPostmasterPid !== null ? state.ui.sessions.detailPid : null;
 			},
-			isWanted: () => screenOf(store.getState()).isShowingProcesses,
+			// Recording keeps it running: each recorded sample carries the top processes.
+			isWanted: () => options.record !== undefined || screenOf(store.getState()).isShowingProcesses,
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),

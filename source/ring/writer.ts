@@ -18,8 +18,9 @@ import {COMPANION_VERSION, type TableName} from './table.js';
 /** One sample as the ring receives it: the node row first, then its containers' rows. */
 export type RingSample = {rows: RingRow[]; companion: Companion | null};
 
-// How many candidates beyond the rows wanted each try reads: room for the rows other writers hold.
-const EXTRA_CANDIDATES = 16;
+// How many candidates beyond the rows wanted each try reads: room for the rows other writers
+// hold, so that 64 writers at once seldom all go for the same few oldest rows and try again.
+const EXTRA_CANDIDATES = 64;
 // Tries at locking enough slots before the write fails (only a ring smaller than the writers
 // writing into it at once runs out).
 const MAX_TRIES = 100;
