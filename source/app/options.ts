@@ -59,8 +59,8 @@ export function toRecordOptions(flags: RecordFlags, ringFlag: string, env: NodeJ
 	const ring = flags.ring?.trim();
 	if (!ring) throw new UsageError(`${ringFlag}: ${ring === undefined ? 'missing' : 'empty'} (accepted: a postgres:// URL or a libpq key=value string for the ring's server)`);
 	const node = flags.node ?? hostname;
-	const nodeProblem = node.trim() === '' ? 'empty' : node.length > MAX_NODE_NAME ? `longer than ${MAX_NODE_NAME} characters` : /[\u0000-\u001F\u007F-\u009F]/.test(node) ? 'holds control characters' : null;
-	if (nodeProblem) throw new UsageError(`--node: "${node.slice(0, 40)}${node.length > 40 ? '…' : ''}" is ${nodeProblem} (accepted: a name of 1 to ${MAX_NODE_NAME} printable characters, the host name by default)`);
+	const nodeProblem = node.trim() === '' ? 'is empty' : node.length > MAX_NODE_NAME ? `is longer than ${MAX_NODE_NAME} characters` : /[\u0000-\u001F\u007F-\u009F]/.test(node) ? 'holds control characters' : null;
+	if (nodeProblem) throw new UsageError(`--node: "${node.slice(0, 40)}${node.length > 40 ? '…' : ''}" ${nodeProblem} (accepted: a name of 1 to ${MAX_NODE_NAME} printable characters, the host name by default)`);
 	const bufferMs = flags.buffer === undefined ? DEFAULT_BUFFER_MS : parseDuration(flags.buffer);
 	if (bufferMs === null || bufferMs > MAX_BUFFER_MS) throw new UsageError(`--buffer: "${flags.buffer}" is not a duration up to 24 hours (accepted: 10m, 90s; 0 keeps only the sample being written)`);
 	return {
