@@ -297,6 +297,40 @@ for (const major of MAJORS) {
 			assert.deepEqual(grown.slice(0, 8).map(row => [row.slot, row.id]), [...idsBySlot], 'the old rows keep their ids');
 		});
 
+		test('a role with only the privileges the README names writes the ring and its companion', async () => {
+			const ring = await database();
+			// The tables made by their owner (a first run), then the recorder's own role.
+			const owner = record(dir, ['--ring', ring.url, '--pg', 'host=/nonexistent/dbtop-test', '--docker', NO_ENGINE, '--capacity', '20']);
+			try {
+				await until('the tables', () => /ring ready/.test(owner.stderr()), owner.stderr);
+				assert.equal(await owner.stop('SIGTERM'), 0, owner.stderr());
+			} finally {
+				owner.child.kill('SIGKILL');
+			}
+
+			const role = `writer_${ring.name}`;
+			await server.sql(`CREATE ROLE ${role} LOGIN PASSWORD 'writer'`);
+			await ring.client.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+			await ring.client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+			await ring.client.query(`GRANT SELECT, UPDATE ON monitor_samples_ring TO ${role}`);
+			await ring.client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON monitor_samples_ring_dbtop TO ${role}`);
+			const url = server.url({user: role, password: 'writer', database: ring.name});
+			const run = record(dir, ['--ring', url, '--pg', url, '--docker', NO_ENGINE, '--node', 'least', '--interval', '200ms']);
+			const count = async (table: string) => Number((await ring.client.query(`SELECT count(*) AS n FROM ${table} WHERE node_name = 'least'`)).rows[0].n);
+			try {
+				await until('rows and companions', async () => (await count('monitor_samples_ring')) >= 3 && (await count('monitor_samples_ring_dbtop')) >= 3, run.stderr);
+				assert.equal(await run.stop('SIGTERM'), 0, run.stderr());
+			} finally {
+				run.child.kill('SIGKILL');
+			}
+
+			assert.deepEqual(
+				run.lines().map(line => line.replace(LOG_LINE, '').replace(/: .*/, '')),
+				['ring ready', 'started', 'stopping on SIGTERM', 'stopped'],
+				run.stderr(),
+			);
+		});
+
 		test('bad input: one line naming it, exit 2, nothing written', async () => {
 			const ring = await database();
 			const pinned = ['--pg', ring.url, '--docker', NO_ENGINE];
