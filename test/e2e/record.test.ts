@@ -331,6 +331,30 @@ for (const major of MAJORS) {
 			);
 		});
 
+		test('SIGTERM while the ring is being set up (another session holds a lock on it): exit 0, the ring as it was', async () => {
+			const ring = await database();
+			await ring.client.query(CONTRACT_DDL);
+			await ring.client.query(EXISTING_ROWS);
+			const holder = await server.connect({database: ring.name});
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE monitor_samples_ring IN ACCESS EXCLUSIVE MODE');
+			const run = record(dir, ['--ring', ring.url, '--pg', 'host=/nonexistent/dbtop-test', '--docker', NO_ENGINE, '--node', 'waiting', '--interval', '200ms', '--capacity', '12']);
+			try {
+				const waits = async () => (await ring.client.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'dbtop' AND wait_event_type = 'Lock' AND datname = $1`, [ring.name])).rowCount === 1;
+				await until('dbtop waiting on the lock', waits, run.stderr);
+				assert.equal(await run.stop('SIGTERM'), 0, run.stderr());
+			} finally {
+				run.child.kill('SIGKILL');
+				await holder.query('ROLLBACK');
+				await holder.end();
+			}
+
+			assert.match(run.stderr(), /dbtop record: stopping on SIGTERM before the ring was ready\n/);
+			assert.doesNotMatch(run.stderr(), /started: /);
+			assert.equal(Number((await ring.client.query('SELECT count(*) AS n FROM monitor_samples_ring')).rows[0].n), 8, 'not resized');
+			assert.deepEqual(await tables(ring.client), ['monitor_samples_ring'], 'no companion table');
+		});
+
 		test('bad input: one line naming it, exit 2, nothing written', async () => {
 			const ring = await database();
 			const pinned = ['--pg', ring.url, '--docker', NO_ENGINE];
@@ -359,6 +383,11 @@ for (const major of MAJORS) {
 
 			assert.deepEqual(await tables(ring.client), [], 'nothing created');
 
+			// A schema that is not there.
+			const noSchema = refused(dir, ['record', '--ring', ring.url, '--table', 'nosuch.ring', ...pinned]);
+			assert.equal(noSchema.status, 2, noSchema.stderr);
+			assert.equal(noSchema.stderr, 'dbtop: --ring: schema "nosuch" does not exist on the ring server\n');
+
 			// A table whose columns are not the contract's: which ones, and it is left as it was.
 			await ring.client.query(CONTRACT_DDL);
 			await ring.client.query('ALTER TABLE monitor_samples_ring DROP COLUMN temperature_c, DROP COLUMN c_vsz_mb');
@@ -384,7 +413,9 @@ for (const major of MAJORS) {
 			const events = run.lines().map(line => line.replace(LOG_LINE, ''));
 			assert.equal(events.filter(line => line.startsWith('ring down: ')).length, 1, run.stderr());
 			assert.match(events.find(line => line.startsWith('ring down: '))!, /^ring down: .*ECONNREFUSED.*; keeping up to 3000 samples in memory$/);
-			assert.match(events.at(-1)!, /^stopped: /);
+			// What it held when told to stop (none if no host sample was taken yet) is what it says it did not write.
+			const pending = Number(/^stopping on SIGTERM: (\d+) samples to write$/m.exec(events.join('\n'))?.[1]);
+			assert.match(events.at(-1)!, pending === 0 ? /^stopped: every sample written$/ : new RegExp(`^stopped: ${pending} samples not written \\(.*ECONNREFUSED.*\\)$`), run.stderr());
 		});
 
 		// Last: it stops the server (and starts it again).
