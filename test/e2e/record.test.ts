@@ -368,7 +368,9 @@ for (const major of MAJORS) {
 				[['record', '--ring', ring.url, '--node', 'n'.repeat(300)], /^dbtop: --node: "n{40}…" is longer than 253 characters/],
 				[['record', '--ring', ring.url, '--node', escape], /^dbtop: --node: "evil\\x1b\[2Jnode" holds control characters \(accepted/],
 				[['record', '--ring', 'host=a port=x'], /^dbtop: --ring: .*port.*"x"/],
-				[['record', '--ring', 'nonsense'], /^dbtop: --ring: /],
+				[['record', '--ring', 'nonsense'], /^dbtop: --ring: "nonsense" is not a connection string/],
+				[['record', '--ring', 'nonsense password=hunter2'], /^dbtop: --ring: "nonsense password=\*\*\*" is not a connection string/],
+				[['record', '--ring', 'postgres://u:hunter2@h:xx/db'], /^dbtop: --ring: "postgres:\/\/u:\*\*\*@h:xx\/db" is not a valid URL/],
 				[['record'], /^dbtop: --ring: missing/],
 				[['--node', 'a'], /^dbtop: --node: only with dbtop record or --record/],
 				[['--record', ring.url, '--json'], /^dbtop: --record: only with the live monitor \(not with --json\)/],
@@ -379,6 +381,7 @@ for (const major of MAJORS) {
 				assert.equal(result.stderr.split('\n').length, 2, `one line for ${args.join(' ')}: ${result.stderr}`);
 				assert.match(result.stderr, expected);
 				assert.ok(!result.stderr.includes('\u001B'), 'no raw escape');
+				assert.ok(!result.stderr.includes('hunter2'), 'no password');
 			}
 
 			assert.deepEqual(await tables(ring.client), [], 'nothing created');
@@ -476,6 +479,23 @@ describe('the live monitor with --record, in a real terminal', () => {
 		} finally {
 			term.close();
 		}
+	});
+
+	test('a ring table that does not match: the monitor says recording stopped, and why, and runs on; q quits with 0', async () => {
+		await server.sql('CREATE DATABASE mismatched');
+		await server.sql('CREATE TABLE monitor_samples_ring (id bigserial, slot integer)', 'mismatched');
+		const term = live(server.url({database: 'mismatched'}));
+		try {
+			// The status line cuts the notice at the terminal's width; dbtop record names the columns (above).
+			await term.waitFor(/recording stopped: table monitor_samples_ring does not match the ring's columns/);
+			await term.waitFor(/PID USER/);
+			term.keys('q');
+			assert.equal(await term.exitStatus(10_000), '0', term.screen());
+		} finally {
+			term.close();
+		}
+
+		assert.deepEqual((await server.sql(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`, 'mismatched')).rows, [{tablename: 'monitor_samples_ring'}]);
 	});
 
 	test('a ring that does not answer: the monitor runs and says so; q quits with 0', async () => {
