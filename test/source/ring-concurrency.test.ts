@@ -97,6 +97,13 @@ for (const major of MAJORS) {
 					for (let seq = 1; seq <= 300; seq++) await existingWriterWrite(other, 'shared_ring', ringRow({sample_time: Math.floor(Date.now() / 1000), node_name: 'python-node', procs_running: seq}));
 				})(),
 			]);
+			// The existing writer may overwrite any row of the second it writes in (its ties go to the
+			// lowest slot), dbtop's newest too: dbtop's newest is the one it writes once alone, ten in a row.
+			for (let seq = 301; seq <= 310; seq++) {
+				await writeSample(dbtop, table, {rows: [ringRow({sample_time: Math.floor(Date.now() / 1000), node_name: 'dbtop-node', procs_blocked: seq})], companion: null});
+				last = seq;
+			}
+
 			const rows = await ringRows(setup, 'shared_ring');
 			assert.deepEqual(
 				rows.map(row => [row['slot'], row['id']]),
