@@ -227,7 +227,8 @@ function startRecording(store: Store, record: RecordOptions, refreshMs: number, 
 /**
  * `dbtop record`: the collectors and the alert rules with no screen, every host sample written into
  * the ring; one line per event on stderr. Ends on SIGTERM, SIGINT or SIGHUP after writing what it
- * holds (for at most RECORD_FLUSH_MS), with status 0; 2 where the ring's table cannot be written.
+ * holds (for at most RECORD_FLUSH_MS), or at once while the ring is still being set up, with status
+ * 0; 2 where the ring's table cannot be written.
  */
 export async function runRecord(options: Options, record: RecordOptions): Promise<number> {
 	const log = (line: string) => process.stderr.write(`${new Date().toISOString()} dbtop record: ${sanitizeLine(line)}\n`);
@@ -241,18 +242,27 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	const stopped = new Promise<string>(resolve => {
 		stop = resolve;
 	});
-	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 	const {recorder, started} = startRecording(store, record, options.refreshMs, log, line => {
 		log(line);
 		exitCode = 2;
 		stop('');
 	});
+	// Listened to from the start: set-up can wait (another session holds a lock on the ring), and a signal then ends it there.
+	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
+	let reason: string | null;
 	try {
-		await started;
+		reason = await Promise.race([started.then(() => null), stopped]);
 	} catch (error) {
 		await scheduler.stop();
 		process.stderr.write(`dbtop: ${sanitizeLine(`--ring: ${error instanceof Error ? error.message : String(error)}`)}\n`);
 		return 2;
+	}
+
+	if (reason !== null) {
+		log(`stopping on ${reason} before the ring was ready`);
+		await scheduler.stop();
+		await recorder.close(0);
+		return exitCode;
 	}
 
 	// Acknowledgements made in a live monitor on this host (same state directory) are recorded with the alerts.
@@ -268,7 +278,8 @@ export async function runRecord(options: Options, record: RecordOptions): Promis
 	});
 	log(`started: node ${record.node}${record.isMaster ? ' (master)' : ''}, a sample every ${formatDuration(options.refreshMs)}, into ${record.table.text} at ${record.ring.target}`);
 	scheduler.start();
-	const reason = await stopped;
+	reason = await stopped;
+	// After the error that stops it (exit status 2), no stopping line.
 	if (exitCode === 0) log(`stopping on ${reason}: ${recorder.pending()} samples to write`);
 	shared.stop();
 	await scheduler.stop();
