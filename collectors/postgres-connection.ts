@@ -60,8 +60,14 @@ export function findLocalPostmaster(backendPid: number, postmasterStartMs: numbe
 	}
 }
 
-/** Creates the shared connection; nothing connects before the first query. */
-export function createPgConnection(settings: PgTarget): PgConnection {
+/** The reason cancel and terminate give on a read-only connection, which does not attempt them. */
+export const READ_ONLY_REASON = 'dbtop is read-only';
+
+/**
+ * Creates the shared connection; nothing connects before the first query. A read-only one
+ * (`--read-only`) makes every transaction of its sessions read-only and never cancels or terminates.
+ */
+export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {isReadOnly?: boolean} = {}): PgConnection {
 	let client: pg.Client | null = null;
 	let connecting: Promise<pg.Client> | null = null;
 	let versionNum = 0;
@@ -76,6 +82,15 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 		const target = database === undefined || connectedHost === null ? settings : {...settings, hosts: [connectedHost], targetSessionAttrs: 'any' as const};
 		const {client: next, host} = await connectTarget(target, loadPg, {...(database === undefined ? {} : {database}), statement_timeout: STATEMENT_TIMEOUT_MS});
 		if (database === undefined) connectedHost = host;
+		if (isReadOnly) {
+			try {
+				await next.query('SET SESSION default_transaction_read_only = on');
+			} catch (error) {
+				await next.end().catch(() => {});
+				throw error;
+			}
+		}
+
 		// A broken connection emits 'error' outside any query: forget it, the next tick reconnects.
 		next.on('error', error => {
 			if (client === next) {
@@ -131,6 +146,7 @@ export function createPgConnection(settings: PgTarget): PgConnection {
 	};
 
 	const signal = async (fn: 'pg_cancel_backend' | 'pg_terminate_backend', pid: number): Promise<string | null> => {
+		if (isReadOnly) return READ_ONLY_REASON;
 		try {
 			const rows = await query<{done: boolean | null}>(`SELECT ${fn}($1) AS done`, [pid]);
 			return rows[0]?.done ? null : `no backend with pid ${pid}`;

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {keymap, SCOPE_TITLES, type Scope} from '../source/app/keymap.js';
+import {keymap, SCOPE_TITLES, type Binding, type Scope} from '../source/app/keymap.js';
 import {screenOf} from '../source/store/screen.js';
 import {wrapToWidth} from './text-width.js';
 import {useStore} from './use-store.js';
@@ -18,13 +18,13 @@ const MIN_COLUMN = 40;
  * the screen the help was opened over come first, its own pane's or detail's marked, so the keys
  * that work there are on the first page even where the help takes several.
  */
-export function helpSections(textWidth: number, first: readonly Scope[] = []): HelpLine[][] {
+export function helpSections(textWidth: number, first: readonly Scope[] = [], bindings: readonly Binding[] = keymap): HelpLine[][] {
 	const rest = (Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !first.includes(scope));
 	const descriptionWidth = Math.max(textWidth - INDENT.length - KEY_COLUMN, 10);
 	return [...first, ...rest].map(scope => {
 		const isHere = scope === first[0] && scope !== 'global';
 		const lines: HelpLine[] = [{text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true}];
-		for (const binding of keymap.filter(b => b.scope === scope)) {
+		for (const binding of bindings.filter(b => b.scope === scope)) {
 			const [head = '', ...tail] = wrapToWidth(binding.help, descriptionWidth);
 			lines.push({text: `${INDENT}${binding.keys.join(' ').padEnd(KEY_COLUMN)}${head}`, isTitle: false});
 			for (const more of tail) lines.push({text: `${INDENT}${' '.repeat(KEY_COLUMN)}${more}`, isTitle: false});
@@ -39,7 +39,7 @@ export function helpSections(textWidth: number, first: readonly Scope[] = []): H
  * sections. A section goes to the next column, or the next page, rather than being split; only
  * one taller than a whole column is split, its title repeated where it goes on.
  */
-export function helpPages(width: number, height: number, first: readonly Scope[] = []) {
+export function helpPages(width: number, height: number, first: readonly Scope[] = [], bindings: readonly Binding[] = keymap) {
 	const rows = Math.max(height - 1, 2);
 	const columns = Math.max(Math.floor(width / MIN_COLUMN), 1);
 	const columnWidth = Math.floor(width / columns);
@@ -51,7 +51,7 @@ export function helpPages(width: number, height: number, first: readonly Scope[]
 	};
 
 	// A column's last character is left blank, between it and the next.
-	for (const section of helpSections(columnWidth - 1, first)) {
+	for (const section of helpSections(columnWidth - 1, first, bindings)) {
 		if (column().length > 0 && column().length + section.length > rows) nextColumn();
 		let [title, ...lines] = section;
 		column().push(title!);
@@ -74,8 +74,8 @@ type Props = {width: number; height: number};
 /** The `?` overlay: every key, by where it applies, in columns, paged where the terminal is small. */
 export function HelpOverlay({width, height}: Props) {
 	const requested = useStore(state => state.ui.helpPage);
-	const {viewScopes} = useStore(screenOf);
-	const {pages, columnWidth} = helpPages(width, height, viewScopes);
+	const {viewScopes, bindings} = useStore(screenOf);
+	const {pages, columnWidth} = helpPages(width, height, viewScopes, bindings);
 	const page = Math.min(requested, pages.length - 1);
 	return (
 		<Box flexDirection="column" height={height}>

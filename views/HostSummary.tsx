@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {unacknowledgedCounts} from '../source/alerts/engine.js';
 import {formatDuration} from '../source/duration.js';
 import {metricLevel, worstLevel, type Level} from '../source/alerts/levels.js';
+import {READ_ONLY_WORDS} from '../source/app/keymap.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {memoryAvailablePct, memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
@@ -137,6 +138,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 	const host = useStore(state => state.host);
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
+	const readOnly = useStore(state => state.ui.readOnly);
 	const stale = useStore(state => staleText(state.status['host'], state.now));
 	const rules = useStore(state => state.rules);
 	const critical = useStore(state => unacknowledgedCounts(state.alerts.alerts).critical);
@@ -146,6 +148,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 		...(critical > 0 ? [{text: ` ${critical} crit `, color: 'red'}] : []),
 		...(warning > 0 ? [{text: ` ${warning} warn `, color: 'yellow'}] : []),
 		...(isPaused ? [{text: ' PAUSED ', color: 'yellow'}] : []),
+		...(readOnly ? [{text: ` ${READ_ONLY_WORDS[readOnly].badge} `, color: 'blue'}] : []),
 	];
 
 	const title = fitTitle(

@@ -73,8 +73,8 @@ export type Runtime = {
 
 /** Builds the store, the collectors and the scheduler that feeds one into the other; log checks start where `logPositions` say. */
 export function createRuntime(options: Options, alerts: Alert[] = [], logPositions: Readonly<Record<string, TailPosition>> = {}): Runtime {
-	const store = createStore(initialState(options.refreshMs, options.rules, {...initialAlerts(), alerts}));
-	const postgres = createPgConnection(options.pg);
+	const store = createStore(initialState(options.refreshMs, options.rules, {...initialAlerts(), alerts}, options.isReadOnly ? 'live' : null));
+	const postgres = createPgConnection(options.pg, {isReadOnly: options.isReadOnly});
 	const checks = (options.checks ?? []).filter(check => check.rule.isEnabled).map(check => ({name: check.name, collector: serviceCheck(check, {start: logPositions[check.name]})}));
 	const collectors: Array<Collector<unknown>> = [
 		host(),

@@ -37,6 +37,8 @@ const HELP = `
 	  --print-config            Print the effective config, defaults filled in, and exit.
 	  --user <name>             Who acknowledges alerts (default: the operating-system user).
 	  --bell                    Ring the terminal bell when an alert becomes critical.
+	  --read-only               Change nothing: no kill, cancel, terminate or acknowledge,
+	                            and a read-only Postgres session.
 	  --record <conninfo>       Record into the ring buffer while you watch (the live monitor).
 	  --no-color                No colours (NO_COLOR or TERM=dumb in the environment do the same).
 	  --help                    Show this help.
@@ -78,6 +80,7 @@ const {values: given, positionals: input, tokens} = parseArgs({
 		'print-config': {type: 'boolean'},
 		printConfig: {type: 'boolean'},
 		bell: {type: 'boolean'},
+		'read-only': {type: 'boolean'},
 		record: {type: 'string'},
 		ring: {type: 'string'},
 		node: {type: 'string'},
@@ -104,6 +107,7 @@ const flags = {
 	user: text(given['user']),
 	printConfig: given['print-config'] === true || given['printConfig'] === true,
 	bell: given['bell'] === true,
+	readOnly: given['read-only'] === true,
 	record: text(given['record']),
 	recording: {ring: text(given['ring']), node: text(given['node']), master: given['master'] === true, table: text(given['table']), capacity: text(given['capacity']), buffer: text(given['buffer'])},
 };
@@ -115,7 +119,7 @@ process.title = 'dbtop';
 const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user', 'record', 'ring', 'node', 'table', 'capacity', 'buffer']);
 // The flags that say how to record: only with `dbtop record` or `--record`.
 const RECORDING_FLAGS = ['ring', 'node', 'master', 'table', 'capacity', 'buffer'];
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'help', 'version', 'record', ...RECORDING_FLAGS]);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'read-only', 'help', 'version', 'record', ...RECORDING_FLAGS]);
 
 /**
  * Writes to stdout and resolves once all of it is written: exiting sooner drops what a slow pipe
@@ -179,6 +183,10 @@ try {
 
 	if (flags.record !== undefined && (flags.once || flags.json || isCheck)) {
 		fail(`--record: only with the live monitor (not with ${isCheck ? 'dbtop check' : flags.once ? '--once' : '--json'})`);
+	}
+
+	if (flags.readOnly && (isRecord || flags.record !== undefined)) {
+		fail(`--read-only: not with ${isRecord ? 'dbtop record' : '--record'}, which writes to the ring`);
 	}
 
 	const config = loadConfig(flags.config, process.env);

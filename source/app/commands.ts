@@ -1,4 +1,4 @@
-import type {Command} from './keymap.js';
+import {isChanging, readOnlyNotice, type Command} from './keymap.js';
 import {formatDuration} from '../duration.js';
 import type {Scheduler} from '../store/scheduler.js';
 import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
@@ -134,6 +134,12 @@ export function runCommand(command: Command, context: CommandContext): void {
 	const {store, scheduler} = context;
 	const state = store.getState();
 	const {ui} = state;
+	if (ui.readOnly && isChanging(command)) {
+		// Not asked about, not attempted: the help and the hints do not offer it either.
+		store.dispatch({type: 'notice', notice: {text: readOnlyNotice(ui.readOnly, command), level: 'error'}});
+		return;
+	}
+
 	const sort = SORTS[command];
 	if (sort) {
 		store.dispatch({type: 'set-sort', sort});

@@ -117,6 +117,30 @@ export const keymap = [
 /** A command name from the table. */
 export type Command = (typeof keymap)[number]['command'];
 
+/** The commands that change something outside dbtop's own view, and what each does, for the notice that says it is not available. */
+export const CHANGING_COMMANDS: Partial<Record<Command, string>> = {
+	kill: 'signalling a process',
+	'cancel-backend': 'cancelling a query',
+	'terminate-backend': 'terminating a backend',
+	acknowledge: 'acknowledging an alert',
+	'acknowledge-all': 'acknowledging alerts',
+};
+
+/** Why dbtop changes nothing: the live monitor run with `--read-only`, or a replay of recorded samples. */
+export type ReadOnlyMode = 'live' | 'replay';
+
+/** What the header and the notices call each read-only mode. */
+export const READ_ONLY_WORDS: Record<ReadOnlyMode, {badge: string; notice: string}> = {
+	live: {badge: 'READ-ONLY', notice: 'read-only'},
+	replay: {badge: 'REPLAY', notice: 'read-only replay'},
+};
+
+/** Whether a command changes something, and so is absent from the keys in force when dbtop is read-only. */
+export const isChanging = (command: Command): boolean => command in CHANGING_COMMANDS;
+
+/** The notice a key for a changing command gets in a read-only mode: `read-only: signalling a process is not available`. */
+export const readOnlyNotice = (mode: ReadOnlyMode, command: Command): string => `${READ_ONLY_WORDS[mode].notice}: ${CHANGING_COMMANDS[command] ?? command} is not available`;
+
 /** Titles of the scopes, in the order the help shows them. */
 export const SCOPE_TITLES: Record<Scope, string> = {
 	global: 'Everywhere',

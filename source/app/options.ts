@@ -26,6 +26,8 @@ export type Options = {
 	user?: string;
 	/** Ring the terminal bell when an alert becomes critical (`--bell`). */
 	hasBell: boolean;
+	/** Change nothing (`--read-only`): no signals, cancels, terminations or acknowledgements, and a read-only Postgres session. */
+	isReadOnly: boolean;
 	/** Where to record the samples (`dbtop record --ring`, `dbtop --record`), or none. */
 	record?: RecordOptions;
 };
@@ -79,7 +81,7 @@ export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgre
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;
 
-type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string; user?: string; bell?: boolean};
+type RawFlags = {interval?: string[]; once?: boolean; json?: boolean; color?: boolean; pg?: string; docker?: string; user?: string; bell?: boolean; readOnly?: boolean};
 
 function duration(flag: string, text: string): number {
 	const ms = parseDuration(text);
@@ -129,5 +131,5 @@ export function toOptions(flags: RawFlags, env: NodeJS.ProcessEnv, osUser = os.u
 
 	// NO_COLOR: any non-empty value turns colour off (https://no-color.org).
 	const hasColor = flags.color !== false && !env['NO_COLOR'];
-	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, pg: resolvePgTarget(flags.pg, {env, osUser}), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
+	return {refreshMs, intervals, mode: flags.json ? 'json' : flags.once ? 'once' : 'live', hasColor, hasBell: flags.bell === true, isReadOnly: flags.readOnly === true, pg: resolvePgTarget(flags.pg, {env, osUser}), docker: resolveEngine(flags.docker, env), ...(flags.user ? {user: flags.user} : {})};
 }

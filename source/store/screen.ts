@@ -2,7 +2,7 @@
 // takes the keys first. The keys in force, the list the moves and the filter act on, whether
 // processes are shown (the process scan runs only then) and the key hint line all follow from
 // it, so input, commands, collectors and views cannot disagree about what is showing.
-import {keymap, type Command, type Scope} from '../app/keymap.js';
+import {isChanging, keymap, type Binding, type Command, type ReadOnlyMode, type Scope} from '../app/keymap.js';
 import {PANES, type FilteredListId, type ListId, type PaneId, type Ui} from './ui.js';
 import type {State} from './store.js';
 
@@ -15,6 +15,8 @@ export type Modal = 'prompt' | 'confirm' | 'help';
 /** One screen dbtop can show, and everything that follows from it. */
 export type Screen = {
 	pane: PaneId;
+	/** Whether dbtop changes nothing here (`--read-only`, a replay): the changing commands are then absent from the bindings and the hints. */
+	readOnly: ReadOnlyMode | null;
 	detail: Detail | null;
 	modal: Modal | null;
 	/** The key scopes in force, the first that binds a key wins. */
@@ -27,6 +29,8 @@ export type Screen = {
 	filterList: FilteredListId | null;
 	/** Whether processes are drawn: their list, or a drill-down that reads them (a local session's backend, a container's processes). */
 	isShowingProcesses: boolean;
+	/** The key table as the help shows it: all of it, or without the changing commands when read-only. */
+	bindings: readonly Binding[];
 	/** The keys the hint line names, the most used first (none under a prompt or a question, which the status line shows instead). */
 	hints: readonly KeyHint[];
 };
@@ -83,13 +87,15 @@ function keyFor(command: Command, scopes: readonly Scope[]): string {
 	return '';
 }
 
-function hintsOf(scopes: readonly Scope[]): readonly KeyHint[] {
+function hintsOf(scopes: readonly Scope[], readOnly: ReadOnlyMode | null): readonly KeyHint[] {
 	const own = scopes[0]!;
 	if (own === 'prompt' || own === 'confirm') return [];
-	return HINTS[own].map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
+	return HINTS[own].filter(([command]) => !(readOnly && isChanging(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
 }
 
-function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null): Screen {
+const READ_ONLY_BINDINGS: readonly Binding[] = keymap.filter(binding => !isChanging(binding.command));
+
+function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null, readOnly: ReadOnlyMode | null): Screen {
 	const view = PANE_VIEWS[pane];
 	const own = detail ? DETAIL_SCOPES[detail] : view.scope;
 	const viewScopes: readonly Scope[] = own ? [own, 'global'] : ['global'];
@@ -98,6 +104,7 @@ function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null): S
 	const list = detail ? null : view.list;
 	return {
 		pane,
+		readOnly,
 		detail,
 		modal,
 		scopes,
@@ -106,20 +113,25 @@ function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null): S
 		filterList: list === 'locks' ? null : list,
 		// The help takes the whole frame.
 		isShowingProcesses: modal !== 'help' && (list === 'processes' || detail === 'process' || detail === 'session' || detail === 'container'),
-		hints: hintsOf(scopes),
+		bindings: readOnly ? READ_ONLY_BINDINGS : keymap,
+		hints: hintsOf(scopes, readOnly),
 	};
 }
 
-const nameOf = (pane: PaneId, detail: Detail | null, modal: Modal | null) => `${pane}/${detail ?? ''}/${modal ?? ''}`;
+const nameOf = (pane: PaneId, detail: Detail | null, modal: Modal | null, readOnly: ReadOnlyMode | null) => `${pane}/${detail ?? ''}/${modal ?? ''}/${readOnly ?? ''}`;
 
-/** Every screen there is: each pane, with and without its drill-down, under each modal and none. */
-export const SCREENS: readonly Screen[] = PANES.flatMap(pane =>
-	[null, PANE_VIEWS[pane].detail]
-		.filter((detail, index) => index === 0 || detail !== null)
-		.flatMap(detail => [null, ...MODALS].map(modal => makeScreen(pane, detail, modal))),
+const READ_ONLY_MODES: ReadonlyArray<ReadOnlyMode | null> = [null, 'live', 'replay'];
+
+/** Every screen there is: each pane, with and without its drill-down, under each modal and none, read-only or not. */
+export const SCREENS: readonly Screen[] = READ_ONLY_MODES.flatMap(readOnly =>
+	PANES.flatMap(pane =>
+		[null, PANE_VIEWS[pane].detail]
+			.filter((detail, index) => index === 0 || detail !== null)
+			.flatMap(detail => [null, ...MODALS].map(modal => makeScreen(pane, detail, modal, readOnly))),
+	),
 );
 
-const byName = new Map(SCREENS.map(screen => [nameOf(screen.pane, screen.detail, screen.modal), screen]));
+const byName = new Map(SCREENS.map(screen => [nameOf(screen.pane, screen.detail, screen.modal, screen.readOnly), screen]));
 
 function detailOf(ui: Ui): Detail | null {
 	switch (ui.pane) {
@@ -142,5 +154,5 @@ const modalOf = (ui: Ui): Modal | null => (ui.input ? 'prompt' : ui.confirm ? 'c
 /** What the state shows: one of SCREENS, the same object for as long as the screen stays the same. */
 export function screenOf(state: State): Screen {
 	const {ui} = state;
-	return byName.get(nameOf(ui.pane, detailOf(ui), modalOf(ui)))!;
+	return byName.get(nameOf(ui.pane, detailOf(ui), modalOf(ui), ui.readOnly))!;
 }

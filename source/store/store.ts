@@ -3,6 +3,7 @@
 // the state, its reducer and its selectors; this file holds what they share: the clock, the
 // health of each collector, and the order things happen in when a sample arrives.
 import type {AlertsState, Rule} from '../alerts/engine.js';
+import type {ReadOnlyMode} from '../app/keymap.js';
 import type {CollectorId, SampleMap} from '../types.js';
 import {initialAlertsSlice, reduceAlerts, withAlerts, type AlertsAction, type AlertsSlice} from './alerts.js';
 import {initialChecks, reduceChecks, type ChecksSlice} from './checks.js';
@@ -41,8 +42,8 @@ export type SampleOf<K extends CollectorId> = Extract<SampleAction, {id: K}>;
 /** Everything that changes the state. */
 export type Action = SampleAction | {type: 'collector-error'; id: string; at: number; message: string} | {type: 'backend-terminated'; pid: number} | AlertsAction | UiAction;
 
-/** The state before any sample arrives: rules from the config, alerts from the state file. */
-export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?: AlertsState): State {
+/** The state before any sample arrives: rules from the config, alerts from the state file, and whether dbtop is read-only. */
+export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?: AlertsState, readOnly: ReadOnlyMode | null = null): State {
 	return {
 		...initialHost(),
 		...initialPostgres(),
@@ -51,7 +52,7 @@ export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?
 		...initialAlertsSlice(rules, alerts),
 		now: 0,
 		status: {},
-		ui: initialUi(refreshMs),
+		ui: initialUi(refreshMs, readOnly),
 	};
 }
 

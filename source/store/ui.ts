@@ -1,4 +1,5 @@
 // The ui slice: what the user looks at and how (pane, sorts, filters, selections, prompts).
+import type {ReadOnlyMode} from '../app/keymap.js';
 import {selectAt, windowStart} from './selection.js';
 
 /** The main panes, in the order Tab and the number keys walk them. */
@@ -36,6 +37,8 @@ export type QueryScroll = {top: number; page: number; last: number};
 
 /** What the user is looking at and how: pane, sort, filter, selection. */
 export type Ui = {
+	/** Whether dbtop changes nothing, and why (`--read-only`, a replay); fixed at start. */
+	readOnly: ReadOnlyMode | null;
 	pane: PaneId;
 	isPaused: boolean;
 	refreshMs: number;
@@ -100,8 +103,9 @@ export type UiAction =
 const FIRST_ROW: Selection = {selected: null, selectedIndex: 0, top: 0, pageSize: 10};
 
 /** The view at start: the Processes pane, every list at its first row. */
-export function initialUi(refreshMs: number): Ui {
+export function initialUi(refreshMs: number, readOnly: ReadOnlyMode | null = null): Ui {
 	return {
+		readOnly,
 		pane: 'processes',
 		isPaused: false,
 		refreshMs,

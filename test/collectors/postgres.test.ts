@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type pg from 'pg';
-import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
+import {createPgConnection, READ_ONLY_REASON, type PgConnection} from '../../collectors/postgres-connection.js';
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
@@ -193,6 +193,33 @@ for (const major of MAJORS) {
 				assert.match(reason ?? '', /permission denied|must be a (superuser|member)/i);
 			} finally {
 				await weak.close();
+			}
+		});
+
+		test('read-only (--read-only): the server holds every transaction of its sessions read-only; cancel and terminate are not attempted', async () => {
+			const readOnly = createPgConnection(resolvePgTarget(server.url(), {env: {}, osUser: 'root', home: NO_HOME}), {isReadOnly: true});
+			const victim = await client({application: 'untouched'});
+			const victimPid = Number((await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+			const running = victim.query('SELECT pg_sleep(30)').then(
+				() => 'finished',
+				(error: Error) => error.message,
+			);
+			try {
+				assert.deepEqual(await readOnly.query('SHOW default_transaction_read_only'), [{default_transaction_read_only: 'on'}]);
+				await assert.rejects(readOnly.query('CREATE TABLE written (id int)'), /cannot execute CREATE TABLE in a read-only transaction/);
+				await assert.rejects(readOnly.query('UPDATE accounts SET balance = 1'), /read-only transaction/);
+				assert.deepEqual(await readOnly.queryDatabase('postgres', 'SHOW default_transaction_read_only'), [{default_transaction_read_only: 'on'}]);
+				const sample = (await postgresSessions(readOnly).collect(signal)) as PgSessionsSample;
+				assert.ok(sample.sessions.some(session => session.pid === victimPid), 'the sessions are read as ever');
+				await until(sessionsSample, s => s.sessions.some(session => session.pid === victimPid && session.state === 'active'));
+				assert.equal(await readOnly.cancel(victimPid), READ_ONLY_REASON);
+				assert.equal(await readOnly.terminate(victimPid), READ_ONLY_REASON);
+				const [still] = (await server.sql(`SELECT state, query FROM pg_stat_activity WHERE pid = ${victimPid}`)).rows;
+				assert.deepEqual(still, {state: 'active', query: 'SELECT pg_sleep(30)'}, 'the backend runs on, its query not cancelled');
+			} finally {
+				await readOnly.close();
+				await connection.cancel(victimPid);
+				await running;
 			}
 		});
 

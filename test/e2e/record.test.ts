@@ -374,6 +374,8 @@ for (const major of MAJORS) {
 				[['record'], /^dbtop: --ring: missing/],
 				[['--node', 'a'], /^dbtop: --node: only with dbtop record or --record/],
 				[['--record', ring.url, '--json'], /^dbtop: --record: only with the live monitor \(not with --json\)/],
+				[['--record', ring.url, '--read-only'], /^dbtop: --read-only: not with --record, which writes to the ring/],
+				[['record', '--ring', ring.url, '--read-only'], /^dbtop: --read-only: not with dbtop record, which writes to the ring/],
 			];
 			for (const [args, expected] of cases) {
 				const result = refused(dir, [...args, ...pinned]);

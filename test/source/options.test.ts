@@ -57,3 +57,8 @@ test('colour is off with --no-color or NO_COLOR', () => {
 	assert.equal(toOptions({bell: true}, {}).hasBell, true);
 	assert.equal(toOptions({once: true}, {}).mode, 'once');
 });
+
+test('--read-only: off unless given', () => {
+	assert.equal(toOptions({}, {}).isReadOnly, false);
+	assert.equal(toOptions({readOnly: true}, {}).isReadOnly, true);
+});

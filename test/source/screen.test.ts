@@ -2,12 +2,13 @@
 // from it. The key-conflict check walks the screens the model makes, not a list kept by hand.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {keymap, resolveKey, SCOPE_TITLES, type Scope} from '../../source/app/keymap.js';
+import {CHANGING_COMMANDS, keymap, resolveKey, SCOPE_TITLES, type ReadOnlyMode, type Scope} from '../../source/app/keymap.js';
+import {runCommand} from '../../source/app/commands.js';
 import {SCREENS, screenOf, type Screen} from '../../source/store/screen.js';
-import {initialState, reduce, type Action, type State} from '../../source/store/store.js';
+import {createStore, initialState, reduce, type Action, type State} from '../../source/store/store.js';
 import {PANES, type PaneId} from '../../source/store/ui.js';
 
-const name = (screen: Screen) => `${screen.pane}/${screen.detail ?? '-'}/${screen.modal ?? '-'}`;
+const name = (screen: Screen) => `${screen.pane}/${screen.detail ?? '-'}/${screen.modal ?? '-'}/${screen.readOnly ?? '-'}`;
 
 // The actions that open each pane's drill-down, and each modal.
 const OPEN_DETAIL: Partial<Record<PaneId, Action>> = {
@@ -25,12 +26,12 @@ const OPEN_MODAL: readonly Action[] = [
 /** A state for every pane, with and without a drill-down, under each modal and none (and the actions that made it). */
 function everyState(): Array<{state: State; steps: string}> {
 	const states: Array<{state: State; steps: string}> = [];
-	for (const pane of PANES) {
-		const base = reduce(initialState(1000), {type: 'set-pane', pane});
+	for (const pane of PANES) for (const readOnly of [null, 'live', 'replay'] as const) {
+		const base = reduce(initialState(1000, undefined, undefined, readOnly), {type: 'set-pane', pane});
 		const detail = OPEN_DETAIL[pane];
 		for (const withDetail of detail ? [base, reduce(base, detail)] : [base]) {
 			for (const modal of [null, ...OPEN_MODAL]) {
-				states.push({state: modal ? reduce(withDetail, modal) : withDetail, steps: `${pane}${withDetail === base ? '' : ' + detail'}${modal ? ` + ${modal.type}` : ''}`});
+				states.push({state: modal ? reduce(withDetail, modal) : withDetail, steps: `${pane}${readOnly ? ` (${readOnly})` : ''}${withDetail === base ? '' : ' + detail'}${modal ? ` + ${modal.type}` : ''}`});
 			}
 		}
 	}
@@ -127,4 +128,45 @@ test('processes are on screen in their list and the drill-downs that read them, 
 	assert.equal(screen('containers', OPEN_DETAIL.containers!).isShowingProcesses, true, "a container's processes");
 	assert.equal(screen('alerts', OPEN_DETAIL.alerts!).isShowingProcesses, false, 'an alert');
 	assert.equal(screen('processes', OPEN_MODAL[2]!).isShowingProcesses, false, 'the help takes the whole frame');
+});
+
+test('read-only, the commands that change something are absent from the key table the help shows and from the hints; otherwise present', () => {
+	const changing = new Set<string>(Object.keys(CHANGING_COMMANDS));
+	assert.deepEqual([...changing].sort(), ['acknowledge', 'acknowledge-all', 'cancel-backend', 'kill', 'terminate-backend']);
+	for (const screen of SCREENS) {
+		const shown = new Set<string>([...screen.bindings.map(binding => binding.command), ...screen.hints.map(hint => hint.command)]);
+		const present = [...changing].filter(command => shown.has(command));
+		if (screen.readOnly) {
+			assert.deepEqual(present, [], `${name(screen)} offers no changing command`);
+		} else {
+			assert.equal(screen.bindings, keymap, `${name(screen)}: the whole key table`);
+		}
+	}
+
+	// The screens that hint a change when not read-only, and the same screens read-only.
+	const screen = (pane: PaneId, readOnly: ReadOnlyMode | null, ...actions: Action[]) => screenOf(actions.reduce(reduce, reduce(initialState(1000, undefined, undefined, readOnly), {type: 'set-pane', pane})));
+	const hinted = (found: Screen) => found.hints.map(hint => hint.word);
+	assert.ok(hinted(screen('sessions', null)).includes('terminate'));
+	assert.ok(hinted(screen('alerts', null)).includes('acknowledge'));
+	assert.ok(hinted(screen('processes', null, {type: 'open-detail', list: 'processes', pid: 20})).includes('kill'));
+	assert.deepEqual(hinted(screen('processes', 'live', {type: 'open-detail', list: 'processes', pid: 20})), ['back', 'help', 'pane', 'pause', 'quit']);
+	assert.deepEqual(hinted(screen('alerts', 'replay')), ['help', 'pane', 'filter', 'detail', 'pause', 'quit']);
+});
+
+test('read-only, a key for a changing command says it is not available, in the words of the mode, and asks nothing', () => {
+	const scheduler = {setPaused() {}, setRefresh() {}, wake() {}};
+	const noticeOf = (readOnly: ReadOnlyMode | null, pane: PaneId, command: Parameters<typeof runCommand>[0], ...actions: Action[]) => {
+		const store = createStore(actions.reduce(reduce, reduce(initialState(1000, undefined, undefined, readOnly), {type: 'set-pane', pane})));
+		runCommand(command, {store, scheduler, exit() {}, user: 'tester'});
+		return {notice: store.getState().ui.notice?.text, confirm: store.getState().ui.confirm, input: store.getState().ui.input};
+	};
+
+	const detail: Action = {type: 'open-detail', list: 'processes', pid: 20};
+	assert.deepEqual(noticeOf('live', 'processes', 'kill', detail), {notice: 'read-only: signalling a process is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('live', 'sessions', 'cancel-backend'), {notice: 'read-only: cancelling a query is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('live', 'locks', 'terminate-backend'), {notice: 'read-only: terminating a backend is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('replay', 'alerts', 'acknowledge'), {notice: 'read-only replay: acknowledging an alert is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('replay', 'alerts', 'acknowledge-all'), {notice: 'read-only replay: acknowledging alerts is not available', confirm: null, input: null});
+	// Not read-only, the same key goes on to its command (here: nothing is selected to act on).
+	assert.equal(noticeOf(null, 'sessions', 'cancel-backend').notice, 'no session selected');
 });

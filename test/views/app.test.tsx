@@ -243,3 +243,34 @@ test('the host\'s colours are the rules in force: a CPU warning from the config,
 	assert.match(lineOf('Mem', 82), /Mem +\u001B\[22m\[\|+ *82\.0%\]/, '18 % available is above the memory rule\'s 15 %: no colour');
 	assert.match(lineOf('Mem', 90), /\u001B\[33m\[\|+ *90\.0%\]/, '10 % available');
 });
+
+test('--read-only: READ-ONLY in the header; the help and hints leave out what changes things, k only says so', async () => {
+	const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e5)'], {stdio: 'ignore'});
+	const pid = child.pid!;
+	try {
+		const processes = [...rows, processRow({pid, ppid: process.pid, command: 'node -e victim', comm: 'node', cpuPct: 50})];
+		const view = renderView(<App version="9.9.9" />, [
+			{type: 'sample', id: 'host', at: 1000, value: hostSample()},
+			{type: 'sample', id: 'processes', at: 1000, value: {processes, detail: null}},
+			{type: 'set-paused', isPaused: true},
+		], createStore(initialState(1000, undefined, undefined, 'live')));
+		const frame = () => stripAnsi(view.frame());
+		const [title = ''] = frame().split('\n');
+		assert.match(title, / PAUSED {2}READ-ONLY $/, 'the badge is whole at the end of the title line, after the others');
+		await view.press(KEYS.enter);
+		assert.match(frame(), new RegExp(`Process ${pid} node`));
+		assert.doesNotMatch(frame().split('\n').at(-1)!, /kill/);
+		await view.press('k');
+		assert.match(frame(), /read-only: signalling a process is not available/);
+		assert.doesNotMatch(frame(), /SIGTERM to/);
+		await view.press('?');
+		assert.match(frame(), /Keys · Esc or \? closes/);
+		assert.doesNotMatch(frame(), /SIGTERM|Acknowledge|Cancel its query|Terminate it/);
+		assert.match(frame(), /Process detail · this screen/);
+		view.unmount();
+		assert.equal(child.exitCode, null);
+		assert.equal(child.signalCode, null);
+	} finally {
+		child.kill('SIGKILL');
+	}
+});

@@ -5,7 +5,7 @@ import {Box} from 'ink';
 import {keymap, SCOPE_TITLES} from '../../source/app/keymap.js';
 import {screenOf} from '../../source/store/screen.js';
 import {initialState} from '../../source/store/store.js';
-import {HelpOverlay, helpPages} from '../../views/HelpOverlay.js';
+import {HelpOverlay, helpPages, helpSections} from '../../views/HelpOverlay.js';
 import {HostPane} from '../../views/HostPane.js';
 import {HostSummary} from '../../views/HostSummary.js';
 import {ProcessDetail} from '../../views/ProcessDetail.js';
@@ -208,4 +208,17 @@ test('at 80 columns and narrower the header drops the load, then the uptime, the
 	const view = renderView(<HostSummary width={80} hasCharts={false} version="0.1.0" />, [hostAction(1000, {filesystems}), {type: 'set-paused', isPaused: true}]);
 	assert.equal(view.frame().split('\n')[0], 'dbtop 0.1.0 · db1 · up 3d 4h 0m · every 1s 3 crit  13 warn  PAUSED');
 	view.unmount();
+});
+
+test('help, read-only: no binding of a command that changes something; not read-only, each is there', () => {
+	const words = /SIGTERM|Cancel its query|Terminate it|Acknowledge/;
+	const text = (readOnly: 'live' | null) => {
+		const screen = screenOf(initialState(1000, undefined, undefined, readOnly));
+		return helpSections(200, screen.viewScopes, screen.bindings).flat().map(line => line.text).join('\n');
+	};
+
+	assert.doesNotMatch(text('live'), words);
+	for (const help of ['SIGTERM', 'Cancel its query', 'Terminate it', 'Acknowledge, with a note', 'Acknowledge all']) assert.ok(text(null).includes(help), help);
+	// The rest of the table is all there.
+	assert.match(text('live'), /Filter: sev: src: ack:yes\|no text/);
 });
