@@ -118,7 +118,7 @@ function queriesFor(table: TableName, shape: Shape) {
 		return [...(has('master_flag') ? [`master_flag${flip}`] : []), `node_flag${flip}`, `node_name${flip}`, ...(container ? [`container_name${flip}`] : []), `sample_time ${direction}`].join(', ');
 	};
 
-	/** A node's node rows with sample_time in (`after`, `before`], newest first (DESC) or oldest first, at most `limit`. */
+	/** A node's node rows (`node` a parameter) past placeholders and matching `condition`, newest first (DESC) or oldest first, at most `limit`. */
 	const nodeRows = (node: string, condition: string, direction: 'DESC' | 'ASC', limit: string) => {
 		const branches = masters.map(
 			master => `(SELECT ${list} FROM ${table.sql} WHERE ${master === null ? '' : `master_flag = ${master} AND `}node_flag AND node_name = ${node}${container ? ' AND container_name IS NULL' : ''} AND sample_time > 0 AND ${condition}
@@ -171,7 +171,7 @@ function queriesFor(table: TableName, shape: Shape) {
 	};
 }
 
-/** The SQL a reader of this table runs, for tests that EXPLAIN it: each query with example parameters. */
+/** The SQL a reader of a table runs, by name: its tests EXPLAIN each. */
 export type ReaderQueries = ReturnType<typeof queriesFor>;
 
 /**

@@ -6,7 +6,7 @@ import {after, before, describe, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import pg from 'pg';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
-import {openRingReader, type RingReader} from '../../source/ring/reader.js';
+import {openRingReader} from '../../source/ring/reader.js';
 import {containerOfRow, hostOfRow} from '../../source/ring/replay-parse.js';
 import {parseTableName, setUpTables, TableError} from '../../source/ring/table.js';
 import {writeSample} from '../../source/ring/writer.js';
@@ -38,7 +38,7 @@ for (const major of MAJORS) {
 		let server: TestServer;
 		let client: pg.Client;
 		let log = '';
-		const readers: RingReader[] = [];
+		const readers: Array<{close(): Promise<void>}> = [];
 		const open = async (table: string, user = 'postgres', password = 'dbtop-test') => {
 			const target = resolvePgTarget(`${server.url({user, password})}?application_name=${READER_APP}`, {env: {}, osUser: 'root', home: NO_HOME});
 			const reader = await openRingReader(target, parseTableName(table));
@@ -256,7 +256,7 @@ for (const major of MAJORS) {
 			assert.ok(nodes.every(node => node.containerCount === 1));
 
 			const parameters: Record<string, unknown[]> = {nodeNames: [], companionVersions: []};
-			const queries = Object.entries((reader as RingReader & {queries: Record<string, string | null>}).queries).filter(([name]) => name !== 'companionVersions');
+			const queries = Object.entries(reader.queries).filter(([name]) => name !== 'companionVersions');
 			for (const [name, text] of queries) {
 				assert.ok(text, name);
 				const {rows} = await client.query(`EXPLAIN ${text}`, parameters[name] ?? ['node-3', 1_800_002_000]);
