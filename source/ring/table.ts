@@ -123,8 +123,8 @@ export function companionDdl(table: TableName): string {
 /** A table on the server that cannot be written as it is: one line naming the table and what is wrong. */
 export class TableError extends Error {}
 
-/** The columns of a table as the server has them, by name, or null where there is no such table. */
-async function columnsOf(client: pg.ClientBase, table: TableName): Promise<Map<string, string> | null> {
+/** The columns of a table as the server has them (name to type), or null where there is no such table. Reads the catalog only. */
+export async function columnsOf(client: pg.ClientBase, table: TableName): Promise<Map<string, string> | null> {
 	const {rows} = await client.query<{column: string | null; type: string | null}>(
 		`SELECT a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type
 		FROM (SELECT to_regclass($1) AS oid) AS t LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped

