@@ -5,7 +5,7 @@ import {parseArgs} from 'node:util';
 import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import os from 'node:os';
-import {toOptions, toRecordOptions} from './options.js';
+import {toOptions, toRecordOptions, toReplayJsonOptions} from './options.js';
 import {sanitize} from '../sanitize.js';
 import {UsageError} from './usage-error.js';
 
@@ -40,6 +40,10 @@ const HELP = `
 	  --read-only               Change nothing: no kill, cancel, terminate or acknowledge,
 	                            and a read-only Postgres session.
 	  --record <conninfo>       Record into the ring buffer while you watch (the live monitor).
+	  --ring <conninfo> --json  Print one recorded moment of the ring as JSON (with --table,
+	                            --node, --at); the replay screen is not built yet.
+	  --at <time>               The moment: 14:05, 2026-11-30 03:12 (local), an ISO time
+	                            with zone, or -2h, -30m, -90s. Default: the newest.
 	  --no-color                No colours (NO_COLOR or TERM=dumb in the environment do the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
@@ -88,6 +92,7 @@ const {values: given, positionals: input, tokens} = parseArgs({
 		table: {type: 'string'},
 		capacity: {type: 'string'},
 		buffer: {type: 'string'},
+		at: {type: 'string'},
 		help: {type: 'boolean'},
 		version: {type: 'boolean'},
 	},
@@ -109,6 +114,7 @@ const flags = {
 	bell: given['bell'] === true,
 	readOnly: given['read-only'] === true,
 	record: text(given['record']),
+	at: text(given['at']),
 	recording: {ring: text(given['ring']), node: text(given['node']), master: given['master'] === true, table: text(given['table']), capacity: text(given['capacity']), buffer: text(given['buffer'])},
 };
 
@@ -116,10 +122,12 @@ const flags = {
 process.title = 'dbtop';
 
 // The flags that take a value; every other known flag is on or off.
-const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user', 'record', 'ring', 'node', 'table', 'capacity', 'buffer']);
+const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user', 'record', 'ring', 'node', 'table', 'capacity', 'buffer', 'at']);
 // The flags that say how to record: only with `dbtop record` or `--record`.
 const RECORDING_FLAGS = ['ring', 'node', 'master', 'table', 'capacity', 'buffer'];
-const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'read-only', 'help', 'version', 'record', ...RECORDING_FLAGS]);
+const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'read-only', 'help', 'version', 'record', 'at', ...RECORDING_FLAGS]);
+// The flags a replay (`dbtop --ring <conninfo> --json`) takes besides --ring.
+const REPLAY_FLAGS = ['node', 'table', 'at'];
 
 /**
  * Writes to stdout and resolves once all of it is written: exiting sooner drops what a slow pipe
@@ -171,9 +179,25 @@ try {
 		fail(`unknown command "${input[hasCommand ? 1 : 0]}" (see dbtop --help)`);
 	}
 
+	// `dbtop --ring <conninfo> --json`: a recorded moment read back from the ring, as JSON.
+	const isReplay = !isRecord && flags.recording.ring !== undefined;
+	if (isReplay) {
+		if (isCheck) fail('--ring: not with dbtop check (a replay prints a recorded moment: dbtop --ring <conninfo> --json)');
+		if (flags.record !== undefined) fail('--ring: not with --record (--ring reads a ring back; --record writes one while you watch)');
+		if (flags.once) fail('--ring: not with --once (a replay prints JSON: use --ring with --json)');
+		if (!flags.json) fail('--ring: the replay screen is not built yet; use --ring with --json');
+		if (tokens.filter(token => token.kind === 'option' && token.name === 'ring').length > 1) fail('--ring: given more than once; reading several rings is not built yet (give one --ring)');
+		const other = tokens.find(token => token.kind === 'option' && RECORDING_FLAGS.includes(token.name) && token.name !== 'ring' && !REPLAY_FLAGS.includes(token.name));
+		if (other?.kind === 'option') fail(`${other.rawName}: only with dbtop record or --record (a replay takes --table, --node and --at)`);
+		const replay = await import('../ring/replay-json.js');
+		await print(await replay.runReplayJson(toReplayJsonOptions({...flags.recording, at: flags.at}, process.env, os.userInfo().username, Date.now()), packageJson.version));
+		process.exit(0);
+	}
+
+	if (flags.at !== undefined) fail('--at: only with --ring <conninfo> --json (a replay of the ring)');
+
 	const recordingFlag = tokens.find(token => token.kind === 'option' && RECORDING_FLAGS.includes(token.name));
 	if (recordingFlag?.kind === 'option') {
-		if (!isRecord && recordingFlag.name === 'ring') fail(`${recordingFlag.rawName}: only with dbtop record (the live monitor records with --record <conninfo>)`);
 		if (!isRecord && flags.record === undefined) fail(`${recordingFlag.rawName}: only with dbtop record or --record`);
 	}
 
