@@ -1,6 +1,7 @@
 // Ring rows read back into dbtop's base units (bytes, bytes/s, percent), the reverse of rows.ts.
 // A NULL metric stays null: a value the writer did not measure is never shown as 0.
 import type {MetricColumn} from './contract.js';
+import type {ContainerRow} from '../types.js';
 
 const MIB = 1024 ** 2;
 
@@ -62,28 +63,28 @@ export type ReplayHost = ReplayRowIdentity & {
 	temperature: number | null;
 };
 
-/** A container row in dbtop's units, with ContainerRow's names for what the ring holds; null where it holds none. */
-export type ReplayContainer = ReplayRowIdentity & {
-	name: string;
-	/** Percent of the host's CPU. */
-	cpuPct: number | null;
-	/** Bytes: the memory in use (RSS, or what `docker stats` counts where the engine does not split it), the limit, the page cache. */
-	memUsed: number | null;
-	memLimit: number | null;
-	memCache: number | null;
-	blockReadBytesPerSec: number | null;
-	blockWriteBytesPerSec: number | null;
-	blockReadIops: number | null;
-	blockWriteIops: number | null;
-	netRxBytesPerSec: number | null;
-	netTxBytesPerSec: number | null;
-	netRxPacketsPerSec: number | null;
-	netTxPacketsPerSec: number | null;
-	netRxErrorsPerSec: number | null;
-	netTxErrorsPerSec: number | null;
-	netRxDropsPerSec: number | null;
-	netTxDropsPerSec: number | null;
-};
+/** A container row in dbtop's units: the ContainerRow fields the ring holds (memUsed is its RSS, or what `docker stats` counts where the engine does not split it), null where it holds none. */
+export type ReplayContainer = ReplayRowIdentity &
+	Pick<
+		ContainerRow,
+		| 'name'
+		| 'cpuPct'
+		| 'memUsed'
+		| 'memLimit'
+		| 'memCache'
+		| 'blockReadBytesPerSec'
+		| 'blockWriteBytesPerSec'
+		| 'blockReadIops'
+		| 'blockWriteIops'
+		| 'netRxBytesPerSec'
+		| 'netTxBytesPerSec'
+		| 'netRxPacketsPerSec'
+		| 'netTxPacketsPerSec'
+		| 'netRxErrorsPerSec'
+		| 'netTxErrorsPerSec'
+		| 'netRxDropsPerSec'
+		| 'netTxDropsPerSec'
+	>;
 
 /** The identity of a row, or null for a placeholder (no sample_time) or a row without a node name. */
 function identityOf(row: RawRow): ReplayRowIdentity | null {
