@@ -37,9 +37,8 @@ export type RingDescription = {
 	/** The contract's columns the table has, and those it lacks (read as NULL). */
 	columns: string[];
 	missingColumns: string[];
-	/** Whether dbtop's companion table exists, and the schema versions of its rows (this reader knows COMPANION_VERSION). */
+	/** Whether dbtop's companion table exists (companionAt says of each row whether this reader knows its schema version). */
 	hasCompanion: boolean;
-	companionVersions: number[];
 };
 
 /** A node of the ring as the node picker lists it. */
@@ -74,6 +73,7 @@ export type CompanionAt = {companion: Record<string, unknown>; reason: null} | {
 
 /** The reader of one ring table. */
 export type RingReader = {
+	/** What the table holds of the contract, as read at open: sends no statement. */
 	describe(): Promise<RingDescription>;
 	nodes(): Promise<RingNode[]>;
 	/** The oldest and newest sample_time of a node's node rows, or null where it has none. */
@@ -167,7 +167,6 @@ function queriesFor(table: TableName, shape: Shape) {
 		after: nodeRows('$1', `sample_time > $2::bigint`, 'ASC', '1'),
 		containers,
 		companion,
-		companionVersions: shape.companionColumns?.has('schema_version') ? `SELECT DISTINCT schema_version FROM ${table.companionSql} ORDER BY schema_version` : null,
 	};
 }
 
@@ -234,14 +233,13 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 
 	return {
 		queries,
-		describe: async () =>
-			read(async () => ({
-				table: table.text,
-				columns: [...shape.columns],
-				missingColumns: Object.keys(RING_COLUMNS).filter(column => !shape.columns.has(column)),
-				hasCompanion: shape.companionColumns !== null && shape.companionColumns.has('schema_version'),
-				companionVersions: queries.companionVersions ? (await rows(queries.companionVersions)).flatMap(row => numberOf(row['schema_version']) ?? []) : [],
-			})),
+		// From the shape read at open: no statement, so no read of either table.
+		describe: async () => ({
+			table: table.text,
+			columns: [...shape.columns],
+			missingColumns: Object.keys(RING_COLUMNS).filter(column => !shape.columns.has(column)),
+			hasCompanion: shape.companionColumns !== null && shape.companionColumns.has('schema_version'),
+		}),
 		nodes: async () =>
 			read(async () => {
 				const names = (await rows(queries.nodeNames)).map(row => String(row['node_name'])).sort();

@@ -16,6 +16,7 @@ import {initialState, reduce, type Action, type State} from '../../source/store/
 import type {PgSession} from '../../source/types.js';
 import {containerRow, hostSample, pgSession, pgSessionsSample, processRow} from '../helpers/fixtures.js';
 import {startPostgres, type TestServer} from '../helpers/postgres.js';
+import {percentile} from './median.js';
 import {secondsFromEnv} from './side-by-side.js';
 
 const CAPACITY = 100_000;
@@ -23,7 +24,8 @@ const WRITERS = [4, 16, 64] as const;
 const WARM_UP_MS = 2000;
 /** The samples the 500-session ring holds: its capacity is three rows each. */
 const LARGE_SAMPLES = 1000;
-const AT = 1_700_000_100_000;
+/** The state's clock (epoch ms) in hostState. */
+export const AT = 1_700_000_100_000;
 
 /** The seconds each writer count is measured (DBTOP_BENCH_RING_S, default 20). */
 export const ringSeconds = (): number => secondsFromEnv('DBTOP_BENCH_RING_S', 20);
@@ -54,22 +56,22 @@ const alert = (index: number): Alert => ({
 
 /**
  * A state as dbtop holds it on a database host: `sessions` client sessions (`roots` blockers each
- * holding up 5 waiters, one in four idle in transaction), 300 processes with 100-character
- * command lines, and `alerts` open alerts.
+ * holding up 5 waiters, one in four idle in transaction), `processes` processes (300 unless
+ * given) with 100-character command lines, and `alerts` open alerts.
  */
-function hostState(sessions: number, roots: number, alerts: number): State {
+export function hostState(sessions: number, roots: number, alerts: number, processes = 300): State {
 	const crowd: PgSession[] = Array.from({length: sessions}, (_, index) => {
 		const pid = index + 1;
 		return pgSession({pid, user: `app${pid % 5}`, database: `shop${pid % 3}`, application: `worker-${pid % 20}`, state: pid % 4 === 0 ? 'idle in transaction' : 'active', xactAgeSec: (pid * 7919) % 1000, query: query(pid)});
 	});
 	const waiters = Object.fromEntries(Array.from({length: roots * 5}, (_, index) => [roots + 1 + index, [Math.floor(index / 5) + 1]]));
-	const processes = Array.from({length: 300}, (_, index) =>
+	const rows = Array.from({length: processes}, (_, index) =>
 		processRow({pid: 1000 + index, cpuPct: (index * 37) % 100, memPct: (index * 13) % 50, rss: ((index * 7) % 400) * 1024 ** 2, command: `/usr/lib/postgresql/18/bin/postgres: app${index % 5} shop 10.0.0.${index % 250}(5${index}) idle ${'-'.repeat(40)}`}),
 	);
 	const actions: Action[] = [
 		{type: 'sample', id: 'postgres-sessions', at: AT, value: pgSessionsSample(crowd)},
 		{type: 'sample', id: 'postgres-locks', at: AT, value: {blockedBy: waiters, locks: []}},
-		{type: 'sample', id: 'processes', at: AT, value: {processes, detail: null}},
+		{type: 'sample', id: 'processes', at: AT, value: {processes: rows, detail: null}},
 	];
 	return actions.reduce(reduce, initialState(1000, undefined, {alerts: Array.from({length: alerts}, (_, index) => alert(index)), tracking: {}, sequence: 0}));
 }
@@ -111,7 +113,7 @@ async function fill(client: pg.Client, table: TableName, sample: RingSample): Pr
 }
 
 /** Bytes of the ring and of its companion table, each with its indexes and TOAST. */
-async function sizes(client: pg.Client, table: TableName): Promise<{ring: number; companion: number}> {
+export async function sizes(client: pg.Client, table: TableName): Promise<{ring: number; companion: number}> {
 	const {rows} = await client.query<{ring: string; companion: string}>('SELECT pg_total_relation_size($1::regclass) AS ring, pg_total_relation_size($2::regclass) AS companion', [table.sql, table.companionSql]);
 	return {ring: Number(rows[0]!.ring), companion: Number(rows[0]!.companion)};
 }
@@ -129,9 +131,9 @@ async function rowBytes(client: pg.Client, table: TableName, slots: readonly num
 	return {ring: ring.rows.map(row => row.bytes), companion: companion.rows[0]!.bytes, companionText: companion.rows[0]!.text};
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+/** Bytes as the benchmarks print sizes: `12.3 MiB`. */
+export const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
 // Busy and total jiffies of the whole machine.
 async function machineJiffies(): Promise<{busy: number; total: number}> {

@@ -14,6 +14,7 @@ import {benchPostgres} from './postgres.js';
 import {benchProcessScan} from './process-scan.js';
 import {benchQuit} from './quit.js';
 import {benchRecord} from './record.js';
+import {benchReplay} from './replay.js';
 import {benchRing} from './ring.js';
 import {benchStartup} from './startup.js';
 import {ROOT} from './terminal-harness.js';
@@ -99,6 +100,12 @@ const SECTIONS: Section[] = [
 		title: 'Ring writes',
 		budget: 'none set: the samples per second one PostgreSQL 18 on this machine takes from 4, 16 and 64 writers at once into a ring of 100,000 rows, their p50 and p99 write latency, and the bytes one sample takes on disk; the figures the README’s sizing guidance comes from',
 		bench: benchRing,
+	},
+	{
+		name: 'replay',
+		title: 'Replay reads',
+		budget: 'on a ring of 1,000,000 rows from 20 nodes with containers on PostgreSQL 18, the read-only ring reader gets the first frame’s data (open, describe, the default node’s newest moment with its containers and companion) in ≤ 500 ms, one step back in time in ≤ 100 ms and the node picker’s nodes() in ≤ 300 ms, each the median of several runs; no plan of its queries holds a Seq Scan',
+		bench: benchReplay,
 	},
 ];
 

@@ -1,8 +1,9 @@
 // The ring buffer in tests: the contract's own SQL (the table and rows the existing writer made),
-// rows to write, and the ring read back.
+// rows to write, the ring read back, and the plans of the reader's queries.
 import {readFileSync} from 'node:fs';
 import type pg from 'pg';
 import {METRIC_COLUMNS, type RingRow} from '../../source/ring/contract.js';
+import type {ReaderQueries} from '../../source/ring/reader.js';
 
 /** The contract's DDL, exactly as the existing writer creates the table. */
 export const CONTRACT_DDL = readFileSync(new URL('../fixtures/ring/monitor_samples_ring.sql', import.meta.url), 'utf8');
@@ -29,6 +30,27 @@ export function ringRow(fields: Partial<RingRow> = {}): RingRow {
 /** The ring's rows, by slot. */
 export async function ringRows(client: pg.Client, table = 'monitor_samples_ring'): Promise<Array<Record<string, unknown>>> {
 	return (await client.query(`SELECT * FROM ${table} ORDER BY slot`)).rows;
+}
+
+/**
+ * Each of a reader's queries EXPLAINed (`options` as EXPLAIN takes them, in its parentheses) for a
+ * node and an epoch second: the node names take no parameter, the rest these two. A query the
+ * table's shape has not (no containers, no companion) has no plan.
+ */
+export async function readerPlans(client: pg.Client, queries: ReaderQueries, node: string, at: number, options = 'COSTS OFF'): Promise<Array<{name: string; plan: string | null}>> {
+	const plans: Array<{name: string; plan: string | null}> = [];
+	for (const [name, text] of Object.entries(queries)) {
+		const values = name === 'nodeNames' ? [] : [node, at];
+		const plan = text === null ? null : (await client.query(`EXPLAIN (${options}) ${text}`, values)).rows.map(row => String(row['QUERY PLAN'])).join('\n');
+		plans.push({name, plan});
+	}
+
+	return plans;
+}
+
+/** The relations a plan reads whole, by Seq Scan (parallel or not): none where every read goes through an index. */
+export function seqScans(plan: string): string[] {
+	return [...plan.matchAll(/Seq Scan on (\S+)/g)].map(match => match[1]!);
 }
 
 /**

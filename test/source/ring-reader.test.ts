@@ -13,7 +13,7 @@ import {writeSample} from '../../source/ring/writer.js';
 import type {Companion} from '../../source/ring/contract.js';
 import {NO_HOME} from '../helpers/dbtop.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
-import {CONTRACT_DDL, EXISTING_ROWS, ringRow} from '../helpers/ring.js';
+import {CONTRACT_DDL, EXISTING_ROWS, readerPlans, ringRow, seqScans} from '../helpers/ring.js';
 
 const MIB = 1024 ** 2;
 const READER_APP = 'dbtop-ring-reader';
@@ -58,7 +58,7 @@ for (const major of MAJORS) {
 
 		test('the existing writer\'s sample: its node, span, the row at a time in bytes, its neighbours, its containers with NULL metrics', async () => {
 			const reader = await open('existing.monitor_samples_ring');
-			assert.deepEqual(await reader.describe(), {table: 'existing.monitor_samples_ring', columns: (await reader.describe()).columns, missingColumns: [], hasCompanion: false, companionVersions: []});
+			assert.deepEqual(await reader.describe(), {table: 'existing.monitor_samples_ring', columns: (await reader.describe()).columns, missingColumns: [], hasCompanion: false});
 			const nodes = await reader.nodes();
 			assert.deepEqual(
 				nodes.map(node => [node.name, node.newest.sampleTime, node.newest.isMaster, node.containerCount, node.hasCompanion]),
@@ -123,7 +123,7 @@ for (const major of MAJORS) {
 			}
 
 			const reader = await open('recorded');
-			assert.deepEqual(await reader.describe(), {...(await reader.describe()), missingColumns: [], hasCompanion: true, companionVersions: [1]});
+			assert.deepEqual(await reader.describe(), {...(await reader.describe()), missingColumns: [], hasCompanion: true});
 			assert.deepEqual(
 				(await reader.nodes()).map(node => [node.name, node.newest.sampleTime, node.newest.isMaster, node.containerCount, node.hasCompanion, node.newest.cpu.total, node.newest.memory.total]),
 				[
@@ -147,7 +147,6 @@ for (const major of MAJORS) {
 
 			await client.query(`UPDATE recorded_dbtop SET schema_version = 99 WHERE node_name = 'node-a' AND sample_time = 1800000000`);
 			assert.deepEqual(await reader.companionAt('node-a', 1_800_000_000), {companion: null, reason: 'unknown schema version', schemaVersion: 99});
-			assert.deepEqual((await reader.describe()).companionVersions, [1, 99]);
 		});
 
 		test('placeholders, sample_time 0, NULL metrics, slot gaps, unknown sources, writers interleaved, no companion table', async () => {
@@ -167,7 +166,7 @@ for (const major of MAJORS) {
 
 			const reader = await open('ops.tolerant');
 			const description = await reader.describe();
-			assert.deepEqual([description.hasCompanion, description.companionVersions, description.missingColumns], [false, [], []]);
+			assert.deepEqual([description.hasCompanion, description.missingColumns], [false, []]);
 			assert.deepEqual(
 				(await reader.nodes()).map(node => [node.name, node.newest.sampleTime, node.newest.source]),
 				[
@@ -211,9 +210,18 @@ for (const major of MAJORS) {
 				return log.lastIndexOf(`SELECT '${name}'`);
 			};
 
+			// Entries start with "<application>|"; a statement goes on over lines that start with a tab.
+			const readerEntries = (from: number, to: number) =>
+				log
+					.slice(from, to)
+					.split(/\n(?=[^\t\n]*\|)/)
+					.filter(entry => entry.startsWith(`${READER_APP}|`));
+
 			const start = await marker('reader-start');
 			const reader = await open('recorded', 'ring_viewer', 'viewer');
-			await reader.describe();
+			const describing = await marker('describe-start');
+			assert.equal((await reader.describe()).hasCompanion, true);
+			assert.deepEqual(readerEntries(describing, await marker('describe-end')), [], 'describe() sends no statement');
 			const nodes = await reader.nodes();
 			assert.deepEqual(nodes.map(node => node.name), ['node-a', 'node-b']);
 			assert.equal((await reader.span('node-a'))?.newest, 1_800_000_002);
@@ -224,11 +232,7 @@ for (const major of MAJORS) {
 			await reader.close();
 			const end = await marker('reader-end');
 
-			// Entries start with "<application>|"; a statement goes on over lines that start with a tab.
-			const entries = log
-				.slice(start, end)
-				.split(/\n(?=[^\t\n]*\|)/)
-				.filter(entry => entry.startsWith(`${READER_APP}|`));
+			const entries = readerEntries(start, end);
 			const statements = entries.flatMap(entry => {
 				const match = /^[^|]*\|LOG: {2}(?:statement|execute [^:]*): ([\s\S]*)$/.exec(entry);
 				return match ? [match[1]!.trim()] : [];
@@ -255,13 +259,9 @@ for (const major of MAJORS) {
 			assert.deepEqual(nodes.filter(node => node.newest.isMaster).map(node => node.name), ['node-1']);
 			assert.ok(nodes.every(node => node.containerCount === 1));
 
-			const parameters: Record<string, unknown[]> = {nodeNames: [], companionVersions: []};
-			const queries = Object.entries(reader.queries).filter(([name]) => name !== 'companionVersions');
-			for (const [name, text] of queries) {
-				assert.ok(text, name);
-				const {rows} = await client.query(`EXPLAIN ${text}`, parameters[name] ?? ['node-3', 1_800_002_000]);
-				const plan = rows.map(row => String(row['QUERY PLAN'])).join('\n');
-				assert.doesNotMatch(plan, /Seq Scan on big\b/, `${name}:\n${plan}`);
+			for (const {name, plan} of await readerPlans(client, reader.queries, 'node-3', 1_800_002_000)) {
+				assert.ok(plan, name);
+				assert.deepEqual(seqScans(plan), [], `${name}:\n${plan}`);
 				assert.match(plan, /Index (Only )?Scan/, `${name}:\n${plan}`);
 			}
 		});
