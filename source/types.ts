@@ -1,5 +1,6 @@
 // Sample types shared by collectors, the store, the views and the JSON snapshot.
 // Every number is in base units: bytes, bytes per second, percent 0–100, seconds, epoch ms.
+import type {ReplayMoment, ReplayNodes} from './store/replay.js';
 
 /** CPU time split as /proc/stat reports it, each a percent of the elapsed time (0–100). */
 export type CpuBreakdown = {
@@ -286,6 +287,10 @@ export type SampleMap = {
 	containers: ContainersSample;
 	/** The open container's details, or null when none is open. */
 	'container-detail': ContainerDetail | null;
+	/** A replay's moment, read from the ring at the cursor. */
+	replay: ReplayMoment;
+	/** A replay's nodes, of every ring read, for the node picker. */
+	'replay-nodes': ReplayNodes;
 };
 
 export type CollectorId = keyof SampleMap;

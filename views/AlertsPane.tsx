@@ -4,6 +4,7 @@ import type {Alert} from '../source/alerts/engine.js';
 import {visibleAlerts} from '../source/alerts/list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {checkStatuses} from '../source/store/checks.js';
+import {notRecorded} from '../source/store/replay.js';
 import {alertColumns} from './columns/alerts.js';
 import {List, type RowStyle} from './List.js';
 import {useStore} from './use-store.js';
@@ -24,13 +25,15 @@ export function AlertsPane({width, height}: Props) {
 	const now = useStore(state => state.now);
 	const checks = useStore(checkStatuses);
 	const rules = useStore(state => state.rules);
+	const readOnly = useStore(state => state.ui.readOnly);
+	const gap = useStore(state => notRecorded(state, 'alerts'));
 	const columns = useMemo(() => alertColumns(now, rules), [now, rules]);
 	const open = list.filter(alert => alert.state !== 'resolved').length;
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold>Alerts</Text>
-				{` ${open} open, ${list.length - open} resolved · a acknowledge · A all`}
+				{` ${open} open, ${list.length - open} resolved${readOnly ? '' : ' · a acknowledge · A all'}`}
 				{ui.filter ? <Text color="cyan">{` · filter "${sanitizeLine(ui.filter)}"`}</Text> : null}
 			</Text>
 			{checks.length > 0 ? (
@@ -41,7 +44,7 @@ export function AlertsPane({width, height}: Props) {
 					))}
 				</Text>
 			) : null}
-			<List id="alerts" rows={list} keyOf={keyOf} columns={columns} width={width} height={height - 1 - (checks.length > 0 ? 1 : 0)} empty="no alerts" styleOf={styleOf} />
+			<List id="alerts" rows={list} keyOf={keyOf} columns={columns} width={width} height={height - 1 - (checks.length > 0 ? 1 : 0)} empty={gap ?? 'no alerts'} styleOf={styleOf} />
 		</Box>
 	);
 }

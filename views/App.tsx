@@ -13,6 +13,7 @@ import {HelpOverlay} from './HelpOverlay.js';
 import {HostPane} from './HostPane.js';
 import {HostSummary, summaryHeight} from './HostSummary.js';
 import {LocksPane} from './LocksPane.js';
+import {NodePicker} from './NodePicker.js';
 import {SessionDetail} from './SessionDetail.js';
 import {SessionsPane} from './SessionsPane.js';
 import {ProcessDetail} from './ProcessDetail.js';
@@ -55,9 +56,9 @@ export type FrameLayout = {rows: number; summaryRows: number; paneRows: number};
  * more: on a terminal too short for the whole host summary the summary gives way to its first
  * line and the pane to what is left (nothing, on the shortest), so nothing scrolls off the top.
  */
-export function frameLayout(terminalRows: number, hasCharts: boolean): FrameLayout {
+export function frameLayout(terminalRows: number, hasCharts: boolean, isReplay = false): FrameLayout {
 	const rows = Math.max(terminalRows - 1, 1);
-	const fullSummary = summaryHeight(hasCharts);
+	const fullSummary = summaryHeight(hasCharts, isReplay);
 	const summaryRows = rows >= fullSummary + 2 + MIN_PANE_ROWS ? fullSummary : 1;
 	return {rows, summaryRows, paneRows: Math.max(rows - summaryRows - 2, 0)};
 }
@@ -87,7 +88,7 @@ export function App({version}: Props) {
 	const screen = useStore(screenOf);
 
 	const hasCharts = terminalRows >= 40 && columns >= 100;
-	const {rows, summaryRows, paneRows: paneHeight} = frameLayout(terminalRows, hasCharts);
+	const {rows, summaryRows, paneRows: paneHeight} = frameLayout(terminalRows, hasCharts, screen.readOnly === 'replay');
 
 	const onKey = useCallback(
 		(key: string) => {
@@ -116,7 +117,8 @@ export function App({version}: Props) {
 		);
 	}
 
-	const Body = screen.detail ? DETAILS[screen.detail] : PANE_VIEWS[screen.pane];
+	// The node picker takes the pane's place; the header stays, saying what is shown.
+	const Body = screen.modal === 'nodes' ? NodePicker : screen.detail ? DETAILS[screen.detail] : PANE_VIEWS[screen.pane];
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflow="hidden">
 			<HostSummary width={columns} hasCharts={hasCharts} version={version} isTitleOnly={summaryRows === 1} />

@@ -21,7 +21,8 @@ const MIN_COLUMN = 40;
 export function helpSections(textWidth: number, first: readonly Scope[] = [], bindings: readonly Binding[] = keymap): HelpLine[][] {
 	const rest = (Object.keys(SCOPE_TITLES) as Scope[]).filter(scope => !first.includes(scope));
 	const descriptionWidth = Math.max(textWidth - INDENT.length - KEY_COLUMN, 10);
-	return [...first, ...rest].map(scope => {
+	// A scope with no keys here (the replay's, in the live monitor) has no section.
+	return [...first, ...rest].filter(scope => bindings.some(binding => binding.scope === scope)).map(scope => {
 		const isHere = scope === first[0] && scope !== 'global';
 		const lines: HelpLine[] = [{text: isHere ? `${SCOPE_TITLES[scope]} · this screen` : SCOPE_TITLES[scope], isTitle: true}];
 		for (const binding of bindings.filter(b => b.scope === scope)) {

@@ -27,6 +27,8 @@ export function HostPane({width, height}: Props) {
 	const host = useStore(state => state.host);
 	const history = useStore(state => state.history);
 	const rules = useStore(state => state.rules);
+	// A ring holds neither the cores nor the filesystems.
+	const isReplay = useStore(state => state.replay !== null);
 	if (!host) {
 		return (
 			<Box height={height}>
@@ -55,7 +57,8 @@ export function HostPane({width, height}: Props) {
 			<Text wrap="truncate-end">
 				<Text bold>Host</Text>
 				{host.os ? ` · ${sanitizeLine(host.os)}` : ''}
-				{host.cpuModel ? ` · ${sanitizeLine(host.cpuModel)}` : ''} · {host.cpu.cores.length} cores
+				{host.cpuModel ? ` · ${sanitizeLine(host.cpuModel)}` : ''}
+				{isReplay ? '' : ` · ${host.cpu.cores.length} cores`}
 				{host.temperature === null ? ' · temperature —' : ` · ${host.temperature.toFixed(0)}°C`}{' '}
 				<Stale collectorId="host" />
 			</Text>
@@ -77,7 +80,7 @@ export function HostPane({width, height}: Props) {
 			<Box flexWrap="wrap" width={width}>
 				{coreCells}
 			</Box>
-			<Text inverse>{headerText(FILESYSTEM_COLUMNS, fsWidths, width)}</Text>
+			{isReplay ? <Text dimColor>cores and filesystems: not in the ring</Text> : <Text inverse>{headerText(FILESYSTEM_COLUMNS, fsWidths, width)}</Text>}
 			{host.filesystems.map(fs => (
 				<Text key={fs.mount} wrap="truncate-end" color={levelColor(metricLevel(rules, 'host.fsFreePct', fs.mount, fs.freePct))}>
 					{rowText(FILESYSTEM_COLUMNS, fsWidths, fs, width)}

@@ -7,7 +7,8 @@ import {sanitizeLine} from '../source/sanitize.js';
 import {memoryAvailablePct, memoryUsedPct} from '../source/store/host.js';
 import type {HostSample} from '../source/types.js';
 import {plotChart} from './chart.js';
-import {formatBytes, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
+import {formatBytes, formatFixed, formatPerSec, formatRate, formatUptime, levelColor, meter} from './format.js';
+import {ReplayLine} from './ReplayLine.js';
 import {staleText} from './Stale.js';
 import {cutToWidth, textWidth} from './text-width.js';
 import {useStore} from './use-store.js';
@@ -28,20 +29,20 @@ type Props = {
 	isTitleOnly?: boolean;
 };
 
-/** How many lines the summary takes at a size, so the pane below knows its room. */
-export function summaryHeight(hasCharts: boolean): number {
-	return 1 + SUMMARY_LINES + (hasCharts ? CHART_ROWS + 1 : 0);
+/** How many lines the summary takes at a size, so the pane below knows its room (a replay's line under the title included). */
+export function summaryHeight(hasCharts: boolean, isReplay = false): number {
+	return 1 + (isReplay ? 1 : 0) + SUMMARY_LINES + (hasCharts ? CHART_ROWS + 1 : 0);
 }
 
 function cpuLine(host: HostSample): string {
 	const c = host.cpu;
-	const part = (name: string, value: number) => `${name} ${value.toFixed(1)}`;
+	const part = (name: string, value: number) => `${name} ${formatFixed(value, 1)}`;
 	return [part('us', c.user), part('ni', c.nice), part('sy', c.system), part('wa', c.iowait), part('hi', c.irq), part('si', c.softirq), part('st', c.steal)].join(' ');
 }
 
-function filesystemsLine(host: HostSample): string {
+function filesystemsLine(host: HostSample, isReplay: boolean): string {
 	if (host.filesystems.length === 0) {
-		return 'no filesystems';
+		return isReplay ? 'not in the ring' : 'no filesystems';
 	}
 
 	return host.filesystems.map(fs => `${sanitizeLine(fs.mount)} ${fs.freePct.toFixed(0)}% free`).join(' · ');
@@ -75,7 +76,7 @@ function CoreBars({cores, columns, levelOf}: {cores: readonly number[]; columns:
 function Charts({width}: {width: number}) {
 	const history = useStore(state => state.history);
 	const chartWidth = Math.floor(width / 4) - 1;
-	const pct = (value: number) => `${value.toFixed(0)}%`;
+	const pct = (value: number) => `${formatFixed(value, 0)}%`;
 	const rate = (value: number) => formatRate(value);
 	const charts = [
 		{title: 'CPU %', lines: plotChart(history.cpu, {width: chartWidth, rows: CHART_ROWS, format: pct, min: 0, max: 100})},
@@ -155,8 +156,9 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 		{
 			version,
 			hostname: host ? sanitizeLine(host.hostname) : null,
-			uptime: host ? formatUptime(host.uptime) : null,
-			load: host ? `${host.load.one.toFixed(2)} ${host.load.five.toFixed(2)} ${host.load.fifteen.toFixed(2)}` : null,
+			// A replay has no uptime: the ring does not hold it.
+			uptime: host && Number.isFinite(host.uptime) ? formatUptime(host.uptime) : null,
+			load: host ? `${formatFixed(host.load.one, 2)} ${formatFixed(host.load.five, 2)} ${formatFixed(host.load.fifteen, 2)}` : null,
 			every: formatDuration(refreshMs),
 			stale,
 		},
@@ -178,18 +180,21 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 	);
 
 	if (isTitleOnly) return titleLine;
+	const replayLine = readOnly === 'replay' ? <ReplayLine width={width} /> : null;
 	if (!host) {
 		return (
-			<Box flexDirection="column" height={summaryHeight(hasCharts)}>
+			<Box flexDirection="column" height={summaryHeight(hasCharts, replayLine !== null)}>
 				{titleLine}
-				<Text dimColor>collecting host metrics…</Text>
+				{replayLine}
+				<Text dimColor>{readOnly === 'replay' ? 'reading the ring…' : 'collecting host metrics…'}</Text>
 			</Box>
 		);
 	}
 
 	const {memory, swap, disk, network} = host;
 	const memPct = memoryUsedPct(host);
-	const swapPct = swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
+	// Swap not known (a replay's NULL) is not "none".
+	const swapPct = Number.isNaN(swap.total) ? Number.NaN : swap.total > 0 ? (swap.used / swap.total) * 100 : 0;
 	// Colours by the rules on the host's metrics: a core by the CPU rules, the filesystems by the worst of them.
 	const cpuLevel = (pct: number) => metricLevel(rules, 'host.cpuPct', host.hostname, pct);
 	const memLevel = metricLevel(rules, 'host.memAvailablePct', host.hostname, memoryAvailablePct(host));
@@ -201,6 +206,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 	return (
 		<Box flexDirection="column" width={width}>
 			{titleLine}
+			{replayLine}
 			<Box>
 				<Box flexDirection="column" width={Math.min(width, LEFT_WIDTH)}>
 					<Text wrap="truncate-end">
@@ -215,7 +221,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 					<Text wrap="truncate-end">
 						{label('Swap')}
 						<Text color={levelColor(swapLevel)}>{meter(swapPct, METER)}</Text>
-						{swap.total > 0 ? ` used ${formatBytes(swap.used)} of ${formatBytes(swap.total)}` : ' none'}
+						{swap.total > 0 || Number.isNaN(swap.total) ? ` used ${formatBytes(swap.used)} of ${formatBytes(swap.total)}` : ' none'}
 					</Text>
 					<Text wrap="truncate-end">
 						{label('Disk')}
@@ -227,7 +233,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 					</Text>
 					<Text wrap="truncate-end">
 						{label('FS')}
-						<Text color={levelColor(fsLevel)}>{filesystemsLine(host)}</Text>
+						<Text color={levelColor(fsLevel)}>{filesystemsLine(host, readOnly === 'replay')}</Text>
 					</Text>
 				</Box>
 				{coreColumns > 0 ? <CoreBars cores={host.cpu.cores} columns={coreColumns} levelOf={cpuLevel} /> : null}

@@ -3,7 +3,7 @@ import {sanitize, sanitizeLine} from '../source/sanitize.js';
 import {backendLabel, localBackends} from '../source/postgres/session-list.js';
 import {parentChain, processByPid} from '../source/store/host.js';
 import {plotChart} from './chart.js';
-import {formatAge, formatBytes, formatRate, formatTimestamp, STATE_NAMES} from './format.js';
+import {formatAge, formatBytes, formatPct, formatRate, formatTimestamp, STATE_NAMES} from './format.js';
 import {useStore} from './use-store.js';
 
 const NO_HISTORY = {cpu: [] as number[], rss: [] as number[]};
@@ -19,6 +19,9 @@ export function ProcessDetail({width, height}: Props) {
 	const history = useStore(state => (pid === null ? undefined : state.processHistory.get(pid))) ?? NO_HISTORY;
 	const now = useStore(state => state.now);
 	const backend = useStore(state => (pid === null ? undefined : localBackends(state)?.get(pid)));
+	const readOnly = useStore(state => state.ui.readOnly);
+	// A replay holds no I/O, open files nor cgroup of a process.
+	const unread = readOnly === 'replay' ? 'not recorded' : 'reading…';
 
 	if (pid === null) {
 		return null;
@@ -44,15 +47,15 @@ export function ProcessDetail({width, height}: Props) {
 		? detail.readBytesPerSec === null
 			? `not readable: ${detail.ioError ?? 'unknown'}`
 			: `read ${formatRate(detail.readBytesPerSec)}  write ${formatRate(detail.writeBytesPerSec ?? 0)}`
-		: 'reading…';
-	const fds = detail ? (detail.fdCount === null ? `not readable: ${detail.fdError ?? 'unknown'}` : String(detail.fdCount)) : 'reading…';
-	const cgroup = detail ? sanitizeLine(detail.cgroup) || '—' : 'reading…';
+		: unread;
+	const fds = detail ? (detail.fdCount === null ? `not readable: ${detail.fdError ?? 'unknown'}` : String(detail.fdCount)) : unread;
+	const cgroup = detail ? sanitizeLine(detail.cgroup) || '—' : unread;
 
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold color="cyan">{`Process ${row.pid}`}</Text>
-				{` ${sanitizeLine(row.comm)} · Esc back · k SIGTERM`}
+				{` ${sanitizeLine(row.comm)} · Esc back${readOnly ? '' : ' · k SIGTERM'}`}
 			</Text>
 			<Box height={Math.min(commandLines, Math.ceil((command.length + 9) / width))} overflow="hidden">
 				<Text wrap="wrap">
@@ -70,7 +73,7 @@ export function ProcessDetail({width, height}: Props) {
 				<Text bold> State </Text>
 				{`${row.state} (${STATE_NAMES[row.state] ?? 'unknown'})`}
 				<Text bold> Nice </Text>
-				{row.nice}
+				{Number.isFinite(row.nice) ? row.nice : '—'}
 				<Text bold> Threads </Text>
 				{row.threads}
 				<Text bold> Started </Text>
@@ -102,7 +105,7 @@ export function ProcessDetail({width, height}: Props) {
 				<Box flexDirection="column" width={chartWidth + 1}>
 					<Text wrap="truncate-end">
 						<Text bold>CPU </Text>
-						{`${row.cpuPct.toFixed(1)}%`}
+						{formatPct(row.cpuPct)}
 					</Text>
 					<Text>{plotChart(history.cpu, {width: chartWidth, rows: chartRows, format: value => `${value.toFixed(0)}%`, min: 0}).join('\n')}</Text>
 				</Box>

@@ -3,6 +3,7 @@ import {useMemo} from 'react';
 import {containerLabel, containerNames} from '../source/store/containers.js';
 import {visibleProcesses, type VisibleProcess} from '../source/store/process-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
+import {notRecorded} from '../source/store/replay.js';
 import {localBackends} from '../source/postgres/session-list.js';
 import type {ProcessSort} from '../source/store/ui.js';
 import type {State} from '../source/store/store.js';
@@ -27,6 +28,8 @@ export function ProcessesPane({width, height}: Props) {
 	const ui = useStore(state => state.ui.processes);
 	const backends = useStore(localBackends);
 	const containers = useStore(containerNames);
+	const gap = useStore(state => notRecorded(state, 'processes'));
+	const isReplay = useStore(state => state.replay !== null);
 	const columns = useMemo(
 		() =>
 			processColumns(width, item => ({
@@ -40,7 +43,7 @@ export function ProcessesPane({width, height}: Props) {
 		<Box flexDirection="column" height={height}>
 			<Text wrap="truncate-end">
 				<Text bold>Processes</Text>
-				{` ${total} total, ${running} running · sort ${SORT_TITLES[ui.sort]}`}
+				{isReplay ? ` ${total} recorded (the top by CPU and by memory) · sort ${SORT_TITLES[ui.sort]}` : ` ${total} total, ${running} running · sort ${SORT_TITLES[ui.sort]}`}
 				{ui.filter ? <Text color="cyan">{` · filter "${sanitizeLine(ui.filter)}" (${list.length})`}</Text> : null}
 				{ui.isTree ? ' · tree' : ''}{' '}
 				<Stale collectorId="processes" />
@@ -53,7 +56,7 @@ export function ProcessesPane({width, height}: Props) {
 				width={width}
 				height={height - 1}
 				sort={ui.sort}
-				empty={total === 0 ? 'collecting processes…' : 'no process matches the filter'}
+				empty={gap ?? (total === 0 ? 'collecting processes…' : 'no process matches the filter')}
 			/>
 		</Box>
 	);

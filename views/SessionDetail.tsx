@@ -74,6 +74,7 @@ export function SessionDetail({width, height}: Props) {
 	const process = useStore(state => (isLocal ? processByPid(state, pid) : null));
 	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
 	const storedScroll = useStore(state => state.ui.sessions.query);
+	const readOnly = useStore(state => state.ui.readOnly);
 	const store = useStoreInstance();
 	const text = session?.query ?? '';
 	// Wrapped once per query and width, not on every sample.
@@ -114,7 +115,7 @@ export function SessionDetail({width, height}: Props) {
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold color="cyan">{`Session ${pid}`}</Text>
-				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '—')} · Esc back · c cancel · x terminate `}
+				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '—')} · Esc back${readOnly ? '' : ' · c cancel · x terminate'} `}
 				<Stale collectorId="postgres-sessions" />
 			</Text>
 			<Text wrap="truncate-end">

@@ -2,11 +2,18 @@ import {Text} from 'ink';
 import {sanitizeLine} from '../source/sanitize.js';
 import {sessionFilterError} from '../source/postgres/session-list.js';
 import {screenOf, type Screen} from '../source/store/screen.js';
-import type {Confirm} from '../source/store/ui.js';
+import type {Confirm, Ui} from '../source/store/ui.js';
 import {useStore} from './use-store.js';
 
 /** The key hint line of a screen: each key as the key table names it, and a word for what it does. */
 export const hintText = (screen: Screen) => screen.hints.map(hint => `${hint.key} ${hint.word}`).join('  ');
+
+/** Each prompt's label, and the hint after what is typed. */
+const PROMPTS: Record<NonNullable<Ui['input']>['kind'], {label: string; hint: string}> = {
+	filter: {label: 'Filter: ', hint: '  Enter keeps · Esc undoes'},
+	note: {label: 'Note (optional): ', hint: '  Enter acknowledges · Esc leaves it'},
+	at: {label: 'Go to: ', hint: '  14:05 · 2026-11-30 03:12 · -2h · Enter goes · Esc stays'},
+};
 
 const CONFIRM_VERBS = {kill: 'Send SIGTERM to', cancel: 'Cancel the query of', terminate: 'Terminate the backend'} as const;
 
@@ -37,10 +44,10 @@ export function StatusBar() {
 	if (input) {
 		return (
 			<Text wrap="truncate-end">
-				<Text bold color="cyan">{input.kind === 'note' ? 'Note (optional): ' : 'Filter: '}</Text>
+				<Text bold color="cyan">{PROMPTS[input.kind].label}</Text>
 				{sanitizeLine(input.text)}
 				<Text inverse> </Text>
-				{filterError ? <Text color="red">{`  ${sanitizeLine(filterError)}`}</Text> : <Text dimColor>{input.kind === 'note' ? '  Enter acknowledges · Esc leaves it' : '  Enter keeps · Esc undoes'}</Text>}
+				{filterError ? <Text color="red">{`  ${sanitizeLine(filterError)}`}</Text> : <Text dimColor>{PROMPTS[input.kind].hint}</Text>}
 			</Text>
 		);
 	}

@@ -21,11 +21,12 @@ export function chartPoints(width: number): number {
 	return Math.max(width - CHART_LEFT - 1, 2);
 }
 
-/** Plots the newest values that fit the width with asciichart; returns its lines. */
+/** Plots the newest values that fit the width with asciichart; returns its lines. A value not known (NaN: a replay's NULL) is left out, not drawn as a number. */
 export function plotChart(values: readonly number[], options: ChartOptions): string[] {
-	const series = values.slice(-chartPoints(options.width));
+	const newest = values.slice(-chartPoints(options.width));
+	const series = newest.filter(value => Number.isFinite(value));
 	if (series.length < 2) {
-		return ['(collecting…)'];
+		return [newest.length < 2 ? '(collecting…)' : '(not measured)'];
 	}
 
 	const min = options.min ?? 0;

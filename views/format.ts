@@ -36,8 +36,14 @@ export function formatMetric(value: number, unit: Unit): string {
 	return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === 'percent' ? '%' : ''}`;
 }
 
+/** A number with `digits` decimals, or `—` for a value not known (a replay's NULL). */
+export function formatFixed(value: number, digits: number): string {
+	return Number.isFinite(value) ? value.toFixed(digits) : '—';
+}
+
 /** A count per second, short: `12/s`, `1.5k/s`. */
 export function formatPerSec(count: number): string {
+	if (!Number.isFinite(count)) return '—';
 	if (count >= 10_000) return `${Math.round(count / 1000)}k/s`;
 	if (count >= 1000) return `${(count / 1000).toFixed(1)}k/s`;
 	return `${count >= 10 || Number.isInteger(count) ? Math.round(count) : count.toFixed(1)}/s`;
@@ -45,7 +51,7 @@ export function formatPerSec(count: number): string {
 
 /** A percentage with one decimal: `12.3%`. */
 export function formatPct(pct: number): string {
-	return `${pct.toFixed(1)}%`;
+	return Number.isFinite(pct) ? `${pct.toFixed(1)}%` : '—';
 }
 
 // Past 99999 days (273 years: a clock gone wrong) an age shows as that many, so it keeps its unit.
@@ -53,6 +59,7 @@ const MAX_AGE_DAYS = 99_999;
 
 /** A duration in seconds as a short age, never wider than AGE_WIDTH: `45s`, `12m00s`, `3h05m`, `2d04h`, `365d`. */
 export function formatAge(seconds: number): string {
+	if (Number.isNaN(seconds)) return '—';
 	const s = Math.max(0, Math.floor(seconds));
 	if (s < 60) return `${s}s`;
 	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
@@ -79,6 +86,7 @@ export function formatCpuTime(seconds: number): string {
 
 /** Uptime as `3d 4h 12m`. */
 export function formatUptime(seconds: number): string {
+	if (!Number.isFinite(seconds)) return '—';
 	const days = Math.floor(seconds / 86_400);
 	const hours = Math.floor((seconds % 86_400) / 3600);
 	const minutes = Math.floor((seconds % 3600) / 60);
@@ -87,6 +95,7 @@ export function formatUptime(seconds: number): string {
 
 /** A local timestamp `YYYY-MM-DD HH:MM:SS` for an epoch ms. */
 export function formatTimestamp(epochMs: number): string {
+	if (!Number.isFinite(epochMs)) return '—';
 	const d = new Date(epochMs);
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
@@ -96,7 +105,7 @@ export function formatTimestamp(epochMs: number): string {
 export function meter(pct: number, width: number): string {
 	const inner = Math.max(width - 2, 1);
 	const label = formatPct(Math.min(Math.max(pct, 0), 999.9));
-	const filled = Math.round((Math.min(Math.max(pct, 0), 100) / 100) * inner);
+	const filled = Number.isFinite(pct) ? Math.round((Math.min(Math.max(pct, 0), 100) / 100) * inner) : 0;
 	const bar = '|'.repeat(filled).padEnd(inner, ' ');
 	const text = label.length < inner ? bar.slice(0, inner - label.length) + label : bar;
 	return `[${text}]`;

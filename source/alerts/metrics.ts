@@ -27,7 +27,8 @@ const RESOURCES = {
 export type ResourceKind = keyof typeof RESOURCES;
 
 /** The collectors with an id of their own (the service checks are `check:<name>`). */
-type NamedCollector = Exclude<CollectorId, `check:${string}`>;
+// A replay's collectors feed no rule: a replay shows the alerts that were recorded.
+type NamedCollector = Exclude<CollectorId, `check:${string}` | 'replay' | 'replay-nodes'>;
 
 /** A metric as the registry holds it. */
 export type Metric = {

@@ -30,6 +30,11 @@ import {createRecorder, type Recorder} from '../ring/recorder.js';
 import {createScheduler, type Scheduler} from '../store/scheduler.js';
 import {screenOf} from '../store/screen.js';
 import {toSnapshot} from './snapshot.js';
+import {replayMoments, replayNodes} from '../../collectors/ring-replay.js';
+import {openRings} from '../ring/rings.js';
+import {chooseNode, readRing, ringNodes, type ReplayOptions} from '../ring/replay-json.js';
+import {localTimeText} from '../ring/replay-at.js';
+import {UsageError} from './usage-error.js';
 import {createStore, initialState, type Store} from '../store/store.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
@@ -40,9 +45,9 @@ const FIRST_FRAME_WAIT_MS = 500;
 // How often the live monitor looks for acknowledgements other instances saved to the state file.
 const SYNC_INTERVAL_MS = 1000;
 
-/** Resolves once the processes collector has reported (a sample or an error), or after `timeoutMs`. */
-function processesReported(store: Store, timeoutMs: number): Promise<void> {
-	const isReported = () => store.getState().processes !== null || store.getState().status['processes'] !== undefined;
+/** Resolves once a collector has reported (a sample or an error), or after `timeoutMs`. */
+function reported(store: Store, id: string, timeoutMs: number): Promise<void> {
+	const isReported = () => store.getState().status[id] !== undefined;
 	return new Promise(resolve => {
 		if (isReported()) {
 			resolve();
@@ -352,8 +357,6 @@ export async function runLive(options: Options, version: string, isIncremental =
 	// Raw mode from the start: the terminal no longer echoes keys typed while dbtop starts (over
 	// its first frame), and keeps them for Ink to read, so a key typed early is handled.
 	process.stdin.setRawMode(true);
-	installIncrementalFix();
-	installOutputFix();
 	const stateFile = alertStatePath(process.env);
 	const saved = loadAlerts(stateFile);
 	const runtime = createRuntime(options, saved.alerts);
@@ -382,6 +385,69 @@ export async function runLive(options: Options, version: string, isIncremental =
 		if (options.hasBell && hasNewCritical(shared.previous, alerts)) process.stdout.write(BELL);
 		shared.changed();
 	});
+
+	// The first frame is drawn once the process list is in: one frame with it rather than an empty
+	// one redrawn (all of it, with everything still cold) a moment later.
+	await runScreen({store, scheduler, firstReport: 'processes', postgres, user: options.user ?? os.userInfo().username, hasColor: options.hasColor, version, isIncremental}, async () => {
+		shared.stop();
+		await scheduler.stop();
+		await recording?.recorder.close(LIVE_FLUSH_MS);
+	});
+}
+
+/**
+ * `dbtop --ring <conninfo> ...`: the replay screen, read-only. The rings are read once before the
+ * screen opens (a ring that cannot be read, a node or a moment they do not hold is a UsageError,
+ * for one line and exit 2); then the replay's collectors feed the same panes.
+ */
+export async function runReplay(options: Options, replay: ReplayOptions, version: string): Promise<void> {
+	const rings = openRings(replay.rings, replay.table);
+	let store: Store;
+	try {
+		const descriptions = await Promise.all(rings.labels.map(async (_, ring) => readRing(rings, ring, async reader => reader.describe())));
+		const nodes = await ringNodes(rings);
+		// The node picker comes first where --node does not say which, and there is a choice.
+		const node = replay.node !== null || nodes.length === 1 ? chooseNode(nodes, replay.node, rings) : null;
+		if (node && replay.at !== null) {
+			const span = (await readRing(rings, node.ring, async reader => reader.span(node.name)))!;
+			if (replay.at < span.oldest || replay.at > span.newest) throw new UsageError(`--at: ${localTimeText(replay.at)} is outside node ${node.name}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
+		}
+
+		const initial = initialState(options.refreshMs, options.rules, undefined, 'replay');
+		store = createStore({
+			...initial,
+			ui: {...initial.ui, isPickerOpen: node === null},
+			replay: {
+				rings: rings.labels,
+				cursor: node ? {ring: node.ring, node: node.name, at: replay.at, steps: 0} : null,
+				startAt: replay.at,
+				moment: null,
+				nodes: {nodes, problems: [], readAt: Date.now()},
+				missingColumns: [...new Set(descriptions.flatMap(description => description.missingColumns))],
+			},
+		});
+	} catch (error) {
+		await rings.close();
+		throw error;
+	}
+
+	process.stdin.setRawMode(true);
+	const scheduler = createScheduler({
+		collectors: [replayMoments(rings, store), replayNodes(rings, () => screenOf(store.getState()).modal === 'nodes')],
+		dispatch: store.dispatchAll,
+		refreshMs: options.refreshMs,
+	});
+	await runScreen({store, scheduler, firstReport: store.getState().replay?.cursor ? 'replay' : null, user: '', hasColor: options.hasColor, version, isIncremental: true}, async () => scheduler.stop());
+}
+
+/** What the screen runs on: the store and its scheduler, the collector whose first report the first frame waits for, and what commands need. */
+type ScreenSetup = {store: Store; scheduler: Scheduler; firstReport: string | null; postgres?: PgConnection; user: string; hasColor: boolean; version: string; isIncremental: boolean};
+
+/** Starts the scheduler, draws the screen on the alternate screen until quit (q, SIGTERM, SIGHUP), then runs `stop` and leaves it. */
+async function runScreen(setup: ScreenSetup, stop: () => Promise<void>): Promise<void> {
+	const {store, scheduler} = setup;
+	installIncrementalFix();
+	installOutputFix();
 	let instance: ReturnType<typeof render> | undefined;
 	let isExiting = false;
 	const exit = () => {
@@ -391,20 +457,18 @@ export async function runLive(options: Options, version: string, isIncremental =
 		}
 	};
 
-	// The first frame is drawn once the process list is in: one frame with it rather than an empty
-	// one redrawn (all of it, with everything still cold) a moment later.
 	scheduler.start();
-	await processesReported(store, FIRST_FRAME_WAIT_MS);
+	if (setup.firstReport) await reported(store, setup.firstReport, FIRST_FRAME_WAIT_MS);
 	process.stdout.write(ENTER_ALTERNATE_SCREEN);
 	const restore = () => process.stdout.write(LEAVE_ALTERNATE_SCREEN);
 	process.once('exit', restore);
 	instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit, postgres, user: options.user ?? os.userInfo().username}}>
-				<App version={version} />
+			<CommandContextValue.Provider value={{scheduler, exit, ...(setup.postgres ? {postgres: setup.postgres} : {}), user: setup.user}}>
+				<App version={setup.version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,
-		{stdout: options.hasColor ? process.stdout : colourlessStream(process.stdout), exitOnCtrlC: false, incrementalRendering: isIncremental, patchConsole: true, maxFps: 10},
+		{stdout: setup.hasColor ? process.stdout : colourlessStream(process.stdout), exitOnCtrlC: false, incrementalRendering: setup.isIncremental, patchConsole: true, maxFps: 10},
 	);
 	// SIGTERM and SIGHUP leave as q does. Listened to after render: Ink's own signal listener
 	// (signal-exit's) re-sends the signal when it finds no listener but itself, and ours, a once
@@ -417,10 +481,8 @@ export async function runLive(options: Options, version: string, isIncremental =
 	try {
 		await instance.waitUntilExit();
 	} finally {
-		shared.stop();
 		process.stdin.setRawMode(false);
-		await scheduler.stop();
-		await recording?.recorder.close(LIVE_FLUSH_MS);
+		await stop();
 		restore();
 		process.off('exit', restore);
 	}

@@ -5,7 +5,7 @@ import {parseArgs} from 'node:util';
 import packageJson from '../../package.json' with {type: 'json'};
 import {ConfigError, loadConfig, printableConfig, rulesOf} from './config.js';
 import os from 'node:os';
-import {toOptions, toRecordOptions, toReplayJsonOptions} from './options.js';
+import {toOptions, toRecordOptions, toReplayOptions} from './options.js';
 import {sanitize} from '../sanitize.js';
 import {UsageError} from './usage-error.js';
 
@@ -20,6 +20,9 @@ const HELP = `
 	                                      Headless: write this host's samples into the
 	                                      Postgres ring buffer; one log line per event
 	                                      on stderr; stops on SIGTERM or SIGINT
+	  $ dbtop --ring <conninfo> [--ring <conninfo> ...] [replay options]
+	                                      Replay what was recorded: read-only, every
+	                                      node of the rings, any moment (--json: print it)
 
 	Options
 	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
@@ -40,13 +43,18 @@ const HELP = `
 	  --read-only               Change nothing: no kill, cancel, terminate or acknowledge,
 	                            and a read-only Postgres session.
 	  --record <conninfo>       Record into the ring buffer while you watch (the live monitor).
-	  --ring <conninfo> --json  Print one recorded moment of the ring as JSON (with --table,
-	                            --node, --at); the replay screen is not built yet.
-	  --at <time>               The moment: 14:05, 2026-11-30 03:12 (local), an ISO time
-	                            with zone, or -2h, -30m, -90s. Default: the newest.
 	  --no-color                No colours (NO_COLOR or TERM=dumb in the environment do the same).
 	  --help                    Show this help.
 	  --version                 Show the version.
+
+	Replay options (dbtop --ring)
+	  --ring <conninfo>         A ring's server; give it again for rings read together.
+	  --table <name>            The ring table. Default: monitor_samples_ring.
+	  --node <name>             The node shown first. Default: the node picker, or the one
+	                            node; with --json, the master, else the node written last.
+	  --at <time>               The moment: 14:05, 2026-11-30 03:12 (local), an ISO time
+	                            with zone, or -2h, -30m, -90s. Default: the newest.
+	  --json                    Print that moment as JSON, in the shape of the live --json.
 
 	Recording options (dbtop record, and --record)
 	  --ring <conninfo>         The ring's server (dbtop record): a URL or key=value string,
@@ -86,7 +94,7 @@ const {values: given, positionals: input, tokens} = parseArgs({
 		bell: {type: 'boolean'},
 		'read-only': {type: 'boolean'},
 		record: {type: 'string'},
-		ring: {type: 'string'},
+		ring: {type: 'string', multiple: true},
 		node: {type: 'string'},
 		master: {type: 'boolean'},
 		table: {type: 'string'},
@@ -115,7 +123,8 @@ const flags = {
 	readOnly: given['read-only'] === true,
 	record: text(given['record']),
 	at: text(given['at']),
-	recording: {ring: text(given['ring']), node: text(given['node']), master: given['master'] === true, table: text(given['table']), capacity: text(given['capacity']), buffer: text(given['buffer'])},
+	rings: ((given['ring'] ?? []) as unknown[]).map(value => text(value)!),
+	recording: {ring: text((given['ring'] as unknown[] | undefined)?.[0]), node: text(given['node']), master: given['master'] === true, table: text(given['table']), capacity: text(given['capacity']), buffer: text(given['buffer'])},
 };
 
 // As `ps` and top show it: "dbtop", not "node".
@@ -126,8 +135,10 @@ const STRING_FLAGS = new Set(['interval', 'pg', 'docker', 'config', 'user', 'rec
 // The flags that say how to record: only with `dbtop record` or `--record`.
 const RECORDING_FLAGS = ['ring', 'node', 'master', 'table', 'capacity', 'buffer'];
 const KNOWN_FLAGS = new Set(['interval', 'once', 'json', 'color', 'no-color', 'pg', 'docker', 'config', 'print-config', 'printConfig', 'user', 'bell', 'read-only', 'help', 'version', 'record', 'at', ...RECORDING_FLAGS]);
-// The flags a replay (`dbtop --ring <conninfo> --json`) takes besides --ring.
+// The flags a replay (`dbtop --ring <conninfo>`) takes besides --ring.
 const REPLAY_FLAGS = ['node', 'table', 'at'];
+// The flags about this host, its sources and what is done to them: not in a replay.
+const LIVE_ONLY_FLAGS = ['pg', 'docker', 'user', 'bell', 'read-only'];
 
 /**
  * Writes to stdout and resolves once all of it is written: exiting sooner drops what a slow pipe
@@ -180,24 +191,29 @@ try {
 	}
 
 	// `dbtop --ring <conninfo> --json`: a recorded moment read back from the ring, as JSON.
-	const isReplay = !isRecord && flags.recording.ring !== undefined;
+	if (isRecord && flags.rings.length > 1) fail('--ring: given more than once; dbtop record writes into one ring');
+
+	// `dbtop --ring <conninfo> ...`: the replay of what was recorded, on screen or as JSON.
+	const isReplay = !isRecord && flags.rings.length > 0;
 	if (isReplay) {
-		if (isCheck) fail('--ring: not with dbtop check (a replay prints a recorded moment: dbtop --ring <conninfo> --json)');
+		if (isCheck) fail('--ring: not with dbtop check (a replay shows what was recorded: dbtop --ring <conninfo>)');
 		if (flags.record !== undefined) fail('--ring: not with --record (--ring reads a ring back; --record writes one while you watch)');
-		if (flags.once) fail('--ring: not with --once (a replay prints JSON: use --ring with --json)');
-		if (!flags.json) fail('--ring: the replay screen is not built yet; use --ring with --json');
-		if (tokens.filter(token => token.kind === 'option' && token.name === 'ring').length > 1) fail('--ring: given more than once; reading several rings is not built yet (give one --ring)');
-		const other = tokens.find(token => token.kind === 'option' && RECORDING_FLAGS.includes(token.name) && token.name !== 'ring' && !REPLAY_FLAGS.includes(token.name));
-		if (other?.kind === 'option') fail(`${other.rawName}: only with dbtop record or --record (a replay takes --table, --node and --at)`);
-		const replay = await import('../ring/replay-json.js');
-		await print(await replay.runReplayJson(toReplayJsonOptions({...flags.recording, at: flags.at}, process.env, os.userInfo().username, Date.now()), packageJson.version));
-		process.exit(0);
+		if (flags.once) fail('--ring: not with --once (a replay is the screen, or JSON with --json)');
+		// What reads this host has no place in a replay: it reads the rings only.
+		const other = tokens.find(token => token.kind === 'option' && (LIVE_ONLY_FLAGS.includes(token.name) || (RECORDING_FLAGS.includes(token.name) && token.name !== 'ring' && !REPLAY_FLAGS.includes(token.name))));
+		if (other?.kind === 'option') fail(`${other.rawName}: not with --ring (a replay takes --table, --node, --at, --json, --interval, --config and --no-color)`);
+		const replay = toReplayOptions({rings: flags.rings, node: flags.recording.node, table: flags.recording.table, at: flags.at}, process.env, os.userInfo().username, Date.now());
+		if (flags.json) {
+			const {runReplayJson} = await import('../ring/replay-json.js');
+			await print(await runReplayJson(replay, packageJson.version));
+			process.exit(0);
+		}
 	}
 
-	if (flags.at !== undefined) fail('--at: only with --ring <conninfo> --json (a replay of the ring)');
+	if (flags.at !== undefined && !isReplay) fail('--at: only with --ring <conninfo> (a replay of the ring)');
 
 	const recordingFlag = tokens.find(token => token.kind === 'option' && RECORDING_FLAGS.includes(token.name));
-	if (recordingFlag?.kind === 'option') {
+	if (recordingFlag?.kind === 'option' && !isReplay) {
 		if (!isRecord && flags.record === undefined) fail(`${recordingFlag.rawName}: only with dbtop record or --record`);
 	}
 
@@ -264,7 +280,8 @@ try {
 		process.exit(exitCode);
 	}
 
-	if (options.mode === 'live') await app.runLive(options, packageJson.version);
+	if (isReplay) await app.runReplay(options, toReplayOptions({rings: flags.rings, node: flags.recording.node, table: flags.recording.table, at: flags.at}, process.env, os.userInfo().username, Date.now()), packageJson.version);
+	else if (options.mode === 'live') await app.runLive(options, packageJson.version);
 	else await print(await app.runSnapshot(options, packageJson.version));
 	process.exit(0);
 } catch (error) {

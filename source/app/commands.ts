@@ -10,6 +10,7 @@ import {processByPid} from '../store/host.js';
 import {sessionsByPid} from '../store/postgres.js';
 import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
+import {goToTime, runReplayCommand} from './replay-commands.js';
 
 /** Refresh intervals `+` and `-` step through. */
 export const REFRESH_STEPS_MS = [250, 500, 1000, 2000, 3000, 5000, 10_000, 30_000, 60_000] as const;
@@ -140,6 +141,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 		return;
 	}
 
+	if (runReplayCommand(command, context)) return;
 	const sort = SORTS[command];
 	if (sort) {
 		store.dispatch({type: 'set-sort', sort});
@@ -355,6 +357,8 @@ export function runCommand(command: Command, context: CommandContext): void {
 			if (ui.input?.kind === 'note') {
 				acknowledgeAlerts(context, ui.input.alertIds, ui.input.text.trim() || null);
 			}
+
+			if (ui.input?.kind === 'at' && ui.input.text.trim() !== '') goToTime(context, ui.input.text);
 
 			return;
 		}

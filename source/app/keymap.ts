@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'alert-detail' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'replay' | 'nodes' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'alert-detail' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -48,6 +48,21 @@ export const keymap = [
 	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
 	{scope: 'global', keys: ['?'], command: 'toggle-help', help: 'Show or hide this help'},
+
+	// A replay's time travel, before the keys of the pane (End follows the newest sample there; G still goes to a list's last row).
+	{scope: 'replay', keys: ['left'], command: 'step-back', help: 'One sample back'},
+	{scope: 'replay', keys: ['right'], command: 'step-forward', help: 'One sample on'},
+	{scope: 'replay', keys: ['['], command: 'minute-back', help: 'A minute back'},
+	{scope: 'replay', keys: [']'], command: 'minute-forward', help: 'A minute on'},
+	{scope: 'replay', keys: ['{'], command: 'hour-back', help: 'An hour back'},
+	{scope: 'replay', keys: ['}'], command: 'hour-forward', help: 'An hour on'},
+	{scope: 'replay', keys: ['@'], command: 'go-to-time', help: 'Go to a time: 14:05, 2026-11-30 03:12, -2h'},
+	{scope: 'replay', keys: ['end'], command: 'follow-newest', help: 'Follow the newest sample as it is written'},
+	{scope: 'replay', keys: ['n'], command: 'open-nodes', help: 'Node picker: every node of the rings'},
+
+	...moves('nodes', selectionMoves('First node', 'Last node')),
+	{scope: 'nodes', keys: ['enter'], command: 'pick-node', help: 'Show this node, at the same moment'},
+	{scope: 'nodes', keys: ['escape', 'n'], command: 'close-nodes', help: 'Back, on the same node'},
 
 	...moves('processes', selectionMoves('First process', 'Last process')),
 	{scope: 'processes', keys: ['P'], command: 'sort-cpu', help: 'Sort by CPU %'},
@@ -136,7 +151,7 @@ export const READ_ONLY_WORDS: Record<ReadOnlyMode, {badge: string; notice: strin
 };
 
 /** Whether a command changes something, and so is absent from the keys in force when dbtop is read-only. */
-export const isChanging = (command: Command): boolean => command in CHANGING_COMMANDS;
+export const isChanging = (command: string): boolean => command in CHANGING_COMMANDS;
 
 /** The notice a key for a changing command gets in a read-only mode: `read-only: signalling a process is not available`. */
 export const readOnlyNotice = (mode: ReadOnlyMode, command: Command): string => `${READ_ONLY_WORDS[mode].notice}: ${CHANGING_COMMANDS[command] ?? command} is not available`;
@@ -144,6 +159,8 @@ export const readOnlyNotice = (mode: ReadOnlyMode, command: Command): string => 
 /** Titles of the scopes, in the order the help shows them. */
 export const SCOPE_TITLES: Record<Scope, string> = {
 	global: 'Everywhere',
+	replay: 'Replay (time travel)',
+	nodes: 'Node picker',
 	processes: 'Processes pane',
 	'process-detail': 'Process detail',
 	sessions: 'Sessions pane',
@@ -154,7 +171,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	alerts: 'Alerts pane',
 	'alert-detail': 'Alert detail',
 	help: 'Help',
-	prompt: 'Prompts (filter, note)',
+	prompt: 'Prompts (filter, note, time)',
 	confirm: 'Confirmation',
 };
 

@@ -5,7 +5,7 @@ import type {Rule} from '../alerts/engine.js';
 import type {ServiceCheck} from './config.js';
 import {resolvePgTarget, type PgTarget} from '../postgres/settings.js';
 import {parseAt} from '../ring/replay-at.js';
-import type {ReplayJsonOptions} from '../ring/replay-json.js';
+import type {ReplayOptions} from '../ring/replay-json.js';
 import {parseCapacity, parseTableName, DEFAULT_TABLE, type TableName} from '../ring/table.js';
 import {UsageError} from './usage-error.js';
 
@@ -77,16 +77,16 @@ export function toRecordOptions(flags: RecordFlags, ringFlag: string, env: NodeJ
 	};
 }
 
-/** The flags of a replay (`dbtop --ring <conninfo> --json`). */
-export type ReplayFlags = {ring?: string; node?: string; table?: string; at?: string};
+/** The flags of a replay (`dbtop --ring <conninfo> [--ring <conninfo> ...]`). */
+export type ReplayFlags = {rings: readonly string[]; node?: string; table?: string; at?: string};
 
 /** Validates the replay's flags, `--at` relative to `now` (epoch ms). Throws UsageError, naming the flag. */
-export function toReplayJsonOptions(flags: ReplayFlags, env: NodeJS.ProcessEnv, osUser: string, now: number): ReplayJsonOptions {
-	const ring = flags.ring?.trim();
-	if (!ring) throw new UsageError('--ring: empty (accepted: a postgres:// URL or a libpq key=value string for the ring\'s server)');
+export function toReplayOptions(flags: ReplayFlags, env: NodeJS.ProcessEnv, osUser: string, now: number): ReplayOptions {
+	const rings = flags.rings.map(ring => ring.trim());
+	if (rings.length === 0 || rings.includes('')) throw new UsageError('--ring: empty (accepted: a postgres:// URL or a libpq key=value string for the ring\'s server)');
 	if (flags.node !== undefined && flags.node.trim() === '') throw new UsageError('--node: empty (accepted: a node name in the ring; without --node, the master, else the node written last)');
 	return {
-		ring: resolvePgTarget(ring, {env, osUser, flag: '--ring'}),
+		rings: rings.map(ring => resolvePgTarget(ring, {env, osUser, flag: '--ring'})),
 		table: parseTableName(flags.table ?? DEFAULT_TABLE),
 		node: flags.node ?? null,
 		at: flags.at === undefined ? null : parseAt(flags.at, now),

@@ -80,7 +80,15 @@ export type RingReader = {
 	span(node: string): Promise<{oldest: number; newest: number} | null>;
 	/** The node row at or before `at` (epoch seconds; null for the newest), or null where there is none. */
 	nodeSampleAt(node: string, at: number | null): Promise<NodeSampleAt | null>;
+	/**
+	 * The sample_time of the node row `steps` node rows after (steps > 0) or before (steps < 0) the
+	 * one at or before `at` (null: the newest), stopping at the newest and the oldest; null where the
+	 * node has no row at or before `at` and none after it.
+	 */
+	sampleTimeFrom(node: string, at: number | null, steps: number): Promise<number | null>;
 	containersAt(node: string, at: number | null): Promise<ContainersAt>;
+	/** A container's rows at or before `at`, oldest first (at most HISTORY_ROWS + 1), for its charts. */
+	containerHistory(node: string, container: string, at: number): Promise<ReplayContainer[]>;
 	companionAt(node: string, sampleTime: number): Promise<CompanionAt>;
 	close(): Promise<void>;
 };
@@ -152,6 +160,12 @@ function queriesFor(table: TableName, shape: Shape) {
 				ORDER BY node_name, container_name, sample_time DESC LIMIT 1) AS c`
 		: null;
 
+	/** A container's rows at or before $3, newest first, from containers_idx. */
+	const containerRows = container
+		? `SELECT ${list} FROM ${table.sql} WHERE node_flag = false AND node_name = $1 AND container_name = $2 AND sample_time > 0 AND sample_time <= $3::bigint
+			ORDER BY node_name, container_name, sample_time DESC LIMIT ${HISTORY_ROWS + 1}`
+		: null;
+
 	const companion =
 		shape.companionColumns?.has('schema_version') && shape.companionColumns.has('slot')
 			? `SELECT r.slot, to_jsonb(c) AS companion FROM (${nodeRows('$1', 'sample_time = $2::bigint', 'DESC', '1')}) AS r
@@ -165,7 +179,10 @@ function queriesFor(table: TableName, shape: Shape) {
 		upTo: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', `${HISTORY_ROWS + 1}`),
 		before: nodeRows('$1', `sample_time < $2::bigint`, 'DESC', '1'),
 		after: nodeRows('$1', `sample_time > $2::bigint`, 'ASC', '1'),
+		backBy: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', '$3::int'),
+		forwardBy: nodeRows('$1', `sample_time > $2::bigint`, 'ASC', '$3::int'),
 		containers,
+		containerRows,
 		companion,
 	};
 }
@@ -268,7 +285,17 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 				const [next] = hosts(await rows(queries.after, [node, host.sampleTime]));
 				return {host, history, previousTime: previous?.sampleTime ?? null, nextTime: next?.sampleTime ?? null};
 			}),
+		sampleTimeFrom: async (node, at, steps) =>
+			read(async () => {
+				const timeOf = (raw: RawRow[]) => hosts(raw).at(-1)?.sampleTime ?? null;
+				const base = timeOf(await rows(queries.newest, [node, at ?? NEWEST]));
+				if (steps < 0) return base === null ? null : timeOf(await rows(queries.backBy, [node, base, 1 - steps]));
+				if (steps === 0) return base;
+				return timeOf(await rows(queries.forwardBy, [node, base ?? at ?? 0, steps])) ?? base;
+			}),
 		containersAt: async (node, at) => read(async () => containersAt(node, at)),
+		containerHistory: async (node, container, at) =>
+			read(async () => (queries.containerRows ? (await rows(queries.containerRows, [node, container, at])).flatMap(row => containerOfRow(row) ?? []).reverse() : [])),
 		companionAt: async (node, sampleTime) => read(async () => companionOf(node, sampleTime)),
 		close: async () => {
 			await queue;

@@ -40,3 +40,17 @@ export function parseAt(text: string, now: number): number {
 
 	throw new UsageError(`--at: "${text}" is not a time (accepted: ${AT_FORMS})`);
 }
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** A moment as dbtop names it: local time, to the second (`2026-11-30 03:12:05`). */
+export function localTimeText(epochSeconds: number): string {
+	const date = new Date(epochSeconds * 1000);
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** The same moment in UTC, the time of day only (`01:12:05 UTC`). */
+export function utcClockText(epochSeconds: number): string {
+	const date = new Date(epochSeconds * 1000);
+	return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} UTC`;
+}

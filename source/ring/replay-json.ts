@@ -3,12 +3,15 @@
 import type {PgTarget} from '../postgres/settings.js';
 import type {Snapshot} from '../app/snapshot.js';
 import {UsageError} from '../app/usage-error.js';
-import {openRingReader, type CompanionMissing, type RingNode, type RingReader} from './reader.js';
+import type {CompanionMissing, RingNode, RingReader} from './reader.js';
+import {openRings, type Rings} from './rings.js';
+import type {ReplayNode} from '../store/replay.js';
 import type {ReplayContainer, ReplayHost, ReplayRowIdentity} from './replay-parse.js';
 import {TableError, type TableName} from './table.js';
+import {localTimeText} from './replay-at.js';
 
-/** What to replay: the ring, the node (null: the master, else the node written last) and the moment (null: the newest). */
-export type ReplayJsonOptions = {ring: PgTarget; table: TableName; node: string | null; at: number | null};
+/** What to replay: the rings (`--ring`, once or more), the table, the node (null: the master, else the node written last) and the moment (null: the newest). */
+export type ReplayOptions = {rings: PgTarget[]; table: TableName; node: string | null; at: number | null};
 
 /** The host part: the node row in the live document's units, named by its node. */
 type ReplayJsonHost = Omit<ReplayHost, keyof ReplayRowIdentity> & {hostname: string};
@@ -28,7 +31,8 @@ export type ReplayJson = Omit<Snapshot, 'host' | 'containers' | 'processes' | 'p
 		newestSampleTime: number;
 		/** Why the processes, Postgres and alerts were not recorded with this row; absent when they were. */
 		companionMissing?: CompanionMissing;
-		nodes: Array<{name: string; master: boolean; lastSampleTime: number; containers: string[]}>;
+		/** Every node of every ring read, with its ring (`host:port/db/table`). */
+		nodes: Array<{name: string; ring: string; master: boolean; lastSampleTime: number; containers: string[]}>;
 	};
 };
 
@@ -38,34 +42,53 @@ function withoutIdentity<T extends ReplayRowIdentity>({slot: _slot, sampleTime: 
 }
 
 /** The node shown without `--node`: the master's if one is, else the node written last. */
-export function defaultNode(nodes: readonly RingNode[]): RingNode | null {
+export function defaultNode<N extends RingNode>(nodes: readonly N[]): N | null {
 	const newestFirst = [...nodes].sort((a, b) => b.newest.sampleTime - a.newest.sampleTime);
 	return newestFirst.find(node => node.newest.isMaster) ?? newestFirst[0] ?? null;
 }
 
-/** A moment as the errors name it: local time, to the second. */
-function timeText(epochSeconds: number): string {
-	const date = new Date(epochSeconds * 1000);
-	const pad = (value: number) => String(value).padStart(2, '0');
-	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+/** Runs `work` on one ring's reader; a ring that cannot be read is a UsageError naming it (and what its table lacks, where it is not a ring). */
+export async function readRing<T>(rings: Rings, ring: number, work: (reader: RingReader) => Promise<T>): Promise<T> {
+	try {
+		return await rings.use(ring, work);
+	} catch (error) {
+		const named = rings.labels.length > 1 ? `--ring ${rings.labels[ring]}` : '--ring';
+		if (error instanceof TableError) throw new UsageError(`${named}: ${error.message}`);
+		throw new UsageError(`${named}: cannot read the ring: ${error instanceof Error ? error.message : String(error)}`);
+	}
 }
 
-/** Builds the replay document from the reader. Throws UsageError for a node or moment the ring does not hold. */
-export async function replayJson(reader: RingReader, table: TableName, options: Pick<ReplayJsonOptions, 'node' | 'at'>, version: string): Promise<ReplayJson> {
-	const nodes = await reader.nodes();
-	if (nodes.length === 0) throw new UsageError(`--ring: table ${table.text} holds no node samples yet`);
-	const node = options.node === null ? defaultNode(nodes)! : nodes.find(candidate => candidate.name === options.node);
-	if (!node) throw new UsageError(`--node: no node "${options.node}" in ${table.text} (its nodes: ${nodes.map(candidate => candidate.name).join(', ')})`);
+/** Every node of every ring, each with its ring's index. */
+export async function ringNodes(rings: Rings): Promise<ReplayNode[]> {
+	const nodes: ReplayNode[] = [];
+	for (const ring of rings.labels.keys()) nodes.push(...(await readRing(rings, ring, async reader => reader.nodes())).map(node => ({...node, ring})));
+	return nodes;
+}
 
-	const span = (await reader.span(node.name))!;
+/** The node `--node` names (in several rings: the one written last), or the default; throws UsageError listing the nodes there are. */
+export function chooseNode(nodes: readonly ReplayNode[], name: string | null, rings: Rings): ReplayNode {
+	const where = rings.labels.length > 1 ? `the ${rings.labels.length} rings` : (rings.labels[0] ?? 'the ring');
+	if (nodes.length === 0) throw new UsageError(`--ring: ${where} ${rings.labels.length > 1 ? 'hold' : 'holds'} no node samples yet`);
+	const node = name === null ? defaultNode(nodes) : defaultNode(nodes.filter(candidate => candidate.name === name));
+	if (!node) throw new UsageError(`--node: no node "${name}" in ${where} (its nodes: ${[...new Set(nodes.map(candidate => candidate.name))].join(', ')})`);
+	return node;
+}
+
+/** Builds the replay document from the rings. Throws UsageError for a ring it cannot read, or a node or moment the rings do not hold. */
+export async function replayJson(rings: Rings, options: Pick<ReplayOptions, 'table' | 'node' | 'at'>, version: string): Promise<ReplayJson> {
+	const nodes = await ringNodes(rings);
+	const node = chooseNode(nodes, options.node, rings);
+	const read = async <T>(ring: number, work: (reader: RingReader) => Promise<T>) => readRing(rings, ring, work);
+	const span = (await read(node.ring, async reader => reader.span(node.name)))!;
 	if (options.at !== null && (options.at < span.oldest || options.at > span.newest)) {
-		throw new UsageError(`--at: ${timeText(options.at)} is outside node ${node.name}'s samples (${timeText(span.oldest)} to ${timeText(span.newest)})`);
+		throw new UsageError(`--at: ${localTimeText(options.at)} is outside node ${node.name}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
 	}
 
-	const {host} = (await reader.nodeSampleAt(node.name, options.at))!;
-	const {containers} = await reader.containersAt(node.name, host.sampleTime);
-	const {companion, reason} = await reader.companionAt(node.name, host.sampleTime);
-	const nodeContainers = await Promise.all(nodes.map(async candidate => (await reader.containersAt(candidate.name, null)).containers.map(row => row.name)));
+	const {host, containers, companion, reason} = await read(node.ring, async reader => {
+		const {host: row} = (await reader.nodeSampleAt(node.name, options.at))!;
+		return {host: row, containers: (await reader.containersAt(node.name, row.sampleTime)).containers, ...(await reader.companionAt(node.name, row.sampleTime))};
+	});
+	const nodeContainers = await Promise.all(nodes.map(async candidate => read(candidate.ring, async reader => (await reader.containersAt(candidate.name, null)).containers.map(row => row.name))));
 	const notRecorded = `not recorded: ${reason ?? 'not read by the writer'}`;
 	const postgres = companion?.['postgres'] as Record<string, unknown> | null | undefined;
 	return {
@@ -85,29 +108,22 @@ export async function replayJson(reader: RingReader, table: TableName, options: 
 		containers: containers.map(withoutIdentity),
 		alerts: (companion?.['alerts'] as unknown[] | null | undefined) ?? [],
 		replay: {
-			table: table.text,
+			table: options.table.text,
 			node: node.name,
 			sampleTime: host.sampleTime,
 			newestSampleTime: span.newest,
 			...(reason === null ? {} : {companionMissing: reason}),
-			nodes: nodes.map((candidate, index) => ({name: candidate.name, master: candidate.newest.isMaster, lastSampleTime: candidate.newest.sampleTime, containers: nodeContainers[index]!})),
+			nodes: nodes.map((candidate, index) => ({name: candidate.name, ring: rings.labels[candidate.ring]!, master: candidate.newest.isMaster, lastSampleTime: candidate.newest.sampleTime, containers: nodeContainers[index]!})),
 		},
 	};
 }
 
-/** Opens the ring read-only and prints nothing: returns the document's text. Throws UsageError for anything it cannot read. */
-export async function runReplayJson(options: ReplayJsonOptions, version: string): Promise<string> {
-	let reader: RingReader;
+/** Opens the rings read-only and prints nothing: returns the document's text. Throws UsageError for anything it cannot read. */
+export async function runReplayJson(options: ReplayOptions, version: string): Promise<string> {
+	const rings = openRings(options.rings, options.table);
 	try {
-		reader = await openRingReader(options.ring, options.table);
-	} catch (error) {
-		if (error instanceof TableError) throw new UsageError(`--ring: ${error.message}`);
-		throw new UsageError(`--ring: cannot read the ring: ${error instanceof Error ? error.message : String(error)}`);
-	}
-
-	try {
-		return `${JSON.stringify(await replayJson(reader, options.table, options, version), null, 2)}\n`;
+		return `${JSON.stringify(await replayJson(rings, options, version), null, 2)}\n`;
 	} finally {
-		await reader.close().catch(() => {});
+		await rings.close();
 	}
 }

@@ -39,8 +39,9 @@ export function appendBounded(points: readonly number[], value: number, max: num
 	return next;
 }
 
-/** Memory in use, % of the total: the Mem meter and its chart. */
+/** Memory in use, % of the total: the Mem meter and its chart (NaN where the total is not known: a replay's NULL). */
 export function memoryUsedPct(host: HostSample): number {
+	if (Number.isNaN(host.memory.total)) return Number.NaN;
 	return host.memory.total > 0 ? (host.memory.used / host.memory.total) * 100 : 0;
 }
 

@@ -8,6 +8,7 @@ import {memoOf} from './memo.js';
 import {selectAt, selectionIndex} from './selection.js';
 import type {LockLine} from '../postgres/lock-tree.js';
 import {selectedLockIndex, visibleLockLines, visibleSessions} from '../postgres/session-list.js';
+import {visibleNodes, type PickerNode} from './node-list.js';
 import type {ListId, RowKey} from './ui.js';
 import type {State} from './store.js';
 import type {ContainerRow, PgSession} from '../types.js';
@@ -21,6 +22,7 @@ const KEYS_OF = {
 	locks: memoOf((rows: readonly LockLine[]): RowKey[] => rows.map(line => line.key)),
 	containers: memoOf((rows: readonly ContainerRow[]): RowKey[] => rows.map(row => row.id)),
 	alerts: memoOf((rows: readonly Alert[]): RowKey[] => rows.map(alert => alert.id)),
+	nodes: memoOf((rows: readonly PickerNode[]): RowKey[] => rows.map(node => node.key)),
 };
 
 /** The keys of a list's rows (pids, lock-tree paths, container and alert ids) in the order it shows them. */
@@ -36,6 +38,8 @@ export function listKeys(state: State, list: ListId): readonly RowKey[] {
 			return KEYS_OF.containers(visibleContainers(state));
 		case 'alerts':
 			return KEYS_OF.alerts(visibleAlerts(state));
+		case 'nodes':
+			return KEYS_OF.nodes(visibleNodes(state));
 	}
 }
 

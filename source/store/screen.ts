@@ -9,8 +9,8 @@ import type {State} from './store.js';
 /** A drill-down open over a pane's list. */
 export type Detail = 'process' | 'session' | 'container' | 'alert';
 
-/** What takes the keys before the pane: a prompt being typed into, a y/n question, the help. */
-export type Modal = 'prompt' | 'confirm' | 'help';
+/** What takes the keys before the pane: a prompt being typed into, a y/n question, the help, a replay's node picker. */
+export type Modal = 'prompt' | 'confirm' | 'help' | 'nodes';
 
 /** One screen dbtop can show, and everything that follows from it. */
 export type Screen = {
@@ -29,7 +29,7 @@ export type Screen = {
 	filterList: FilteredListId | null;
 	/** Whether processes are drawn: their list, or a drill-down that reads them (a local session's backend, a container's processes). */
 	isShowingProcesses: boolean;
-	/** The key table as the help shows it: all of it, or without the changing commands when read-only. */
+	/** The key table as the help shows it: the live keys, without the changing commands when read-only, with the time travel in a replay. */
 	bindings: readonly Binding[];
 	/** The keys the hint line names, the most used first (none under a prompt or a question, which the status line shows instead). */
 	hints: readonly KeyHint[];
@@ -50,7 +50,7 @@ const PANE_VIEWS: Record<PaneId, {list: ListId | null; scope: Scope | null; deta
 
 const DETAIL_SCOPES: Record<Detail, Scope> = {process: 'process-detail', session: 'session-detail', container: 'container-detail', alert: 'alert-detail'};
 
-const MODALS: readonly Modal[] = ['prompt', 'confirm', 'help'];
+const MODALS: readonly Modal[] = ['prompt', 'confirm', 'help', 'nodes'];
 
 type Hint = readonly [Command, string];
 
@@ -75,6 +75,8 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	alerts: [help, pane, ['acknowledge', 'acknowledge'], ['acknowledge-all', 'all'], filter, detail, pause, quit],
 	'alert-detail': [back, ['acknowledge', 'acknowledge'], help, pane, pause, quit],
 	help: [['close-help', 'close'], ['next-help-page', 'next page'], ['previous-help-page', 'previous page'], quit],
+	replay: [help, ['step-back', 'back'], ['step-forward', 'on'], ['hour-back', '-1h'], ['go-to-time', 'time'], ['follow-newest', 'newest'], ['open-nodes', 'nodes'], quit],
+	nodes: [['pick-node', 'show'], ['close-nodes', 'back'], help, quit],
 };
 
 // The first key the table binds to a command in a stack of scopes ('' if none does: a test checks every hint's key runs its command).
@@ -87,21 +89,37 @@ function keyFor(command: Command, scopes: readonly Scope[]): string {
 	return '';
 }
 
+// A replay's hints are its time travel's, then those of the pane's own keys that are not said already.
 function hintsOf(scopes: readonly Scope[], readOnly: ReadOnlyMode | null): readonly KeyHint[] {
 	const own = scopes[0]!;
 	if (own === 'prompt' || own === 'confirm') return [];
-	return HINTS[own].filter(([command]) => !(readOnly && isChanging(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
+	const hints = own === 'replay' ? [...HINTS.replay, ...HINTS[scopes[1] as keyof typeof HINTS].filter(([command]) => !HINTS.replay.some(([said]) => said === command))] : HINTS[own];
+	return hints.filter(([command]) => !(readOnly && isChanging(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
 }
 
-const READ_ONLY_BINDINGS: readonly Binding[] = keymap.filter(binding => !isChanging(binding.command));
+/** The scopes only a replay has. */
+const REPLAY_SCOPES: ReadonlySet<Scope> = new Set(['replay', 'nodes']);
+/** The keys a replay's time travel takes before the pane's (End). */
+const REPLAY_KEYS: ReadonlySet<string> = new Set(keymap.filter(binding => binding.scope === 'replay').flatMap(binding => binding.keys as readonly string[]));
+
+const LIVE_BINDINGS: readonly Binding[] = keymap.filter(binding => !REPLAY_SCOPES.has(binding.scope));
+const READ_ONLY_BINDINGS: readonly Binding[] = LIVE_BINDINGS.filter(binding => !isChanging(binding.command));
+// In a replay a pane's binding loses the keys the time travel takes first (a list's End: G is left).
+const REPLAY_BINDINGS: readonly Binding[] = (keymap as readonly Binding[])
+	.filter(binding => !isChanging(binding.command))
+	.map(binding => (REPLAY_SCOPES.has(binding.scope) || binding.scope === 'global' || binding.scope === 'help' ? binding : {...binding, keys: (binding.keys as readonly string[]).filter(key => !REPLAY_KEYS.has(key))}))
+	.filter(binding => binding.keys.length > 0);
+
+const BINDINGS: Record<ReadOnlyMode | 'none', readonly Binding[]> = {none: LIVE_BINDINGS, live: READ_ONLY_BINDINGS, replay: REPLAY_BINDINGS};
 
 function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null, readOnly: ReadOnlyMode | null): Screen {
 	const view = PANE_VIEWS[pane];
 	const own = detail ? DETAIL_SCOPES[detail] : view.scope;
-	const viewScopes: readonly Scope[] = own ? [own, 'global'] : ['global'];
+	// A replay's time travel comes before the pane's keys.
+	const viewScopes: readonly Scope[] = [...(readOnly === 'replay' ? (['replay'] as const) : []), ...(own ? [own] : []), 'global'];
 	// A prompt takes every key but Ctrl+C, which its own scope binds; the other modals leave the global keys in force.
 	const scopes: readonly Scope[] = modal === 'prompt' ? ['prompt'] : modal ? [modal, 'global'] : viewScopes;
-	const list = detail ? null : view.list;
+	const list = modal === 'nodes' ? 'nodes' : detail ? null : view.list;
 	return {
 		pane,
 		readOnly,
@@ -110,10 +128,10 @@ function makeScreen(pane: PaneId, detail: Detail | null, modal: Modal | null, re
 		scopes,
 		viewScopes,
 		list,
-		filterList: list === 'locks' ? null : list,
+		filterList: list === 'locks' || list === 'nodes' ? null : list,
 		// The help takes the whole frame.
 		isShowingProcesses: modal !== 'help' && (list === 'processes' || detail === 'process' || detail === 'session' || detail === 'container'),
-		bindings: readOnly ? READ_ONLY_BINDINGS : keymap,
+		bindings: BINDINGS[readOnly ?? 'none'],
 		hints: hintsOf(scopes, readOnly),
 	};
 }
@@ -127,7 +145,7 @@ export const SCREENS: readonly Screen[] = READ_ONLY_MODES.flatMap(readOnly =>
 	PANES.flatMap(pane =>
 		[null, PANE_VIEWS[pane].detail]
 			.filter((detail, index) => index === 0 || detail !== null)
-			.flatMap(detail => [null, ...MODALS].map(modal => makeScreen(pane, detail, modal, readOnly))),
+			.flatMap(detail => [null, ...MODALS.filter(modal => modal !== 'nodes' || readOnly === 'replay')].map(modal => makeScreen(pane, detail, modal, readOnly))),
 	),
 );
 
@@ -149,7 +167,7 @@ function detailOf(ui: Ui): Detail | null {
 }
 
 // A prompt is answered before a question, a question before the help is read.
-const modalOf = (ui: Ui): Modal | null => (ui.input ? 'prompt' : ui.confirm ? 'confirm' : ui.isHelpOpen ? 'help' : null);
+const modalOf = (ui: Ui): Modal | null => (ui.input ? 'prompt' : ui.confirm ? 'confirm' : ui.isHelpOpen ? 'help' : ui.isPickerOpen ? 'nodes' : null);
 
 /** What the state shows: one of SCREENS, the same object for as long as the screen stays the same. */
 export function screenOf(state: State): Screen {

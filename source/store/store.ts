@@ -11,6 +11,7 @@ import {initialContainers, reduceContainers, type ContainersSlice} from './conta
 import {initialHost, reduceHost, type HostSlice} from './host.js';
 import {initialPostgres, reducePostgres, withoutSession, type PostgresSlice} from './postgres.js';
 import {keepSelection} from './lists.js';
+import {initialReplay, withMoment, type ReplayAction, type ReplaySlice} from './replay.js';
 import {initialUi, reduceUi, type ListId, type Ui, type UiAction} from './ui.js';
 
 /** Health of one collector: when it last succeeded and why it fails now (the scheduler counts the failures it backs off on). */
@@ -27,7 +28,8 @@ export type State = HostSlice &
 	PostgresSlice &
 	ContainersSlice &
 	ChecksSlice &
-	AlertsSlice & {
+	AlertsSlice &
+	ReplaySlice & {
 		/** Time of the latest sample or error (epoch ms): the clock ages are measured against. */
 		now: number;
 		status: Partial<Record<string, CollectorStatus>>;
@@ -40,7 +42,7 @@ type SampleAction = {[K in CollectorId]: {type: 'sample'; id: K; at: number; val
 export type SampleOf<K extends CollectorId> = Extract<SampleAction, {id: K}>;
 
 /** Everything that changes the state. */
-export type Action = SampleAction | {type: 'collector-error'; id: string; at: number; message: string} | {type: 'backend-terminated'; pid: number} | AlertsAction | UiAction;
+export type Action = SampleAction | {type: 'collector-error'; id: string; at: number; message: string} | {type: 'backend-terminated'; pid: number} | AlertsAction | ReplayAction | UiAction;
 
 /** The state before any sample arrives: rules from the config, alerts from the state file, and whether dbtop is read-only. */
 export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?: AlertsState, readOnly: ReadOnlyMode | null = null): State {
@@ -50,6 +52,7 @@ export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?
 		...initialContainers(),
 		...initialChecks(),
 		...initialAlertsSlice(rules, alerts),
+		...initialReplay(),
 		now: 0,
 		status: {},
 		ui: initialUi(refreshMs, readOnly),
@@ -71,6 +74,8 @@ function withSample(before: State, action: SampleAction): State {
 	if (isSampleOf(action, 'host', 'processes')) return reduceHost(state, action);
 	if (isSampleOf(action, 'postgres-sessions', 'postgres-locks')) return reducePostgres(state, action);
 	if (isSampleOf(action, 'containers', 'container-detail')) return reduceContainers(state, action);
+	if (isSampleOf(action, 'replay')) return withMoment(state, action.value);
+	if (isSampleOf(action, 'replay-nodes')) return state.replay ? {...state, replay: {...state.replay, nodes: action.value}} : state;
 	return reduceChecks(state, action as SampleOf<`check:${string}`>);
 }
 
@@ -88,21 +93,26 @@ function withStatus(state: State, id: string, status: CollectorStatus): State {
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'sample': {
-			const sampled = withStatus({...withSample(state, action), now: Math.max(state.now, action.at)}, action.id, {lastOkAt: action.at, error: null, errorAt: null, downSince: null});
+			const next = withSample(state, action);
+			// A replay's clock is the moment shown (withMoment sets it), and its alerts are those recorded: no rule runs.
+			const sampled = withStatus({...next, now: state.replay ? next.now : Math.max(state.now, action.at)}, action.id, {lastOkAt: action.at, error: null, errorAt: null, downSince: null});
 			// No rule reads the process list or the open container's details.
-			return action.id === 'processes' || action.id === 'container-detail' ? sampled : withRules(sampled, action.id);
+			return state.replay || action.id === 'processes' || action.id === 'container-detail' ? sampled : withRules(sampled, action.id);
 		}
 
 		case 'collector-error': {
 			const old = state.status[action.id];
-			const failed = withStatus({...state, now: Math.max(state.now, action.at)}, action.id, {
+			const failed = withStatus({...state, now: state.replay ? state.now : Math.max(state.now, action.at)}, action.id, {
 				lastOkAt: old?.lastOkAt ?? null,
 				error: action.message,
 				errorAt: action.at,
 				downSince: old?.downSince ?? action.at,
 			});
-			return withRules(failed, action.id);
+			return state.replay ? failed : withRules(failed, action.id);
 		}
+
+		case 'replay-seek':
+			return state.replay ? {...state, replay: {...state.replay, cursor: action.cursor}} : state;
 
 		case 'backend-terminated':
 			return withoutSession(state, action.pid);

@@ -11,7 +11,7 @@ export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'u
 export type ContainerSort = 'cpu' | 'mem' | 'name';
 
 /** The lists with a selection that moves with the arrow keys. */
-export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts';
+export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts' | 'nodes';
 /** The lists with a drill-down by pid. */
 export type DetailListId = 'processes' | 'sessions';
 /** The lists with a filter. */
@@ -45,8 +45,10 @@ export type Ui = {
 	isHelpOpen: boolean;
 	/** Which page of the help is shown on a terminal too small for all of it. */
 	helpPage: number;
-	/** Text being typed into a prompt (the filter), or null when no prompt is open. */
-	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | {kind: 'note'; alertIds: string[]; text: string} | null;
+	/** Text being typed into a prompt (the filter, an acknowledgement's note, a replay's time), or null when no prompt is open. */
+	input: {kind: 'filter'; list: FilteredListId; text: string; previous: string} | {kind: 'note'; alertIds: string[]; text: string} | {kind: 'at'; text: string} | null;
+	/** Whether a replay's node picker is open over the pane. */
+	isPickerOpen: boolean;
 	confirm: Confirm | null;
 	notice: Notice | null;
 	processes: Selection & {
@@ -70,6 +72,8 @@ export type Ui = {
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
 	alerts: Selection & {filter: string; detailId: string | null};
+	/** The node picker's list: a ring's node, keyed `ring/name`. */
+	nodes: Selection;
 };
 
 /** What the user does to the view. */
@@ -79,6 +83,7 @@ export type UiAction =
 	| {type: 'set-refresh'; refreshMs: number}
 	| {type: 'set-help'; isOpen: boolean}
 	| {type: 'set-help-page'; page: number}
+	| {type: 'set-picker'; isOpen: boolean}
 	| {type: 'set-sort'; sort: ProcessSort}
 	| {type: 'toggle-tree'}
 	| {type: 'select'; list: ListId; key: RowKey | null; index: number}
@@ -112,6 +117,7 @@ export function initialUi(refreshMs: number, readOnly: ReadOnlyMode | null = nul
 		isHelpOpen: false,
 		helpPage: 0,
 		input: null,
+		isPickerOpen: false,
 		confirm: null,
 		notice: null,
 		processes: {...FIRST_ROW, sort: 'cpu', filter: '', isTree: false, detailPid: null},
@@ -119,6 +125,7 @@ export function initialUi(refreshMs: number, readOnly: ReadOnlyMode | null = nul
 		locks: FIRST_ROW,
 		containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
 		alerts: {...FIRST_ROW, filter: '', detailId: null},
+		nodes: FIRST_ROW,
 	};
 }
 
@@ -141,6 +148,8 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 			return {...ui, helpPage: Math.max(action.page, 0)};
 		case 'set-input':
 			return {...ui, input: action.input};
+		case 'set-picker':
+			return {...ui, isPickerOpen: action.isOpen};
 		case 'set-confirm':
 			return {...ui, confirm: action.confirm};
 		case 'notice':

@@ -1,9 +1,9 @@
 // `dbtop --ring <conninfo> --json`, the built command against real PostgreSQL 14 and 18: the
 // existing writer's sample read back in the live JSON's units (checked against the SQL rows), a
 // ring dbtop wrote with its companions (processes, Postgres, alerts), `--at` picking the row at or
-// before it, and bad input as one line and exit 2, with the ring unchanged. Every run names its
-// world: --ring, --pg and --docker (unreachable: a replay reaches neither), and HOME and the XDG
-// directories of the test's own.
+// before it, two rings read together, and bad input as one line and exit 2, with the ring
+// unchanged. Every run names its world: --ring (a replay reads nothing else: --pg and --docker are
+// refused), no PG* variables, and HOME and the XDG directories of the test's own.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -14,7 +14,7 @@ import type pg from 'pg';
 import type {Companion} from '../../source/ring/contract.js';
 import {parseTableName, setUpTables} from '../../source/ring/table.js';
 import {writeSample} from '../../source/ring/writer.js';
-import {CLI, NO_SERVERS, pinnedEnv} from '../helpers/dbtop.js';
+import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
 import {CONTRACT_DDL, EXISTING_ROWS, ringRow} from '../helpers/ring.js';
 
@@ -24,7 +24,7 @@ const EXISTING = ['--table', 'existing.monitor_samples_ring'];
 
 /** The built command run to its end. */
 function dbtop(dir: string, args: readonly string[]): {status: number | null; stdout: string; stderr: string} {
-	const result = spawnSync(process.execPath, [CLI, ...args, ...NO_SERVERS], {env: pinnedEnv(dir), encoding: 'utf8', timeout: 60_000});
+	const result = spawnSync(process.execPath, [CLI, ...args], {env: pinnedEnv(dir), encoding: 'utf8', timeout: 60_000});
 	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -52,6 +52,8 @@ for (const major of MAJORS) {
 		let client: pg.Client;
 		let ring: string;
 		let dir: string;
+		/** How the document names a table of the test server's `postgres` database. */
+		let label: (table: string) => string;
 		/** Every table's rows, as one text: what "nothing written" is checked against. */
 		const contents = async () =>
 			(
@@ -65,6 +67,7 @@ for (const major of MAJORS) {
 			server = await startPostgres(major);
 			client = await server.connect();
 			ring = server.url();
+			label = table => `${server.host}:${server.port}/postgres/${table}`;
 			await client.query(`CREATE SCHEMA existing; SET search_path = existing; ${CONTRACT_DDL}; ${EXISTING_ROWS}; RESET search_path`);
 			await client.query('CREATE TABLE not_a_ring (slot integer, sample_time bigint)');
 			const table = parseTableName('dbtop_ring');
@@ -120,7 +123,7 @@ for (const major of MAJORS) {
 				sampleTime: Number(row.sample_time),
 				newestSampleTime: Number(row.sample_time),
 				companionMissing: 'no companion table',
-				nodes: [{name: NODE, master: true, lastSampleTime: Number(row.sample_time), containers: newestContainers.map(container => container.container_name)}],
+				nodes: [{name: NODE, ring: label('existing.monitor_samples_ring'), master: true, lastSampleTime: Number(row.sample_time), containers: newestContainers.map(container => container.container_name)}],
 			});
 		});
 
@@ -156,8 +159,8 @@ for (const major of MAJORS) {
 			assert.deepEqual(document.postgres, {target: 'postgres@db-a/app', server: recorded.postgres!.server, sessions: recorded.sessions, users: recorded.users, blocking: []});
 			assert.equal('companionMissing' in document.replay, false);
 			assert.deepEqual(document.replay.nodes, [
-				{name: 'db-a', master: true, lastSampleTime: 1_800_000_001, containers: ['pg-1']},
-				{name: 'db-b', master: false, lastSampleTime: 1_800_000_005, containers: []},
+				{name: 'db-a', ring: label('dbtop_ring'), master: true, lastSampleTime: 1_800_000_001, containers: ['pg-1']},
+				{name: 'db-b', ring: label('dbtop_ring'), master: false, lastSampleTime: 1_800_000_005, containers: []},
 			]);
 
 			const older = replay(dir, ['--ring', ring, '--table', 'dbtop_ring', '--at', '2027-01-15T08:00:00Z']);
@@ -170,6 +173,38 @@ for (const major of MAJORS) {
 			assert.deepEqual(other.processes, []);
 			assert.deepEqual(other.postgres, {error: 'not recorded: no companion row'});
 			assert.equal(other.replay.companionMissing, 'no companion row');
+		});
+
+		test('two --ring read together: the nodes of both, each with its ring; --node finds a node in either', async () => {
+			await server.sql('CREATE DATABASE second_ring');
+			const second = await server.connect({database: 'second_ring'});
+			try {
+				const table = parseTableName('dbtop_ring');
+				await setUpTables(second, table, 16);
+				await writeSample(second, table, {rows: [ringRow({node_name: 'db-c', sample_time: 1_800_000_003, cpu_total_pct: 77})], companion: null});
+			} finally {
+				await second.end();
+			}
+
+			const otherRing = server.url({database: 'second_ring'});
+			const both = replay(dir, ['--ring', ring, '--ring', otherRing, '--table', 'dbtop_ring']);
+			assert.equal(both.replay.node, 'db-a', 'the master of either ring');
+			assert.deepEqual(
+				both.replay.nodes.map((node: {name: string; ring: string}) => [node.name, node.ring]),
+				[
+					['db-a', label('dbtop_ring')],
+					['db-b', label('dbtop_ring')],
+					['db-c', `${server.host}:${server.port}/second_ring/dbtop_ring`],
+				],
+			);
+			const found = replay(dir, ['--ring', ring, '--ring', otherRing, '--table', 'dbtop_ring', '--node', 'db-c']);
+			assert.equal(found.host.hostname, 'db-c');
+			assert.equal(found.host.cpu.total, 77);
+
+			const down = dbtop(dir, ['--json', '--ring', ring, '--ring', 'postgres://u:hunter2@127.0.0.1:1/ring', '--table', 'dbtop_ring']);
+			assert.equal(down.status, 2);
+			assert.match(down.stderr, /^dbtop: --ring 127\.0\.0\.1:1\/ring\/dbtop_ring: cannot read the ring: .*ECONNREFUSED/);
+			assert.ok(!down.stderr.includes('hunter2'));
 		});
 
 		test('bad input: one line, exit 2, nothing written to the ring', async () => {
@@ -190,19 +225,21 @@ for (const major of MAJORS) {
 				[['--ring', ring, '--json', '--table', 'nosuch'], 'dbtop: --ring: no table nosuch on the ring server'],
 				[['--ring', ring, '--json', '--table', 'not_a_ring'], 'dbtop: --ring: table not_a_ring is not a ring: it has no columns node_flag, node_name'],
 				[['--ring', ring, '--json', '--table', 'x;drop'], /^dbtop: --table: "x;drop" is not a table name/],
-				[['--ring', ring, '--json', '--table', 'dbtop_ring', '--node', 'db-c'], 'dbtop: --node: no node "db-c" in dbtop_ring (its nodes: db-a, db-b)'],
+				[['--ring', ring, '--json', '--table', 'dbtop_ring', '--node', 'db-c'], `dbtop: --node: no node "db-c" in ${label('dbtop_ring')} (its nodes: db-a, db-b)`],
 				[['--ring', ring, '--json', '--node', ''], /^dbtop: --node: empty/],
 				[['--ring', ring, '--json', ...EXISTING, '--at', 'yesterday'], /^dbtop: --at: "yesterday" is not a time \(accepted: 14:05 \(today, local time\), 2026-11-30 03:12 \(local time\), an ISO time with its zone/],
 				[['--ring', ring, '--json', ...EXISTING, '--at', '-90s'], new RegExp(`^dbtop: --at: .* is outside node ${NODE}'s samples ${span(1_795_486_094, 1_795_486_100).replaceAll(/[()]/g, '\\$&')}$`, 'm')],
 				[['--ring', ring, '--json', ...EXISTING, '--at', '2026-01-01T00:00:00Z'], /^dbtop: --at: .* is outside node ringtest-node's samples/],
-				[['--ring', ring, '--ring', ring, '--json'], 'dbtop: --ring: given more than once; reading several rings is not built yet (give one --ring)'],
-				[['--ring', ring], 'dbtop: --ring: the replay screen is not built yet; use --ring with --json'],
-				[['--ring', ring, '--once'], 'dbtop: --ring: not with --once (a replay prints JSON: use --ring with --json)'],
+				[['--ring', ring, '--once'], 'dbtop: --ring: not with --once (a replay is the screen, or JSON with --json)'],
+				[['--ring', ring, '--json', '--pg', ring], 'dbtop: --pg: not with --ring (a replay takes --table, --node, --at, --json, --interval, --config and --no-color)'],
+				[['--ring', ring, '--docker', 'unix:///x.sock'], /^dbtop: --docker: not with --ring/],
+				[['record', '--ring', ring, '--ring', ring], 'dbtop: --ring: given more than once; dbtop record writes into one ring'],
+				[['--ring', ring, '--ring', '', '--json'], /^dbtop: --ring: empty/],
 				[['check', '--ring', ring], /^dbtop: --ring: not with dbtop check/],
 				[['--ring', ring, '--record', ring], /^dbtop: --ring: not with --record/],
-				[['--ring', ring, '--json', '--capacity', '5'], /^dbtop: --capacity: only with dbtop record or --record \(a replay takes --table, --node and --at\)/],
-				[['--json', '--at', '-2h'], /^dbtop: --at: only with --ring <conninfo> --json/],
-				[['record', '--ring', ring, '--at', '-2h'], /^dbtop: --at: only with --ring <conninfo> --json/],
+				[['--ring', ring, '--json', '--capacity', '5'], /^dbtop: --capacity: not with --ring \(a replay takes --table, --node, --at/],
+				[['--json', '--at', '-2h'], /^dbtop: --at: only with --ring <conninfo>/],
+				[['record', '--ring', ring, '--at', '-2h'], /^dbtop: --at: only with --ring <conninfo>/],
 			];
 			for (const [args, expected] of cases) {
 				const result = dbtop(dir, args);

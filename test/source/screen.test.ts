@@ -22,6 +22,7 @@ const OPEN_MODAL: readonly Action[] = [
 	{type: 'set-confirm', confirm: {kind: 'kill', pid: 20, command: 'postgres'}},
 	{type: 'set-help', isOpen: true},
 ];
+const OPEN_PICKER: Action = {type: 'set-picker', isOpen: true};
 
 /** A state for every pane, with and without a drill-down, under each modal and none (and the actions that made it). */
 function everyState(): Array<{state: State; steps: string}> {
@@ -30,7 +31,8 @@ function everyState(): Array<{state: State; steps: string}> {
 		const base = reduce(initialState(1000, undefined, undefined, readOnly), {type: 'set-pane', pane});
 		const detail = OPEN_DETAIL[pane];
 		for (const withDetail of detail ? [base, reduce(base, detail)] : [base]) {
-			for (const modal of [null, ...OPEN_MODAL]) {
+			// The node picker is a replay's.
+			for (const modal of [null, ...OPEN_MODAL, ...(readOnly === 'replay' ? [OPEN_PICKER] : [])]) {
 				states.push({state: modal ? reduce(withDetail, modal) : withDetail, steps: `${pane}${readOnly ? ` (${readOnly})` : ''}${withDetail === base ? '' : ' + detail'}${modal ? ` + ${modal.type}` : ''}`});
 			}
 		}
@@ -52,13 +54,14 @@ test('every screen the model can produce is reached from a state, and the same s
 	assert.equal(new Set(SCREENS.map(name)).size, SCREENS.length, 'each screen once');
 });
 
-test('on every screen, no key is bound twice in the scopes in force, and every scope of the key table is in force somewhere', () => {
+test('on every screen, no key the help shows is bound twice in the scopes in force, each runs what the help says, and every scope of the key table is in force somewhere', () => {
 	for (const screen of SCREENS) {
 		const owner = new Map<string, string>();
-		for (const binding of keymap.filter(b => screen.scopes.includes(b.scope))) {
+		for (const binding of screen.bindings.filter(b => screen.scopes.includes(b.scope))) {
 			for (const key of binding.keys) {
 				assert.ok(!owner.has(key), `on ${name(screen)}, ${key} is bound to ${owner.get(key)} and ${binding.command} (scopes ${screen.scopes.join(', ')})`);
 				owner.set(key, binding.command);
+				assert.equal(resolveKey(screen.scopes, key), binding.command, `on ${name(screen)}, ${key}`);
 			}
 		}
 	}
@@ -139,8 +142,11 @@ test('read-only, the commands that change something are absent from the key tabl
 		if (screen.readOnly) {
 			assert.deepEqual(present, [], `${name(screen)} offers no changing command`);
 		} else {
-			assert.equal(screen.bindings, keymap, `${name(screen)}: the whole key table`);
+			assert.deepEqual(screen.bindings, keymap.filter(binding => binding.scope !== 'replay' && binding.scope !== 'nodes'), `${name(screen)}: the whole key table but the replay's`);
 		}
+
+		const replayKeys = screen.bindings.filter(binding => binding.scope === 'replay' || binding.scope === 'nodes');
+		assert.equal(replayKeys.length > 0, screen.readOnly === 'replay', `${name(screen)}: time travel and the node picker only in a replay`);
 	}
 
 	// The screens that hint a change when not read-only, and the same screens read-only.
@@ -150,7 +156,7 @@ test('read-only, the commands that change something are absent from the key tabl
 	assert.ok(hinted(screen('alerts', null)).includes('acknowledge'));
 	assert.ok(hinted(screen('processes', null, {type: 'open-detail', list: 'processes', pid: 20})).includes('kill'));
 	assert.deepEqual(hinted(screen('processes', 'live', {type: 'open-detail', list: 'processes', pid: 20})), ['back', 'help', 'pane', 'pause', 'quit']);
-	assert.deepEqual(hinted(screen('alerts', 'replay')), ['help', 'pane', 'filter', 'detail', 'pause', 'quit']);
+	assert.deepEqual(hinted(screen('alerts', 'replay')), ['help', 'back', 'on', '-1h', 'time', 'newest', 'nodes', 'quit', 'pane', 'filter', 'detail', 'pause']);
 });
 
 test('read-only, a key for a changing command says it is not available, in the words of the mode, and asks nothing', () => {

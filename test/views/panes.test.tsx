@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {stripVTControlCharacters} from 'node:util';
 import {Box} from 'ink';
-import {keymap, SCOPE_TITLES} from '../../source/app/keymap.js';
+import {SCOPE_TITLES, type Scope} from '../../source/app/keymap.js';
 import {screenOf} from '../../source/store/screen.js';
-import {initialState} from '../../source/store/store.js';
+import {createStore, initialState} from '../../source/store/store.js';
 import {HelpOverlay, helpPages, helpSections} from '../../views/HelpOverlay.js';
 import {HostPane} from '../../views/HostPane.js';
 import {HostSummary} from '../../views/HostSummary.js';
@@ -143,15 +143,17 @@ test('host pane: charts, every core, every filesystem', () => {
 	view.unmount();
 });
 
-test('help at 80x24: every binding whole, keys apart from their words, no section split across columns or pages', () => {
+for (const readOnly of [null, 'replay'] as const) test(`help at 80x24${readOnly ? ' in a replay' : ''}: every binding whole, keys apart from their words, no section split across columns or pages`, () => {
 	// Opened over the processes list, as the views below are.
-	const {pages, columnWidth} = helpPages(80, 22, screenOf(initialState(1000)).viewScopes);
+	const screen = screenOf(initialState(1000, undefined, undefined, readOnly));
+	const {pages, columnWidth} = helpPages(80, 22, screen.viewScopes, screen.bindings);
 	for (let page = 0; page < pages.length; page++) {
 		const view = renderView(
 			<Box width={80}>
 				<HelpOverlay width={80} height={22} />
 			</Box>,
 			[{type: 'set-help-page', page}],
+			createStore(initialState(1000, undefined, undefined, readOnly)),
 		);
 		const frame = stripVTControlCharacters(view.frame());
 		assert.ok(frame.split('\n').length <= 22);
@@ -165,14 +167,15 @@ test('help at 80x24: every binding whole, keys apart from their words, no sectio
 	// A column's text with each description's continuation joined back to its line: every binding
 	// reads as its keys, at least one space, and its whole description.
 	const text = pages.flat().map(column => column.map(line => line.text).join('\n').replaceAll(/\n {3,}/g, ' ')).join('\n');
-	for (const binding of keymap) {
+	for (const binding of screen.bindings) {
 		const pattern = `^  ${escapeRegExp(binding.keys.join(' '))} +${escapeRegExp(binding.help)}$`;
 		assert.match(text, new RegExp(pattern, 'm'), `help shows "${binding.keys.join(' ')}" and "${binding.help}"`);
 	}
 
 	// Each section's title appears once: no section is split across columns or pages.
 	const titles = pages.flat(2).filter(line => line.isTitle).map(line => line.text.replace(' · this screen', ''));
-	assert.deepEqual([...titles].sort(), Object.values(SCOPE_TITLES).sort());
+	const scopes = new Set(screen.bindings.map(binding => binding.scope));
+	assert.deepEqual([...titles].sort(), Object.entries(SCOPE_TITLES).flatMap(([scope, title]) => (scopes.has(scope as Scope) ? [title] : [])).sort());
 });
 
 test('the header counts unacknowledged critical and warning alerts', () => {

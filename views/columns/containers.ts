@@ -17,7 +17,7 @@ export function containerColumns(width: number, now: number): Column<ContainerRo
 		{id: 'name', title: 'NAME', width: 16, sort: 'name', value: row => row.name},
 		{id: 'state', title: 'STATE', width: 8, value: row => row.state},
 		{id: 'health', title: 'HEALTH', width: 9, value: row => (row.health === 'none' ? '' : row.health)},
-		{id: 'restarts', title: 'RST', width: 3, align: 'right', value: row => String(row.restarts)},
+		{id: 'restarts', title: 'RST', width: 3, align: 'right', value: row => (Number.isFinite(row.restarts) ? String(row.restarts) : '—')},
 		{id: 'up', title: 'UP/EXIT', width: 10, value: row => upOrExit(row, now)},
 		{id: 'cpu', title: 'CPU%', width: 6, align: 'right', sort: 'cpu', value: row => orDash(row.cpuPct, value => value.toFixed(1))},
 		isWide && {id: 'cpu-limit', title: 'LIM%', width: 5, align: 'right', value: row => orDash(row.cpuOfLimitPct, value => value.toFixed(0))},

@@ -1,7 +1,7 @@
 import type {VisibleProcess} from '../../source/store/process-list.js';
 import {backendLabel} from '../../source/postgres/session-list.js';
 import type {PgSession} from '../../source/types.js';
-import {formatBytes, formatCpuTime} from '../format.js';
+import {formatBytes, formatCpuTime, formatFixed} from '../format.js';
 import type {Column} from './column.js';
 
 /** Labels before a command: the container it runs in, a local Postgres backend's session. */
@@ -12,8 +12,8 @@ export function processColumns(width: number, labelsOf: (item: VisibleProcess) =
 	return [
 		{id: 'pid', title: 'PID', width: 7, align: 'right', sort: 'pid', value: ({row}) => String(row.pid)},
 		{id: 'user', title: 'USER', width: width >= 120 ? 12 : 8, value: ({row}) => row.user},
-		{id: 'cpu', title: 'CPU%', width: 6, align: 'right', sort: 'cpu', value: ({row}) => row.cpuPct.toFixed(1)},
-		{id: 'mem', title: 'MEM%', width: 5, align: 'right', value: ({row}) => row.memPct.toFixed(1)},
+		{id: 'cpu', title: 'CPU%', width: 6, align: 'right', sort: 'cpu', value: ({row}) => formatFixed(row.cpuPct, 1)},
+		{id: 'mem', title: 'MEM%', width: 5, align: 'right', value: ({row}) => formatFixed(row.memPct, 1)},
 		{id: 'rss', title: 'RSS', width: 6, align: 'right', sort: 'mem', value: ({row}) => formatBytes(row.rss)},
 		{id: 'state', title: 'S', width: 1, value: ({row}) => row.state},
 		{id: 'time', title: 'TIME+', width: 9, align: 'right', sort: 'time', value: ({row}) => formatCpuTime(row.cpuTime)},

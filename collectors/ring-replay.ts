@@ -1,0 +1,109 @@
+// The replay's collectors: instead of reading this host, they read the ring(s) at the cursor the
+// store holds and report a moment (`replay`) and the nodes of every ring (`replay-nodes`), as
+// samples like any other collector's. Each ring has one read-only reader; a reader that fails is
+// dropped and opened again on the next tick (the scheduler backs off while it fails), so a ring
+// server that restarts is read again where the cursor is: the same node and moment.
+import type {CompanionParts} from '../source/ring/companion.js';
+import type {RingReader} from '../source/ring/reader.js';
+import type {Rings} from '../source/ring/rings.js';
+import type {Collector} from '../source/store/collector.js';
+import type {ReplayCursor, ReplayMoment, ReplayNodes} from '../source/store/replay.js';
+import type {Store} from '../source/store/store.js';
+import type {PgServer} from '../source/types.js';
+
+/** How many times one tick reads again because the cursor moved while it read (keys pressed in a burst). */
+const MAX_REREADS = 8;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+type FieldType = 'number' | 'string';
+
+/** The items of a recorded list that have the fields the panes read, of their types (a row written by something else is left out, not shown wrong). */
+function itemsOf<T>(value: unknown, fields: Record<string, FieldType>): T[] | null {
+	if (!Array.isArray(value)) return null;
+	return value.filter(item => isObject(item) && Object.entries(fields).every(([field, type]) => typeof item[field] === type)) as T[];
+}
+
+/** A companion row's parts, each as recorded where it has the shape dbtop writes, else null. */
+export function companionParts(companion: Record<string, unknown>): CompanionParts {
+	const postgres = companion['postgres'];
+	return {
+		postgres: isObject(postgres) ? {target: typeof postgres['target'] === 'string' ? postgres['target'] : null, server: isObject(postgres['server']) ? (postgres['server'] as PgServer) : null, error: typeof postgres['error'] === 'string' ? postgres['error'] : null} : null,
+		users: itemsOf(companion['users'], {user: 'string'}),
+		sessions: itemsOf(companion['sessions'], {pid: 'number', query: 'string', backendType: 'string'}),
+		blocking: itemsOf(companion['blocking'], {pid: 'number', query: 'string'}),
+		processes: itemsOf(companion['processes'], {pid: 'number', ppid: 'number', cpuPct: 'number', memPct: 'number', rss: 'number', cpuTime: 'number', threads: 'number', user: 'string', state: 'string', command: 'string'}),
+		alerts: itemsOf(companion['alerts'], {id: 'string', rule: 'string', severity: 'string', state: 'string', resource: 'string', title: 'string', firedAt: 'number'}) ?? [],
+	};
+}
+
+/** Reads the moment a cursor names: the node row (clamped to the node's oldest), what leads up to it, its containers and its companion. */
+async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer: string | null): Promise<ReplayMoment> {
+	const {node} = cursor;
+	const span = await reader.span(node);
+	if (!span) throw new Error(`node ${node} has no samples in the ring`);
+	const at = cursor.steps === 0 ? cursor.at : await reader.sampleTimeFrom(node, cursor.at, cursor.steps);
+	const found = (await reader.nodeSampleAt(node, at === null ? null : Math.max(at, span.oldest)))!;
+	const {host, history} = found;
+	const {containers} = await reader.containersAt(node, host.sampleTime);
+	const containerHistory = openContainer === null ? [] : await reader.containerHistory(node, openContainer, host.sampleTime);
+	const {companion, reason} = await reader.companionAt(node, host.sampleTime);
+	return {
+		cursor,
+		host,
+		history: history.reverse(),
+		oldestTime: span.oldest,
+		newestTime: Math.max(span.newest, host.sampleTime),
+		containers,
+		containerHistory,
+		companion: companion ? companionParts(companion) : null,
+		companionMissing: reason,
+	};
+}
+
+/** The collector of the moment at the store's cursor; wanted once a node is picked. */
+export function replayMoments(rings: Rings, store: Store): Collector<ReplayMoment> {
+	return {
+		id: 'replay',
+		isWanted: () => store.getState().replay?.cursor != null,
+		async collect() {
+			let moment: ReplayMoment | null = null;
+			for (let reads = 0; reads < MAX_REREADS; reads++) {
+				const state = store.getState();
+				const cursor = state.replay?.cursor;
+				if (!cursor) throw new Error('no node picked');
+				if (moment && moment.cursor === cursor) break;
+				const openContainer = state.ui.containers.detailId;
+				moment = await rings.use(cursor.ring, async reader => momentAt(reader, cursor, openContainer));
+			}
+
+			return moment!;
+		},
+	};
+}
+
+/** The collector of the nodes of every ring, for the node picker; a ring that cannot be read is a problem line, the others are still listed. */
+export function replayNodes(rings: Rings, isWanted: () => boolean): Collector<ReplayNodes> {
+	return {
+		id: 'replay-nodes',
+		isWanted,
+		async collect() {
+			const problems: string[] = [];
+			const lists = await Promise.all(
+				rings.labels.map(async (label, ring) => {
+					try {
+						return (await rings.use(ring, async reader => reader.nodes())).map(node => ({...node, ring}));
+					} catch (error) {
+						problems.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+						return [];
+					}
+				}),
+			);
+			if (problems.length === rings.labels.length) throw new Error(problems.join('; '));
+			return {nodes: lists.flat(), problems, readAt: Date.now()};
+		},
+		async close() {
+			await rings.close();
+		},
+	};
+}

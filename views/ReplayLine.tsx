@@ -1,0 +1,75 @@
+import {Text} from 'ink';
+import {localTimeText, utcClockText} from '../source/ring/replay-at.js';
+import {sanitizeLine} from '../source/sanitize.js';
+import type {ReplayState} from '../source/store/replay.js';
+import type {CollectorStatus} from '../source/store/store.js';
+import {formatAge} from './format.js';
+import {textWidth} from './text-width.js';
+import {useStore} from './use-store.js';
+
+/** A part of the replay line: its text, its colour, and how soon it gives way on a narrow terminal (the highest first). */
+type Part = {text: string; color?: string; givesWay: number};
+
+const SEPARATOR = ' · ';
+
+/**
+ * What the replay line says: the node and its master flag, the sample's time (local, and UTC on
+ * wide terminals), how far behind the node's newest sample it is (or that it follows it), the
+ * ring (never a password), a ring that cannot be read, and the columns its table lacks.
+ */
+export function replayParts(replay: ReplayState, status: CollectorStatus | undefined): Part[] {
+	const {moment, cursor} = replay;
+	const ring = replay.rings[cursor?.ring ?? 0] ?? replay.rings[0] ?? '';
+	const down = status?.error ? [{text: `ring unreadable: ${sanitizeLine(status.error)}; reading again`, color: 'yellow', givesWay: 1}] : [];
+	const ringPart = {text: `ring ${sanitizeLine(ring)}${replay.rings.length > 1 ? ` (+${replay.rings.length - 1})` : ''}`, givesWay: 4};
+	const lacks = replay.missingColumns.length > 0 ? [{text: `table lacks ${replay.missingColumns.join(', ')}`, color: 'yellow', givesWay: 6}] : [];
+	if (!cursor || !moment) {
+		return [{text: cursor ? `node ${sanitizeLine(cursor.node)}: reading…` : 'pick a node (n)', givesWay: 0}, ...down, ringPart, ...lacks];
+	}
+
+	const {host} = moment;
+	const behind = moment.newestTime - host.sampleTime;
+	const position = cursor.at === null ? 'following the newest' : behind <= 0 ? 'the newest sample' : `${formatAge(behind)} behind the newest`;
+	return [
+		{text: `node ${sanitizeLine(host.node)}${host.isMaster ? ' (master)' : ''}`, givesWay: 0},
+		{text: localTimeText(host.sampleTime), givesWay: 0},
+		{text: utcClockText(host.sampleTime), givesWay: 5},
+		{text: position, color: cursor.at === null ? 'green' : undefined, givesWay: 2},
+		...down,
+		...(moment.oldestTime === host.sampleTime && cursor.at !== null ? [{text: 'the oldest sample', givesWay: 3}] : []),
+		ringPart,
+		...lacks,
+	];
+}
+
+/** The parts that fit a width: those that give way first are left out until the rest fit. */
+export function fitParts(parts: readonly Part[], width: number): Part[] {
+	let kept = [...parts];
+	const widthOf = (list: readonly Part[]) => list.reduce((sum, part) => sum + textWidth(part.text), 0) + Math.max(list.length - 1, 0) * SEPARATOR.length;
+	while (kept.length > 1 && widthOf(kept) > width) {
+		const most = Math.max(...kept.map(part => part.givesWay));
+		if (most === 0) break;
+		const index = kept.map(part => part.givesWay).lastIndexOf(most);
+		kept = kept.filter((_, at) => at !== index);
+	}
+
+	return kept;
+}
+
+/** The replay's line under the title: which node and moment is shown, and from which ring. */
+export function ReplayLine({width}: {width: number}) {
+	const replay = useStore(state => state.replay);
+	const status = useStore(state => state.status['replay']);
+	if (!replay) return null;
+	const parts = fitParts(replayParts(replay, status), width);
+	return (
+		<Text wrap="truncate-end">
+			{parts.map((part, index) => (
+				<Text key={part.text} color={part.color}>
+					{index === 0 ? '' : SEPARATOR}
+					{part.text}
+				</Text>
+			))}
+		</Text>
+	);
+}
