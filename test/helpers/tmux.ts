@@ -40,7 +40,8 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 	const screen = (screenOptions: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []));
 	return {
 		keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
-		type: text => void tmux('send-keys', '-t', 'main', '-l', text),
+		// After --: a text that starts with a dash (`-30m`) is text, not a flag.
+		type: text => void tmux('send-keys', '-t', 'main', '-l', '--', text),
 		screen,
 		// Generous: a loaded 2-core machine can take seconds to start a node process; a pass costs only its own time.
 		async waitFor(pattern, timeoutMs = 30_000) {
