@@ -15,14 +15,16 @@ const SEPARATOR = ' · ';
 /**
  * What the replay line says: the node and its master flag, the sample's time (local, and UTC on
  * wide terminals), how far behind the node's newest sample it is (or that it follows it), the
- * ring (never a password), a ring that cannot be read, and the columns its table lacks.
+ * ring (never a password), a ring that cannot be read, and how many columns its table lacks.
  */
 export function replayParts(replay: ReplayState, status: CollectorStatus | undefined): Part[] {
 	const {moment, cursor} = replay;
 	const ring = replay.rings[cursor?.ring ?? 0] ?? replay.rings[0] ?? '';
 	const down = status?.error ? [{text: `ring unreadable: ${sanitizeLine(status.error)}; reading again`, color: 'yellow', givesWay: 1}] : [];
 	const ringPart = {text: `ring ${sanitizeLine(ring)}${replay.rings.length > 1 ? ` (+${replay.rings.length - 1})` : ''}`, givesWay: 4};
-	const lacks = replay.missingColumns.length > 0 ? [{text: `table lacks ${replay.missingColumns.join(', ')}`, color: 'yellow', givesWay: 6}] : [];
+	// Which columns, the notice at start says: here, how many.
+	const missing = replay.missingColumns.length;
+	const lacks = missing > 0 ? [{text: `table lacks ${missing} column${missing === 1 ? '' : 's'}`, color: 'yellow', givesWay: 3}] : [];
 	if (!cursor || !moment) {
 		return [{text: cursor ? `node ${sanitizeLine(cursor.node)}: reading…` : 'pick a node (n)', givesWay: 0}, ...down, ringPart, ...lacks];
 	}

@@ -431,6 +431,11 @@ export async function runReplay(options: Options, replay: ReplayOptions, version
 		throw error;
 	}
 
+	const {missingColumns} = store.getState().replay!;
+	if (missingColumns.length > 0) {
+		store.dispatch({type: 'notice', notice: {text: `table ${replay.table.text} lacks ${missingColumns.length} of the ring's columns, read as NULL: ${missingColumns.join(', ')}`, level: 'error'}});
+	}
+
 	process.stdin.setRawMode(true);
 	const scheduler = createScheduler({
 		collectors: [replayMoments(rings, store), replayNodes(rings, () => screenOf(store.getState()).modal === 'nodes')],

@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type pg from 'pg';
-import type {Companion} from '../../source/ring/contract.js';
+import {RING_COLUMNS, type Companion} from '../../source/ring/contract.js';
 import {parseTableName, setUpTables} from '../../source/ring/table.js';
 import {writeSample} from '../../source/ring/writer.js';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
-import {ringRow} from '../helpers/ring.js';
+import {CONTRACT_DDL, EXISTING_ROWS, ringRow} from '../helpers/ring.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 const VIEWER_APP = 'dbtop-replay-screen';
@@ -76,8 +76,13 @@ for (const major of MAJORS) {
 				await writeSample(writer, TABLE, {rows: [ringRow({node_name: 'db-b', source: 'psutil', sample_time: NOW - 7200 - (2 - minute) * 60, load_1m: 0.5, interval_seconds: 60})], companion: null});
 			}
 
+			// The existing writer's own table and rows, and a table with only some of the contract's columns.
+			await writer.query(`CREATE SCHEMA existing; SET search_path = existing; ${CONTRACT_DDL}; ${EXISTING_ROWS}; RESET search_path`);
+			await writer.query(`CREATE TABLE thin (slot integer, sample_time bigint, node_flag boolean, node_name text, cpu_total_pct real);
+				INSERT INTO thin VALUES (1, ${NOW - 60}, true, 'thin-node', 12.5), (2, ${NOW}, true, 'thin-node', NULL), (3, NULL, true, '', NULL)`);
 			await writer.query(`CREATE ROLE ring_viewer LOGIN PASSWORD 'viewer'; REVOKE ALL ON DATABASE postgres FROM PUBLIC; REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-				GRANT CONNECT ON DATABASE postgres TO ring_viewer; GRANT SELECT ON ${TABLE.sql}, ${TABLE.companionSql} TO ring_viewer`);
+				GRANT CONNECT ON DATABASE postgres TO ring_viewer; GRANT SELECT ON ${TABLE.sql}, ${TABLE.companionSql}, thin TO ring_viewer;
+				GRANT USAGE ON SCHEMA existing TO ring_viewer; GRANT SELECT ON existing.monitor_samples_ring TO ring_viewer`);
 			viewerUrl = `${server.url({user: 'ring_viewer', password: 'viewer'})}?application_name=${VIEWER_APP}`;
 		});
 
@@ -159,6 +164,41 @@ for (const major of MAJORS) {
 			for (const statement of statements) {
 				assert.match(statement, /^(BEGIN READ ONLY|COMMIT|SELECT|WITH RECURSIVE|\(WITH RECURSIVE)\b/, statement);
 				assert.doesNotMatch(statement, /\b(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|LOCK|GRANT|REVOKE|COPY|nextval|setval|pg_advisory\w*)\b/i, statement);
+			}
+		});
+
+		test('the existing writer\'s ring: its one node shown first, NULL metrics as dashes, each companion pane says it has no data; a table missing columns says which', async () => {
+			const term = openTerminal([process.execPath, CLI, '--ring', viewerUrl, '--table', 'existing.monitor_samples_ring'], {columns: 200, rows: 40, env: pinnedEnv(dir)});
+			try {
+				const screen = await term.waitFor(/^node ringtest-node \(master\) · /m);
+				assert.match(screen, /no companion data for ringtest-node at this moment \(no companion table\)/);
+				for (const key of ['3', '4', '6']) {
+					term.keys(key);
+					await term.waitFor(/no companion data for ringtest-node at this moment \(no companion table\)/);
+				}
+
+				term.keys('5');
+				// The writer's container rows hold no memory: a dash, not 0.
+				await term.waitFor(/web-server .* —\/—/);
+				term.keys('q');
+				assert.equal(await term.exitStatus(), '0');
+			} finally {
+				term.close();
+			}
+
+			const thin = openTerminal([process.execPath, CLI, '--ring', viewerUrl, '--table', 'thin'], {columns: 200, rows: 40, env: pinnedEnv(dir)});
+			try {
+				// The contract's columns but the five thin has.
+				const lacking = Object.keys(RING_COLUMNS).length - 5;
+				const screen = await thin.waitFor(new RegExp(`^node thin-node · .* · table lacks ${lacking} columns`, 'm'));
+				assert.match(screen, new RegExp(`table thin lacks ${lacking} of the ring's columns, read as NULL: id, master_flag, container_name, `), 'which, in the notice at start');
+				assert.match(screen, /CPU +\[ +—\]/, 'the newest row\'s NULL CPU');
+				thin.keys('Left');
+				await thin.waitFor(/CPU +\[\|+ +12\.5%\]/);
+				thin.keys('q');
+				assert.equal(await thin.exitStatus(), '0');
+			} finally {
+				thin.close();
 			}
 		});
 
