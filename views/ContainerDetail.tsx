@@ -17,6 +17,7 @@ export function ContainerDetail({width, height}: Props) {
 	const detail = useStore(state => (state.containerDetail?.id === id ? state.containerDetail : null));
 	const history = useStore(state => (id === null ? undefined : state.containerHistory.get(id))) ?? NO_HISTORY;
 	const processes = useStore(state => containerProcesses(state, id));
+	const isReplay = useStore(state => state.replay !== null);
 	if (id === null) return null;
 	const chartWidth = Math.max(Math.floor(width / 2) - 1, 20);
 	const fixedLines = 11 + Math.min(processes.length || (detail?.top.length ?? 0), 4);
@@ -44,7 +45,7 @@ export function ContainerDetail({width, height}: Props) {
 					{line('Health', detail.healthLog.at(-1) ?? 'no health check')}
 				</>
 			) : (
-				<Text dimColor>reading…</Text>
+				<Text dimColor>{isReplay ? 'command, ports, mounts, health and logs: not in the ring' : 'reading…'}</Text>
 			)}
 			<Box>
 				<Box flexDirection="column" width={chartWidth + 1}>

@@ -3,6 +3,7 @@
 // passed through JSON), fed to the store as the replay's collector feeds them.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {companionParts} from '../../collectors/ring-replay.js';
 import {companionOf} from '../../source/ring/companion.js';
 import {hostOfRow, containerOfRow} from '../../source/ring/replay-parse.js';
@@ -215,5 +216,44 @@ test('a node row with NULL metrics (the existing writer\'s) draws dashes and "(n
 	assert.equal(frame().match(/\(not measured\)/g)?.length, 6, 'every chart: the ring holds none of their metrics here');
 	assert.match(frame(), /cores and filesystems: not in the ring/);
 	assert.doesNotMatch(frame(), /NaN/);
+	view.unmount();
+});
+
+test('a container drilled into shows its charts from the ring\'s rows up to the moment, and says what the ring does not hold', async () => {
+	const store = replayStore(AT_T);
+	const rows = [T - 2, T - 1, T].map((time, index) => containerOfRow({slot: 10 + index, ...ringRow({sample_time: time, node_name: 'db1', container_name: 'pgbouncer', cpu_total_pct: 10 + index, c_rss_mb: 64 + index})})!);
+	store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: {...moment(AT_T, T, true), containerHistory: rows}});
+	const view = renderView(<App version="9.9.9" />, [], store);
+	await view.press('5', KEYS.enter);
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /Container pgbouncer/);
+	assert.match(frame, /command, ports, mounts, health and logs: not in the ring/);
+	assert.match(frame, /CPU 3\.0%/, 'the row at the moment');
+	assert.doesNotMatch(frame, /\(collecting…\)/, 'the charts have the rows leading up to it');
+	view.unmount();
+});
+
+test('names from the ring (CJK, emoji, escape codes) are shown, never obeyed: in the picker, with each node\'s ring, and in the header', async () => {
+	const store = replayStore(null);
+	const hostile = 'ノード-1\u001B[2J🚀';
+	store.dispatch({
+		type: 'sample',
+		id: 'replay-nodes',
+		at: Date.now(),
+		value: {nodes: [node(hostile, T + 3600), {...node('db9', T + 3600), ring: 1}], problems: ['other.example:5432/metrics/monitor_samples_ring: connect ECONNREFUSED'], readAt: (T + 3600) * 1000},
+	});
+	const view = renderView(<App version="9.9.9" />, [], createStore({...store.getState(), replay: {...store.getState().replay!, rings: [RING, 'other.example:5432/metrics/monitor_samples_ring']}}));
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /Nodes 2 in 2 rings/);
+	assert.match(frame, /ノード-1\\x1b\[2J…/, 'cut to its column, by width');
+	assert.doesNotMatch(view.frame(), /\u001B\[2J/);
+	assert.match(frame, /unreadable: other\.example:5432\/metrics\/monitor_samples_ring: connect ECONNREFUSED/);
+	assert.match(frame, /db9 .* other\.example/);
+	await view.press('j', KEYS.enter);
+	const cursor = view.store.getState().replay!.cursor!;
+	assert.equal(cursor.node, hostile);
+	view.store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: {...moment(cursor, T, true, {node_name: hostile}), cursor}});
+	await sleep(50);
+	assert.match(stripAnsi(view.frame()).split('\n')[1]!, /^node ノード-1\\x1b\[2J🚀 \(master\)/);
 	view.unmount();
 });
