@@ -17,7 +17,7 @@ import {parseTableName, setUpTables} from '../../source/ring/table.js';
 import {writeSample} from '../../source/ring/writer.js';
 import {CLI, pinnedEnv} from '../helpers/dbtop.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
-import {CONTRACT_DDL, EXISTING_ROWS, ringRow} from '../helpers/ring.js';
+import {assertOnlyReads, CONTRACT_DDL, EXISTING_ROWS, loggedBy, ringRow} from '../helpers/ring.js';
 import {openTerminal} from '../helpers/tmux.js';
 
 const VIEWER_APP = 'dbtop-replay-screen';
@@ -150,21 +150,10 @@ for (const major of MAJORS) {
 				term.close();
 			}
 
-			// Entries start with "<application>|"; a statement goes on over lines that start with a tab.
-			const entries = log
-				.slice(from)
-				.split(/\n(?=[^\t\n]*\|)/)
-				.filter(entry => entry.startsWith(`${VIEWER_APP}|`));
-			const statements = entries.flatMap(entry => {
-				const match = /^[^|]*\|LOG: {2}(?:statement|execute [^:]*): ([\s\S]*)$/.exec(entry);
-				return match ? [match[1]!.trim()] : [];
-			});
+			const {entries, statements} = loggedBy(log.slice(from), VIEWER_APP);
 			assert.ok(statements.length > 20, `the log holds the replay's statements: ${entries.slice(0, 5).join('\n')}`);
 			assert.deepEqual(entries.filter(entry => /\|(ERROR|FATAL):/.test(entry)), []);
-			for (const statement of statements) {
-				assert.match(statement, /^(BEGIN READ ONLY|COMMIT|SELECT|WITH RECURSIVE|\(WITH RECURSIVE)\b/, statement);
-				assert.doesNotMatch(statement, /\b(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|LOCK|GRANT|REVOKE|COPY|nextval|setval|pg_advisory\w*)\b/i, statement);
-			}
+			assertOnlyReads(statements);
 		});
 
 		test('the existing writer\'s ring: its one node shown first, NULL metrics as dashes, each companion pane says it has no data; a table missing columns says which', async () => {

@@ -1,5 +1,6 @@
 // The ring buffer in tests: the contract's own SQL (the table and rows the existing writer made),
 // rows to write, the ring read back, and the plans of the reader's queries.
+import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import type pg from 'pg';
 import {METRIC_COLUMNS, type RingRow} from '../../source/ring/contract.js';
@@ -73,4 +74,26 @@ export async function tableShape(client: pg.Client, schema: string, table: strin
 	await client.query('RESET search_path');
 	const texts = (result: pg.QueryResult) => result.rows.map(row => anonymous(String(row.text)));
 	return {columns: texts(columns), constraints: texts(constraints), indexes: texts(indexes)};
+}
+
+/**
+ * What a session named `application` left in a server log written with `log_statement = 'all'`
+ * and `log_line_prefix = '%a|'`: its entries (one per statement, error or notice; a statement goes
+ * on over lines that start with a tab) and the statements among them.
+ */
+export function loggedBy(log: string, application: string): {entries: string[]; statements: string[]} {
+	const entries = log.split(/\n(?=[^\t\n]*\|)/).filter(entry => entry.startsWith(`${application}|`));
+	const statements = entries.flatMap(entry => {
+		const match = /^[^|]*\|LOG: {2}(?:statement|execute [^:]*): ([\s\S]*)$/.exec(entry);
+		return match ? [match[1]!.trim()] : [];
+	});
+	return {entries, statements};
+}
+
+/** Fails unless every statement only reads: BEGIN READ ONLY, COMMIT, or a SELECT (a WITH RECURSIVE one too), with no write, DDL, lock or function with side effects in it. */
+export function assertOnlyReads(statements: readonly string[]): void {
+	for (const statement of statements) {
+		assert.match(statement, /^(BEGIN READ ONLY|COMMIT|SELECT|WITH RECURSIVE|\(WITH RECURSIVE)\b/, statement);
+		assert.doesNotMatch(statement, /\b(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|LOCK|GRANT|REVOKE|COPY|nextval|setval|pg_advisory\w*)\b/i, statement);
+	}
 }

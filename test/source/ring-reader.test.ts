@@ -13,7 +13,7 @@ import {writeSample} from '../../source/ring/writer.js';
 import type {Companion} from '../../source/ring/contract.js';
 import {NO_HOME} from '../helpers/dbtop.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
-import {CONTRACT_DDL, EXISTING_ROWS, readerPlans, ringRow, seqScans} from '../helpers/ring.js';
+import {assertOnlyReads, CONTRACT_DDL, EXISTING_ROWS, loggedBy, readerPlans, ringRow, seqScans} from '../helpers/ring.js';
 
 const MIB = 1024 ** 2;
 const READER_APP = 'dbtop-ring-reader';
@@ -210,18 +210,11 @@ for (const major of MAJORS) {
 				return log.lastIndexOf(`SELECT '${name}'`);
 			};
 
-			// Entries start with "<application>|"; a statement goes on over lines that start with a tab.
-			const readerEntries = (from: number, to: number) =>
-				log
-					.slice(from, to)
-					.split(/\n(?=[^\t\n]*\|)/)
-					.filter(entry => entry.startsWith(`${READER_APP}|`));
-
 			const start = await marker('reader-start');
 			const reader = await open('recorded', 'ring_viewer', 'viewer');
 			const describing = await marker('describe-start');
 			assert.equal((await reader.describe()).hasCompanion, true);
-			assert.deepEqual(readerEntries(describing, await marker('describe-end')), [], 'describe() sends no statement');
+			assert.deepEqual(loggedBy(log.slice(describing, await marker('describe-end')), READER_APP).entries, [], 'describe() sends no statement');
 			const nodes = await reader.nodes();
 			assert.deepEqual(nodes.map(node => node.name), ['node-a', 'node-b']);
 			assert.equal((await reader.span('node-a'))?.newest, 1_800_000_002);
@@ -232,18 +225,10 @@ for (const major of MAJORS) {
 			await reader.close();
 			const end = await marker('reader-end');
 
-			const entries = readerEntries(start, end);
-			const statements = entries.flatMap(entry => {
-				const match = /^[^|]*\|LOG: {2}(?:statement|execute [^:]*): ([\s\S]*)$/.exec(entry);
-				return match ? [match[1]!.trim()] : [];
-			});
+			const {entries, statements} = loggedBy(log.slice(start, end), READER_APP);
 			assert.ok(statements.length > 10, `the log holds the reader's statements: ${entries.slice(0, 5).join('\n')}`);
 			assert.deepEqual(entries.filter(entry => /\|(ERROR|FATAL):/.test(entry)), []);
-			for (const statement of statements) {
-				assert.match(statement, /^(BEGIN READ ONLY|COMMIT|SELECT|WITH RECURSIVE|\(WITH RECURSIVE)\b/, statement);
-				assert.doesNotMatch(statement, /\b(INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP|TRUNCATE|LOCK|GRANT|REVOKE|COPY|nextval|setval|pg_advisory\w*)\b/i, statement);
-			}
-
+			assertOnlyReads(statements);
 			assert.ok(statements.includes('BEGIN READ ONLY'));
 		});
 
