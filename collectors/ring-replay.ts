@@ -24,11 +24,16 @@ function itemsOf<T>(value: unknown, fields: Record<string, FieldType>): T[] | nu
 	return value.filter(item => isObject(item) && Object.entries(fields).every(([field, type]) => typeof item[field] === type)) as T[];
 }
 
+/** Whether a recorded server header has the fields the Sessions pane reads first, of their types. */
+function isServer(value: unknown): value is PgServer {
+	return isObject(value) && typeof value['version'] === 'string' && ['startedAt', 'connections', 'maxConnections'].every(field => typeof value[field] === 'number') && Array.isArray(value['standbys']);
+}
+
 /** A companion row's parts, each as recorded where it has the shape dbtop writes, else null. */
 export function companionParts(companion: Record<string, unknown>): CompanionParts {
 	const postgres = companion['postgres'];
 	return {
-		postgres: isObject(postgres) ? {target: typeof postgres['target'] === 'string' ? postgres['target'] : null, server: isObject(postgres['server']) ? (postgres['server'] as PgServer) : null, error: typeof postgres['error'] === 'string' ? postgres['error'] : null} : null,
+		postgres: isObject(postgres) ? {target: typeof postgres['target'] === 'string' ? postgres['target'] : null, server: isServer(postgres['server']) ? postgres['server'] : null, error: typeof postgres['error'] === 'string' ? postgres['error'] : null} : null,
 		users: itemsOf(companion['users'], {user: 'string'}),
 		sessions: itemsOf(companion['sessions'], {pid: 'number', query: 'string', backendType: 'string'}),
 		blocking: itemsOf(companion['blocking'], {pid: 'number', query: 'string'}),
@@ -37,27 +42,21 @@ export function companionParts(companion: Record<string, unknown>): CompanionPar
 	};
 }
 
-/** Reads the moment a cursor names: the node row (clamped to the node's oldest), what leads up to it, its containers and its companion. */
+/** The moment a cursor names, with its companion's parts as the panes take them. */
 async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer: string | null): Promise<ReplayMoment> {
-	const {node} = cursor;
-	const span = await reader.span(node);
-	if (!span) throw new Error(`node ${node} has no samples in the ring`);
-	const at = cursor.steps === 0 ? cursor.at : await reader.sampleTimeFrom(node, cursor.at, cursor.steps);
-	const found = (await reader.nodeSampleAt(node, at === null ? null : Math.max(at, span.oldest)))!;
-	const {host, history} = found;
-	const {containers} = await reader.containersAt(node, host.sampleTime);
-	const containerHistory = openContainer === null ? [] : await reader.containerHistory(node, openContainer, host.sampleTime);
-	const {companion, reason} = await reader.companionAt(node, host.sampleTime);
+	const found = await reader.momentAt(cursor.node, cursor.at, cursor.steps, openContainer);
+	if (!found) throw new Error(`node ${cursor.node} has no samples in the ring`);
+	const {host, history, oldestTime, newestTime, containers, containerHistory, companion} = found;
 	return {
 		cursor,
 		host,
 		history: history.reverse(),
-		oldestTime: span.oldest,
-		newestTime: Math.max(span.newest, host.sampleTime),
+		oldestTime,
+		newestTime,
 		containers,
 		containerHistory,
-		companion: companion ? companionParts(companion) : null,
-		companionMissing: reason,
+		companion: companion.companion ? companionParts(companion.companion) : null,
+		companionMissing: companion.reason,
 	};
 }
 
@@ -65,7 +64,7 @@ async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer:
 export function replayMoments(rings: Rings, store: Store): Collector<ReplayMoment> {
 	return {
 		id: 'replay',
-		isWanted: () => store.getState().replay?.cursor != null,
+		isWanted: () => Boolean(store.getState().replay?.cursor),
 		async collect() {
 			let moment: ReplayMoment | null = null;
 			for (let reads = 0; reads < MAX_REREADS; reads++) {

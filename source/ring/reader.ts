@@ -65,6 +65,17 @@ export type NodeSampleAt = {
 /** A node's containers in one sample second. */
 export type ContainersAt = {sampleTime: number | null; containers: ReplayContainer[]};
 
+/** A node's moment as a replay shows it (see RingReader.momentAt). */
+export type NodeMoment = NodeSampleAt & {
+	/** The node's oldest and newest node rows (epoch seconds). */
+	oldestTime: number;
+	newestTime: number;
+	containers: ReplayContainer[];
+	/** The container asked for: its rows at or before the moment, oldest first (at most HISTORY_ROWS + 1). */
+	containerHistory: ReplayContainer[];
+	companion: CompanionAt;
+};
+
 /** Why a companion row is not given. */
 export type CompanionMissing = 'no companion table' | 'no such sample' | 'no companion row' | 'companion row overwritten' | 'unknown schema version';
 
@@ -80,16 +91,15 @@ export type RingReader = {
 	span(node: string): Promise<{oldest: number; newest: number} | null>;
 	/** The node row at or before `at` (epoch seconds; null for the newest), or null where there is none. */
 	nodeSampleAt(node: string, at: number | null): Promise<NodeSampleAt | null>;
-	/**
-	 * The sample_time of the node row `steps` node rows after (steps > 0) or before (steps < 0) the
-	 * one at or before `at` (null: the newest), stopping at the newest and the oldest; null where the
-	 * node has no row at or before `at` and none after it.
-	 */
-	sampleTimeFrom(node: string, at: number | null, steps: number): Promise<number | null>;
 	containersAt(node: string, at: number | null): Promise<ContainersAt>;
-	/** A container's rows at or before `at`, oldest first (at most HISTORY_ROWS + 1), for its charts. */
-	containerHistory(node: string, container: string, at: number): Promise<ReplayContainer[]>;
 	companionAt(node: string, sampleTime: number): Promise<CompanionAt>;
+	/**
+	 * What a replay shows of a node, in one transaction: its node row at or before `at` (null: the
+	 * newest), moved `steps` node rows on or back (stopping at the newest and the oldest; before the
+	 * oldest, the oldest), what leads up to it, its containers, `container`'s rows up to it (for its
+	 * charts), its companion, and the node's span. Null where the node has no node rows.
+	 */
+	momentAt(node: string, at: number | null, steps: number, container: string | null): Promise<NodeMoment | null>;
 	close(): Promise<void>;
 };
 
@@ -248,6 +258,28 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 		return {companion, reason: null};
 	};
 
+	const spanOf = async (node: string) => {
+		const [newest] = hosts(await rows(queries.newest, [node, NEWEST]));
+		const [oldest] = hosts(await rows(queries.oldest, [node, NEWEST]));
+		return newest && oldest ? {oldest: oldest.sampleTime, newest: newest.sampleTime} : null;
+	};
+
+	const sampleAt = async (node: string, at: number | null): Promise<NodeSampleAt | null> => {
+		const [host, ...history] = hosts(await rows(queries.upTo, [node, at ?? NEWEST]));
+		if (!host) return null;
+		const [previous] = hosts(await rows(queries.before, [node, host.sampleTime]));
+		const [next] = hosts(await rows(queries.after, [node, host.sampleTime]));
+		return {host, history, previousTime: previous?.sampleTime ?? null, nextTime: next?.sampleTime ?? null};
+	};
+
+	// The sample_time `steps` node rows on or back from the row at or before `at`, stopping at either end.
+	const timeFrom = async (node: string, at: number | null, steps: number): Promise<number | null> => {
+		const timeOf = (raw: RawRow[]) => hosts(raw).at(-1)?.sampleTime ?? null;
+		const base = timeOf(await rows(queries.newest, [node, at ?? NEWEST]));
+		if (steps < 0) return base === null ? null : timeOf(await rows(queries.backBy, [node, base, 1 - steps]));
+		return timeOf(await rows(queries.forwardBy, [node, base ?? at ?? 0, steps])) ?? base;
+	};
+
 	return {
 		queries,
 		// From the shape read at open: no statement, so no read of either table.
@@ -271,32 +303,26 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 
 				return nodes;
 			}),
-		span: async node =>
-			read(async () => {
-				const [newest] = hosts(await rows(queries.newest, [node, NEWEST]));
-				const [oldest] = hosts(await rows(queries.oldest, [node, NEWEST]));
-				return newest && oldest ? {oldest: oldest.sampleTime, newest: newest.sampleTime} : null;
-			}),
-		nodeSampleAt: async (node, at) =>
-			read(async () => {
-				const [host, ...history] = hosts(await rows(queries.upTo, [node, at ?? NEWEST]));
-				if (!host) return null;
-				const [previous] = hosts(await rows(queries.before, [node, host.sampleTime]));
-				const [next] = hosts(await rows(queries.after, [node, host.sampleTime]));
-				return {host, history, previousTime: previous?.sampleTime ?? null, nextTime: next?.sampleTime ?? null};
-			}),
-		sampleTimeFrom: async (node, at, steps) =>
-			read(async () => {
-				const timeOf = (raw: RawRow[]) => hosts(raw).at(-1)?.sampleTime ?? null;
-				const base = timeOf(await rows(queries.newest, [node, at ?? NEWEST]));
-				if (steps < 0) return base === null ? null : timeOf(await rows(queries.backBy, [node, base, 1 - steps]));
-				if (steps === 0) return base;
-				return timeOf(await rows(queries.forwardBy, [node, base ?? at ?? 0, steps])) ?? base;
-			}),
+		span: async node => read(async () => spanOf(node)),
+		nodeSampleAt: async (node, at) => read(async () => sampleAt(node, at)),
 		containersAt: async (node, at) => read(async () => containersAt(node, at)),
-		containerHistory: async (node, container, at) =>
-			read(async () => (queries.containerRows ? (await rows(queries.containerRows, [node, container, at])).flatMap(row => containerOfRow(row) ?? []).reverse() : [])),
 		companionAt: async (node, sampleTime) => read(async () => companionOf(node, sampleTime)),
+		momentAt: async (node, at, steps, container) =>
+			read(async () => {
+				const span = await spanOf(node);
+				if (!span) return null;
+				const time = steps === 0 ? at : await timeFrom(node, at, steps);
+				const found = (await sampleAt(node, time === null ? null : Math.max(time, span.oldest)))!;
+				const {sampleTime} = found.host;
+				return {
+					...found,
+					oldestTime: span.oldest,
+					newestTime: Math.max(span.newest, sampleTime),
+					containers: (await containersAt(node, sampleTime)).containers,
+					containerHistory: container !== null && queries.containerRows ? (await rows(queries.containerRows, [node, container, sampleTime])).flatMap(row => containerOfRow(row) ?? []).reverse() : [],
+					companion: await companionOf(node, sampleTime),
+				};
+			}),
 		close: async () => {
 			await queue;
 			await client.end();

@@ -147,6 +147,20 @@ for (const major of MAJORS) {
 
 			await client.query(`UPDATE recorded_dbtop SET schema_version = 99 WHERE node_name = 'node-a' AND sample_time = 1800000000`);
 			assert.deepEqual(await reader.companionAt('node-a', 1_800_000_000), {companion: null, reason: 'unknown schema version', schemaVersion: 99});
+	
+			// A replay's moment: steps from a time or from the newest, stopping at either end, a time before the oldest as the oldest.
+			const moment = async (at: number | null, steps: number, container: string | null = null) => reader.momentAt('node-a', at, steps, container);
+			const stepped = (await moment(null, -1))!;
+			assert.deepEqual([stepped.host.sampleTime, stepped.oldestTime, stepped.newestTime, stepped.history.map(row => row.sampleTime)], [1_800_000_001, 1_800_000_000, 1_800_000_002, [1_800_000_000]]);
+			assert.deepEqual(stepped.containers.map(entry => entry.name), ['db', 'web']);
+			assert.equal(stepped.companion.reason, null);
+			assert.deepEqual(stepped.containerHistory, [], 'no container asked for');
+			assert.equal((await moment(1_800_000_000, 5))!.host.sampleTime, 1_800_000_002, 'stops at the newest');
+			assert.equal((await moment(1_800_000_002, -9))!.host.sampleTime, 1_800_000_000, 'stops at the oldest');
+			assert.equal((await moment(1_700_000_000, 0))!.host.sampleTime, 1_800_000_000, 'before the oldest: the oldest');
+			assert.equal((await moment(1_800_000_000, 0))!.companion.reason, 'unknown schema version');
+			assert.deepEqual((await moment(1_800_000_001, 0, 'web'))!.containerHistory.map(entry => [entry.sampleTime, entry.memUsed]), [[1_800_000_000, 7 * MIB], [1_800_000_001, 7 * MIB]]);
+			assert.equal(await reader.momentAt('ghost', null, 0, null), null);
 		});
 
 		test('placeholders, sample_time 0, NULL metrics, slot gaps, unknown sources, writers interleaved, no companion table', async () => {
