@@ -202,6 +202,8 @@ try {
 		// What reads this host has no place in a replay: it reads the rings only.
 		const other = tokens.find(token => token.kind === 'option' && (LIVE_ONLY_FLAGS.includes(token.name) || (RECORDING_FLAGS.includes(token.name) && token.name !== 'ring' && !REPLAY_FLAGS.includes(token.name))));
 		if (other?.kind === 'option') fail(`${other.rawName}: not with --ring (a replay takes --table, --node, --at, --json, --interval, --config and --no-color)`);
+		const perCollector = flags.interval.find(value => value.includes('='));
+		if (perCollector !== undefined) fail(`--interval: "${perCollector}" names a collector of this host; a replay reads the ring only (give --interval <duration>)`);
 		const replay = toReplayOptions({rings: flags.rings, node: flags.recording.node, table: flags.recording.table, at: flags.at}, process.env, os.userInfo().username, Date.now());
 		if (flags.json) {
 			const {runReplayJson} = await import('../ring/replay-json.js');

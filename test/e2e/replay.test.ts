@@ -233,6 +233,7 @@ for (const major of MAJORS) {
 				[['--ring', ring, '--once'], 'dbtop: --ring: not with --once (a replay is the screen, or JSON with --json)'],
 				[['--ring', ring, '--json', '--pg', ring], 'dbtop: --pg: not with --ring (a replay takes --table, --node, --at, --json, --interval, --config and --no-color)'],
 				[['--ring', ring, '--docker', 'unix:///x.sock'], /^dbtop: --docker: not with --ring/],
+				[['--ring', ring, '--interval', 'host=2s'], 'dbtop: --interval: "host=2s" names a collector of this host; a replay reads the ring only (give --interval <duration>)'],
 				[['record', '--ring', ring, '--ring', ring], 'dbtop: --ring: given more than once; dbtop record writes into one ring'],
 				[['--ring', ring, '--ring', '', '--json'], /^dbtop: --ring: empty/],
 				[['check', '--ring', ring], /^dbtop: --ring: not with dbtop check/],
