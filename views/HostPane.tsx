@@ -5,7 +5,7 @@ import type {HostMetric} from '../source/store/host.js';
 import {plotChart} from './chart.js';
 import {columnWidths, headerText, rowText} from './columns/column.js';
 import {FILESYSTEM_COLUMNS} from './columns/filesystems.js';
-import {formatRate, levelColor, meter} from './format.js';
+import {formatCount, formatPerSec, formatRate, levelColor, meter} from './format.js';
 import {Stale} from './Stale.js';
 import {useStore} from './use-store.js';
 
@@ -59,7 +59,8 @@ export function HostPane({width, height}: Props) {
 				{host.os ? ` · ${sanitizeLine(host.os)}` : ''}
 				{host.cpuModel ? ` · ${sanitizeLine(host.cpuModel)}` : ''}
 				{isReplay ? '' : ` · ${host.cpu.cores.length} cores`}
-				{host.temperature === null ? ' · temperature —' : ` · ${host.temperature.toFixed(0)}°C`}{' '}
+				{host.temperature === null ? ' · temperature —' : ` · ${host.temperature.toFixed(0)}°C`}
+				{` · tasks ${formatCount(host.kernel.procsRunning)} running, ${formatCount(host.kernel.procsBlocked)} blocked · ctx ${formatPerSec(host.kernel.contextSwitchesPerSec)} · intr ${formatPerSec(host.kernel.interruptsPerSec)}`}{' '}
 				<Stale collectorId="host" />
 			</Text>
 			<Box flexWrap="wrap" width={width}>

@@ -22,7 +22,7 @@ const RING = 'ring.example:5432/metrics/monitor_samples_ring';
 
 /** A node row as the reader gives it: from a ring row, NULL where not given. */
 const hostAt = (time: number, fields: Parameters<typeof ringRow>[0] = {}) =>
-	hostOfRow({slot: 1, ...ringRow({sample_time: time, node_name: 'db1', master_flag: true, cpu_total_pct: 42.5, cpu_user_pct: 30, mem_total_mb: 16_384, mem_available_mb: 4096, load_1m: 1.5, ...fields})})!;
+	hostOfRow({slot: 1, ...ringRow({sample_time: time, node_name: 'db1', master_flag: true, cpu_total_pct: 42.5, cpu_user_pct: 30, mem_total_mb: 16_384, mem_available_mb: 4096, load_1m: 1.5, procs_running: 3, procs_blocked: 1, ctx_switches_s: 1500, ...fields})})!;
 
 /** What dbtop record would have written with a node row: sessions with a blocking chain, processes, an alert. */
 function recordedCompanion() {
@@ -98,6 +98,8 @@ test('on a 100-column terminal the UTC time and the ring give way; the node, tim
 test('the panes show what was recorded: processes, sessions, the lock chain, the alerts, the containers', async () => {
 	const view = start(AT_T);
 	assert.match(view.frame(), /4242 postgres .* postgres: checkpointer/);
+	await view.press('2');
+	assert.match(view.frame(), /tasks 3 running, 1 blocked · ctx 1.5k\/s · intr —/, 'the process counts, and a NULL as a dash');
 	await view.press('3');
 	assert.match(view.frame(), /UPDATE accounts SET x = 2/);
 	await view.press('4');
@@ -203,7 +205,7 @@ test('the node picker lists every node, the one that stopped writing first; Ente
 
 test('a node row with NULL metrics (the existing writer\'s) draws dashes and "(not measured)" charts, never a number it does not hold', async () => {
 	const store = replayStore(AT_T);
-	const nulls = {cpu_total_pct: null, cpu_user_pct: null, mem_total_mb: null, mem_available_mb: null, load_1m: null};
+	const nulls = {cpu_total_pct: null, cpu_user_pct: null, mem_total_mb: null, mem_available_mb: null, load_1m: null, procs_running: null, procs_blocked: null, ctx_switches_s: null};
 	store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: {...moment(AT_T, T, false, nulls), history: [hostAt(T - 2, nulls), hostAt(T - 1, nulls)]}});
 	const view = renderView(<App version="9.9.9" />, [], store);
 	const frame = () => stripAnsi(view.frame());
@@ -215,6 +217,7 @@ test('a node row with NULL metrics (the existing writer\'s) draws dashes and "(n
 	await view.press('2');
 	assert.equal(frame().match(/\(not measured\)/g)?.length, 6, 'every chart: the ring holds none of their metrics here');
 	assert.match(frame(), /cores and filesystems: not in the ring/);
+	assert.match(frame(), /tasks — running, — blocked · ctx — · intr —/);
 	assert.doesNotMatch(frame(), /NaN/);
 	view.unmount();
 });
