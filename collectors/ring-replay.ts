@@ -60,8 +60,17 @@ async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer:
 	};
 }
 
-/** The collector of the moment at the store's cursor; wanted once a node is picked. */
+/** Whether a moment read again holds what the one before held: the same row, span and open container's rows. */
+const isSameMoment = (a: ReplayMoment, b: ReplayMoment) =>
+	a.host.slot === b.host.slot && a.host.sampleTime === b.host.sampleTime && a.oldestTime === b.oldestTime && a.newestTime === b.newestTime && a.containerHistory.length === b.containerHistory.length && a.containerHistory.at(-1)?.sampleTime === b.containerHistory.at(-1)?.sampleTime;
+
+/**
+ * The collector of the moment at the store's cursor; wanted once a node is picked. A moment read
+ * again that holds what the last did is given as the last one's parts (the panes then draw
+ * nothing new): following the newest between two writes, or holding still at a moment.
+ */
 export function replayMoments(rings: Rings, store: Store): Collector<ReplayMoment> {
+	let last: ReplayMoment | null = null;
 	return {
 		id: 'replay',
 		isWanted: () => Boolean(store.getState().replay?.cursor),
@@ -76,7 +85,8 @@ export function replayMoments(rings: Rings, store: Store): Collector<ReplayMomen
 				moment = await rings.use(cursor.ring, async reader => momentAt(reader, cursor, openContainer));
 			}
 
-			return moment!;
+			last = last && isSameMoment(last, moment!) ? {...last, cursor: moment!.cursor} : moment;
+			return last!;
 		},
 	};
 }

@@ -243,13 +243,17 @@ const sameCursor = (a: ReplayCursor | null, b: ReplayCursor) => a !== null && a.
 export function withMoment(state: State, moment: ReplayMoment): State {
 	const {replay} = state;
 	if (!replay || !sameCursor(replay.cursor, moment.cursor)) return state;
+	const isFollowing = moment.cursor.at === null;
+	const moved = isFollowing ? moment.cursor : {...moment.cursor, at: moment.host.sampleTime, steps: 0};
+	const cursor = sameCursor(replay.cursor, moved) ? replay.cursor! : moved;
+	// The same row read again (its parts the same objects): the panes keep what they have.
+	if (replay.moment?.host === moment.host) return {...state, replay: {...replay, moment, cursor}};
 	const sampleMs = moment.host.sampleTime * 1000;
 	const {companion} = moment;
 	const postgres: PgSessionsSample | null =
 		companion?.postgres?.server && companion.sessions
 			? {target: companion.postgres.target ?? '', server: companion.postgres.server, sessions: companion.sessions.map(sessionOf), localPostmasterPid: null, disabledProbes: {}}
 			: null;
-	const isFollowing = moment.cursor.at === null;
 	return {
 		...state,
 		now: sampleMs,
@@ -262,7 +266,7 @@ export function withMoment(state: State, moment: ReplayMoment): State {
 		postgres,
 		locks: postgres ? locksOf(companion?.blocking ?? [], sampleMs) : null,
 		alerts: {...initialAlerts(), alerts: (companion?.alerts ?? []) as Alert[]},
-		replay: {...replay, moment, cursor: isFollowing ? moment.cursor : {...moment.cursor, at: moment.host.sampleTime, steps: 0}},
+		replay: {...replay, moment, cursor},
 	};
 }
 

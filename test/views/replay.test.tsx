@@ -260,3 +260,15 @@ test('names from the ring (CJK, emoji, escape codes) are shown, never obeyed: in
 	assert.match(stripAnsi(view.frame()).split('\n')[1]!, /^node ノード-1\\x1b\[2J🚀 \(master\)/);
 	view.unmount();
 });
+
+test('a moment read again that holds the same row keeps what the panes read: nothing new to draw', () => {
+	const store = replayStore(AT_T);
+	const first = moment(AT_T, T, true);
+	store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: first});
+	const before = store.getState();
+	// As the collector gives it: the last moment's parts, for the cursor as it now is.
+	store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: {...first, cursor: before.replay!.cursor!}});
+	const after = store.getState();
+	for (const slice of ['host', 'history', 'processes', 'containers', 'postgres', 'locks', 'alerts'] as const) assert.equal(after[slice], before[slice], slice);
+	assert.equal(after.replay!.cursor, before.replay!.cursor);
+});
