@@ -182,6 +182,11 @@ function queriesFor(table: TableName, shape: Shape) {
 				LEFT JOIN ${table.companionSql} AS c ON c.slot = r.slot`
 			: null;
 
+	/** Whether a companion row of this reader's schema version stands for the node row in slot $1 (sample_time $2, node $3): one probe of the companion's primary key. */
+	const hasCompanion = ['slot', 'sample_time', 'node_name', 'schema_version'].every(column => shape.companionColumns?.has(column))
+		? `SELECT EXISTS (SELECT FROM ${table.companionSql} WHERE slot = $1::integer AND sample_time = $2::bigint AND node_name = $3 AND schema_version = ${COMPANION_VERSION}) AS has_companion`
+		: null;
+
 	return {
 		nodeNames,
 		newest: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', '1'),
@@ -194,6 +199,7 @@ function queriesFor(table: TableName, shape: Shape) {
 		containers,
 		containerRows,
 		companion,
+		hasCompanion,
 	};
 }
 
@@ -280,6 +286,13 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 		return timeOf(await rows(queries.forwardBy, [node, base ?? at ?? 0, steps])) ?? base;
 	};
 
+	// Whether a node row's companion row is there and readable, without reading the row itself.
+	const hasCompanionRow = async (host: ReplayHost): Promise<boolean> => {
+		if (!queries.hasCompanion || host.slot === null) return false;
+		const [row] = await rows(queries.hasCompanion, [host.slot, host.sampleTime, host.node]);
+		return row?.['has_companion'] === true;
+	};
+
 	return {
 		queries,
 		// From the shape read at open: no statement, so no read of either table.
@@ -297,8 +310,7 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 					const [newest] = hosts(await rows(queries.newest, [name, NEWEST]));
 					if (!newest) continue;
 					const {containers} = await containersAt(name, null);
-					const {reason} = await companionOf(name, newest.sampleTime);
-					nodes.push({name, newest, containerCount: containers.length, hasCompanion: reason === null});
+					nodes.push({name, newest, containerCount: containers.length, hasCompanion: await hasCompanionRow(newest)});
 				}
 
 				return nodes;

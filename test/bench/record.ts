@@ -29,23 +29,24 @@ const LIVE = 'dbtop live';
 const LIVE_RECORD = 'dbtop live --record';
 const HEADLESS = 'dbtop record (headless)';
 
-// Each dbtop's connections (sessions and locks, and the ring's) carry its own application_name, so its backends are counted apart.
-const withApplication = (url: string, application: string) => `${url}?application_name=${application}`;
+/** A server's URL with an application_name: each dbtop's connections (sessions and locks, and the ring's) carry its own, so its backends are counted apart. */
+export const withApplication = (url: string, application: string) => `${url}?application_name=${application}`;
 
-/** The flags every dbtop here shares: the load's server for --pg, no container engine. */
-const watched = (load: PgLoad, application: string) => ['--pg', withApplication(load.server.url(), application), '--docker', NO_ENGINE];
+/** The flags every live dbtop here shares: the server at `url` for --pg, no container engine. */
+const watched = (url: string, application: string) => ['--pg', withApplication(url, application), '--docker', NO_ENGINE];
 
 /** Recording flags: a ring table and a node name of its own. */
 const recording = (table: string) => ['--table', table, '--node', table];
 
-function liveSpec(load: PgLoad, label: string, application: string, extra: readonly string[]): ProgramSpec {
-	return {label, command: dbtopCommand([...watched(load, application), ...extra]), executable: 'node', ready: /PID USER/, application};
+/** The live monitor watching the server at `url` (its connections named `application`), on its first pane, with `extra` flags. */
+export function liveSpec(url: string, label: string, application: string, extra: readonly string[] = []): ProgramSpec {
+	return {label, command: dbtopCommand([...watched(url, application), ...extra]), executable: 'node', ready: /PID USER/, application};
 }
 
 /** `dbtop record` as a service runs it: no terminal, its log lines on stderr; up once it logs that it started. */
 async function startHeadless(load: PgLoad, application: string, table: string): Promise<Running> {
 	const configHome = mkdtempSync(path.join(os.tmpdir(), 'dbtop-bench-config-'));
-	const [file, ...args] = dbtopCommand(['record', '--ring', withApplication(load.server.url(), application), ...watched(load, application), ...recording(table)]);
+	const [file, ...args] = dbtopCommand(['record', '--ring', withApplication(load.server.url(), application), ...watched(load.server.url(), application), ...recording(table)]);
 	const child = spawn(file!, args, {cwd: ROOT, env: {...terminalEnv(), XDG_CONFIG_HOME: configHome}, stdio: ['ignore', 'ignore', 'pipe']});
 	let log = '';
 	child.stderr!.on('data', (chunk: Buffer) => {
@@ -86,7 +87,8 @@ async function startHeadless(load: PgLoad, application: string, table: string): 
 	};
 }
 
-function pooled(windows: readonly Window[], label: string): {cpuSeconds: number; backendSeconds: number; wallSeconds: number; usages: Usage[]} {
+/** One program's CPU over several windows: its own and its backends' seconds, summed, with the windows' length and each window's usage. */
+export function pooled(windows: readonly Window[], label: string): {cpuSeconds: number; backendSeconds: number; wallSeconds: number; usages: Usage[]} {
 	const usages = windows.map(window => window.usage.find(usage => usage.label === label)!);
 	return {
 		cpuSeconds: usages.reduce((sum, usage) => sum + usage.cpuSeconds, 0),
@@ -109,8 +111,8 @@ export async function benchRecord(): Promise<string[]> {
 		const htop = await findTool('htop', 'htop');
 		if (htop.path === null) lines.push(htop.note);
 		const specs: ProgramSpec[] = [
-			liveSpec(load, LIVE, 'bench-live', []),
-			liveSpec(load, LIVE_RECORD, 'bench-live-record', ['--record', withApplication(load.server.url(), 'bench-live-record'), ...recording('ring_live')]),
+			liveSpec(load.server.url(), LIVE, 'bench-live'),
+			liveSpec(load.server.url(), LIVE_RECORD, 'bench-live-record', ['--record', withApplication(load.server.url(), 'bench-live-record'), ...recording('ring_live')]),
 			...(htop.path === null ? [] : [{...htopSpec(htop.path), label: 'htop'}]),
 		];
 		const windows: Window[] = [];

@@ -2,21 +2,31 @@
 // it after some three hours of writing every second (3 of them silent for the last two, half of
 // them dbtop with a companion row beside each node row), read by the read-only ring reader as
 // the replay viewer reads it: its first frame, a step back in time, the node picker; and the
-// plan of every query the reader sends.
+// plan of every query the reader sends. Then the replay screen on the same ring, the built dbtop
+// in a terminal: launched to its first frame, keys to the frame that shows their moment, and its
+// CPU following the newest while a writer writes every second, beside the live monitor and htop.
+import {setTimeout as sleep} from 'node:timers/promises';
 import {pathToFileURL} from 'node:url';
 import type pg from 'pg';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
 import {companionOf} from '../../source/ring/companion.js';
 import {DBTOP_SOURCE, METRIC_COLUMNS, type MetricColumn} from '../../source/ring/contract.js';
 import {openRingReader} from '../../source/ring/reader.js';
+import {localTimeText} from '../../source/ring/replay-at.js';
 import {defaultNode} from '../../source/ring/replay-json.js';
 import {COMPANION_VERSION, companionDdl, parseTableName, ringDdl, type TableName} from '../../source/ring/table.js';
 import {NO_HOME} from '../helpers/dbtop.js';
-import {startPostgres} from '../helpers/postgres.js';
+import {startPostgres, type TestServer} from '../helpers/postgres.js';
 import {readerPlans, seqScans} from '../helpers/ring.js';
-import {verdict} from './budget.js';
+import {htopSpec, ratioOf, verdict} from './budget.js';
+import {dbtopCommand, dbtopShellCommand} from './dbtop-command.js';
 import {median, percentile} from './median.js';
+import {liveSpec, pooled, withApplication} from './record.js';
 import {AT, hostState, mib, sizes} from './ring.js';
+import {describeUsage, describeWindow, measureTogether, pct, startAll, stopAll, type ProgramSpec, type Window} from './side-by-side.js';
+import {HTOP_LISTED} from './startup.js';
+import {COLUMNS, requireBuild, ROWS, spawnInPty} from './terminal-harness.js';
+import {findTool} from './tools.js';
 
 /** The ring's capacity: every slot holds a sample's row. */
 const REPLAY_CAPACITY = 1_000_000;
@@ -38,6 +48,18 @@ const STEP_BUDGET_MS = 100;
 const NODES_BUDGET_MS = 300;
 const RUNS = 11;
 const STEPS = 60;
+/** The screen: launches of each program timed to its first frame, keys pressed and timed to the frame that shows their moment. */
+const SCREEN_RUNS = 9;
+const SCREEN_STEPS = 20;
+const SCREEN_JUMPS = 10;
+/** The screen's CPU following the newest, beside the live monitor and htop: rounds, warm-up and window of each. */
+const ROUNDS = 3;
+const WARM_UP_MS = 5000;
+const WINDOW_MS = 20_000;
+/** The keys as a terminal sends them. */
+const LEFT = '\u001B[D';
+/** Any SGR (colour, bold) sequences between two parts of a line as the terminal gets it. */
+const SGR = '(?:\\u001B\\[[\\d;]*m)*';
 
 /** A dbtop node's companion: 8 sessions (one blocker holding up 5), 30 processes, 2 alerts given. */
 const replayCompanion = () => companionOf(hostState(8, 1, 2, 30), AT - 1000);
@@ -94,51 +116,119 @@ const METRICS: Record<MetricColumn, {node: string | null; container: string | nu
 	temperature_c: {node: '45 + 20 * wave', container: null},
 };
 
+/** The columns a writer sets in a row, after its slot. */
+const WRITTEN_COLUMNS = ['sample_time', 'master_flag', 'node_flag', 'node_name', 'container_name', ...(Object.keys(METRIC_COLUMNS) as MetricColumn[]), 'source', 'interval_seconds'];
+
 /**
- * Creates `table` and its companion table and fills the ring, every slot, in a few set-based
- * statements: row `seq` (0 to capacity − 1) is the seq-th row written, the samples of one second
- * node by node, each node row followed by its containers' rows; slots follow the writes, wrapped
- * at WRAP. The newest second is `newest` (epoch seconds). Then the indexes, a companion row beside
- * each dbtop node row, VACUUM ANALYZE. Returns the seconds it took.
+ * The rows `seq` $2 to $3 as SQL (the seq-th row written: the samples of one second node by node,
+ * each node row followed by its containers' rows; slots follow the writes, wrapped at WRAP), each
+ * its slot and WRITTEN_COLUMNS; a row's sample_time is $1 (epoch seconds) plus its second. Past
+ * the full ring (seq ≥ capacity) the nodes that still write go on, a second every 17 × 5 rows.
  */
-export async function buildReplayRing(client: pg.Client, table: TableName, newest: number): Promise<number> {
-	if (!Number.isInteger(ALL_SECONDS)) throw new Error(`the samples do not fill ${REPLAY_CAPACITY} rows: ${ALL_SECONDS} seconds of all nodes`);
-	const started = performance.now();
-	const [createTable, ...indexes] = ringDdl(table);
-	await client.query(createTable!);
+function writtenRows(): string {
 	const both = ALL_SECONDS * REPLAY_NODES;
 	const writing = REPLAY_NODES - STOPPED;
-	const columns = Object.keys(METRIC_COLUMNS) as MetricColumn[];
-	const metric = (column: MetricColumn) => `(CASE WHEN part = 0 THEN ${METRICS[column].node ?? 'NULL'} ELSE ${METRICS[column].container ?? 'NULL'} END)::${METRIC_COLUMNS[column]}`;
-	await client.query(
-		`INSERT INTO ${table.sql} (slot, sample_time, master_flag, node_flag, node_name, container_name, ${columns.join(', ')}, source, interval_seconds)
-		SELECT (seq + ${WRAP}) % ${REPLAY_CAPACITY} + 1, $1::bigint + second, node = 0 AND part = 0, part = 0, format('node-%s', lpad((node + 1)::text, 2, '0')),
-			CASE WHEN part > 0 THEN (ARRAY[${CONTAINERS.map(name => `'${name}'`).join(', ')}])[part] END,
-			${columns.map(metric).join(',\n\t\t\t')},
-			CASE WHEN node % 2 = 0 THEN '${DBTOP_SOURCE}' WHEN part = 0 THEN 'psutil' ELSE 'docker' END, 1
+	const metric = (column: MetricColumn) => `(CASE WHEN part = 0 THEN ${METRICS[column].node ?? 'NULL'} ELSE ${METRICS[column].container ?? 'NULL'} END)::${METRIC_COLUMNS[column]} AS ${column}`;
+	return `SELECT (seq + ${WRAP}) % ${REPLAY_CAPACITY} + 1 AS slot, $1::bigint + second AS sample_time, node = 0 AND part = 0 AS master_flag, part = 0 AS node_flag,
+			format('node-%s', lpad((node + 1)::text, 2, '0')) AS node_name,
+			CASE WHEN part > 0 THEN (ARRAY[${CONTAINERS.map(name => `'${name}'`).join(', ')}])[part] END AS container_name,
+			${(Object.keys(METRIC_COLUMNS) as MetricColumn[]).map(metric).join(',\n\t\t\t')},
+			CASE WHEN node % 2 = 0 THEN '${DBTOP_SOURCE}' WHEN part = 0 THEN 'psutil' ELSE 'docker' END AS source, 1 AS interval_seconds
 		FROM (
 			SELECT seq, part, second, node, 0.5 + 0.5 * sin(second / 97.0 + node) AS wave, (seq * 7919 % 1000) / 1000.0::double precision AS noise
 			FROM (
 				SELECT seq, (seq % ${ROWS_PER_SAMPLE})::integer AS part,
 					CASE WHEN seq / ${ROWS_PER_SAMPLE} < ${both} THEN seq / ${ROWS_PER_SAMPLE} / ${REPLAY_NODES} ELSE ${ALL_SECONDS} + (seq / ${ROWS_PER_SAMPLE} - ${both}) / ${writing} END AS second,
 					CASE WHEN seq / ${ROWS_PER_SAMPLE} < ${both} THEN seq / ${ROWS_PER_SAMPLE} % ${REPLAY_NODES} ELSE (seq / ${ROWS_PER_SAMPLE} - ${both}) % ${writing} END AS node
-				FROM generate_series(0, ${REPLAY_CAPACITY - 1}::bigint) AS seq
+				FROM generate_series($2::bigint, $3::bigint) AS seq
 			) AS s
-		) AS w`,
-		[newest - ALL_SECONDS - SILENT_SECONDS + 1],
-	);
+		) AS w`;
+}
+
+/**
+ * A companion row (replayCompanion's, its parts parameters $first to $first + 5) for every dbtop
+ * node row of `rows` (a table or a CTE with slot, sample_time, node_name, node_flag and source),
+ * replacing the row its slot had, as a writer does in the transaction that rewrites the slot.
+ */
+function companionsOf(table: TableName, rows: string, first: number): string {
+	const parts = ['postgres', 'users', 'sessions', 'blocking', 'processes', 'alerts'];
+	return `INSERT INTO ${table.companionSql} (slot, sample_time, node_name, schema_version, ${parts.join(', ')})
+		SELECT slot, sample_time, node_name, ${COMPANION_VERSION}, ${parts.map((_, index) => `$${first + index}::jsonb`).join(', ')}
+		FROM ${rows} WHERE node_flag AND source = '${DBTOP_SOURCE}' ORDER BY sample_time, node_name
+		ON CONFLICT (slot) DO UPDATE SET ${['sample_time', 'node_name', 'schema_version', ...parts].map(column => `${column} = EXCLUDED.${column}`).join(', ')}`;
+}
+
+/** replayCompanion's parts as companionsOf's parameters. */
+function companionValues(): string[] {
+	const companion = replayCompanion();
+	return [companion.postgres, companion.users, companion.sessions, companion.blocking, companion.processes, companion.alerts].map(part => JSON.stringify(part));
+}
+
+/**
+ * Creates `table` and its companion table and fills the ring, every slot, in a few set-based
+ * statements (writtenRows from 0 to capacity − 1); the newest second is `newest` (epoch seconds).
+ * Then the indexes, a companion row beside each dbtop node row, VACUUM ANALYZE. Returns the
+ * seconds it took.
+ */
+export async function buildReplayRing(client: pg.Client, table: TableName, newest: number): Promise<number> {
+	if (!Number.isInteger(ALL_SECONDS)) throw new Error(`the samples do not fill ${REPLAY_CAPACITY} rows: ${ALL_SECONDS} seconds of all nodes`);
+	const started = performance.now();
+	const [createTable, ...indexes] = ringDdl(table);
+	await client.query(createTable!);
+	await client.query(`INSERT INTO ${table.sql} (slot, ${WRITTEN_COLUMNS.join(', ')}) ${writtenRows()}`, [newest - ALL_SECONDS - SILENT_SECONDS + 1, 0, REPLAY_CAPACITY - 1]);
 	for (const statement of indexes) await client.query(statement);
 	await client.query(companionDdl(table));
-	const companion = replayCompanion();
-	await client.query(
-		`INSERT INTO ${table.companionSql} (slot, sample_time, node_name, schema_version, postgres, users, sessions, blocking, processes, alerts)
-		SELECT slot, sample_time, node_name, ${COMPANION_VERSION}, $1::jsonb, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb
-		FROM ${table.sql} WHERE node_flag AND source = '${DBTOP_SOURCE}' ORDER BY sample_time, node_name`,
-		[companion.postgres, companion.users, companion.sessions, companion.blocking, companion.processes, companion.alerts].map(part => JSON.stringify(part)),
-	);
+	await client.query(companionsOf(table, table.sql, 1), companionValues());
 	await client.query(`VACUUM ANALYZE ${table.sql}`);
 	await client.query(`VACUUM ANALYZE ${table.companionSql}`);
 	return (performance.now() - started) / 1000;
+}
+
+/** A writer going on where the ring was left: the samples of every node that still writes, each second. */
+type RingWriter = {
+	/** The seconds written so far. */
+	seconds(): number;
+	/** Stops writing; throws what a write failed with. */
+	stop(): Promise<void>;
+};
+
+/**
+ * Starts writing the next second of the nodes that still write at every turn of the wall clock's
+ * second, stamped with it, as a ring writer does: one statement that UPDATEs the oldest slots
+ * (17 nodes × 5 rows) and replaces their companion rows, on a connection of its own.
+ */
+async function startRingWriter(server: TestServer, table: TableName): Promise<RingWriter> {
+	const client = await server.connect({application: 'bench-replay-writer'});
+	const perSecond = (REPLAY_NODES - STOPPED) * ROWS_PER_SAMPLE;
+	const write = `WITH written AS (
+			UPDATE ${table.sql} AS t SET (${WRITTEN_COLUMNS.join(', ')}) = (${WRITTEN_COLUMNS.map(column => `w.${column}`).join(', ')})
+			FROM (${writtenRows()}) AS w WHERE t.slot = w.slot
+			RETURNING t.slot, t.sample_time, t.node_name, t.node_flag, t.source)
+		${companionsOf(table, 'written', 4)}`;
+	const values = companionValues();
+	let written = 0;
+	let isStopping = false;
+	let failure: unknown = null;
+	const running = (async () => {
+		while (!isStopping) {
+			await sleep(1000 - (Date.now() % 1000));
+			const first = REPLAY_CAPACITY + written * perSecond;
+			// The row's second past the full ring is ALL_SECONDS + SILENT_SECONDS + written: stamped now.
+			await client.query(write, [Math.floor(Date.now() / 1000) - ALL_SECONDS - SILENT_SECONDS - written, first, first + perSecond - 1, ...values]);
+			written++;
+		}
+	})().catch((error: unknown) => {
+		failure = error;
+	});
+	return {
+		seconds: () => written,
+		async stop() {
+			isStopping = true;
+			await running;
+			await client.end();
+			if (failure !== null) throw failure;
+		},
+	};
 }
 
 /** Runs `work` once: how long it took (ms), and what it gave. */
@@ -148,15 +238,168 @@ async function timed<T>(work: () => Promise<T>): Promise<{ms: number; result: T}
 	return {ms: performance.now() - start, result};
 }
 
-/** Median, p90 and max of some timings, in ms, and the budget met or missed by the median. */
-function figures(timings: number[], budgetMs: number): string {
+/** Median, p90 and max of some timings, in ms. */
+function spread(timings: number[]): string {
 	const sorted = [...timings].sort((a, b) => a - b);
 	const ms = (value: number) => `${value.toFixed(1)} ms`;
-	return `median ${ms(median(sorted))}, p90 ${ms(percentile(sorted, 90))}, max ${ms(sorted.at(-1)!)} over ${sorted.length} runs · budget ≤ ${budgetMs} ms: ${verdict(median(sorted) <= budgetMs)}`;
+	return `median ${ms(median(sorted))}, p90 ${ms(percentile(sorted, 90))}, max ${ms(sorted.at(-1)!)} over ${sorted.length} runs`;
+}
+
+/** Median, p90 and max of some timings, in ms, and the budget met or missed by the median. */
+function figures(timings: number[], budgetMs: number): string {
+	return `${spread(timings)} · budget ≤ ${budgetMs} ms: ${verdict(median(timings) <= budgetMs)}`;
+}
+
+/**
+ * The replay line under the title as it shows a node's moment, on the screen or as the terminal
+ * gets it: `node node-01 (master) · 2026-12-01 18:40:05`, at `time` (epoch seconds) or any; the
+ * time is the first group. The separator is any run of non-blanks: the raw output is searched as
+ * latin1, where the UTF-8 of · is two characters.
+ */
+function momentShown(node: string, time?: number): RegExp {
+	return new RegExp(`node ${node}(?: \\(master\\))? \\S+ (${time === undefined ? '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d' : localTimeText(time)})`);
+}
+
+/** The time a screen's replay line shows (epoch seconds, read as local time), or null where it shows none. */
+function shownTime(screen: string, node: string): number | null {
+	const match = momentShown(node).exec(screen);
+	if (!match) return null;
+	const [year, month, day, hours, minutes, seconds] = match[1]!.split(/[- :]/).map(Number) as [number, number, number, number, number, number];
+	return new Date(year, month - 1, day, hours, minutes, seconds).getTime() / 1000;
+}
+
+/** The ms from spawning `command` (a shell command line) in a pty (script(1), COLUMNS x ROWS) to the first output matching `shown`; then q. */
+async function timeToShown(command: string, shown: RegExp): Promise<number> {
+	const program = spawnInPty(`exec ${command}`);
+	try {
+		return (await program.when(shown, 15_000)) - program.startedAt;
+	} finally {
+		await program.stop();
+	}
+}
+
+/** The replay screen's first frames, launched in turn with htop's and with dbtop --help. */
+async function benchFirstFrames(ring: readonly string[], node: string, nodeCount: number): Promise<string[]> {
+	const {path: htop, note} = await findTool('htop', 'htop');
+	const picker = new RegExp(`Nodes${SGR} ${nodeCount} in 1 ring`);
+	const launches = [
+		{name: `dbtop --ring … --node ${node}: the first frame showing the node's moment (its replay line: node ${node} (master) · <a local time>)`, command: dbtopShellCommand([...ring, '--node', node]), shown: momentShown(node), budgetMs: FIRST_FRAME_BUDGET_MS},
+		{name: `dbtop --ring … (no --node): the first frame of the node picker (its title, "Nodes ${nodeCount} in 1 ring")`, command: dbtopShellCommand(ring), shown: picker, budgetMs: FIRST_FRAME_BUDGET_MS},
+		{name: `dbtop --help: its text (Node's start-up and dbtop's bundle loaded, no ring read: what every dbtop first frame includes)`, command: dbtopShellCommand(['--help']), shown: /Usage/, budgetMs: null},
+		...(htop ? [{name: 'htop -d 10: its first frame with processes listed (the yardstick)', command: `${htop} -d 10`, shown: HTOP_LISTED, budgetMs: null}] : []),
+	];
+	const timings = launches.map(() => [] as number[]);
+	for (let run = 0; run < SCREEN_RUNS; run++) {
+		for (const [index, launch] of launches.entries()) {
+			timings[index]!.push(await timeToShown(launch.command, launch.shown));
+			await sleep(200);
+		}
+	}
+
+	const [moment, nodes, help] = timings.map(runs => median(runs)) as [number, number, number];
+	return [
+		...(note ? [note] : []),
+		...launches.map(({name, budgetMs}, index) => `${name}: ${budgetMs === null ? spread(timings[index]!) : figures(timings[index]!, budgetMs)}`),
+		`the node picker's own part (the median of its first frame less the median of dbtop --help: importing pg, connecting to the ring, describe(), nodes(), and Ink's first frame): ${(nodes - help).toFixed(1)} ms · budget ≤ ${NODES_BUDGET_MS} ms: ${verdict(nodes - help <= NODES_BUDGET_MS)}; the node's moment less dbtop --help: ${(moment - help).toFixed(1)} ms`,
+	];
+}
+
+/** Keys pressed in a replay at a fixed moment, each timed to the frame that shows the moment it names. */
+async function benchScreenSteps(ring: readonly string[], node: string, start: number): Promise<string[]> {
+	const program = spawnInPty(`exec ${dbtopShellCommand([...ring, '--node', node, '--at', new Date(start * 1000).toISOString()])}`);
+	try {
+		await program.when(momentShown(node, start), 15_000);
+		await sleep(1000);
+		// Types `key` and waits for the replay line to show `time`: the ms in between.
+		const press = async (key: string, time: number) => {
+			const shown = program.when(momentShown(node, time), 5000);
+			const pressedAt = performance.now();
+			program.child.stdin!.write(key);
+			const ms = (await shown) - pressedAt;
+			await sleep(150);
+			return ms;
+		};
+
+		const steps: number[] = [];
+		for (let step = 1; step <= SCREEN_STEPS; step++) steps.push(await press(LEFT, start - step));
+		const back: number[] = [];
+		const on: number[] = [];
+		const from = start - SCREEN_STEPS;
+		for (let jump = 0; jump < SCREEN_JUMPS; jump++) {
+			back.push(await press('{', from - 3600));
+			on.push(await press('}', from));
+		}
+
+		return [
+			`left (one sample back: ${node} has one a second), ${SCREEN_STEPS} presses from ${localTimeText(start)}: ${figures(steps, STEP_BUDGET_MS)}`,
+			`{ (an hour back), ${SCREEN_JUMPS} presses, each undone by } before the next: ${figures(back, STEP_BUDGET_MS)}`,
+			`} (an hour on), the same ${SCREEN_JUMPS}: ${figures(on, STEP_BUDGET_MS)}`,
+		];
+	} finally {
+		await program.stop();
+	}
+}
+
+/**
+ * The replay screen following the newest while a writer writes every second, the live monitor
+ * and htop, side by side over the same windows; each replay checked to move with the writes.
+ */
+async function benchFollowing(server: TestServer, client: pg.Client, table: TableName, node: string): Promise<string[]> {
+	const REPLAY = `dbtop --ring … --node ${node} (the replay, following the newest)`;
+	const LIVE = 'dbtop --pg … --docker <none> (the live monitor)';
+	const {path: htop, note} = await findTool('htop', 'htop');
+	const specs: ProgramSpec[] = [
+		{label: REPLAY, command: dbtopCommand(['--ring', withApplication(server.url(), 'bench-replay-screen'), '--table', table.text, '--node', node]), executable: 'node', ready: momentShown(node), application: 'bench-replay-screen'},
+		liveSpec(server.url(), LIVE, 'bench-replay-live'),
+		...(htop ? [{...htopSpec(htop), label: 'htop'}] : []),
+	];
+	const lines: string[] = note ? [note] : [];
+	const windows: Window[] = [];
+	const moved: string[] = [];
+	const writer = await startRingWriter(server, table);
+	try {
+		for (let round = 1; round <= ROUNDS; round++) {
+			const programs = await startAll(specs, {columns: COLUMNS, rows: ROWS});
+			let window: Window;
+			try {
+				await sleep(WARM_UP_MS);
+				const replay = programs[0]!;
+				const before = shownTime(await replay.screen(), node);
+				window = await measureTogether(programs, WINDOW_MS, {pg: client});
+				const screen = await replay.screen();
+				const after = shownTime(screen, node);
+				const isFollowing = screen.includes('following the newest');
+				moved.push(`round ${round}: ${before === null || after === null ? 'no time shown' : `${localTimeText(before)} to ${localTimeText(after)}, ${after - before} s on`}${isFollowing ? ', following the newest' : ', NOT following the newest'}`);
+				if (before === null || after === null || after - before < WINDOW_MS / 2000 || !isFollowing) throw new Error(`the replay did not follow the writes: ${moved.at(-1)}; its screen:\n${screen}`);
+			} finally {
+				await stopAll(programs);
+			}
+
+			windows.push(window);
+			lines.push(`round ${round}: ${describeWindow(window)}`, ...window.usage.map(usage => `  ${describeUsage(usage, window)}`));
+		}
+	} finally {
+		await writer.stop();
+	}
+
+	const [replay, live] = [pooled(windows, REPLAY), pooled(windows, LIVE)];
+	const ratio = ratioOf(replay.cpuSeconds, live.cpuSeconds);
+	const withBackends = ratioOf(replay.cpuSeconds + replay.backendSeconds, live.cpuSeconds + live.backendSeconds);
+	const eachRound = replay.usages.map((usage, index) => `${ratioOf(usage.cpuSeconds, live.usages[index]!.cpuSeconds).toFixed(2)}x`).join(', ');
+	const htopSeconds = htop ? pooled(windows, 'htop').cpuSeconds : null;
+	lines.push(
+		'',
+		`the replay's line over each window (the writer wrote ${writer.seconds()} seconds of samples in all): ${moved.join('; ')}`,
+		`CPU, rounds pooled: replay ${pct(replay.cpuSeconds, replay.wallSeconds)} of a core (its Postgres backend ${pct(replay.backendSeconds, replay.wallSeconds)}), live ${pct(live.cpuSeconds, live.wallSeconds)} (its backends ${pct(live.backendSeconds, live.wallSeconds)})${htopSeconds === null ? '' : `, htop ${pct(htopSeconds, replay.wallSeconds)}`}`,
+		`replay/live: ${ratio.toFixed(2)}x (each round: ${eachRound}; with their Postgres backends: ${withBackends.toFixed(2)}x) · budget a replay following the newest costs no more CPU than the live monitor: ${verdict(ratio <= 1)}`,
+		...(htopSeconds === null ? [] : [`against htop in the same windows: replay ${ratioOf(replay.cpuSeconds, htopSeconds).toFixed(2)}x, live ${ratioOf(live.cpuSeconds, htopSeconds).toFixed(2)}x`]),
+	);
+	return lines;
 }
 
 /** Builds the ring, times the reader and EXPLAINs its queries; returns the lines for BENCHMARKS.md. */
 export async function benchReplay(): Promise<string[]> {
+	requireBuild();
 	const server = await startPostgres(18);
 	try {
 		const client = await server.connect({application: 'bench-replay'});
@@ -221,7 +464,7 @@ export async function benchReplay(): Promise<string[]> {
 			lines.push(
 				`first frame data (openRingReader, describe(), nodeSampleAt(${node}, newest), containersAt and companionAt at its time; a new connection each run): ${figures(firstFrame, FIRST_FRAME_BUDGET_MS)}`,
 				`one step back (nodeSampleAt at the previous sample's time, containersAt and companionAt at the sample's; ${steps.length} steps back from the newest, one connection): ${figures(steps, STEP_BUDGET_MS)}`,
-				`nodes() (the node picker: ${nodes.length} nodes, each its newest row, containers and companion): ${figures(picker, NODES_BUDGET_MS)}`,
+				`nodes() (the node picker: ${nodes.length} nodes, each its newest row, its containers and whether a companion row stands for that row): ${figures(picker, NODES_BUDGET_MS)}`,
 			);
 
 			const span = (await reader.span(node))!;
@@ -236,6 +479,18 @@ export async function benchReplay(): Promise<string[]> {
 			lines.push(
 				'',
 				`method: ${RUNS} runs of the first frame and of nodes(), ${STEPS} steps; each figure the time from the call to its answer in this process, the reader's queries one after another on its one connection (each read its own BEGIN READ ONLY … COMMIT); the ring read warm, right after the build (${RUNS} runs of the first frame first, then the steps, then the node picker). No yardstick`,
+			);
+
+			// The screen: the built dbtop in a terminal, on the same ring.
+			const ring = ['--ring', server.url(), '--table', table.text];
+			const start = nodes.find(each => each.name === node)!.newest.sampleTime - 3600;
+			lines.push('', 'the replay screen (the built dbtop, dist/dbtop.js, in a terminal):', ...(await benchFirstFrames(ring, node, nodes.length)), ...(await benchScreenSteps(ring, node, start)));
+			lines.push(
+				`method: first frames: each of these launched in turn, ${SCREEN_RUNS} rounds (no warm-up run), in a pty of ${COLUMNS}x${ROWS} from script(1) (\`script -qfec "stty cols ${COLUMNS} rows ${ROWS}; exec <program>" /dev/null\`, as the startup section does, so that each byte's arrival is timed exactly rather than by polling a tmux pane): each figure the time from spawning script to the first output that shows the pattern (raw bytes, SGR sequences allowed between the picker's title parts), so it includes script, sh and Node's own start-up (dbtop --help shows what that and loading dbtop's bundle take), then q; keys: one dbtop --ring … --node ${node} --at ${localTimeText(start)} (an hour before its newest, the ring not written to), each key typed into the pty once the frame before was shown (150 ms apart) and timed from the write to the first output whose replay line shows the moment the key names (the exact local time expected)`,
+				'',
+				`the replay screen following the newest, beside the live monitor and htop (${ROUNDS} rounds × ${WINDOW_MS / 1000} s, while a writer writes a second of samples of the ${REPLAY_NODES - STOPPED} nodes that still write every second):`,
+				...(await benchFollowing(server, client, table, node)),
+				`method: in each round the three start at once, fresh processes each round, each in a tmux server of its own at ${COLUMNS}x${ROWS} (side-by-side.ts, as the record section runs them): the replay as dbtop --ring <this server> --table ${table.text} --node ${node} (no --at: it follows the newest, on its first pane, Processes, from the companion rows), the live monitor as dbtop --pg <this server> --docker <a socket that does not exist> on its first pane (Processes, this host's), both at the default 1 s interval, and htop -d 10; after ${WARM_UP_MS / 1000} s of warm-up, the ${WINDOW_MS / 1000} s window sampled every 5 s; CPU = utime+stime of each program's process tree from /proc/<pid>/stat, the CPU of its Postgres backends (found by application_name) apart; the ratios divide CPU seconds summed over the rounds. The writer (a connection of this benchmark process, not measured) sends at each turn of the wall clock's second one statement: an UPDATE of the ${(REPLAY_NODES - STOPPED) * ROWS_PER_SAMPLE} oldest slots with the next second's node and container rows, stamped now, that also replaces their dbtop nodes' companion rows (INSERT … ON CONFLICT (slot) DO UPDATE); the replay's line is read from its pane before and after each window, and the round fails unless it moved on (at least half the window's seconds) and says "following the newest"`,
 			);
 		} finally {
 			await reader.close();

@@ -104,7 +104,7 @@ const SECTIONS: Section[] = [
 	{
 		name: 'replay',
 		title: 'Replay reads',
-		budget: 'on a ring of 1,000,000 rows from 20 nodes with containers on PostgreSQL 18, the read-only ring reader gets the first frame’s data (open, describe, the default node’s newest moment with its containers and companion) in ≤ 500 ms, one step back in time in ≤ 100 ms and the node picker’s nodes() in ≤ 300 ms, each the median of several runs; no plan of its queries holds a Seq Scan',
+		budget: 'on a ring of 1,000,000 rows from 20 nodes with containers on PostgreSQL 18, the read-only ring reader gets the first frame’s data (open, describe, the default node’s newest moment with its containers and companion) in ≤ 500 ms, one step back in time in ≤ 100 ms and the node picker’s nodes() in ≤ 300 ms, each the median of several runs; no plan of its queries holds a Seq Scan. The replay screen (the built dbtop in a terminal) on the same ring: its first frame ≤ 500 ms from launch, with --node (the node’s moment) and without (the node picker), and the picker’s own part beyond dbtop’s start-up ≤ 300 ms; a key that moves in time (left, { and }) shown in ≤ 100 ms; following the newest while the ring is written every second, no more CPU than the live monitor in the same windows',
 		bench: benchReplay,
 	},
 ];

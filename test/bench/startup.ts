@@ -20,7 +20,8 @@ type Timing = {header: number; data: number; rssKb: number | null};
 // What "processes listed" looks like on each screen: dbtop's pane title counts them once the first
 // sample is in (its rows come in the same frame); htop's first row under its header: pid, user, priority, nice.
 const DBTOP_LISTED = /[1-9]\d* total, \d+ running/;
-const HTOP_LISTED = /PID USER[\s\S]*?\d+ [\w-]+ +-?\w+ +-?\d+ /;
+/** htop's first row under its header, as raw terminal output: pid, user, priority, nice. */
+export const HTOP_LISTED = /PID USER[\s\S]*?\d+ [\w-]+ +-?\w+ +-?\d+ /;
 
 async function residentKb(pid: number): Promise<number | null> {
 	const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');

@@ -35,13 +35,20 @@ export async function ringRows(client: pg.Client, table = 'monitor_samples_ring'
 
 /**
  * Each of a reader's queries EXPLAINed (`options` as EXPLAIN takes them, in its parentheses) for a
- * node and an epoch second (a step ten rows, a container `container`): the node names take no parameter. A query the
+ * node and an epoch second (a step ten rows, a container `container`, a companion the node's row at or before it): the node names take no parameter. A query the
  * table's shape has not (no containers, no companion) has no plan.
  */
 export async function readerPlans(client: pg.Client, queries: ReaderQueries, node: string, at: number, options = 'COSTS OFF', container = 'postgres'): Promise<Array<{name: string; plan: string | null}>> {
 	const plans: Array<{name: string; plan: string | null}> = [];
-	// The steps (backBy, forwardBy) take a count, a container's rows its name.
-	const valuesOf: Partial<Record<keyof ReaderQueries, unknown[]>> = {nodeNames: [], backBy: [node, at, 10], forwardBy: [node, at, 10], containerRows: [node, container, at]};
+	// The steps (backBy, forwardBy) take a count, a container's rows its name, hasCompanion the slot, time and node of a node row: the node's at or before `at`.
+	const [row] = (await client.query(queries.newest, [node, at])).rows;
+	const valuesOf: Partial<Record<keyof ReaderQueries, unknown[]>> = {
+		nodeNames: [],
+		backBy: [node, at, 10],
+		forwardBy: [node, at, 10],
+		containerRows: [node, container, at],
+		hasCompanion: [row?.['slot'] ?? 0, row?.['sample_time'] ?? at, node],
+	};
 	for (const [name, text] of Object.entries(queries)) {
 		const values = valuesOf[name as keyof ReaderQueries] ?? [node, at];
 		const plan = text === null ? null : (await client.query(`EXPLAIN (${options}) ${text}`, values)).rows.map(row => String(row['QUERY PLAN'])).join('\n');

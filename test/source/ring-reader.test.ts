@@ -144,6 +144,17 @@ for (const major of MAJORS) {
 			assert.deepEqual(await reader.companionAt('node-b', 1_800_000_009), {companion: null, reason: 'companion row overwritten'});
 			assert.deepEqual(await reader.companionAt('node-b', 1_800_000_002), {companion: null, reason: 'no such sample'});
 			assert.equal((await reader.nodeSampleAt('node-b', null))?.host.source, 'psutil');
+			const hasCompanions = async () => (await reader.nodes()).map(node => [node.name, node.hasCompanion]);
+			assert.deepEqual(await hasCompanions(), [['node-a', true], ['node-b', false]]);
+
+			// The node picker's companion row counts only where its time, node and schema version all match the newest row's.
+			const newestSlot = (await reader.nodeSampleAt('node-a', null))!.host.slot;
+			for (const change of ['sample_time = 1800000001', `node_name = 'node-b'`, 'schema_version = 99']) {
+				await client.query(`UPDATE recorded_dbtop SET ${change} WHERE slot = $1`, [newestSlot]);
+				assert.deepEqual(await hasCompanions(), [['node-a', false], ['node-b', false]], change);
+				await client.query(`UPDATE recorded_dbtop SET sample_time = 1800000002, node_name = 'node-a', schema_version = 1 WHERE slot = $1`, [newestSlot]);
+				assert.deepEqual(await hasCompanions(), [['node-a', true], ['node-b', false]], change);
+			}
 
 			await client.query(`UPDATE recorded_dbtop SET schema_version = 99 WHERE node_name = 'node-a' AND sample_time = 1800000000`);
 			assert.deepEqual(await reader.companionAt('node-a', 1_800_000_000), {companion: null, reason: 'unknown schema version', schemaVersion: 99});
