@@ -4,7 +4,7 @@
 // dropped and opened again on the next tick (the scheduler backs off while it fails), so a ring
 // server that restarts is read again where the cursor is: the same node and moment.
 import type {CompanionParts} from '../source/ring/companion.js';
-import type {RingReader} from '../source/ring/reader.js';
+import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
 import type {Rings} from '../source/ring/rings.js';
 import type {Collector} from '../source/store/collector.js';
 import type {ReplayCursor, ReplayMoment, ReplayNodes} from '../source/store/replay.js';
@@ -42,32 +42,43 @@ export function companionParts(companion: Record<string, unknown>): CompanionPar
 	};
 }
 
-/** The moment a cursor names, with its companion's parts as the panes take them. */
-async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer: string | null): Promise<ReplayMoment> {
-	const found = await reader.momentAt(cursor.node, cursor.at, cursor.steps, openContainer);
+/**
+ * The moment a cursor names, with its companion's parts as the panes take them. From `last` (the
+ * same node and open container): holding still at its moment, only the node's span is read;
+ * following the newest, only what is newer (one probe when nothing is), and the history's rows it
+ * already holds are kept.
+ */
+async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer: string | null, last: ReplayMoment | null): Promise<ReplayMoment> {
+	const isSameView = last !== null && last.cursor.ring === cursor.ring && last.cursor.node === cursor.node && last.openContainer === openContainer;
+	// Holding still at the moment shown: only the node's span moves, as the writers write.
+	if (isSameView && cursor.steps === 0 && cursor.at !== null && cursor.at === last.host.sampleTime) {
+		const span = await reader.span(cursor.node);
+		if (span) return {...last, cursor, oldestTime: span.oldest, newestTime: Math.max(span.newest, last.host.sampleTime)};
+	}
+
+	const from = isSameView && cursor.at === null && last.cursor.at === null ? last : null;
+	const found = await reader.momentAt(cursor.node, cursor.at, cursor.steps, openContainer, from?.host.sampleTime ?? null);
+	if (found === 'unchanged') return {...from!, cursor};
 	if (!found) throw new Error(`node ${cursor.node} has no samples in the ring`);
-	const {host, history, oldestTime, newestTime, containers, containerHistory, companion} = found;
+	const {host, oldestTime, newestTime, containers, containerHistory, companion} = found;
+	const read = found.history.reverse();
 	return {
 		cursor,
 		host,
-		history: history.reverse(),
+		history: from ? [...from.history, from.host, ...read].filter(row => row.sampleTime < host.sampleTime).slice(-HISTORY_ROWS) : read,
 		oldestTime,
 		newestTime,
 		containers,
+		openContainer,
 		containerHistory,
 		companion: companion.companion ? companionParts(companion.companion) : null,
 		companionMissing: companion.reason,
 	};
 }
 
-/** Whether a moment read again holds what the one before held: the same row, span and open container's rows. */
-const isSameMoment = (a: ReplayMoment, b: ReplayMoment) =>
-	a.host.slot === b.host.slot && a.host.sampleTime === b.host.sampleTime && a.oldestTime === b.oldestTime && a.newestTime === b.newestTime && a.containerHistory.length === b.containerHistory.length && a.containerHistory.at(-1)?.sampleTime === b.containerHistory.at(-1)?.sampleTime;
-
 /**
- * The collector of the moment at the store's cursor; wanted once a node is picked. A moment read
- * again that holds what the last did is given as the last one's parts (the panes then draw
- * nothing new): following the newest between two writes, or holding still at a moment.
+ * The collector of the moment at the store's cursor; wanted once a node is picked. A tick with
+ * nothing new to show gives the last moment's parts again, and the panes draw nothing new.
  */
 export function replayMoments(rings: Rings, store: Store): Collector<ReplayMoment> {
 	let last: ReplayMoment | null = null;
@@ -82,11 +93,11 @@ export function replayMoments(rings: Rings, store: Store): Collector<ReplayMomen
 				if (!cursor) throw new Error('no node picked');
 				if (moment && moment.cursor === cursor) break;
 				const openContainer = state.ui.containers.detailId;
-				moment = await rings.use(cursor.ring, async reader => momentAt(reader, cursor, openContainer));
+				moment = await rings.use(cursor.ring, async reader => momentAt(reader, cursor, openContainer, last));
 			}
 
-			last = last && isSameMoment(last, moment!) ? {...last, cursor: moment!.cursor} : moment;
-			return last!;
+			last = moment;
+			return moment!;
 		},
 	};
 }

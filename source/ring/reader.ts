@@ -66,7 +66,7 @@ export type NodeSampleAt = {
 export type ContainersAt = {sampleTime: number | null; containers: ReplayContainer[]};
 
 /** A node's moment as a replay shows it (see RingReader.momentAt). */
-export type NodeMoment = NodeSampleAt & {
+export type NodeMoment = Pick<NodeSampleAt, 'host' | 'history'> & {
 	/** The node's oldest and newest node rows (epoch seconds). */
 	oldestTime: number;
 	newestTime: number;
@@ -98,8 +98,12 @@ export type RingReader = {
 	 * newest), moved `steps` node rows on or back (stopping at the newest and the oldest; before the
 	 * oldest, the oldest), what leads up to it, its containers, `container`'s rows up to it (for its
 	 * charts), its companion, and the node's span. Null where the node has no node rows.
+	 *
+	 * Following the newest, a caller that holds the moment of the node row at `after` asks only for
+	 * what is newer: the history holds only the rows after `after`, and where no row is newer the
+	 * answer is 'unchanged', read with one probe of the index.
 	 */
-	momentAt(node: string, at: number | null, steps: number, container: string | null): Promise<NodeMoment | null>;
+	momentAt(node: string, at: number | null, steps: number, container: string | null, after?: number | null): Promise<NodeMoment | 'unchanged' | null>;
 	close(): Promise<void>;
 };
 
@@ -192,6 +196,7 @@ function queriesFor(table: TableName, shape: Shape) {
 		newest: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', '1'),
 		oldest: nodeRows('$1', `sample_time <= $2::bigint`, 'ASC', '1'),
 		upTo: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', `${HISTORY_ROWS + 1}`),
+		upToAfter: nodeRows('$1', `sample_time <= $2::bigint AND sample_time > $3::bigint`, 'DESC', `${HISTORY_ROWS + 1}`),
 		before: nodeRows('$1', `sample_time < $2::bigint`, 'DESC', '1'),
 		after: nodeRows('$1', `sample_time > $2::bigint`, 'ASC', '1'),
 		backBy: nodeRows('$1', `sample_time <= $2::bigint`, 'DESC', '$3::int'),
@@ -270,12 +275,10 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 		return newest && oldest ? {oldest: oldest.sampleTime, newest: newest.sampleTime} : null;
 	};
 
-	const sampleAt = async (node: string, at: number | null): Promise<NodeSampleAt | null> => {
-		const [host, ...history] = hosts(await rows(queries.upTo, [node, at ?? NEWEST]));
-		if (!host) return null;
-		const [previous] = hosts(await rows(queries.before, [node, host.sampleTime]));
-		const [next] = hosts(await rows(queries.after, [node, host.sampleTime]));
-		return {host, history, previousTime: previous?.sampleTime ?? null, nextTime: next?.sampleTime ?? null};
+	// The node row at or before `at` and the rows before it, newest first (only those after `after`, where given).
+	const sampleAt = async (node: string, at: number | null, after: number | null = null): Promise<Pick<NodeSampleAt, 'host' | 'history'> | null> => {
+		const [host, ...history] = hosts(await rows(after === null ? queries.upTo : queries.upToAfter, after === null ? [node, at ?? NEWEST] : [node, at ?? NEWEST, after]));
+		return host ? {host, history} : null;
 	};
 
 	// The sample_time `steps` node rows on or back from the row at or before `at`, stopping at either end.
@@ -316,15 +319,23 @@ async function readerOf(client: pg.Client, table: TableName): Promise<RingReader
 				return nodes;
 			}),
 		span: async node => read(async () => spanOf(node)),
-		nodeSampleAt: async (node, at) => read(async () => sampleAt(node, at)),
+		nodeSampleAt: async (node, at) =>
+			read(async () => {
+				const found = await sampleAt(node, at);
+				if (!found) return null;
+				const [previous] = hosts(await rows(queries.before, [node, found.host.sampleTime]));
+				const [next] = hosts(await rows(queries.after, [node, found.host.sampleTime]));
+				return {...found, previousTime: previous?.sampleTime ?? null, nextTime: next?.sampleTime ?? null};
+			}),
 		containersAt: async (node, at) => read(async () => containersAt(node, at)),
 		companionAt: async (node, sampleTime) => read(async () => companionOf(node, sampleTime)),
-		momentAt: async (node, at, steps, container) =>
+		momentAt: async (node, at, steps, container, after = null) =>
 			read(async () => {
+				if (after !== null && steps === 0 && hosts(await rows(queries.newest, [node, at ?? NEWEST]))[0]?.sampleTime === after) return 'unchanged';
 				const span = await spanOf(node);
 				if (!span) return null;
 				const time = steps === 0 ? at : await timeFrom(node, at, steps);
-				const found = (await sampleAt(node, time === null ? null : Math.max(time, span.oldest)))!;
+				const found = (await sampleAt(node, time === null ? null : Math.max(time, span.oldest), steps === 0 ? after : null))!;
 				const {sampleTime} = found.host;
 				return {
 					...found,

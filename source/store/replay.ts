@@ -30,7 +30,8 @@ export type ReplayMoment = {
 	oldestTime: number;
 	newestTime: number;
 	containers: ReplayContainer[];
-	/** The open container's rows up to the moment, oldest first (empty when none is open). */
+	/** The container open when it was read (its drill-down), and its rows up to the moment, oldest first (none when none is open). */
+	openContainer: string | null;
 	containerHistory: ReplayContainer[];
 	companion: CompanionParts | null;
 	/** Why there is no companion for this moment; null when there is. */

@@ -45,6 +45,7 @@ export async function readerPlans(client: pg.Client, queries: ReaderQueries, nod
 	const valuesOf: Partial<Record<keyof ReaderQueries, unknown[]>> = {
 		nodeNames: [],
 		backBy: [node, at, 10],
+		upToAfter: [node, at, at - 60],
 		forwardBy: [node, at, 10],
 		containerRows: [node, container, at],
 		hasCompanion: [row?.['slot'] ?? 0, row?.['sample_time'] ?? at, node],

@@ -160,7 +160,10 @@ for (const major of MAJORS) {
 			assert.deepEqual(await reader.companionAt('node-a', 1_800_000_000), {companion: null, reason: 'unknown schema version', schemaVersion: 99});
 	
 			// A replay's moment: steps from a time or from the newest, stopping at either end, a time before the oldest as the oldest.
-			const moment = async (at: number | null, steps: number, container: string | null = null) => reader.momentAt('node-a', at, steps, container);
+			const moment = async (at: number | null, steps: number, container: string | null = null) => {
+				const found = await reader.momentAt('node-a', at, steps, container);
+				return found === 'unchanged' ? null : found;
+			};
 			const stepped = (await moment(null, -1))!;
 			assert.deepEqual([stepped.host.sampleTime, stepped.oldestTime, stepped.newestTime, stepped.history.map(row => row.sampleTime)], [1_800_000_001, 1_800_000_000, 1_800_000_002, [1_800_000_000]]);
 			assert.deepEqual(stepped.containers.map(entry => entry.name), ['db', 'web']);
@@ -172,6 +175,11 @@ for (const major of MAJORS) {
 			assert.equal((await moment(1_800_000_000, 0))!.companion.reason, 'unknown schema version');
 			assert.deepEqual((await moment(1_800_000_001, 0, 'web'))!.containerHistory.map(entry => [entry.sampleTime, entry.memUsed]), [[1_800_000_000, 7 * MIB], [1_800_000_001, 7 * MIB]]);
 			assert.equal(await reader.momentAt('ghost', null, 0, null), null);
+			// Following the newest from a moment held: only what is newer, or 'unchanged' when nothing is.
+			assert.equal(await reader.momentAt('node-a', null, 0, null, 1_800_000_002), 'unchanged');
+			const newer = await reader.momentAt('node-a', null, 0, null, 1_800_000_000);
+			assert.ok(newer !== 'unchanged' && newer !== null);
+			assert.deepEqual([newer.host.sampleTime, newer.history.map(row => row.sampleTime)], [1_800_000_002, [1_800_000_001]], 'the history after the one held only');
 		});
 
 		test('placeholders, sample_time 0, NULL metrics, slot gaps, unknown sources, writers interleaved, no companion table', async () => {

@@ -44,6 +44,7 @@ function moment(cursor: ReplayCursor, time: number, withCompanion: boolean, fiel
 		oldestTime: T - 7200,
 		newestTime: T + 3600,
 		containers: [containerOfRow({slot: 2, ...ringRow({sample_time: time, node_name: 'db1', container_name: 'pgbouncer', cpu_total_pct: 3, c_rss_mb: 64})})!],
+		openContainer: null,
 		containerHistory: [],
 		companion: withCompanion ? recordedCompanion() : null,
 		companionMissing: withCompanion ? null : 'no companion table',
