@@ -140,6 +140,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 	const refreshMs = useStore(state => state.ui.refreshMs);
 	const isPaused = useStore(state => state.ui.isPaused);
 	const readOnly = useStore(state => state.ui.readOnly);
+	const isPicked = useStore(state => Boolean(state.replay?.cursor));
 	const stale = useStore(state => staleText(state.status['host'], state.now));
 	const rules = useStore(state => state.rules);
 	const critical = useStore(state => unacknowledgedCounts(state.alerts.alerts).critical);
@@ -186,7 +187,7 @@ export function HostSummary({width, hasCharts, version, isTitleOnly = false}: Pr
 			<Box flexDirection="column" height={summaryHeight(hasCharts, replayLine !== null)}>
 				{titleLine}
 				{replayLine}
-				<Text dimColor>{readOnly === 'replay' ? 'reading the ring…' : 'collecting host metrics…'}</Text>
+				<Text dimColor>{readOnly !== 'replay' ? 'collecting host metrics…' : isPicked ? 'reading the ring…' : 'no node picked yet: pick one below'}</Text>
 			</Box>
 		);
 	}

@@ -6,6 +6,7 @@ import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {companionParts} from '../../collectors/ring-replay.js';
 import {companionOf} from '../../source/ring/companion.js';
+import {localTimeText} from '../../source/ring/replay-at.js';
 import {hostOfRow, containerOfRow} from '../../source/ring/replay-parse.js';
 import type {ReplayCursor, ReplayMoment, ReplayNode, ReplayState} from '../../source/store/replay.js';
 import {createStore, initialState, reduce, type Action, type State} from '../../source/store/store.js';
@@ -80,7 +81,7 @@ test('the header says REPLAY, the node and its master flag, the moment, how far 
 	const view = start(AT_T);
 	assert.match(view.frame().split('\n')[0]!, /REPLAY/);
 	const state = view.store.getState();
-	const wide = fitParts(replayParts(state.replay!, state.status['replay']), 200).map(part => part.text).join(' · ');
+	const wide = fitParts(replayParts({...state.replay!, asked: null, error: null}), 200).map(part => part.text).join(' · ');
 	assert.match(wide, /^node db1 \(master\) · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · \d\d:\d\d:\d\d UTC · 1h00m behind the newest · ring ring\.example:5432\/metrics\/monitor_samples_ring$/);
 	assert.match(view.frame(), /CPU +\[\|+ +42\.5%\] us 30\.0 ni —/, 'a NULL metric is a dash, not 0');
 	view.unmount();
@@ -143,8 +144,11 @@ test('time travel moves the cursor: steps (a burst counts every key), a minute, 
 	view.stdin.write('\u001B[D\u001B[D\u001B[D');
 	await view.press('');
 	assert.deepEqual(cursor(), {...AT_T, steps: -3});
+	assert.match(view.frame().split('\n')[1]!, new RegExp(localTimeText(T)), 'the header says what is shown until the moment asked for is read');
 	view.store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: moment(cursor()!, T - 3, true)});
 	assert.deepEqual(cursor(), {...AT_T, at: T - 3, steps: 0}, 'the moment read becomes the cursor');
+	await sleep(20);
+	assert.match(view.frame().split('\n')[1]!, new RegExp(localTimeText(T - 3)));
 	await view.press('\u001B[C');
 	assert.deepEqual(cursor(), {...AT_T, at: T - 3, steps: 1});
 	await view.press('[');
@@ -154,6 +158,7 @@ test('time travel moves the cursor: steps (a burst counts every key), a minute, 
 	await view.press(KEYS.end);
 	assert.deepEqual(cursor(), {...AT_T, at: null, steps: 0});
 	view.store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: moment(cursor()!, T + 3600, true)});
+	await sleep(20);
 	assert.match(view.frame(), /following the newest/);
 	view.unmount();
 });
