@@ -5,9 +5,12 @@
 // server that restarts is read again where the cursor is: the same node and moment.
 import type {CompanionParts} from '../source/ring/companion.js';
 import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
-import type {Rings} from '../source/ring/rings.js';
+import {openRings, type Rings} from '../source/ring/rings.js';
+import {chooseNode, readRing, ringNodes, type ReplayOptions} from '../source/ring/replay-json.js';
+import {localTimeText} from '../source/ring/replay-at.js';
+import {UsageError} from '../source/app/usage-error.js';
 import type {Collector} from '../source/store/collector.js';
-import type {ReplayCursor, ReplayMoment, ReplayNodes} from '../source/store/replay.js';
+import type {ReplayCursor, ReplayMoment, ReplayNodes, ReplayState} from '../source/store/replay.js';
 import type {Store} from '../source/store/store.js';
 import type {PgServer} from '../source/types.js';
 
@@ -80,8 +83,8 @@ async function momentAt(reader: RingReader, cursor: ReplayCursor, openContainer:
  * The collector of the moment at the store's cursor; wanted once a node is picked. A tick with
  * nothing new to show gives the last moment's parts again, and the panes draw nothing new.
  */
-export function replayMoments(rings: Rings, store: Store): Collector<ReplayMoment> {
-	let last: ReplayMoment | null = null;
+export function replayMoments(rings: Rings, store: Store, first: ReplayMoment | null = null): Collector<ReplayMoment> {
+	let last = first;
 	return {
 		id: 'replay',
 		isWanted: () => Boolean(store.getState().replay?.cursor),
@@ -100,6 +103,60 @@ export function replayMoments(rings: Rings, store: Store): Collector<ReplayMomen
 			return moment!;
 		},
 	};
+}
+
+/** What a replay starts from: its rings, the replay as the screen opens on it, and the moment shown first where a node is chosen. */
+export type ReplayStart = {rings: Rings; replay: ReplayState; moment: ReplayMoment | null};
+
+/** Where `--node` is among the rings: in the ring written last where several hold it; null where none does. */
+async function findNode(rings: Rings, name: string): Promise<{ring: number; span: {oldest: number; newest: number}} | null> {
+	let found: {ring: number; span: {oldest: number; newest: number}} | null = null;
+	for (const ring of rings.labels.keys()) {
+		const span = await readRing(rings, ring, async reader => reader.span(name));
+		if (span && (!found || span.newest > found.span.newest)) found = {ring, span};
+	}
+
+	return found;
+}
+
+/**
+ * Opens the rings read-only and reads what the screen opens on: each ring's shape (a table that is
+ * not a ring is refused, one missing columns noted), the node (`--node`, or the only one; else the
+ * picker, with every ring's nodes) and its moment at `--at`. Throws UsageError for a ring that
+ * cannot be read, a node no ring holds (listing those there are) or a moment outside its samples.
+ */
+export async function openReplay(options: ReplayOptions): Promise<ReplayStart> {
+	const rings = openRings(options.rings, options.table);
+	try {
+		const descriptions = await Promise.all(rings.labels.map(async (_, ring) => readRing(rings, ring, async reader => reader.describe())));
+		const found = options.node === null ? null : await findNode(rings, options.node);
+		// Without --node, or with one no ring holds (to list those there are): every ring's nodes.
+		const nodes = found ? null : await ringNodes(rings);
+		const only = nodes?.length === 1 ? {ring: nodes[0]!.ring, name: nodes[0]!.name} : null;
+		if (options.node !== null && !found) chooseNode(nodes!, options.node, rings);
+		const node = found ? {ring: found.ring, name: options.node!} : only;
+		const cursor: ReplayCursor | null = node ? {ring: node.ring, node: node.name, at: options.at, steps: 0} : null;
+		let moment: ReplayMoment | null = null;
+		if (cursor) {
+			const span = found?.span ?? (await readRing(rings, cursor.ring, async reader => reader.span(cursor.node)))!;
+			if (options.at !== null && (options.at < span.oldest || options.at > span.newest)) throw new UsageError(`--at: ${localTimeText(options.at)} is outside node ${cursor.node}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
+			moment = await readRing(rings, cursor.ring, async reader => momentAt(reader, cursor, null, null));
+		}
+
+		const replay: ReplayState = {
+			rings: rings.labels,
+			table: options.table.text,
+			cursor,
+			startAt: options.at,
+			moment: null,
+			nodes: nodes ? {nodes, problems: [], readAt: Date.now()} : null,
+			missingColumns: [...new Set(descriptions.flatMap(description => description.missingColumns))],
+		};
+		return {rings, replay, moment};
+	} catch (error) {
+		await rings.close();
+		throw error;
+	}
 }
 
 /** The collector of the nodes of every ring, for the node picker; a ring that cannot be read is a problem line, the others are still listed. */

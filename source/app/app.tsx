@@ -30,11 +30,7 @@ import {createRecorder, type Recorder} from '../ring/recorder.js';
 import {createScheduler, type Scheduler} from '../store/scheduler.js';
 import {screenOf} from '../store/screen.js';
 import {toSnapshot} from './snapshot.js';
-import {replayMoments, replayNodes} from '../../collectors/ring-replay.js';
-import {openRings} from '../ring/rings.js';
-import {chooseNode, readRing, ringNodes, type ReplayOptions} from '../ring/replay-json.js';
-import {localTimeText} from '../ring/replay-at.js';
-import {UsageError} from './usage-error.js';
+import {replayMoments, replayNodes, type ReplayStart} from '../../collectors/ring-replay.js';
 import {createStore, initialState, type Store} from '../store/store.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
@@ -395,54 +391,24 @@ export async function runLive(options: Options, version: string, isIncremental =
 	});
 }
 
-/**
- * `dbtop --ring <conninfo> ...`: the replay screen, read-only. The rings are read once before the
- * screen opens (a ring that cannot be read, a node or a moment they do not hold is a UsageError,
- * for one line and exit 2); then the replay's collectors feed the same panes.
- */
-export async function runReplay(options: Options, replay: ReplayOptions, version: string): Promise<void> {
-	const rings = openRings(replay.rings, replay.table);
-	let store: Store;
-	try {
-		const descriptions = await Promise.all(rings.labels.map(async (_, ring) => readRing(rings, ring, async reader => reader.describe())));
-		const nodes = await ringNodes(rings);
-		// The node picker comes first where --node does not say which, and there is a choice.
-		const node = replay.node !== null || nodes.length === 1 ? chooseNode(nodes, replay.node, rings) : null;
-		if (node && replay.at !== null) {
-			const span = (await readRing(rings, node.ring, async reader => reader.span(node.name)))!;
-			if (replay.at < span.oldest || replay.at > span.newest) throw new UsageError(`--at: ${localTimeText(replay.at)} is outside node ${node.name}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
-		}
-
-		const initial = initialState(options.refreshMs, options.rules, undefined, 'replay');
-		store = createStore({
-			...initial,
-			ui: {...initial.ui, isPickerOpen: node === null},
-			replay: {
-				rings: rings.labels,
-				cursor: node ? {ring: node.ring, node: node.name, at: replay.at, steps: 0} : null,
-				startAt: replay.at,
-				moment: null,
-				nodes: {nodes, problems: [], readAt: Date.now()},
-				missingColumns: [...new Set(descriptions.flatMap(description => description.missingColumns))],
-			},
-		});
-	} catch (error) {
-		await rings.close();
-		throw error;
-	}
-
-	const {missingColumns} = store.getState().replay!;
-	if (missingColumns.length > 0) {
-		store.dispatch({type: 'notice', notice: {text: `table ${replay.table.text} lacks ${missingColumns.length} of the ring's columns, read as NULL: ${missingColumns.join(', ')}`, level: 'error'}});
+/** `dbtop --ring <conninfo> ...`: the replay screen, read-only, on the rings openReplay opened; the replay's collectors feed the same panes. */
+export async function runReplay(options: Options, start: ReplayStart, version: string): Promise<void> {
+	const {rings, replay, moment} = start;
+	const initial = initialState(options.refreshMs, options.rules, undefined, 'replay');
+	// The node picker comes first where no node is shown.
+	const store = createStore({...initial, ui: {...initial.ui, isPickerOpen: replay.cursor === null}, replay});
+	if (moment) store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: moment});
+	if (replay.missingColumns.length > 0) {
+		store.dispatch({type: 'notice', notice: {text: `table ${replay.table} lacks ${replay.missingColumns.length} of the ring's columns, read as NULL: ${replay.missingColumns.join(', ')}`, level: 'error'}});
 	}
 
 	process.stdin.setRawMode(true);
 	const scheduler = createScheduler({
-		collectors: [replayMoments(rings, store), replayNodes(rings, () => screenOf(store.getState()).modal === 'nodes')],
+		collectors: [replayMoments(rings, store, moment), replayNodes(rings, () => screenOf(store.getState()).modal === 'nodes')],
 		dispatch: store.dispatchAll,
 		refreshMs: options.refreshMs,
 	});
-	await runScreen({store, scheduler, firstReport: store.getState().replay?.cursor ? 'replay' : null, user: '', hasColor: options.hasColor, version, isIncremental: true}, async () => scheduler.stop());
+	await runScreen({store, scheduler, firstReport: null, user: '', hasColor: options.hasColor, version, isIncremental: true}, async () => scheduler.stop());
 }
 
 /** What the screen runs on: the store and its scheduler, the collector whose first report the first frame waits for, and what commands need. */

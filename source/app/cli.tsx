@@ -269,6 +269,19 @@ try {
 		fail('stdin is not a terminal: the live monitor reads keys; use --once or --json');
 	}
 
+	if (isReplay) {
+		// The rings are opened and read while the screen's code loads: pg first, so that its
+		// connections are on their way before the rest is evaluated.
+		const {openReplay} = await import('../../collectors/ring-replay.js');
+		await import('pg');
+		const starting = openReplay(toReplayOptions({rings: flags.rings, node: flags.recording.node, table: flags.recording.table, at: flags.at}, process.env, os.userInfo().username, Date.now()));
+		starting.catch(() => {});
+		await new Promise(resolve => setImmediate(resolve));
+		const app = await import('./app.js');
+		await app.runReplay(options, await starting, packageJson.version);
+		process.exit(0);
+	}
+
 	const app = await import('./app.js');
 	if (isCheck) {
 		// A source counts as unreadable only where it is expected: the host always, Postgres and
@@ -282,8 +295,7 @@ try {
 		process.exit(exitCode);
 	}
 
-	if (isReplay) await app.runReplay(options, toReplayOptions({rings: flags.rings, node: flags.recording.node, table: flags.recording.table, at: flags.at}, process.env, os.userInfo().username, Date.now()), packageJson.version);
-	else if (options.mode === 'live') await app.runLive(options, packageJson.version);
+	if (options.mode === 'live') await app.runLive(options, packageJson.version);
 	else await print(await app.runSnapshot(options, packageJson.version));
 	process.exit(0);
 } catch (error) {

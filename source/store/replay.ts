@@ -42,8 +42,9 @@ export type ReplayMoment = {
 export type ReplayNodes = {nodes: ReplayNode[]; problems: string[]; readAt: number};
 
 export type ReplayState = {
-	/** The rings read, as the header names them (`host:port/db/table`, never a password). */
+	/** The rings read, as the header names them (`host:port/db/table`, never a password), and the table's name as given. */
 	rings: string[];
+	table: string;
 	/** What is asked for; null until a node is picked. */
 	cursor: ReplayCursor | null;
 	/** The moment `--at` named (epoch seconds), for the node picked first where `--node` did not name one. */

@@ -191,7 +191,28 @@ for (const major of MAJORS) {
 			}
 		});
 
-		test('the ring server restarts mid-replay: dbtop says it cannot read it, reads again, and keeps the node and the moment', async () => {
+		test('bad input before the screen opens: one line naming it and exit 2, in a terminal too', async () => {
+			const cases: Array<[string[], RegExp]> = [
+				[['--table', 'nosuch'], /^dbtop: --ring: no table nosuch on the ring server$/m],
+				[['--table', TABLE.text, '--node', 'ghost'], /^dbtop: --node: no node "ghost" in .*\/postgres\/fleet_ring \(its nodes: db-a, db-b\)$/m],
+				[['--table', TABLE.text, '--node', 'db-a', '--at', '2020-01-01 00:00'], /^dbtop: --at: 2020-01-01 00:00:00 is outside node db-a's samples \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d to \d{4}-/m],
+			];
+			for (const [args, expected] of cases) {
+				const term = openTerminal([process.execPath, CLI, '--ring', viewerUrl, ...args], {columns: 160, rows: 10, env: pinnedEnv(dir)});
+				try {
+					assert.equal(await term.exitStatus(), '2', args.join(' '));
+					// A command that ends at once can have its first lines scrolled off as the pane takes its size.
+					const screen = term.screen({history: true});
+					assert.match(screen, expected);
+					assert.equal(screen.split('\n').filter(line => line.startsWith('dbtop: ')).length, 1, 'one line');
+					assert.ok(!screen.includes('viewer@') && !screen.includes(':viewer'), 'no password');
+				} finally {
+					term.close();
+				}
+			}
+		});
+
+				test('the ring server restarts mid-replay: dbtop says it cannot read it, reads again, and keeps the node and the moment', async () => {
 			const term = openTerminal([process.execPath, CLI, '--ring', viewerUrl, '--table', TABLE.text, '--node', 'db-a', '--at', '-1h', '--interval', '500ms'], {columns: 120, rows: 32, env: pinnedEnv(dir)});
 			try {
 				const shown = MASTER_TIMES.filter(time => time <= NOW - 3600).at(-1)!;

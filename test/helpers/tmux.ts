@@ -12,8 +12,8 @@ export type Terminal = {
 	/** Sends tmux key names (`Tab`, `Enter`, `Escape`, `Down`, `C-c`) or literal text with `literal`. */
 	keys(...keys: string[]): void;
 	type(text: string): void;
-	/** The visible screen as text (with `escapes`, with colour and attribute sequences). */
-	screen(options?: {escapes?: boolean}): string;
+	/** The visible screen as text (with `escapes`, with colour and attribute sequences; with `history`, the lines scrolled off the top before it). */
+	screen(options?: {escapes?: boolean; history?: boolean}): string;
 	/** Polls the screen until it matches (a pattern, or a test of the whole screen), or throws with the last screen. */
 	waitFor(pattern: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
 	resize(columns: number, rows: number): void;
@@ -37,7 +37,7 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 	const script = `${quoted}; s=$?; echo "exited with $s"; exit $s`;
 	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '--', 'sh', '-c', script);
 	tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
-	const screen = (screenOptions: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []));
+	const screen = (screenOptions: {escapes?: boolean; history?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []), ...(screenOptions.history ? ['-S', '-'] : []));
 	return {
 		keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
 		// After --: a text that starts with a dash (`-30m`) is text, not a flag.

@@ -59,6 +59,7 @@ function replayStore(cursor: ReplayCursor | null) {
 	const initial = initialState(1000, undefined, undefined, 'replay');
 	const replay: ReplayState = {
 		rings: [RING],
+		table: 'monitor_samples_ring',
 		cursor,
 		startAt: null,
 		moment: null,
