@@ -11,6 +11,7 @@ import type {ReplayContainer, ReplayHost} from '../ring/replay-parse.js';
 import type {ContainerRow, HostSample, PgLock, PgLocksSample, PgSession, PgSessionsSample, ProcessRow} from '../types.js';
 import {appendBounded, HISTORY_POINTS, memoryUsedPct, PROCESS_HISTORY_POINTS, type HostSlice} from './host.js';
 import type {ContainerHistory} from './containers.js';
+import {memoOf} from './memo.js';
 import type {State} from './store.js';
 
 /** What is asked for: a node of a ring, and its node row at or before `at` (epoch seconds; null: the newest, following it as it is written), moved `steps` node rows on. */
@@ -66,8 +67,10 @@ export type ReplayAction = {type: 'replay-seek'; cursor: ReplayCursor};
 /** A value the ring does not hold, as the panes take it: not a number (they show `—`). */
 const orNaN = (value: number | null | undefined): number => value ?? Number.NaN;
 
-/** A node row as the host sample the panes read: what the ring does not hold is NaN, or empty. */
-export function hostSampleOf(host: ReplayHost): HostSample {
+/** A node row as the host sample the panes read: what the ring does not hold is NaN, or empty. Worked out once per row: following the newest, the history's rows are the same objects tick after tick. */
+export const hostSampleOf = memoOf(hostSampleOfRow);
+
+function hostSampleOfRow(host: ReplayHost): HostSample {
 	const {cpu, memory, swap, network} = host;
 	const total = orNaN(memory.total);
 	const available = orNaN(memory.available);
