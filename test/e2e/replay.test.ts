@@ -5,7 +5,7 @@
 // unchanged. Every run names its world: --ring (a replay reads nothing else: --pg and --docker are
 // refused), no PG* variables, and HOME and the XDG directories of the test's own.
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,7 +175,44 @@ for (const major of MAJORS) {
 			assert.equal(other.replay.companionMissing, 'no companion row');
 		});
 
-		test('two --ring read together: the nodes of both, each with its ring; --node finds a node in either', async () => {
+		test('a ring the built dbtop record wrote, with this server as its Postgres: the replay\'s JSON is its rows and its companion', async () => {
+			const recorder = spawn(process.execPath, [CLI, 'record', '--ring', ring, '--table', 'recorded_ring', '--node', 'rec-node', '--master', '--interval', '300ms', '--pg', ring, '--docker', 'unix:///nonexistent/dbtop-test.sock'], {env: pinnedEnv(dir), stdio: ['ignore', 'ignore', 'pipe']});
+			let stderr = '';
+			recorder.stderr!.on('data', chunk => (stderr += String(chunk)));
+			const exited = new Promise(resolve => recorder.once('exit', resolve));
+			try {
+				// Samples with a companion that holds the server's figures: Postgres was read by then.
+				for (const deadline = Date.now() + 60_000; ; ) {
+					const found = await client
+						.query(`SELECT count(*) AS n FROM recorded_ring_dbtop WHERE node_name = 'rec-node' AND postgres->'server' IS NOT NULL AND postgres->'server' <> 'null'::jsonb`)
+						.catch(() => ({rows: [{n: 0}]}));
+					if (Number(found.rows[0].n) >= 2) break;
+					assert.ok(Date.now() < deadline, `dbtop record wrote no companion with the server in time:\n${stderr}`);
+					await new Promise(resolve => setTimeout(resolve, 100));
+				}
+			} finally {
+				recorder.kill('SIGTERM');
+				await exited;
+			}
+
+			const document = replay(dir, ['--ring', ring, '--table', 'recorded_ring']);
+			const [row] = (await client.query(`SELECT * FROM recorded_ring WHERE node_flag AND node_name = 'rec-node' ORDER BY sample_time DESC LIMIT 1`)).rows;
+			const [stored] = (await client.query(`SELECT * FROM recorded_ring_dbtop WHERE slot = $1`, [row.slot])).rows;
+			assert.equal(document.replay.node, 'rec-node');
+			assert.equal(document.replay.sampleTime, Number(row.sample_time));
+			assert.equal(document.host.cpu.total, row.cpu_total_pct);
+			assert.equal(document.host.memory.total, row.mem_total_mb * MIB);
+			assert.equal(document.host.load.one, row.load_1m);
+			assert.ok(document.processes.length > 0, 'the top processes');
+			assert.deepEqual(document.processes, stored.processes);
+			assert.deepEqual(document.alerts, stored.alerts);
+			assert.equal(document.postgres.server.version, stored.postgres.server.version);
+			assert.match(document.postgres.server.version, /^1[48]\./);
+			assert.deepEqual(document.postgres.sessions, stored.sessions);
+			assert.equal('companionMissing' in document.replay, false);
+		});
+
+				test('two --ring read together: the nodes of both, each with its ring; --node finds a node in either', async () => {
 			await server.sql('CREATE DATABASE second_ring');
 			const second = await server.connect({database: 'second_ring'});
 			try {
