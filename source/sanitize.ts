@@ -30,3 +30,8 @@ const WHITE_RUN = /[\t\n\r\v\f ]+/;
 export function sanitizeLine(text: string): string {
 	return sanitize((FOLDED.test(text) ? text.split(WHITE_RUN).join(' ') : text).trim());
 }
+
+/** Sanitizes a text of several lines, keeping its line breaks and tabs (a query copied to the clipboard). */
+export function sanitizeKeepingLines(text: string): string {
+	return text.replace(UNSAFE, char => (char === '\n' || char === '\t' ? char : escape(char)));
+}

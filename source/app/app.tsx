@@ -411,6 +411,14 @@ export async function runReplay(options: Options, start: ReplayStart, version: s
 	await runScreen({store, scheduler, firstReport: null, user: '', hasColor: options.hasColor, version, isIncremental: true}, async () => scheduler.stop());
 }
 
+/**
+ * Puts a text on the clipboard of the terminal dbtop runs in, with OSC 52: it reaches the
+ * terminal on the laptop through SSH, and through tmux where tmux has `set-clipboard on`.
+ */
+function copyToClipboard(text: string): void {
+	process.stdout.write(`\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`);
+}
+
 /** What the screen runs on: the store and its scheduler, the collector whose first report the first frame waits for, and what commands need. */
 type ScreenSetup = {store: Store; scheduler: Scheduler; firstReport: string | null; postgres?: PgConnection; user: string; hasColor: boolean; version: string; isIncremental: boolean};
 
@@ -435,7 +443,7 @@ async function runScreen(setup: ScreenSetup, stop: () => Promise<void>): Promise
 	process.once('exit', restore);
 	instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit, ...(setup.postgres ? {postgres: setup.postgres} : {}), user: setup.user}}>
+			<CommandContextValue.Provider value={{scheduler, exit, ...(setup.postgres ? {postgres: setup.postgres} : {}), user: setup.user, copy: copyToClipboard}}>
 				<App version={setup.version} />
 			</CommandContextValue.Provider>
 		</StoreContext.Provider>,

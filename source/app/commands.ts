@@ -10,6 +10,7 @@ import {processByPid} from '../store/host.js';
 import {sessionsByPid} from '../store/postgres.js';
 import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
+import {sanitizeKeepingLines} from '../sanitize.js';
 import {goToTime, runReplayCommand} from './replay-commands.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -24,6 +25,8 @@ export type CommandContext = {
 	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
 	/** Who acknowledges alerts: `--user`, else the operating-system user. */
 	user: string;
+	/** Puts a text on the terminal's clipboard (OSC 52); absent where there is no terminal. */
+	copy?: (text: string) => void;
 	/** The clock acknowledgements are stamped with (tests set it). */
 	now?: () => number;
 };
@@ -319,6 +322,19 @@ export function runCommand(command: Command, context: CommandContext): void {
 			}
 
 			store.dispatch({type: 'set-confirm', confirm: {kind: 'kill', pid, command: row.command}});
+			return;
+		}
+
+		case 'copy-query': {
+			const pid = targetBackend(state);
+			const session = pid === null ? undefined : sessionsByPid(state).get(pid);
+			if (pid === null || !session || !context.copy) {
+				store.dispatch({type: 'notice', notice: {text: session ? 'no terminal to copy to' : 'no session selected', level: 'error'}});
+				return;
+			}
+
+			context.copy(sanitizeKeepingLines(session.query));
+			store.dispatch({type: 'notice', notice: {text: `copied the query of ${pid} to the clipboard (${Array.from(session.query).length} characters)`, level: 'info'}});
 			return;
 		}
 

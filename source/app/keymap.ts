@@ -25,11 +25,12 @@ const moves = <S extends Scope>(scope: S, help: MoveHelp) =>
 		{scope, keys: ['end', 'G'], command: 'move-last', help: help.last},
 	] as const;
 
-/** What a backend can be asked to do from every place that shows one. */
+/** What a backend can be asked to do from every place that shows one, and its query copied. */
 const backendActions = <S extends Scope>(scope: S) =>
 	[
 		{scope, keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
 		{scope, keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+		{scope, keys: ['y'], command: 'copy-query', help: 'Copy its query (OSC 52)'},
 	] as const;
 
 /** The one key table: input handling, the help overlay and the README are all made from it. */
@@ -80,8 +81,8 @@ export const keymap = [
 	...moves('sessions', selectionMoves('First session', 'Last session')),
 	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
 	{scope: 'sessions', keys: ['S'], command: 'cycle-sort-back', help: 'Previous sort'},
-	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show or hide idle sessions'},
-	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show or hide background workers'},
+	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show/hide idle sessions'},
+	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show/hide background workers'},
 	{scope: 'sessions', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: app: state: regex'},
 	{scope: 'sessions', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
 	{scope: 'sessions', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},

@@ -19,6 +19,8 @@ export type Terminal = {
 	resize(columns: number, rows: number): void;
 	/** A tmux format for the pane, e.g. `#{pane_title}`, `#{window_bell_flag}`. */
 	format(format: string): string;
+	/** The newest paste buffer: what the program put on the clipboard with OSC 52 (tmux keeps it, with `set-clipboard on`). */
+	clipboard(): string;
 	/** Waits for the command to end; resolves to its exit status ('' if it has not ended in time). */
 	exitStatus(timeoutMs?: number): Promise<string>;
 	close(): void;
@@ -37,6 +39,8 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 	const script = `${quoted}; s=$?; echo "exited with $s"; exit $s`;
 	tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '--', 'sh', '-c', script);
 	tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+	// A program's OSC 52 becomes a paste buffer, as a user's tmux with `set-clipboard on` takes it.
+	tmux('set-option', '-s', 'set-clipboard', 'on');
 	const screen = (screenOptions: {escapes?: boolean; history?: boolean} = {}) => tmux('capture-pane', '-p', '-t', 'main', ...(screenOptions.escapes ? ['-e'] : []), ...(screenOptions.history ? ['-S', '-'] : []));
 	return {
 		keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
@@ -61,6 +65,7 @@ export function openTerminal(command: readonly string[], options: {columns: numb
 		},
 		resize: (columns, rows) => void tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows)),
 		format: format => tmux('display-message', '-p', '-t', 'main', format).trim(),
+		clipboard: () => tmux('show-buffer'),
 		async exitStatus(timeoutMs = 5000) {
 			const deadline = Date.now() + timeoutMs;
 			let status = '';
