@@ -7,7 +7,7 @@ import {createStore, initialState, type Action, type Store} from '../../source/s
 import {App} from '../../views/App.js';
 import {CommandContextValue, StoreContext} from '../../views/StoreContext.js';
 
-export function renderView(element: ReactElement, actions: Action[] = [], store: Store = createStore(initialState(1000))) {
+export function renderView(element: ReactElement, actions: Action[] = [], store: Store = createStore(initialState(1000)), copied: string[] = []) {
 	for (const action of actions) {
 		store.dispatch(action);
 	}
@@ -16,7 +16,7 @@ export function renderView(element: ReactElement, actions: Action[] = [], store:
 	const scheduler = {setPaused() {}, setRefresh() {}, wake() {}};
 	const instance = render(
 		<StoreContext.Provider value={store}>
-			<CommandContextValue.Provider value={{scheduler, exit: () => (exited = true), user: 'tester', now: () => 9000}}>{element}</CommandContextValue.Provider>
+			<CommandContextValue.Provider value={{scheduler, exit: () => (exited = true), user: 'tester', now: () => 9000, copy: text => copied.push(text)}}>{element}</CommandContextValue.Provider>
 		</StoreContext.Provider>,
 	);
 	return {

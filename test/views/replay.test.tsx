@@ -72,8 +72,9 @@ function replayStore(cursor: ReplayCursor | null) {
 function start(cursor: ReplayCursor | null, withCompanion = true) {
 	const store = replayStore(cursor);
 	if (cursor) store.dispatch({type: 'sample', id: 'replay', at: Date.now(), value: moment(cursor, T, withCompanion)});
-	const view = renderView(<App version="9.9.9" />, [], store);
-	return {...view, raw: view.frame, frame: () => stripAnsi(view.frame())};
+	const copied: string[] = [];
+	const view = renderView(<App version="9.9.9" />, [], store, copied);
+	return {...view, copied, raw: view.frame, frame: () => stripAnsi(view.frame())};
 }
 
 const AT_T: ReplayCursor = {ring: 0, node: 'db1', at: T, steps: 0};
@@ -131,6 +132,11 @@ test('the changing keys are gone from the hints and the help, and pressing one s
 	assert.doesNotMatch(view.frame(), /cancel|terminate/);
 	await view.press('c');
 	assert.match(view.frame(), /read-only replay: cancelling a query is not available/);
+	// Copying only reads: a recorded query goes to the clipboard.
+	await view.press('y');
+	const pid = /copied the query of (\d+) to the clipboard/.exec(view.frame())?.[1];
+	assert.ok(pid === '101' || pid === '102', view.frame());
+	assert.deepEqual(view.copied, [pid === '101' ? 'UPDATE accounts SET x = 1' : 'UPDATE accounts SET x = 2']);
 	await view.press('?');
 	const help = view.frame();
 	assert.match(help, /Replay \(time travel\)/);
