@@ -6,9 +6,7 @@
 import type {CompanionParts} from '../source/ring/companion.js';
 import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
 import {openRings, type Rings} from '../source/ring/rings.js';
-import {chooseNode, readRing, ringNodes, type ReplayOptions} from '../source/ring/replay-json.js';
-import {localTimeText} from '../source/ring/replay-at.js';
-import {UsageError} from '../source/app/usage-error.js';
+import {assertInSpan, chooseNode, readRing, ringNodes, type ReplayOptions} from '../source/ring/replay-json.js';
 import type {Collector} from '../source/store/collector.js';
 import type {ReplayCursor, ReplayMoment, ReplayNodes, ReplayState} from '../source/store/replay.js';
 import type {Store} from '../source/store/store.js';
@@ -138,9 +136,8 @@ export async function openReplay(options: ReplayOptions): Promise<ReplayStart> {
 		const cursor: ReplayCursor | null = node ? {ring: node.ring, node: node.name, at: options.at, steps: 0} : null;
 		let moment: ReplayMoment | null = null;
 		if (cursor) {
-			const span = found?.span ?? (await readRing(rings, cursor.ring, async reader => reader.span(cursor.node)))!;
-			if (options.at !== null && (options.at < span.oldest || options.at > span.newest)) throw new UsageError(`--at: ${localTimeText(options.at)} is outside node ${cursor.node}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
 			moment = await readRing(rings, cursor.ring, async reader => momentAt(reader, cursor, null, null));
+			assertInSpan(options.at, cursor.node, moment);
 		}
 
 		const replay: ReplayState = {

@@ -74,21 +74,24 @@ export function chooseNode(nodes: readonly ReplayNode[], name: string | null, ri
 	return node;
 }
 
+/** Throws UsageError for an `--at` outside a node's samples, giving their span. */
+export function assertInSpan(at: number | null, node: string, span: {oldestTime: number; newestTime: number}): void {
+	if (at !== null && (at < span.oldestTime || at > span.newestTime)) {
+		throw new UsageError(`--at: ${localTimeText(at)} is outside node ${node}'s samples (${localTimeText(span.oldestTime)} to ${localTimeText(span.newestTime)})`);
+	}
+}
+
 /** Builds the replay document from the rings. Throws UsageError for a ring it cannot read, or a node or moment the rings do not hold. */
 export async function replayJson(rings: Rings, options: Pick<ReplayOptions, 'table' | 'node' | 'at'>, version: string): Promise<ReplayJson> {
 	const nodes = await ringNodes(rings);
 	const node = chooseNode(nodes, options.node, rings);
-	const read = async <T>(ring: number, work: (reader: RingReader) => Promise<T>) => readRing(rings, ring, work);
-	const span = (await read(node.ring, async reader => reader.span(node.name)))!;
-	if (options.at !== null && (options.at < span.oldest || options.at > span.newest)) {
-		throw new UsageError(`--at: ${localTimeText(options.at)} is outside node ${node.name}'s samples (${localTimeText(span.oldest)} to ${localTimeText(span.newest)})`);
-	}
-
-	const {host, containers, companion, reason} = await read(node.ring, async reader => {
-		const {host: row} = (await reader.nodeSampleAt(node.name, options.at))!;
-		return {host: row, containers: (await reader.containersAt(node.name, row.sampleTime)).containers, ...(await reader.companionAt(node.name, row.sampleTime))};
-	});
-	const nodeContainers = await Promise.all(nodes.map(async candidate => read(candidate.ring, async reader => (await reader.containersAt(candidate.name, null)).containers.map(row => row.name))));
+	const moment = await readRing(rings, node.ring, async reader => reader.momentAt(node.name, options.at, 0, null));
+	// The node is in the ring (it was listed): its moment is there.
+	if (moment === null || moment === 'unchanged') throw new UsageError(`--node: node ${node.name} has no samples in ${rings.labels[node.ring]}`);
+	assertInSpan(options.at, node.name, moment);
+	const {host, containers} = moment;
+	const {companion, reason} = moment.companion;
+	const nodeContainers = await Promise.all(nodes.map(async candidate => readRing(rings, candidate.ring, async reader => (await reader.containersAt(candidate.name, null)).containers.map(row => row.name))));
 	const notRecorded = `not recorded: ${reason ?? 'not read by the writer'}`;
 	const postgres = companion?.['postgres'] as Record<string, unknown> | null | undefined;
 	return {
@@ -111,7 +114,7 @@ export async function replayJson(rings: Rings, options: Pick<ReplayOptions, 'tab
 			table: options.table.text,
 			node: node.name,
 			sampleTime: host.sampleTime,
-			newestSampleTime: span.newest,
+			newestSampleTime: moment.newestTime,
 			...(reason === null ? {} : {companionMissing: reason}),
 			nodes: nodes.map((candidate, index) => ({name: candidate.name, ring: rings.labels[candidate.ring]!, master: candidate.newest.isMaster, lastSampleTime: candidate.newest.sampleTime, containers: nodeContainers[index]!})),
 		},
