@@ -75,7 +75,7 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	alerts: [help, pane, ['acknowledge', 'acknowledge'], ['acknowledge-all', 'all'], filter, detail, pause, quit],
 	'alert-detail': [back, ['acknowledge', 'acknowledge'], help, pane, pause, quit],
 	help: [['close-help', 'close'], ['next-help-page', 'next page'], ['previous-help-page', 'previous page'], quit],
-	replay: [help, ['step-back', 'back'], ['step-forward', 'on'], ['hour-back', '-1h'], ['go-to-time', 'time'], ['follow-newest', 'newest'], ['open-nodes', 'nodes'], quit],
+	replay: [help, ['step-back', 'earlier'], ['step-forward', 'later'], ['hour-back', '-1h'], ['go-to-time', 'time'], ['follow-newest', 'newest'], ['open-nodes', 'nodes'], quit],
 	nodes: [['pick-node', 'show'], ['close-nodes', 'back'], help, quit],
 };
 
@@ -89,11 +89,17 @@ function keyFor(command: Command, scopes: readonly Scope[]): string {
 	return '';
 }
 
-// A replay's hints are its time travel's, then those of the pane's own keys that are not said already.
+// A replay's hints: the pane's most used key first (Esc back, in a detail), then the time travel's, then the pane's others.
+function replayHints(pane: keyof typeof HINTS): readonly Hint[] {
+	const [first, ...rest] = HINTS[pane].filter(([command]) => !HINTS.replay.some(([said]) => said === command));
+	const [helpHint, ...travel] = HINTS.replay;
+	return [helpHint!, ...(first ? [first] : []), ...travel, ...rest];
+}
+
 function hintsOf(scopes: readonly Scope[], readOnly: ReadOnlyMode | null): readonly KeyHint[] {
 	const own = scopes[0]!;
 	if (own === 'prompt' || own === 'confirm') return [];
-	const hints = own === 'replay' ? [...HINTS.replay, ...HINTS[scopes[1] as keyof typeof HINTS].filter(([command]) => !HINTS.replay.some(([said]) => said === command))] : HINTS[own];
+	const hints = own === 'replay' ? replayHints(scopes[1] as keyof typeof HINTS) : HINTS[own];
 	return hints.filter(([command]) => !(readOnly && isChanging(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
 }
 

@@ -156,7 +156,8 @@ test('read-only, the commands that change something are absent from the key tabl
 	assert.ok(hinted(screen('alerts', null)).includes('acknowledge'));
 	assert.ok(hinted(screen('processes', null, {type: 'open-detail', list: 'processes', pid: 20})).includes('kill'));
 	assert.deepEqual(hinted(screen('processes', 'live', {type: 'open-detail', list: 'processes', pid: 20})), ['back', 'help', 'pane', 'pause', 'quit']);
-	assert.deepEqual(hinted(screen('alerts', 'replay')), ['help', 'back', 'on', '-1h', 'time', 'newest', 'nodes', 'quit', 'pane', 'filter', 'detail', 'pause']);
+	assert.deepEqual(hinted(screen('processes', 'replay', {type: 'open-detail', list: 'processes', pid: 20})).slice(0, 3), ['help', 'back', 'earlier'], 'in a replay, Esc back before the time travel');
+	assert.deepEqual(hinted(screen('alerts', 'replay')), ['help', 'pane', 'earlier', 'later', '-1h', 'time', 'newest', 'nodes', 'quit', 'filter', 'detail', 'pause']);
 });
 
 test('read-only, a key for a changing command says it is not available, in the words of the mode, and asks nothing', () => {
