@@ -3,6 +3,7 @@
 import type {Collector} from '../source/store/collector.js';
 import type {PgLock, PgLocksSample} from '../source/types.js';
 import type {PgConnection} from './postgres-connection.js';
+import {relationNames, relationRef} from './relation-names.js';
 
 /** Waiting sessions and who they wait on; pg_blocking_pids runs only for those waiting on a lock. */
 export const BLOCKING_SQL = `SELECT pid, pg_blocking_pids(pid) AS blocked_by FROM pg_stat_activity
@@ -21,9 +22,6 @@ LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE l.pid = ANY($1::int[])`;
 }
 
-const NAMES_SQL = `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`;
-
 /** Parses pg's array text (`{1,2}`) or an array into pids. */
 export function toPids(value: unknown): number[] {
 	if (Array.isArray(value)) return value.map(Number);
@@ -33,21 +31,7 @@ export function toPids(value: unknown): number[] {
 
 /** The locks collector: one sample every 2 s by default. */
 export const postgresLocks = (connection: PgConnection): Collector<PgLocksSample> => {
-	// Relation names of other databases, by `database:oid`; an oid is never reused for another relation while it exists.
-	const names = new Map<string, string>();
-
-	const resolveElsewhere = async (missing: Array<{database: string; oid: number}>) => {
-		const byDatabase = new Map<string, number[]>();
-		for (const {database, oid} of missing) byDatabase.set(database, [...(byDatabase.get(database) ?? []), oid]);
-		for (const [database, oids] of byDatabase) {
-			try {
-				const rows = await connection.queryDatabase(database, NAMES_SQL, [oids]);
-				for (const row of rows) names.set(`${database}:${String(row['oid'])}`, `${String(row['schema'])}.${String(row['name'])}`);
-			} catch {
-				// No access to that database: its relations show as db:oid.
-			}
-		}
-	};
+	const names = relationNames(connection);
 
 	return {
 		id: 'postgres-locks',
@@ -62,28 +46,16 @@ export const postgresLocks = (connection: PgConnection): Collector<PgLocksSample
 
 			const rows = await connection.query(locksSql(connection.versionNum()), [pids]);
 			signal.throwIfAborted();
-			const missing = rows
-				.filter(row => row['relation'] !== null && !row['is_here'] && row['database'] !== null && !names.has(`${String(row['database'])}:${String(row['relation'])}`))
-				.map(row => ({database: String(row['database']), oid: Number(row['relation'])}));
-			if (missing.length > 0) await resolveElsewhere(missing);
+			await names.resolve(rows.map(relationRef));
 
-			const locks: PgLock[] = rows.map(row => {
-				const oid = row['relation'] === null ? null : String(row['relation']);
-				const database = row['database'] === null ? null : String(row['database']);
-				let relation: string | null = null;
-				if (oid !== null) {
-					relation = row['is_here'] && row['name'] ? `${String(row['schema'])}.${String(row['name'])}` : (names.get(`${database}:${oid}`) ?? `${database ?? '?'}:${oid}`);
-				}
-
-				return {
-					pid: Number(row['pid']),
-					lockType: String(row['locktype']),
-					mode: String(row['mode']),
-					granted: Boolean(row['granted']),
-					relation,
-					waitStartAt: row['wait_start'] === null ? null : Number(row['wait_start']),
-				};
-			});
+			const locks: PgLock[] = rows.map(row => ({
+				pid: Number(row['pid']),
+				lockType: String(row['locktype']),
+				mode: String(row['mode']),
+				granted: Boolean(row['granted']),
+				relation: names.nameOf(relationRef(row)),
+				waitStartAt: row['wait_start'] === null ? null : Number(row['wait_start']),
+			}));
 			return {blockedBy, locks};
 		},
 	};
