@@ -1,8 +1,11 @@
-// Who is on the database: pg_stat_activity, the server's counters and its standbys.
+// Who is on the database: pg_stat_activity, the server's counters, its standbys and replication
+// slots, and the long operations running (pg_stat_progress_*).
 import {pgErrorMessage} from '../source/postgres/connect.js';
 import type {Collector} from '../source/store/collector.js';
-import type {PgServer, PgSession, PgSessionsSample, PgStandby} from '../source/types.js';
+import type {PgProgress, PgReplicationSlot, PgServer, PgSession, PgSessionsSample, PgStandby} from '../source/types.js';
 import type {PgConnection} from './postgres-connection.js';
+import {progressSql, toProgress} from './postgres-progress.js';
+import {relationNames, relationRef} from './relation-names.js';
 
 /** The pg_stat_activity query for a server version: columns that version has, NULL for the rest. */
 export function sessionsSql(versionNum: number): string {
@@ -37,6 +40,22 @@ export const STANDBYS_SQL = `SELECT coalesce(application_name, '') AS applicatio
 	extract(epoch FROM replay_lag)::float8 AS replay_lag
 FROM pg_stat_replication`;
 
+/**
+ * Replication slots and the WAL each retains: from its restart_lsn to the current WAL position (on
+ * a standby, where pg_current_wal_lsn fails, the position received, else NULL); wal_status and
+ * safe_wal_size where the server has them (13+), and since when it is inactive (17+).
+ */
+export function slotsSql(versionNum: number): string {
+	const walStatus = versionNum >= 130_000 ? 'wal_status' : 'NULL::text';
+	const safeWalSize = versionNum >= 130_000 ? 'safe_wal_size::float8' : 'NULL::float8';
+	const inactiveSec = versionNum >= 170_000 ? 'extract(epoch FROM now() - inactive_since)::float8' : 'NULL::float8';
+	return `SELECT slot_name::text AS name, slot_type AS type, database::text AS database, active,
+	pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END, restart_lsn)::float8 AS retained,
+	${walStatus} AS wal_status, ${safeWalSize} AS safe_wal_size, ${inactiveSec} AS inactive_sec,
+	extract(epoch FROM now())::float8 AS at
+FROM pg_replication_slots ORDER BY slot_name`;
+}
+
 type Row = Record<string, unknown>;
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -64,11 +83,36 @@ export function toSession(row: Row): PgSession {
 	};
 }
 
+/**
+ * The slots of the slots query's rows, and since when (the server's epoch seconds) each inactive
+ * one has been seen so: a server before 17 does not say, so that is counted from the first sample
+ * that saw it inactive (`seenInactive`, the previous call's).
+ */
+export function toSlots(rows: readonly Row[], seenInactive: ReadonlyMap<string, number>): {slots: PgReplicationSlot[]; seenInactive: Map<string, number>} {
+	const seen = new Map<string, number>();
+	const slots = rows.map((row): PgReplicationSlot => {
+		const name = String(row['name']);
+		const active = Boolean(row['active']);
+		if (!active) seen.set(name, seenInactive.get(name) ?? Number(row['at']));
+		return {
+			name,
+			type: String(row['type'] ?? ''),
+			database: str(row['database']),
+			active,
+			retainedBytes: num(row['retained']),
+			walStatus: str(row['wal_status']),
+			safeWalSize: num(row['safe_wal_size']),
+			inactiveSec: active ? null : (num(row['inactive_sec']) ?? Math.max(Number(row['at']) - seen.get(name)!, 0)),
+		};
+	});
+	return {slots, seenInactive: seen};
+}
+
 /** The server counters of one sample, kept to compute rates from the next. */
 export type ServerCounters = {at: number; xacts: number; blksHit: number; blksRead: number; tupRead: number; tupWritten: number};
 
-/** Builds the server summary from its row, the previous counters, the sessions and the standbys. */
-export function toServer(row: Row, previous: ServerCounters | null, sessions: readonly PgSession[], standbys: PgStandby[]): {server: PgServer; counters: ServerCounters} {
+/** Builds the server summary from its row, the previous counters, the sessions, the standbys and the replication slots. */
+export function toServer(row: Row, previous: ServerCounters | null, sessions: readonly PgSession[], standbys: PgStandby[], slots: PgReplicationSlot[]): {server: PgServer; counters: ServerCounters} {
 	const counters: ServerCounters = {
 		at: Number(row['at']),
 		xacts: Number(row['xacts'] ?? 0),
@@ -100,6 +144,7 @@ export function toServer(row: Row, previous: ServerCounters | null, sessions: re
 			longestXactSec: oldest(sessions.map(session => session.xactAgeSec)),
 			oldestXminAge: oldest(sessions.map(session => session.xminAge)),
 			standbys,
+			slots,
 		},
 	};
 }
@@ -107,7 +152,9 @@ export function toServer(row: Row, previous: ServerCounters | null, sessions: re
 /** The sessions collector: one sample every 2 s by default. */
 export const postgresSessions = (connection: PgConnection): Collector<PgSessionsSample> => {
 	let previous: ServerCounters | null = null;
+	let seenInactive = new Map<string, number>();
 	const disabledProbes: Record<string, string> = {};
+	const names = relationNames(connection);
 
 	// An optional probe that fails (privilege, an old version) is switched off with its reason.
 	const probe = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
@@ -140,12 +187,27 @@ export const postgresSessions = (connection: PgConnection): Collector<PgSessions
 					})),
 				[] as PgStandby[],
 			);
-			const {server, counters} = toServer(serverRows[0] ?? {}, previous, sessions, standbys);
+			signal.throwIfAborted();
+			const slotRows = await probe('slots', async () => connection.query(slotsSql(connection.versionNum())), [] as Row[]);
+			const slots = toSlots(slotRows, seenInactive);
+			seenInactive = slots.seenInactive;
+			signal.throwIfAborted();
+			const progress = await probe(
+				'progress',
+				async () => {
+					const rows = await connection.query(progressSql(connection.versionNum()));
+					await names.resolve(rows.map(relationRef));
+					return rows.map(row => toProgress(row, names));
+				},
+				[] as PgProgress[],
+			);
+			const {server, counters} = toServer(serverRows[0] ?? {}, previous, sessions, standbys, slots.slots);
 			previous = counters;
 			return {
 				target: connection.target,
 				server,
 				sessions,
+				progress,
 				localPostmasterPid: connection.localPostmasterPid(),
 				disabledProbes: {...disabledProbes},
 			};

@@ -3,14 +3,14 @@
 // samples like any other collector's. Each ring has one read-only reader; a reader that fails is
 // dropped and opened again on the next tick (the scheduler backs off while it fails), so a ring
 // server that restarts is read again where the cursor is: the same node and moment.
-import type {CompanionParts} from '../source/ring/companion.js';
+import type {CompanionParts, CompanionPostgres} from '../source/ring/companion.js';
 import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
 import {openRings, type Rings} from '../source/ring/rings.js';
 import {assertInSpan, chooseNode, readRing, ringNodes, type ReplayOptions} from '../source/ring/replay-json.js';
 import type {Collector} from '../source/store/collector.js';
 import type {ReplayCursor, ReplayMoment, ReplayNodes, ReplayState} from '../source/store/replay.js';
 import type {Store} from '../source/store/store.js';
-import type {PgServer} from '../source/types.js';
+import type {PgProgress, PgReplicationSlot, PgServer} from '../source/types.js';
 
 /** How many times one tick reads again because the cursor moved while it read (keys pressed in a burst). */
 const MAX_REREADS = 8;
@@ -30,11 +30,27 @@ function isServer(value: unknown): value is PgServer {
 	return isObject(value) && typeof value['version'] === 'string' && ['startedAt', 'connections', 'maxConnections'].every(field => typeof value[field] === 'number') && Array.isArray(value['standbys']);
 }
 
+/** A recorded server header with its replication slots: none where it was recorded before they were. */
+function serverOf(value: unknown): PgServer | null {
+	if (!isServer(value)) return null;
+	return {...value, slots: itemsOf<PgReplicationSlot>(value['slots'], {name: 'string', type: 'string'}) ?? []};
+}
+
+/** The recorded Postgres header: what the Sessions pane reads first, and the long operations in progress (none where they were not recorded). */
+function postgresOf(value: Record<string, unknown>): CompanionPostgres {
+	return {
+		target: typeof value['target'] === 'string' ? value['target'] : null,
+		server: serverOf(value['server']),
+		error: typeof value['error'] === 'string' ? value['error'] : null,
+		progress: itemsOf<PgProgress>(value['progress'], {pid: 'number', command: 'string', phase: 'string', unit: 'string'}) ?? [],
+	};
+}
+
 /** A companion row's parts, each as recorded where it has the shape dbtop writes, else null. */
 export function companionParts(companion: Record<string, unknown>): CompanionParts {
 	const postgres = companion['postgres'];
 	return {
-		postgres: isObject(postgres) ? {target: typeof postgres['target'] === 'string' ? postgres['target'] : null, server: isServer(postgres['server']) ? postgres['server'] : null, error: typeof postgres['error'] === 'string' ? postgres['error'] : null} : null,
+		postgres: isObject(postgres) ? postgresOf(postgres) : null,
 		users: itemsOf(companion['users'], {user: 'string'}),
 		sessions: itemsOf(companion['sessions'], {pid: 'number', query: 'string', backendType: 'string'}),
 		blocking: itemsOf(companion['blocking'], {pid: 'number', query: 'string'}),

@@ -153,6 +153,25 @@ export type PgStandby = {
 	replayLagSec: number | null;
 };
 
+/** A replication slot, from pg_replication_slots. */
+export type PgReplicationSlot = {
+	name: string;
+	/** physical or logical. */
+	type: string;
+	/** A logical slot's database; null for a physical one. */
+	database: string | null;
+	/** Whether a receiver (a standby, a subscriber) is using it now. */
+	active: boolean;
+	/** WAL it keeps from removal: bytes from its restart_lsn to the current WAL position (a standby's received position); null where either is unknown. */
+	retainedBytes: number | null;
+	/** reserved, extended, unreserved or lost (13+, else null). */
+	walStatus: string | null;
+	/** Bytes of WAL that can still be written before it is lost to max_slot_wal_keep_size (13+; null without a limit). */
+	safeWalSize: number | null;
+	/** Seconds it has been inactive: since the server says (17+), else since dbtop first saw it so; null while active. */
+	inactiveSec: number | null;
+};
+
 /** The server as a whole: rates come from counter deltas between two samples (0 on the first). */
 export type PgServer = {
 	version: string;
@@ -173,6 +192,8 @@ export type PgServer = {
 	longestXactSec: number | null;
 	oldestXminAge: number | null;
 	standbys: PgStandby[];
+	/** Its replication slots (none read where the probe is off). */
+	slots: PgReplicationSlot[];
 };
 
 /** A heavyweight lock held or awaited by a backend that takes part in blocking. */
@@ -187,12 +208,36 @@ export type PgLock = {
 	waitStartAt: number | null;
 };
 
+/** What a progress line counts in. */
+export type ProgressUnit = 'blocks' | 'tuples' | 'bytes' | 'lockers';
+
+/** One long operation in progress, from a pg_stat_progress_* view. Strings are raw. */
+export type PgProgress = {
+	pid: number;
+	/** The view it comes from: vacuum, analyze, create index, cluster, basebackup or copy. */
+	operation: string;
+	/** What runs, as the server names it: VACUUM, CREATE INDEX CONCURRENTLY, VACUUM FULL, COPY FROM, BASE_BACKUP, ... */
+	command: string;
+	phase: string;
+	/** The relation (`schema.table`), `db:oid` where it cannot be resolved, null where the operation has none. */
+	relation: string | null;
+	database: string | null;
+	/** How far it is in the phase, in `unit`; total null where it is not known. */
+	done: number | null;
+	total: number | null;
+	/** done of total, 0–100; null when the total is unknown or 0. */
+	pct: number | null;
+	unit: ProgressUnit;
+};
+
 /** The sessions collector's sample: the server and who is on it. */
 export type PgSessionsSample = {
 	/** `user@host:port/db`, never with a password. */
 	target: string;
 	server: PgServer;
 	sessions: PgSession[];
+	/** The long operations running (pg_stat_progress_*), in pid order. */
+	progress: PgProgress[];
 	/** The postmaster's pid when it runs on this host (then backends are local processes), else null. */
 	localPostmasterPid: number | null;
 	/** Optional probes switched off after their first failure, with the reason. */

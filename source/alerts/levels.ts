@@ -3,8 +3,8 @@ import {isInScope, levelOf, type Rule} from './engine.js';
 import {sessionResource, type MetricId} from './metrics.js';
 import {memoPerObject} from '../store/memo.js';
 import type {State} from '../store/store.js';
-import type {PgSession} from '../types.js';
-import {sessionValues} from './measure.js';
+import type {PgReplicationSlot, PgSession} from '../types.js';
+import {sessionValues, slotValues} from './measure.js';
 
 /** How a value should look: colour follows the level, never a threshold inside a view. */
 export type Level = 'ok' | 'warn' | 'crit';
@@ -46,4 +46,9 @@ const NO_LEVELS: ReadonlyMap<number, Level> = new Map();
 /** Each session's level by pid, as the Postgres rules judge its values (those measure() gives them): waiting on a lock, blocking others, a long query, idle in a transaction, holding back vacuum. */
 export function sessionLevels(state: State): ReadonlyMap<number, Level> {
 	return state.postgres ? levels(state.postgres.sessions, state) : NO_LEVELS;
+}
+
+/** A replication slot's level: the worst the rules on its metrics give it (the WAL it retains, how long it has been inactive). */
+export function slotLevel(rules: readonly Rule[], slot: PgReplicationSlot): Level {
+	return worstLevel(...slotValues(slot).map(({metric, value}) => metricLevel(rules, metric, slot.name, value)));
 }

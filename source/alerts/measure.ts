@@ -7,7 +7,7 @@ import {connectionsPct, sessionsByPid} from '../store/postgres.js';
 import {isDownMeasured, metricsOf, sessionResource, standbyResource, type MetricId} from './metrics.js';
 import {memoOf, memoPerObject} from '../store/memo.js';
 import type {State} from '../store/store.js';
-import type {PgLocksSample, PgSession} from '../types.js';
+import type {PgLocksSample, PgReplicationSlot, PgSession} from '../types.js';
 
 const waitStarts = memoOf((locks: PgLocksSample) => {
 	const starts = new Map<number, number>();
@@ -64,6 +64,13 @@ export function sessionValues(state: State, session: PgSession): SessionValue[] 
 	return values;
 }
 
+/** The slot metrics of one replication slot: the WAL it retains, and how long it has been inactive while it retains some. */
+export function slotValues(slot: PgReplicationSlot): Array<{metric: MetricId; value: number | null}> {
+	const values: Array<{metric: MetricId; value: number | null}> = [{metric: 'pg.slotRetainedBytes', value: slot.retainedBytes}];
+	if ((slot.retainedBytes ?? 0) > 0) values.push({metric: 'pg.slotInactiveSec', value: slot.inactiveSec});
+	return values;
+}
+
 /** Every metric the rules can use, from the current state; a source not yet heard from has none. */
 export function measure(state: State): Record<string, Measurement[]> {
 	const out: Record<string, Measurement[]> = {};
@@ -102,6 +109,7 @@ export function measure(state: State): Record<string, Measurement[]> {
 
 		for (const [user, count] of perUser) add('pg.userSessions', user, count);
 		for (const standby of server.standbys) add('pg.replicationLagBytes', standbyResource(standby), standby.lagBytes);
+		for (const slot of server.slots) for (const {metric, value} of slotValues(slot)) add(metric, slot.name, value);
 	}
 
 	if (containers) declare('containers');

@@ -24,6 +24,9 @@ export const DEFAULT_RULES: readonly Rule[] = [
 	rule({id: 'idle-in-transaction', title: 'Idle in transaction', metric: 'pg.idleInTransactionSec', comparison: 'above', warning: 300, critical: null, forSec: 0, clearSec: 0}),
 	rule({id: 'old-xmin', title: 'Oldest backend_xmin held for', metric: 'pg.xminHeldSec', comparison: 'above', warning: 3600, critical: null, forSec: 0, clearSec: 0}),
 	rule({id: 'replication-lag', title: 'Replication lag', metric: 'pg.replicationLagBytes', comparison: 'above', warning: 64 * 1024 ** 2, critical: 1024 ** 3, forSec: 60}),
+	// A slot nobody reads keeps every WAL segment from its restart point: the disk fills.
+	rule({id: 'slot-inactive', title: 'Replication slot inactive', metric: 'pg.slotInactiveSec', comparison: 'above', warning: 300, critical: 1800, forSec: 0, clearSec: 0}),
+	rule({id: 'slot-retained', title: 'WAL retained by a slot', metric: 'pg.slotRetainedBytes', comparison: 'above', warning: 1024 ** 3, critical: 10 * 1024 ** 3, forSec: 60}),
 	rule({id: 'deadlocks', title: 'Deadlocks', metric: 'pg.deadlocks', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 600}),
 	rule({id: 'container-unhealthy', title: 'Container unhealthy', metric: 'container.unhealthy', comparison: 'above', warning: 0, critical: null, forSec: 0}),
 	rule({id: 'container-restarting', title: 'Container restarts', metric: 'container.restarts', comparison: 'increases', warning: 0, critical: null, forSec: 0, clearSec: 300}),

@@ -13,7 +13,7 @@ import {containerNames} from '../store/containers.js';
 import {sessionsByPid, usersSummary} from '../store/postgres.js';
 import {PROCESS_ORDER} from '../store/process-list.js';
 import type {State} from '../store/store.js';
-import type {PgServer, ProcessRow} from '../types.js';
+import type {PgProgress, PgServer, ProcessRow} from '../types.js';
 import type {Companion} from './contract.js';
 
 /** Sessions kept that take part in a blocking chain (blocked or blocking), in the order the blocking tree shows them; also the most nodes of the tree kept. */
@@ -34,8 +34,15 @@ export const MAX_TOP_PROCESSES = 30;
 /** Alerts kept: the open ones, critical first, then those resolved since the previous sample. */
 export const MAX_ALERTS = 100;
 
-/** The Postgres server header: where dbtop connects, the server's figures from the last sample, and why it cannot be read now. */
-export type CompanionPostgres = {target: string | null; server: PgServer | null; error: string | null};
+/** Long operations kept in progress (one per backend at most): far more than a screen shows. */
+export const MAX_PROGRESS = 100;
+
+/**
+ * The Postgres server header: where dbtop connects, the server's figures from the last sample
+ * (with its replication slots), why it cannot be read now, and the long operations in progress
+ * (absent before the first sample, and in a companion written before they were recorded).
+ */
+export type CompanionPostgres = {target: string | null; server: PgServer | null; error: string | null; progress?: PgProgress[]};
 
 /** A user's client sessions by state, over all databases and per database, as the Sessions pane groups them. */
 export type CompanionUser = SnapshotUser & {databases: Array<Omit<UserCounts, 'user'>>};
@@ -70,7 +77,8 @@ function postgresOf(state: State): CompanionPostgres | null {
 	const sample = state.postgres;
 	const error = state.status['postgres-sessions']?.error ?? null;
 	if (!sample && error === null) return null;
-	return withTextCut({target: sample?.target ?? null, server: sample?.server ?? null, error});
+	const header = withTextCut({target: sample?.target ?? null, server: sample?.server ?? null, error});
+	return sample ? {...header, progress: sample.progress.slice(0, MAX_PROGRESS).map(withTextCut)} : header;
 }
 
 function usersOf(state: State): CompanionUser[] | null {

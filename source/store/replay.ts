@@ -257,7 +257,14 @@ export function withMoment(state: State, moment: ReplayMoment): State {
 	const {companion} = moment;
 	const postgres: PgSessionsSample | null =
 		companion?.postgres?.server && companion.sessions
-			? {target: companion.postgres.target ?? '', server: companion.postgres.server, sessions: companion.sessions.map(sessionOf), localPostmasterPid: null, disabledProbes: {}}
+			? {
+					target: companion.postgres.target ?? '',
+					server: companion.postgres.server,
+					sessions: companion.sessions.map(sessionOf),
+					progress: companion.postgres.progress ?? [],
+					localPostmasterPid: null,
+					disabledProbes: {},
+				}
 			: null;
 	return {
 		...state,

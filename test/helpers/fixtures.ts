@@ -89,6 +89,7 @@ export function pgServer(fields: Partial<PgServer> = {}): PgServer {
 		longestXactSec: 75,
 		oldestXminAge: 1234,
 		standbys: [],
+		slots: [],
 		...fields,
 	};
 }
@@ -111,6 +112,7 @@ export function pgSessionsSample(sessions: PgSession[], fields: Partial<PgSessio
 		target: 'ops@db1:5432/shop',
 		server: pgServer(),
 		sessions,
+		progress: [],
 		localPostmasterPid: null,
 		disabledProbes: {},
 		...fields,

@@ -18,6 +18,7 @@ test('the metrics come from the store in base units, one value per resource', ()
 			target: 'ops@db1:5432/shop',
 			server: pgServer({connections: 90, maxConnections: 100}),
 			sessions: [pgSession({pid: 7, user: 'alice', waitEventType: 'Lock', stateAgeSec: 45}), pgSession({pid: 8, user: 'alice', state: 'idle in transaction', stateAgeSec: 400, xminAge: 10, xactAgeSec: 4000})],
+			progress: [],
 			localPostmasterPid: null,
 			disabledProbes: {},
 		},
@@ -40,6 +41,34 @@ test('the metrics come from the store in base units, one value per resource', ()
 	);
 });
 
+test('replication slots: the WAL each retains; how long one has been inactive only while it retains some', () => {
+	const slot = {type: 'logical', database: 'shop', walStatus: 'reserved', safeWalSize: null} as const;
+	const state = reduce(initialState(1000), {
+		type: 'sample',
+		id: 'postgres-sessions',
+		at: 1000,
+		value: pgSessionsSample([], {
+			server: pgServer({
+				slots: [
+					{...slot, name: 'idle', active: false, retainedBytes: 2 * 1024 ** 3, inactiveSec: 700},
+					{...slot, name: 'used', active: true, retainedBytes: 1024, inactiveSec: null},
+					{...slot, name: 'caught-up', active: false, retainedBytes: 0, inactiveSec: 900},
+					{...slot, name: 'unreserved', type: 'physical', active: false, retainedBytes: null, walStatus: null, inactiveSec: 900},
+				],
+			}),
+		}),
+	});
+	const metrics = measure(state);
+	assert.deepEqual(metrics['pg.slotRetainedBytes'], [
+		{resource: 'idle', value: 2 * 1024 ** 3},
+		{resource: 'used', value: 1024},
+		{resource: 'caught-up', value: 0},
+	]);
+	assert.deepEqual(metrics['pg.slotInactiveSec'], [{resource: 'idle', value: 700}], 'an active slot, and one that retains nothing, are not measured');
+	const fired = evaluate(state.rules, metrics, initialAlerts(), 1000).alerts.map(alert => `${alert.rule}:${alert.severity}:${alert.resource}`);
+	assert.deepEqual(fired, ['slot-inactive:warning:idle'], 'slot-retained waits for its minute; the inactive slot is past 5 minutes');
+});
+
 test('a source that stays down is measured from its first failure', () => {
 	let state = reduce(initialState(1000), {type: 'collector-error', id: 'postgres-sessions', at: 10_000, message: 'ECONNREFUSED'});
 	state = reduce(state, {type: 'collector-error', id: 'postgres-sessions', at: 100_000, message: 'ECONNREFUSED'});
@@ -47,7 +76,7 @@ test('a source that stays down is measured from its first failure', () => {
 });
 
 // A sample of each collector some metric comes from, with a resource for every metric of it:
-// swap in use, a session in each state a rule reads and a standby, who blocks whom, a container,
+// swap in use, a session in each state a rule reads, a standby and a slot, who blocks whom, a container,
 // a check's reading.
 const SAMPLES: Readonly<Record<string, Action>> = {
 	host: {type: 'sample', id: 'host', at: 1000, value: hostSample({swap: {total: 1024 ** 3, used: 1024 ** 2, free: 1023 * 1024 ** 2}})},
@@ -60,7 +89,12 @@ const SAMPLES: Readonly<Record<string, Action>> = {
 				pgSession({pid: 7, waitEventType: 'Lock', state: 'active', xminAge: 3}),
 				pgSession({pid: 8, state: 'idle in transaction'}),
 			],
-			{server: pgServer({standbys: [{application: 'replica', client: '10.0.0.9', state: 'streaming', lagBytes: 4096, replayLagSec: 1}]})},
+			{
+				server: pgServer({
+					standbys: [{application: 'replica', client: '10.0.0.9', state: 'streaming', lagBytes: 4096, replayLagSec: 1}],
+					slots: [{name: 'sub1', type: 'logical', database: 'shop', active: false, retainedBytes: 4096, walStatus: 'reserved', safeWalSize: null, inactiveSec: 60}],
+				}),
+			},
 		),
 	},
 	'postgres-locks': {type: 'sample', id: 'postgres-locks', at: 1000, value: {blockedBy: {7: [8]}, locks: [pgLock({pid: 7, granted: false, waitStartAt: 500})]}},

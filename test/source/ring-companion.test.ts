@@ -3,9 +3,9 @@ import {test} from 'node:test';
 import type {Alert} from '../../source/alerts/engine.js';
 import {toSnapshot} from '../../source/app/snapshot.js';
 import type {BlockingNode} from '../../source/postgres/lock-tree.js';
-import {companionOf, cutText, MAX_ALERTS, MAX_CHAIN_SESSIONS, MAX_OTHER_SESSIONS, MAX_QUERY_CHARS, MAX_TEXT_CHARS, MAX_TOP_PROCESSES} from '../../source/ring/companion.js';
+import {companionOf, cutText, MAX_ALERTS, MAX_CHAIN_SESSIONS, MAX_OTHER_SESSIONS, MAX_PROGRESS, MAX_QUERY_CHARS, MAX_TEXT_CHARS, MAX_TOP_PROCESSES} from '../../source/ring/companion.js';
 import {initialState, reduce, type Action, type State} from '../../source/store/store.js';
-import type {PgSession, PgSessionsSample} from '../../source/types.js';
+import type {PgProgress, PgSession, PgSessionsSample} from '../../source/types.js';
 import {containerRow, pgServer, pgSession, pgSessionsSample, processRow} from '../helpers/fixtures.js';
 
 const AT = 1_700_000_100_000;
@@ -196,12 +196,24 @@ test('ring companion: a part is null until its source reports; the Postgres head
 	assert.deepEqual(down.postgres, {target: null, server: null, error: reason});
 	assert.equal(down.sessions, null);
 	const stale = companionOf(stateAfter(sessionsSampled([pgSession({pid: 1})]), failed), 0);
-	assert.deepEqual(stale.postgres, {target: 'ops@db1:5432/shop', server: pgServer(), error: reason});
+	assert.deepEqual(stale.postgres, {target: 'ops@db1:5432/shop', server: pgServer(), error: reason, progress: []});
 	assert.deepEqual(
 		stale.sessions!.map(session => session.pid),
 		[1],
 	);
 	assert.equal(stale.blocking, null, 'no tree before the locks are read');
+});
+
+test('ring companion: the long operations in progress ride in the Postgres header, at most MAX_PROGRESS, their strings cut; the slots in its server', () => {
+	const operation = (pid: number): PgProgress => ({pid, operation: 'vacuum', command: 'VACUUM', phase: 'scanning heap', relation: `public.${'t'.repeat(2 * MAX_TEXT_CHARS)}`, database: 'shop', done: 10, total: 40, pct: 25, unit: 'blocks'});
+	const slots = [{name: 'sub1', type: 'logical', database: 'shop', active: false, retainedBytes: 4096, walStatus: 'reserved', safeWalSize: null, inactiveSec: 90}];
+	const {postgres} = companionOf(stateAfter(sessionsSampled([], {progress: range(1, MAX_PROGRESS + 20).map(operation), server: pgServer({slots})})), 0);
+	assert.deepEqual(
+		postgres!.progress!.map(each => each.pid),
+		range(1, MAX_PROGRESS),
+	);
+	assert.deepEqual(postgres!.progress![0], {...operation(1), relation: cutText(operation(1).relation!, MAX_TEXT_CHARS)});
+	assert.deepEqual(postgres!.server!.slots, slots);
 });
 
 test('cutText keeps at most the characters asked for and never splits a surrogate pair', () => {
