@@ -8,6 +8,7 @@ import type {State} from '../source/store/store.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
+import {progressText} from './progress.js';
 import {Stale} from './Stale.js';
 import {wrapToWidth} from './text-width.js';
 import {useStore, useStoreInstance} from './use-store.js';
@@ -56,12 +57,12 @@ export function queryLines(query: string, width: number): string[] {
 	return wrapToWidth(`Query ${text || '—'}`, width);
 }
 
-// The lines of the detail above the query.
+// The lines of the detail above the query (and a line per operation it runs, under the process).
 const HEAD_LINES = 7;
 
 type Props = {width: number; height: number};
 
-/** Drill-down of one session: every column, its locks, who it waits on and who waits on it, its process, the whole query. */
+/** Drill-down of one session: every column, its locks, who it waits on and who waits on it, its process, the operations it runs, the whole query. */
 export function SessionDetail({width, height}: Props) {
 	const pid = useStore(state => state.ui.sessions.detailPid);
 	const session = useStore(selectSession);
@@ -76,11 +77,13 @@ export function SessionDetail({width, height}: Props) {
 	const storedScroll = useStore(state => state.ui.sessions.query);
 	const readOnly = useStore(state => state.ui.readOnly);
 	const store = useStoreInstance();
+	const allProgress = useStore(state => state.postgres?.progress);
+	const progress = (allProgress ?? []).filter(operation => operation.pid === pid).map(operation => progressText(operation, false));
 	const text = session?.query ?? '';
 	// Wrapped once per query and width, not on every sample.
 	const lines = useMemo(() => queryLines(text, width), [text, width]);
 	// A query taller than its area gives its last line to where it is scrolled to.
-	const rows = Math.max(height - HEAD_LINES, 1);
+	const rows = Math.max(height - HEAD_LINES - progress.length, 1);
 	const fits = lines.length <= rows;
 	const page = fits ? rows : Math.max(rows - 1, 1);
 	const last = fits ? 0 : lines.length - page;
@@ -143,6 +146,12 @@ export function SessionDetail({width, height}: Props) {
 				<Text bold>Process </Text>
 				{hostProcessText(isLocal, process, detail)}
 			</Text>
+			{progress.map((line, index) => (
+				<Text key={`progress-${index}`} wrap="truncate-end" color="cyan">
+					<Text bold>Progress </Text>
+					{line}
+				</Text>
+			))}
 			<Box flexDirection="column" height={rows} overflow="hidden">
 				{lines.slice(top, top + page).map((line, index) =>
 					top + index === 0 ? (

@@ -2,19 +2,20 @@ import {Box, Text} from 'ink';
 import {alertMarks} from '../source/alerts/list.js';
 import {useMemo} from 'react';
 import type {Rule} from '../source/alerts/engine.js';
-import {metricLevel, sessionLevels, type Level} from '../source/alerts/levels.js';
+import {metricLevel, sessionLevels, slotLevel, type Level} from '../source/alerts/levels.js';
 import {standbyResource} from '../source/alerts/metrics.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import {SESSION_SORTS, sessionFilterError, visibleSessions} from '../source/postgres/session-list.js';
 import {connectionsPct, usersSummary, type UsersSummary} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
-import type {PgSession, PgSessionsSample} from '../source/types.js';
+import type {PgReplicationSlot, PgSession, PgSessionsSample} from '../source/types.js';
 import {sessionColumns} from './columns/sessions.js';
 import {columnWidths, headerText, rowText} from './columns/column.js';
 import {USER_COLUMNS} from './columns/users.js';
 import {formatAge, formatBytes, formatCount, formatPerSec, levelColor} from './format.js';
 import {List} from './List.js';
 import {PgUnavailable} from './PgUnavailable.js';
+import {progressLines} from './progress.js';
 import {staleText} from './Stale.js';
 import {useStore} from './use-store.js';
 
@@ -42,16 +43,39 @@ export function serverLines({server, target, disabledProbes}: PgSessionsSample, 
 			level: metricLevel(rules, 'pg.replicationLagBytes', standbyResource(standby), standby.lagBytes),
 		},
 	]);
+	const slots = slotSegments(server.slots, rules);
 	const length = (segments: readonly Segment[]) => segments.reduce((sum, segment) => sum + segment.text.length, 0);
-	// Standbys go on their own line when the second line has no room left for them.
-	const isStandbysInline = standbys.length > 0 && length(second) + 3 + length(standbys) <= width;
+	// Standbys, then slots, go on the second line while it has room for them, else on a line of their own.
+	const own: Segment[][] = [];
+	let inline = second;
+	for (const part of [standbys, slots]) {
+		if (part.length === 0) continue;
+		if (own.length === 0 && length(inline) + 3 + length(part) <= width) inline = [...inline, {text: ' · '}, ...part];
+		else own.push(part);
+	}
+
 	const off = Object.entries(disabledProbes).map(([probe, reason]) => `${sanitizeLine(probe)} off: ${sanitizeLine(reason)}`);
-	return [
-		first,
-		isStandbysInline ? [...second, {text: ' · '}, ...standbys] : second,
-		...(standbys.length > 0 && !isStandbysInline ? [standbys] : []),
-		...(off.length > 0 ? [[{text: off.join(' · '), level: 'warn' as const}]] : []),
-	];
+	return [first, inline, ...own, ...(off.length > 0 ? [[{text: off.join(' · '), level: 'warn' as const}]] : [])];
+}
+
+/** The replication slots folded into one line, the worst first: `slots sub1 logical inactive 12m00s 1.2G, r1 physical active 16M`. */
+function slotSegments(slots: readonly PgReplicationSlot[], rules: readonly Rule[]): Segment[] {
+	const rank: Record<Level, number> = {crit: 0, warn: 1, ok: 2};
+	const leveled = slots.map(slot => ({slot, level: slotLevel(rules, slot)}));
+	leveled.sort((a, b) => rank[a.level] - rank[b.level] || (b.slot.retainedBytes ?? -1) - (a.slot.retainedBytes ?? -1));
+	return leveled.flatMap(({slot, level}, index): Segment[] => [
+		{text: `${index === 0 ? 'slots ' : ', '}${sanitizeLine(slot.name)} `},
+		{
+			text: [
+				sanitizeLine(slot.type),
+				slot.active ? 'active' : `inactive${slot.inactiveSec === null ? '' : ` ${formatAge(slot.inactiveSec)}`}`,
+				slot.retainedBytes === null ? '?' : formatBytes(slot.retainedBytes),
+				...(slot.walStatus === null || slot.walStatus === 'reserved' ? [] : [`wal ${sanitizeLine(slot.walStatus)}`]),
+				...(slot.safeWalSize === null ? [] : [`safe ${formatBytes(slot.safeWalSize)}`]),
+			].join(' '),
+			level,
+		},
+	]);
 }
 
 /** The users summary's lines for the room there is, `width` columns wide: one per user, the rest folded into one line. */
@@ -83,7 +107,7 @@ const keyOf = (session: PgSession) => session.pid;
 
 type Props = {width: number; height: number};
 
-/** Who is on the database: the server, the users summary, then one line per session. */
+/** Who is on the database: the server, the users summary, the long operations in progress, then one line per session. */
 export function SessionsPane({width, height}: Props) {
 	const sample = useStore(state => state.postgres);
 	const now = useStore(state => state.now);
@@ -110,8 +134,9 @@ export function SessionsPane({width, height}: Props) {
 
 	const header = serverLines(sample, now, width, rules);
 	const users = usersLines(summary, userRoom(height), width);
+	const progress = progressLines(sample.progress, userRoom(height));
 	// A stale sample gets a line of its own: the reason must not be cut off the end of the title.
-	const listHeight = Math.max(height - (stale ? 1 : 0) - header.length - users.length - 1, 2);
+	const listHeight = Math.max(height - (stale ? 1 : 0) - header.length - users.length - progress.length - 1, 2);
 	const sortTitle = SESSION_SORTS.find(entry => entry.sort === ui.sort)?.title ?? ui.sort;
 
 	return (
@@ -132,6 +157,11 @@ export function SessionsPane({width, height}: Props) {
 			))}
 			{users.map((line, index) => (
 				<Text key={`user-${index}`} wrap="truncate-end" bold={index === 0 && users.length > 1} dimColor={users.length === 1}>
+					{line}
+				</Text>
+			))}
+			{progress.map((line, index) => (
+				<Text key={`progress-${index}`} wrap="truncate-end" color="cyan">
 					{line}
 				</Text>
 			))}
