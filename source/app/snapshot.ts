@@ -5,7 +5,7 @@ import type {UserCounts} from '../postgres/users.js';
 import {containerLabel, containerNames} from '../store/containers.js';
 import {usersSummary} from '../store/postgres.js';
 import type {State} from '../store/store.js';
-import type {CheckValue, ContainerRow, PgServer, PgSession, ProcessRow} from '../types.js';
+import type {CheckValue, ContainerRow, PgProgress, PgReplicationSlot, PgServer, PgSession, ProcessRow} from '../types.js';
 
 /** The session fields the snapshot promises. */
 export type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
@@ -13,11 +13,14 @@ export type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'app
 /** One user's client sessions by state, as the snapshot gives them (over all databases). */
 export type SnapshotUser = Omit<UserCounts, 'database'>;
 
-/** The Postgres part: the server, its sessions, users and blocking tree, or why it could not be read. */
+/** The Postgres part: the server, its sessions, users and blocking tree, the long operations and the replication slots, or why it could not be read. */
 type SnapshotPostgres = {
 	target?: string;
-	server?: PgServer;
+	/** The server's figures; its slots are `slots`. */
+	server?: Omit<PgServer, 'slots'>;
 	sessions?: SnapshotSession[];
+	progress?: PgProgress[];
+	slots?: PgReplicationSlot[];
 	users?: SnapshotUser[];
 	blocking?: BlockingNode[];
 	error?: string;
@@ -122,10 +125,13 @@ function toSnapshotPostgres(state: State): SnapshotPostgres {
 		return {error: error ?? 'no sample yet'};
 	}
 
+	const {slots, ...server} = sample.server;
 	return {
 		target: sample.target,
-		server: sample.server,
+		server,
 		sessions: sample.sessions.map(toSnapshotSession),
+		progress: sample.progress,
+		slots,
 		users: usersSummary(state).users.map(toSnapshotUser),
 		blocking: state.locks ? blockingTree(sample.sessions, state.locks, state.now) : [],
 		...(error ? {error} : {}),

@@ -41,6 +41,15 @@ function withoutIdentity<T extends ReplayRowIdentity>({slot: _slot, sampleTime: 
 	return values;
 }
 
+/** The recorded Postgres header in the live document's shape: what was recorded (no nulls), the server's slots as `slots` beside it. */
+function recordedPostgres(postgres: Record<string, unknown>): Record<string, unknown> {
+	const fields = Object.fromEntries(Object.entries(postgres).filter(([, value]) => value !== null));
+	const server = fields['server'];
+	if (typeof server !== 'object' || server === null || !('slots' in server)) return fields;
+	const {slots, ...rest} = server as Record<string, unknown>;
+	return {...fields, server: rest, slots};
+}
+
 /** The node shown without `--node`: the master's if one is, else the node written last. */
 export function defaultNode<N extends RingNode>(nodes: readonly N[]): N | null {
 	const newestFirst = [...nodes].sort((a, b) => b.newest.sampleTime - a.newest.sampleTime);
@@ -102,7 +111,7 @@ export async function replayJson(rings: Rings, options: Pick<ReplayOptions, 'tab
 		processes: (companion?.['processes'] as unknown[] | null | undefined) ?? [],
 		postgres: postgres
 			? {
-					...Object.fromEntries(Object.entries(postgres).filter(([, value]) => value !== null)),
+					...recordedPostgres(postgres),
 					sessions: companion!['sessions'] ?? [],
 					users: companion!['users'] ?? [],
 					blocking: companion!['blocking'] ?? [],

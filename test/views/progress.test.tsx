@@ -3,10 +3,15 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
-import type {Action} from '../../source/store/store.js';
+import {companionParts} from '../../collectors/ring-replay.js';
+import {companionOf} from '../../source/ring/companion.js';
+import {hostOfRow} from '../../source/ring/replay-parse.js';
+import type {ReplayCursor} from '../../source/store/replay.js';
+import {createStore, initialState, reduce, type Action} from '../../source/store/store.js';
 import type {PgProgress, PgReplicationSlot} from '../../source/types.js';
 import {progressAmount, progressLines, progressText} from '../../views/progress.js';
 import {hostSample, pgServer, pgSession, pgSessionsSample} from '../helpers/fixtures.js';
+import {ringRow} from '../helpers/ring.js';
 
 // Colour on, before Ink loads, so that the slots' levels can be seen in the frames.
 process.env['FORCE_COLOR'] = '1';
@@ -106,4 +111,32 @@ test('the replication slots on one line, the worst first, each coloured by the s
 	const wide = renderView(<SessionsPane width={200} height={20} />, [sampled([], slots)]);
 	assert.match(stripAnsi(wide.frame()).split('\n')[1]!, / · oldest xmin 1234 xids · slots gone physical inactive 1h00m 20G wal lost safe 0B, sub1 logical inactive 10m00s 2\.0G, r1 physical active 16M$/);
 	wide.unmount();
+});
+
+test('a replay shows the operations and slots recorded with the moment; a companion written before they were recorded shows none, and nothing breaks', () => {
+	const slots = [slot({name: 'sub1', active: false, inactiveSec: 600, retainedBytes: 2 * 1024 ** 3})];
+	// What dbtop record writes with a node row, read back from its JSON as the replay's reader does.
+	const recorded = JSON.parse(JSON.stringify(companionOf(reduce(initialState(1000), sampled([vacuum, index], slots)), 0))) as {postgres: {progress?: unknown; server: {slots?: unknown}}};
+	const cursor: ReplayCursor = {ring: 0, node: 'db1', at: 1_800_000_000, steps: 0};
+	const replayed = (companion: Record<string, unknown>) => {
+		const initial = initialState(1000, undefined, undefined, 'replay');
+		const store = createStore({...initial, replay: {rings: ['ring.example:5432/metrics/monitor_samples_ring'], table: 'monitor_samples_ring', cursor, startAt: null, moment: null, nodes: null, missingColumns: []}});
+		const host = hostOfRow({slot: 1, ...ringRow({sample_time: 1_800_000_000, node_name: 'db1'})})!;
+		const moment = {cursor, host, history: [], oldestTime: host.sampleTime, newestTime: host.sampleTime, containers: [], openContainer: null, containerHistory: [], companion: companionParts(companion), companionMissing: null};
+		return renderView(<SessionsPane width={80} height={20} />, [{type: 'sample', id: 'replay', at: AT, value: moment}], store);
+	};
+
+	const view = replayed(recorded);
+	const frame = stripAnsi(view.frame());
+	assert.match(frame, /^pid 201 VACUUM public\.big · scanning heap · 12,345\/50,000 blocks 24\.7%$/m);
+	assert.match(frame, /^pid 202 CREATE INDEX CONCURRENTLY public\.orders · waiting for writers before bu…$/m, 'cut at 80 columns');
+	assert.match(frame, /^slots sub1 logical inactive 10m00s 2\.0G$/m);
+	view.unmount();
+	delete recorded.postgres.progress;
+	delete recorded.postgres.server.slots;
+	const old = replayed(recorded);
+	const oldFrame = stripAnsi(old.frame());
+	assert.match(oldFrame, /^Sessions 4 shown/m, 'the sessions as ever');
+	assert.doesNotMatch(oldFrame, /^pid |^slots /m);
+	old.unmount();
 });
