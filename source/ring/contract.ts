@@ -115,8 +115,8 @@ export const EMPTY_SOURCE = 'empty';
  * table (see companion.ts for how it is built and capped). Null where the source was not read.
  */
 export type Companion = {
-	/** The Postgres server header: `target`, the server's figures (both null until a sample was read), or why it could not be read. */
-	postgres: {target: string | null; server: unknown; error: string | null} | null;
+	/** The Postgres server header: `target`, the server's figures with its replication slots (both null until a sample was read), or why it could not be read; the long operations in progress once a sample was read. */
+	postgres: {target: string | null; server: unknown; error: string | null; progress?: unknown[]} | null;
 	/** The users summary, as the Sessions pane groups it. */
 	users: unknown[] | null;
 	/** The sessions kept: every one in a blocking chain, then the longest-running, each capped. */
