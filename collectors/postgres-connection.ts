@@ -24,8 +24,8 @@ async function loadPg(): Promise<Pg> {
 /** Every sampling query's limit on the server. */
 export const STATEMENT_TIMEOUT_MS = 2000;
 
-/** How long the server may take to plan a session's query. */
-export const PLAN_TIMEOUT_MS = 2000;
+// How long the server may take to plan a session's query.
+const PLAN_TIMEOUT_MS = 2000;
 
 /** What the collectors and the cancel/terminate commands use. */
 export type PgConnection = {

@@ -32,14 +32,14 @@ export function tagShown(store: Store): void {
 	const state = store.getState();
 	const shown = visibleSessions(state);
 	const {tagged} = state.ui.sessions;
-	if (shown.length > 0 && shown.every(session => tagged.has(session.pid))) {
-		store.dispatch({type: 'set-tags', tagged: new Map()});
-		notice(store, `untagged ${plural(tagged.size, 'session')}`);
+	if (shown.length === 0) {
+		notice(store, 'no session shown to tag', 'error');
 		return;
 	}
 
-	if (shown.length === 0) {
-		notice(store, 'no session shown to tag', 'error');
+	if (shown.every(session => tagged.has(session.pid))) {
+		store.dispatch({type: 'set-tags', tagged: new Map()});
+		notice(store, `untagged ${plural(tagged.size, 'session')}`);
 		return;
 	}
 

@@ -167,7 +167,8 @@ export function planStatement(query: string, versionNum: number, querySizeBytes:
 	if (scan.hasSecondStatement) return {refused: 'the text holds several statements: EXPLAIN takes one'};
 	const first = scan.words[0] ?? '';
 	if (!scan.startsWithWord || !(EXPLAINABLE.has(first) || (first === 'create' && isExplainableCreate(scan.words)))) {
-		const named = scan.startsWithWord ? `${first.toUpperCase()}${first === 'create' ? ` ${scan.words[1]?.toUpperCase() ?? ''}`.trimEnd() : ''}` : 'not a statement';
+		// Named by its first word, or two for a CREATE (CREATE INDEX).
+		const named = scan.startsWithWord ? scan.words.slice(0, first === 'create' ? 2 : 1).join(' ').toUpperCase() : 'not a statement';
 		return {refused: `a utility statement (${named}): EXPLAIN takes only SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE, WITH, DECLARE, EXECUTE, CREATE TABLE AS and CREATE MATERIALIZED VIEW`};
 	}
 
