@@ -7,6 +7,7 @@
 import {readFileSync} from 'node:fs';
 import type pg from 'pg';
 import {connectTarget, pgErrorMessage} from '../source/postgres/connect.js';
+import {planStatement, type PlanResult} from '../source/postgres/plan.js';
 import type {PgHost, PgTarget} from '../source/postgres/settings.js';
 import {parsePidStat, startedAtMs} from './process-parse.js';
 import {readBootTimeMs} from './processes.js';
@@ -23,6 +24,9 @@ async function loadPg(): Promise<Pg> {
 /** Every sampling query's limit on the server. */
 export const STATEMENT_TIMEOUT_MS = 2000;
 
+// How long the server may take to plan a session's query.
+const PLAN_TIMEOUT_MS = 2000;
+
 /** What the collectors and the cancel/terminate commands use. */
 export type PgConnection = {
 	/** `user@host:port/db`, never with a password. */
@@ -33,6 +37,12 @@ export type PgConnection = {
 	queryDatabase<Row extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<Row[]>;
 	/** server_version_num of the current connection (after the first query). */
 	versionNum(): number;
+	/**
+	 * The plan of a query on a database of the server (planStatement's EXPLAIN, never run), on a
+	 * connection of its own in a read-only transaction with a short statement timeout; or why there
+	 * is none. Never throws.
+	 */
+	explain(database: string, query: string): Promise<PlanResult>;
 	/** The postmaster's pid when the server runs on this host, else null. */
 	localPostmasterPid(): number | null;
 	/** pg_cancel_backend: null when done, else why not. Never throws. */
@@ -71,6 +81,8 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 	let client: pg.Client | null = null;
 	let connecting: Promise<pg.Client> | null = null;
 	let versionNum = 0;
+	// track_activity_query_size in bytes: a session's query text that fills it may have been cut.
+	let querySize = 0;
 	let localPid: number | null = null;
 	// Why the connection died between queries (e.g. its backend was terminated): said once, by the next query.
 	let lostReason: string | null = null;
@@ -78,11 +90,11 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 	// The host of the last connection: another database of the same server is opened there.
 	let connectedHost: PgHost | null = null;
 
-	const open = async (database?: string): Promise<pg.Client> => {
+	const open = async (database?: string, isSessionReadOnly = isReadOnly): Promise<pg.Client> => {
 		const target = database === undefined || connectedHost === null ? settings : {...settings, hosts: [connectedHost], targetSessionAttrs: 'any' as const};
 		const {client: next, host} = await connectTarget(target, loadPg, {...(database === undefined ? {} : {database}), statement_timeout: STATEMENT_TIMEOUT_MS});
 		if (database === undefined) connectedHost = host;
-		if (isReadOnly) {
+		if (isSessionReadOnly) {
 			try {
 				await next.query('SET SESSION default_transaction_read_only = on');
 			} catch (error) {
@@ -109,10 +121,11 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 		connecting ??= (async () => {
 			const fresh = await open();
 			// Not a sampling query: these tell what kind of server this is, once per connection.
-			const {rows} = await fresh.query<{version: string; pid: number; started: number}>(
-				"SELECT current_setting('server_version_num') AS version, pg_backend_pid() AS pid, extract(epoch FROM pg_postmaster_start_time()) * 1000 AS started",
+			const {rows} = await fresh.query<{version: string; pid: number; started: number; query_size: string}>(
+				"SELECT current_setting('server_version_num') AS version, pg_backend_pid() AS pid, extract(epoch FROM pg_postmaster_start_time()) * 1000 AS started, (SELECT setting FROM pg_settings WHERE name = 'track_activity_query_size') AS query_size",
 			);
 			versionNum = Number(rows[0]!.version);
+			querySize = Number(rows[0]!.query_size ?? 0);
 			localPid = findLocalPostmaster(rows[0]!.pid, Number(rows[0]!.started));
 			client = fresh;
 			return fresh;
@@ -167,6 +180,29 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 			}
 		},
 		versionNum: () => versionNum,
+		async explain(database, query) {
+			let other: pg.Client | null = null;
+			try {
+				// The server's version and track_activity_query_size, read once per connection.
+				await connected();
+				const statement = planStatement(query, versionNum, querySize);
+				if (statement.refused !== undefined) return {refused: statement.refused};
+				// Read-only twice over: the session's default and the transaction.
+				other = await open(database, true);
+				await other.query('BEGIN READ ONLY');
+				await other.query(`SET LOCAL statement_timeout = ${PLAN_TIMEOUT_MS}`);
+				// The extended protocol takes one statement only; EXPLAIN's own $1 need the simple one (planStatement checked it is one statement).
+				// (pg takes queryMode; its types do not know it yet.)
+				const extended: pg.QueryConfig & {queryMode: 'extended'} = {text: statement.sql, queryMode: 'extended'};
+				const {rows} = await other.query<{'QUERY PLAN': string}>(statement.isSimpleProtocol ? statement.sql : extended);
+				return {lines: rows.map(row => String(row['QUERY PLAN'])), explain: statement.explain};
+			} catch (error) {
+				return {error: pgErrorMessage(error)};
+			} finally {
+				await other?.query('ROLLBACK').catch(() => {});
+				await other?.end().catch(() => {});
+			}
+		},
 		localPostmasterPid: () => localPid,
 		cancel: async pid => signal('pg_cancel_backend', pid),
 		terminate: async pid => signal('pg_terminate_backend', pid),

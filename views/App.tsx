@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {useCallback, useContext, type ReactNode} from 'react';
 import {alertMarks} from '../source/alerts/list.js';
 import {runCommand, typeIntoPrompt} from '../source/app/commands.js';
-import {resolveKey} from '../source/app/keymap.js';
+import {resolveKey, typedChar} from '../source/app/keymap.js';
 import {screenOf, type Detail} from '../source/store/screen.js';
 import {PANES, type PaneId} from '../source/store/ui.js';
 import {AlertDetail} from './AlertDetail.js';
@@ -96,11 +96,12 @@ export function App({version}: Props) {
 			const state = store.getState();
 			const command = resolveKey(screenOf(state).scopes, key);
 			if (state.ui.notice) store.dispatch({type: 'notice', notice: null});
+			const char = typedChar(key);
 			if (command) {
 				runCommand(command, {...commandContext, store});
-			} else if (state.ui.input && Array.from(key).length === 1 && !/[\u0000-\u001f\u007f]/.test(key)) {
+			} else if (state.ui.input && char !== null) {
 				// A character no binding of the prompt takes is typed into it.
-				typeIntoPrompt(store, state.ui.input.text + key);
+				typeIntoPrompt(store, state.ui.input.text + char);
 			}
 		},
 		[commandContext, store],

@@ -11,7 +11,7 @@ import {useStore, useStoreInstance} from './use-store.js';
 export type RowStyle = {color?: string; isDim?: boolean};
 
 // The columns before every row: `>` on the selected row, so it shows without colour, `!` where
-// a firing alert points at the row, and a space.
+// a firing alert points at the row, and `*` on a tagged row (else a space).
 const GUTTER = 3;
 
 type RowProps = {text: string; isSelected: boolean; color?: string; isDim?: boolean};
@@ -47,11 +47,13 @@ type Props<T> = {
 	/** What the list says when it has no rows. */
 	empty: string;
 	markOf?: (row: T) => Severity | undefined;
+	/** Whether a row is tagged (a session the next cancel or terminate acts on). */
+	tagOf?: (row: T) => boolean;
 	styleOf?: (row: T) => RowStyle;
 };
 
 /** A list of rows under column titles: windowing, selection and the page size are the list's, its state in the store. */
-export function List<T>({id, rows, keyOf, columns, width, height, sort, empty, markOf, styleOf}: Props<T>) {
+export function List<T>({id, rows, keyOf, columns, width, height, sort, empty, markOf, tagOf, styleOf}: Props<T>) {
 	const store = useStoreInstance();
 	const selected = useStore(state => listSelectionIndex(state, id));
 	const top = useStore(state => state.ui[id].top);
@@ -74,7 +76,7 @@ export function List<T>({id, rows, keyOf, columns, width, height, sort, empty, m
 				shown.map((row, index) => {
 					const isSelected = start + index === selected;
 					const style = styleOf?.(row);
-					const gutter = `${isSelected ? '>' : ' '}${markOf?.(row) ? '!' : ' '} `;
+					const gutter = `${isSelected ? '>' : ' '}${markOf?.(row) ? '!' : ' '}${tagOf?.(row) ? '*' : ' '}`;
 					return <Row key={keyOf(row)} text={gutter + rowText(columns, widths, row, width - GUTTER)} isSelected={isSelected} color={style?.color} isDim={style?.isDim} />;
 				})
 			)}

@@ -40,6 +40,8 @@ export function LocksPane({width, height}: Props) {
 	const sessions = useStore(sessionsByPid);
 	const blocking = useStore(rootBlocking);
 	const markOf = (line: LockLine) => marks.pids.get(line.node.pid);
+	const tagged = useStore(state => state.ui.sessions.tagged);
+	const tagOf = (line: LockLine) => tagged.has(line.node.pid);
 	const styleOf = (line: LockLine) => ({color: levelColor(lineLevel(line, rules, sessions.get(line.node.pid), blocking.get(line.node.pid)))});
 
 	if (!hasSessions) {
@@ -58,10 +60,11 @@ export function LocksPane({width, height}: Props) {
 			<Text wrap="truncate-end">
 				<Text bold>Locks</Text>
 				{hasLocks ? ` ${roots} blocking ${roots === 1 ? 'chain' : 'chains'}, ${waiting} waiting` : ' reading…'}
-				{hasRepeats ? ` · ${REPEAT_MARK} its waiters are shown above` : ''}{' '}
+				{hasRepeats ? ` · ${REPEAT_MARK} its waiters are shown above` : ''}
+				{tagged.size > 0 ? ` · ${tagged.size} tagged` : ''}{' '}
 				<Stale collectorId="postgres-locks" />
 			</Text>
-			<List id="locks" rows={lines} keyOf={keyOf} columns={columns} width={width} height={height - 1} empty={hasLocks ? 'nobody waits on a lock' : ''} markOf={markOf} styleOf={styleOf} />
+			<List id="locks" rows={lines} keyOf={keyOf} columns={columns} width={width} height={height - 1} empty={hasLocks ? 'nobody waits on a lock' : ''} markOf={markOf} tagOf={tagOf} styleOf={styleOf} />
 		</Box>
 	);
 }

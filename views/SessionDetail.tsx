@@ -5,6 +5,7 @@ import {sessionBlocking} from '../source/postgres/lock-tree.js';
 import {processByPid} from '../source/store/host.js';
 import {sessionsByPid} from '../source/store/postgres.js';
 import type {State} from '../source/store/store.js';
+import type {SessionPlan} from '../source/store/ui.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
@@ -57,6 +58,29 @@ export function queryLines(query: string, width: number): string[] {
 	return wrapToWidth(`Query ${text || '—'}`, width);
 }
 
+/** A line of the detail's text area (the query, or its plan) and its colour. */
+export type AreaLine = {text: string; color?: string};
+
+/**
+ * The plan shown in place of the query, as lines of at most `width` columns behind its `Plan `
+ * label: the EXPLAIN that gave it (or that it is being asked for, or why there is none), whether
+ * the session has moved on to another query since, then the plan, every line sanitized.
+ */
+export function planLines(plan: SessionPlan, hasMovedOn: boolean, width: number): AreaLine[] {
+	const {result} = plan;
+	const wrapped = (text: string, color?: string) => wrapToWidth(text, width).map(line => (color ? {text: line, color} : {text: line}));
+	let head = 'asking the server…';
+	if (result && 'lines' in result) head = `${result.explain}, not run`;
+	else if (result && 'error' in result) head = 'EXPLAIN failed';
+	else if (result) head = 'none: nothing was sent to the server';
+	const lines = wrapped(`Plan ${head} · e or Esc back to the query`);
+	if (hasMovedOn) lines.push(...wrapped('The session has moved on to another query: e, then e again, plans that one.', 'yellow'));
+	if (result && 'lines' in result) lines.push(...result.lines.flatMap(line => wrapped(sanitize(line))));
+	else if (result && 'error' in result) lines.push(...wrapped(`the server said: ${sanitizeLine(result.error)}`, 'red'));
+	else if (result) lines.push(...wrapped(sanitizeLine(result.refused), 'yellow'));
+	return lines;
+}
+
 // The lines of the detail above the query (and a line per operation it runs, under the process).
 const HEAD_LINES = 7;
 
@@ -76,12 +100,16 @@ export function SessionDetail({width, height}: Props) {
 	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
 	const storedScroll = useStore(state => state.ui.sessions.query);
 	const readOnly = useStore(state => state.ui.readOnly);
+	const plan = useStore(state => state.ui.sessions.plan);
 	const store = useStoreInstance();
 	const allProgress = useStore(state => state.postgres?.progress);
 	const progress = (allProgress ?? []).filter(operation => operation.pid === pid).map(operation => progressText(operation, false));
 	const text = session?.query ?? '';
-	// Wrapped once per query and width, not on every sample.
-	const lines = useMemo(() => queryLines(text, width), [text, width]);
+	const shownPlan = plan?.pid === pid ? plan : null;
+	const hasMovedOn = shownPlan !== null && session !== null && session.query !== shownPlan.query;
+	// Wrapped once per query (or plan) and width, not on every sample.
+	const lines = useMemo(() => (shownPlan ? planLines(shownPlan, hasMovedOn, width) : queryLines(text, width).map((line): AreaLine => ({text: line}))), [shownPlan, hasMovedOn, text, width]);
+	const label = shownPlan ? 'Plan' : 'Query';
 	// A query taller than its area gives its last line to where it is scrolled to.
 	const rows = Math.max(height - HEAD_LINES - progress.length, 1);
 	const fits = lines.length <= rows;
@@ -118,7 +146,7 @@ export function SessionDetail({width, height}: Props) {
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
 				<Text bold color="cyan">{`Session ${pid}`}</Text>
-				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '—')} · Esc back${readOnly ? '' : ' · c cancel · x terminate'} `}
+				{` ${sanitizeLine(session.user ?? session.backendType)}@${sanitizeLine(session.database ?? '—')} · Esc back${readOnly === 'replay' ? '' : ' · e plan'}${readOnly ? '' : ' · c cancel · x terminate'} `}
 				<Stale collectorId="postgres-sessions" />
 			</Text>
 			<Text wrap="truncate-end">
@@ -156,12 +184,12 @@ export function SessionDetail({width, height}: Props) {
 				{lines.slice(top, top + page).map((line, index) =>
 					top + index === 0 ? (
 						<Text key={index} wrap="truncate-end">
-							<Text bold>Query</Text>
-							{line.slice('Query'.length)}
+							<Text bold>{label}</Text>
+							{line.text.slice(label.length)}
 						</Text>
 					) : (
-						<Text key={index} wrap="truncate-end">
-							{line}
+						<Text key={index} wrap="truncate-end" color={line.color}>
+							{line.text}
 						</Text>
 					),
 				)}

@@ -120,6 +120,7 @@ export function SessionsPane({width, height}: Props) {
 	const stale = useStore(state => staleText(state.status['postgres-sessions'], state.now));
 	const columns = useMemo(() => sessionColumns(width - 2, ui.sort), [width, ui.sort]);
 	const markOf = (session: PgSession) => marks.pids.get(session.pid);
+	const tagOf = (session: PgSession) => ui.tagged.has(session.pid);
 	const levels = useStore(sessionLevels);
 	const styleOf = (session: PgSession) => ({color: levelColor(levels.get(session.pid) ?? 'ok')});
 
@@ -167,7 +168,7 @@ export function SessionsPane({width, height}: Props) {
 			))}
 			<Text wrap="truncate-end">
 				<Text bold>Sessions</Text>
-				{` ${list.length} shown · ${sanitizeLine(sample.target)} · sort ${sortTitle}${ui.showIdle ? '' : ' · idle hidden'}${ui.showBackground ? ' · workers shown' : ''}`}
+				{` ${list.length} shown${ui.tagged.size > 0 ? ` · ${ui.tagged.size} tagged` : ''} · ${sanitizeLine(sample.target)} · sort ${sortTitle}${ui.showIdle ? '' : ' · idle hidden'}${ui.showBackground ? ' · workers shown' : ''}`}
 				{ui.filter ? <Text color={filterError ? 'red' : 'cyan'}>{` · filter "${sanitizeLine(ui.filter)}"${filterError ? ` ${sanitizeLine(filterError)}` : ''}`}</Text> : null}
 			</Text>
 			<List
@@ -180,6 +181,7 @@ export function SessionsPane({width, height}: Props) {
 				sort={ui.sort}
 				empty={sample.sessions.length === 0 ? 'no sessions' : 'no session matches'}
 				markOf={markOf}
+				tagOf={tagOf}
 				styleOf={styleOf}
 			/>
 		</Box>

@@ -1,4 +1,4 @@
-import {isChanging, readOnlyNotice, type Command} from './keymap.js';
+import {isChanging, liveServerNotice, needsLiveServer, readOnlyNotice, type Command} from './keymap.js';
 import {formatDuration} from '../duration.js';
 import type {Scheduler} from '../store/scheduler.js';
 import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
@@ -12,6 +12,8 @@ import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 import {sanitizeKeepingLines} from '../sanitize.js';
 import {goToTime, runReplayCommand} from './replay-commands.js';
+import {askAboutTagged, signalTagged, tagShown, toggleTag, togglePlan} from './session-commands.js';
+import type {PlanResult} from '../postgres/plan.js';
 
 /** Refresh intervals `+` and `-` step through. */
 export const REFRESH_STEPS_MS = [250, 500, 1000, 2000, 3000, 5000, 10_000, 30_000, 60_000] as const;
@@ -21,8 +23,8 @@ export type CommandContext = {
 	store: Store;
 	scheduler: Pick<Scheduler, 'setPaused' | 'setRefresh' | 'wake'>;
 	exit: () => void;
-	/** Cancels and terminates backends; each resolves to null when done or the reason it was not. */
-	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>};
+	/** Cancels and terminates backends (each resolves to null when done or the reason it was not) and plans a query on a database (never rejects). */
+	postgres?: {cancel(pid: number): Promise<string | null>; terminate(pid: number): Promise<string | null>; explain?(database: string, query: string): Promise<PlanResult>};
 	/** Who acknowledges alerts: `--user`, else the operating-system user. */
 	user: string;
 	/** Puts a text on the terminal's clipboard (OSC 52); absent where there is no terminal. */
@@ -81,6 +83,8 @@ function targetBackend(state: State): number | null {
 
 function askAboutBackend(store: Store, kind: 'cancel' | 'terminate'): void {
 	const state = store.getState();
+	// From a list, every tagged session when there are some; a session's detail acts on that session.
+	if (screenOf(state).detail !== 'session' && askAboutTagged(store, kind)) return;
 	const pid = targetBackend(state);
 	const session = pid === null ? undefined : sessionsByPid(state).get(pid);
 	if (pid === null || !session) {
@@ -141,6 +145,11 @@ export function runCommand(command: Command, context: CommandContext): void {
 	if (ui.readOnly && isChanging(command)) {
 		// Not asked about, not attempted: the help and the hints do not offer it either.
 		store.dispatch({type: 'notice', notice: {text: readOnlyNotice(ui.readOnly, command), level: 'error'}});
+		return;
+	}
+
+	if (ui.readOnly === 'replay' && needsLiveServer(command)) {
+		store.dispatch({type: 'notice', notice: {text: liveServerNotice(command), level: 'error'}});
 		return;
 	}
 
@@ -301,7 +310,10 @@ export function runCommand(command: Command, context: CommandContext): void {
 
 		case 'close-detail': {
 			const {detail} = screenOf(state);
-			if (detail === 'container') {
+			if (detail === 'session' && ui.sessions.plan) {
+				// Esc over a plan goes back to the query first.
+				store.dispatch({type: 'close-plan'});
+			} else if (detail === 'container') {
 				store.dispatch({type: 'open-container', id: null});
 			} else if (detail === 'alert') {
 				store.dispatch({type: 'open-alert', id: null});
@@ -338,6 +350,16 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		}
 
+		case 'show-plan':
+			void togglePlan(context);
+			return;
+		case 'toggle-tag':
+			toggleTag(store, targetBackend(state));
+			move(context, index => index + 1);
+			return;
+		case 'tag-shown':
+			tagShown(store);
+			return;
 		case 'cancel-backend':
 			askAboutBackend(store, 'cancel');
 			return;
@@ -355,6 +377,8 @@ export function runCommand(command: Command, context: CommandContext): void {
 				});
 			} else if (confirm?.kind === 'acknowledge-all') {
 				acknowledgeAlerts(context, confirm.alertIds, null);
+			} else if (confirm && (confirm.kind === 'cancel-tagged' || confirm.kind === 'terminate-tagged')) {
+				void signalTagged(context, confirm);
 			} else if (confirm) {
 				void signalBackend(context, confirm);
 			}

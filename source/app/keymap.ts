@@ -28,8 +28,8 @@ const moves = <S extends Scope>(scope: S, help: MoveHelp) =>
 /** What a backend can be asked to do from every place that shows one, and its query copied. */
 const backendActions = <S extends Scope>(scope: S) =>
 	[
-		{scope, keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (asks y/n)'},
-		{scope, keys: ['x'], command: 'terminate-backend', help: 'Terminate it (asks y/n)'},
+		{scope, keys: ['c'], command: 'cancel-backend', help: 'Cancel its query (y/n)'},
+		{scope, keys: ['x'], command: 'terminate-backend', help: 'Terminate it (y/n)'},
 		{scope, keys: ['y'], command: 'copy-query', help: 'Copy its query (OSC 52)'},
 	] as const;
 
@@ -82,19 +82,23 @@ export const keymap = [
 	{scope: 'sessions', keys: ['s'], command: 'cycle-sort', help: 'Next sort: ages, state, user, db'},
 	{scope: 'sessions', keys: ['S'], command: 'cycle-sort-back', help: 'Previous sort'},
 	{scope: 'sessions', keys: ['i'], command: 'toggle-idle', help: 'Show/hide idle sessions'},
-	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show/hide background workers'},
+	{scope: 'sessions', keys: ['b'], command: 'toggle-background', help: 'Show/hide bg workers'},
 	{scope: 'sessions', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: app: state: regex'},
 	{scope: 'sessions', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
 	{scope: 'sessions', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
 	...backendActions('sessions'),
+	{scope: 'sessions', keys: ['space'], command: 'toggle-tag', help: 'Tag or untag it'},
+	{scope: 'sessions', keys: ['T'], command: 'tag-shown', help: 'Tag all shown (or none)'},
 
 	{scope: 'session-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 	...moves('session-detail', {up: 'Scroll the query up a line', down: 'Scroll the query down a line', pageUp: 'Scroll the query up a page', pageDown: 'Scroll the query down a page', first: 'Start of the query', last: 'End of the query'}),
 	...backendActions('session-detail'),
+	{scope: 'session-detail', keys: ['e'], command: 'show-plan', help: 'Show its plan (EXPLAIN, never runs it)'},
 
 	...moves('locks', selectionMoves('First line', 'Last line')),
 	{scope: 'locks', keys: ['enter'], command: 'open-detail', help: 'Drill into the session'},
 	...backendActions('locks'),
+	{scope: 'locks', keys: ['space'], command: 'toggle-tag', help: 'Tag or untag its session'},
 
 	...moves('containers', selectionMoves('First container', 'Last container')),
 	{scope: 'containers', keys: ['P'], command: 'sort-container-cpu', help: 'Sort by CPU %'},
@@ -140,6 +144,13 @@ export const CHANGING_COMMANDS: Partial<Record<Command, string>> = {
 	'terminate-backend': 'terminating a backend',
 	acknowledge: 'acknowledging an alert',
 	'acknowledge-all': 'acknowledging alerts',
+	'toggle-tag': 'tagging sessions',
+	'tag-shown': 'tagging sessions',
+};
+
+/** The commands that ask the live server something, and what each does, for the notice a replay gives: it has no server to ask. */
+export const LIVE_SERVER_COMMANDS: Partial<Record<Command, string>> = {
+	'show-plan': 'showing a plan',
 };
 
 /** Why dbtop changes nothing: the live monitor run with `--read-only`, or a replay of recorded samples. */
@@ -156,6 +167,12 @@ export const isChanging = (command: string): boolean => command in CHANGING_COMM
 
 /** The notice a key for a changing command gets in a read-only mode: `read-only: signalling a process is not available`. */
 export const readOnlyNotice = (mode: ReadOnlyMode, command: Command): string => `${READ_ONLY_WORDS[mode].notice}: ${CHANGING_COMMANDS[command] ?? command} is not available`;
+
+/** Whether a command asks the live server, and so is absent from a replay's keys. */
+export const needsLiveServer = (command: string): boolean => command in LIVE_SERVER_COMMANDS;
+
+/** The notice such a command's key gets in a replay: `read-only replay: showing a plan needs a live server`. */
+export const liveServerNotice = (command: Command): string => `${READ_ONLY_WORDS.replay.notice}: ${LIVE_SERVER_COMMANDS[command] ?? command} needs a live server`;
 
 /** Titles of the scopes, in the order the help shows them. */
 export const SCOPE_TITLES: Record<Scope, string> = {
@@ -175,6 +192,12 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	prompt: 'Prompts (filter, note, time)',
 	confirm: 'Confirmation',
 };
+
+/** The character a key types into a prompt, or null for a key that types none (Enter, a function key). */
+export function typedChar(key: string): string | null {
+	if (key === 'space') return ' ';
+	return Array.from(key).length === 1 && !/[\u0000-\u001f\u007f]/.test(key) ? key : null;
+}
 
 /** Finds the command a key runs in a stack of scopes, or undefined. */
 export function resolveKey(scopes: readonly Scope[], key: string): Command | undefined {
@@ -201,10 +224,11 @@ const FUNCTION_KEYS: Readonly<Record<string, string>> = {
 	'\u001B[3~': 'backspace',
 };
 
-/** A key of one character: Enter, Tab, Backspace (DEL or BS), Ctrl with a letter, or the character itself. */
+/** A key of one character: Enter, Tab, Space, Backspace (DEL or BS), Ctrl with a letter, or the character itself. */
 function charKey(char: string): string {
 	if (char === '\r' || char === '\n') return 'enter';
 	if (char === '\t') return 'tab';
+	if (char === ' ') return 'space';
 	if (char === '\u007F' || char === '\b') return 'backspace';
 	const code = char.codePointAt(0)!;
 	return code < 0x20 ? `ctrl+${String.fromCodePoint(code + 0x60)}` : char;

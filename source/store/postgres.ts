@@ -3,6 +3,7 @@
 import {countUsers, type UserCounts} from '../postgres/users.js';
 import type {PgLocksSample, PgServer, PgSession, PgSessionsSample} from '../types.js';
 import {memoOf} from './memo.js';
+import {keepTags} from './ui.js';
 import type {SampleOf, State} from './store.js';
 
 export type PostgresSlice = {
@@ -12,9 +13,11 @@ export type PostgresSlice = {
 
 export const initialPostgres = (): PostgresSlice => ({postgres: null, locks: null});
 
-/** The Postgres slice's reducer, for the sessions and locks samples. */
+/** The Postgres slice's reducer, for the sessions and locks samples: the tags of sessions gone are dropped. */
 export function reducePostgres(state: State, action: SampleOf<'postgres-sessions' | 'postgres-locks'>): State {
-	return action.id === 'postgres-locks' ? {...state, locks: action.value} : {...state, postgres: action.value};
+	if (action.id === 'postgres-locks') return {...state, locks: action.value};
+	const ui = keepTags(state.ui, action.value.sessions);
+	return ui === state.ui ? {...state, postgres: action.value} : {...state, postgres: action.value, ui};
 }
 
 /** A backend terminated from dbtop: gone from the sessions at once, until the next sample says whether it has exited. */

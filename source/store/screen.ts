@@ -2,7 +2,7 @@
 // takes the keys first. The keys in force, the list the moves and the filter act on, whether
 // processes are shown (the process scan runs only then) and the key hint line all follow from
 // it, so input, commands, collectors and views cannot disagree about what is showing.
-import {isChanging, keymap, type Binding, type Command, type ReadOnlyMode, type Scope} from '../app/keymap.js';
+import {isChanging, keymap, needsLiveServer, type Binding, type Command, type ReadOnlyMode, type Scope} from '../app/keymap.js';
 import {PANES, type FilteredListId, type ListId, type PaneId, type Ui} from './ui.js';
 import type {State} from './store.js';
 
@@ -67,8 +67,8 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	global: [help, pane, pause, ['slower', 'slower'], ['faster', 'faster'], quit],
 	processes: [help, pane, filter, ['sort-cpu', 'cpu'], ['sort-mem', 'mem'], ['toggle-tree', 'tree'], detail, pause, quit],
 	'process-detail': [back, ['kill', 'kill'], help, pane, pause, quit],
-	sessions: [help, ['cycle-sort', 'sort'], ['toggle-idle', 'idle'], ['toggle-background', 'workers'], filter, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate']],
-	'session-detail': [back, ['move-down', 'scroll'], ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], help, quit],
+	sessions: [help, ['cycle-sort', 'sort'], ['toggle-idle', 'idle'], ['toggle-background', 'workers'], filter, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate'], ['toggle-tag', 'tag']],
+	'session-detail': [back, ['move-down', 'scroll'], ['cancel-backend', 'cancel query'], ['terminate-backend', 'terminate backend'], ['show-plan', 'plan'], help, quit],
 	locks: [help, pane, detail, ['cancel-backend', 'cancel'], ['terminate-backend', 'terminate'], pause, quit],
 	containers: [help, pane, filter, ['sort-container-cpu', 'cpu'], ['sort-container-mem', 'mem'], ['toggle-exited', 'exited'], detail, quit],
 	'container-detail': [back, help, pane, pause, quit],
@@ -100,7 +100,7 @@ function hintsOf(scopes: readonly Scope[], readOnly: ReadOnlyMode | null): reado
 	const own = scopes[0]!;
 	if (own === 'prompt' || own === 'confirm') return [];
 	const hints = own === 'replay' ? replayHints(scopes[1] as keyof typeof HINTS) : HINTS[own];
-	return hints.filter(([command]) => !(readOnly && isChanging(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
+	return hints.filter(([command]) => !(readOnly && isChanging(command)) && !(readOnly === 'replay' && needsLiveServer(command))).map(([command, word]) => ({key: keyFor(command, scopes), command, word}));
 }
 
 /** The scopes only a replay has. */
@@ -110,9 +110,9 @@ const REPLAY_KEYS: ReadonlySet<string> = new Set(keymap.filter(binding => bindin
 
 const LIVE_BINDINGS: readonly Binding[] = keymap.filter(binding => !REPLAY_SCOPES.has(binding.scope));
 const READ_ONLY_BINDINGS: readonly Binding[] = LIVE_BINDINGS.filter(binding => !isChanging(binding.command));
-// In a replay a pane's binding loses the keys the time travel takes first (a list's End: G is left).
+// In a replay a pane's binding loses the keys the time travel takes first (a list's End: G is left), and those that ask the live server go.
 const REPLAY_BINDINGS: readonly Binding[] = (keymap as readonly Binding[])
-	.filter(binding => !isChanging(binding.command))
+	.filter(binding => !isChanging(binding.command) && !needsLiveServer(binding.command))
 	.map(binding => (REPLAY_SCOPES.has(binding.scope) || binding.scope === 'global' || binding.scope === 'help' ? binding : {...binding, keys: (binding.keys as readonly string[]).filter(key => !REPLAY_KEYS.has(key))}))
 	.filter(binding => binding.keys.length > 0);
 

@@ -1,5 +1,6 @@
 // The ui slice: what the user looks at and how (pane, sorts, filters, selections, prompts).
 import type {ReadOnlyMode} from '../app/keymap.js';
+import type {PlanResult} from '../postgres/plan.js';
 import {selectAt, windowStart} from './selection.js';
 
 /** The main panes, in the order Tab and the number keys walk them. */
@@ -27,7 +28,15 @@ export type Selection = {selected: RowKey | null; selectedIndex: number; top: nu
 export type Confirm =
 	| {kind: 'kill'; pid: number; command: string}
 	| {kind: 'cancel' | 'terminate'; pid: number; command: string}
-	| {kind: 'acknowledge-all'; alertIds: string[]};
+	| {kind: 'acknowledge-all'; alertIds: string[]}
+	| {kind: 'cancel-tagged'; backends: TaggedBackend[]}
+	| {kind: 'terminate-tagged'; backends: TaggedBackend[]};
+
+/** A tagged backend as the question about it names it. */
+export type TaggedBackend = {pid: number; query: string};
+
+/** The plan of the open session's query, asked for with its pid and query text: `result` is null until the answer comes. */
+export type SessionPlan = {pid: number; query: string; result: PlanResult | null};
 
 /** A line of feedback in the status bar (a signal sent, a failure, a mode change). */
 export type Notice = {text: string; level: 'info' | 'error'};
@@ -66,8 +75,12 @@ export type Ui = {
 		detailPid: number | null;
 		/** The pane the open session was opened from (the locks tree), where Esc goes back to. */
 		detailFrom: PaneId | null;
-		/** The open session's query as scrolled: its first line in view, the lines a page shows and the last first line there is (the view says the last two). */
+		/** The open session's query (or its plan, when shown) as scrolled: its first line in view, the lines a page shows and the last first line there is (the view says the last two). */
 		query: QueryScroll;
+		/** The plan shown in place of the open session's query, or null when the query is shown. */
+		plan: SessionPlan | null;
+		/** The tagged sessions, by pid, with when each backend started (a pid taken again by a new backend is not the one tagged). */
+		tagged: ReadonlyMap<number, number>;
 	};
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
@@ -94,6 +107,10 @@ export type UiAction =
 	| {type: 'close-detail'; list: DetailListId}
 	| {type: 'scroll-query'; top: number}
 	| {type: 'set-query-view'; page: number; last: number}
+	| {type: 'request-plan'; pid: number; query: string}
+	| {type: 'plan-result'; pid: number; query: string; result: PlanResult}
+	| {type: 'close-plan'}
+	| {type: 'set-tags'; tagged: ReadonlyMap<number, number>}
 	| {type: 'set-input'; input: Ui['input']}
 	| {type: 'set-filter'; list: FilteredListId; filter: string}
 	| {type: 'set-session-sort'; sort: SessionSort}
@@ -103,6 +120,8 @@ export type UiAction =
 	| {type: 'toggle-exited'}
 	| {type: 'set-confirm'; confirm: Confirm | null}
 	| {type: 'notice'; notice: Notice | null};
+
+const NO_TAGS: ReadonlyMap<number, number> = new Map();
 
 // A list before it is drawn: the first row selected; the page size is the list view's to say.
 const FIRST_ROW: Selection = {selected: null, selectedIndex: 0, top: 0, pageSize: 10};
@@ -121,12 +140,21 @@ export function initialUi(refreshMs: number, readOnly: ReadOnlyMode | null = nul
 		confirm: null,
 		notice: null,
 		processes: {...FIRST_ROW, sort: 'cpu', filter: '', isTree: false, detailPid: null},
-		sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null, query: {top: 0, page: 1, last: 0}},
+		sessions: {...FIRST_ROW, sort: 'xact', filter: '', showIdle: true, showBackground: false, detailPid: null, detailFrom: null, query: {top: 0, page: 1, last: 0}, plan: null, tagged: NO_TAGS},
 		locks: FIRST_ROW,
 		containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
 		alerts: {...FIRST_ROW, filter: '', detailId: null},
 		nodes: FIRST_ROW,
 	};
+}
+
+/** The tags of the sessions still there, the same backend (its start time) at each pid: the same map when none is gone. */
+export function keepTags(ui: Ui, sessions: ReadonlyArray<{pid: number; backendStartAt: number}>): Ui {
+	const {tagged} = ui.sessions;
+	if (tagged.size === 0) return ui;
+	const started = new Map(sessions.map(session => [session.pid, session.backendStartAt]));
+	const kept = new Map([...tagged].filter(([pid, at]) => started.get(pid) === at));
+	return kept.size === tagged.size ? ui : withList(ui, 'sessions', {tagged: kept});
 }
 
 function withList<L extends ListId>(ui: Ui, list: L, fields: Partial<Ui[L]>): Ui {
@@ -179,10 +207,23 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 			return withList(ui, 'alerts', {detailId: action.id});
 		case 'open-detail':
 			return action.list === 'sessions'
-				? withList(ui, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null, query: {...ui.sessions.query, top: 0}})
+				? withList(ui, 'sessions', {detailPid: action.pid, detailFrom: action.from ?? null, query: {...ui.sessions.query, top: 0}, plan: null})
 				: withList(ui, action.list, {detailPid: action.pid});
 		case 'close-detail':
-			return withList(ui, action.list, {detailPid: null});
+			return withList(ui, action.list, action.list === 'sessions' ? {detailPid: null, plan: null} : {detailPid: null});
+		case 'request-plan':
+			return withList(ui, 'sessions', {plan: {pid: action.pid, query: action.query, result: null}, query: {...ui.sessions.query, top: 0}});
+		case 'plan-result': {
+			// An answer to a request since closed or replaced is dropped.
+			const {plan} = ui.sessions;
+			if (plan?.pid !== action.pid || plan.query !== action.query || plan.result !== null) return ui;
+			return withList(ui, 'sessions', {plan: {...plan, result: action.result}});
+		}
+
+		case 'close-plan':
+			return ui.sessions.plan === null ? ui : withList(ui, 'sessions', {plan: null, query: {...ui.sessions.query, top: 0}});
+		case 'set-tags':
+			return withList(ui, 'sessions', {tagged: action.tagged});
 		case 'scroll-query': {
 			const {query} = ui.sessions;
 			const top = Math.min(Math.max(action.top, 0), query.last);

@@ -2,6 +2,8 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {setTimeout as sleep} from 'node:timers/promises';
+import type {ReadOnlyMode} from '../../source/app/keymap.js';
+import type {PlanResult} from '../../source/postgres/plan.js';
 import type {Scheduler} from '../../source/store/scheduler.js';
 import {createStore, initialState, type Action, type Store} from '../../source/store/store.js';
 import {App} from '../../views/App.js';
@@ -58,27 +60,30 @@ export function selectedRow(frame: string): string {
 	return line === undefined ? '' : line.slice(3);
 }
 
-/** A stand-in for the connection's cancel and terminate: records what it was asked and answers as told. */
-export function fakePostgres(answer: string | null = null) {
+/** A stand-in for the connection's cancel, terminate and explain: records what it was asked and answers as told (`answer` by pid, where it is a function). */
+export function fakePostgres(answer: string | null | ((pid: number) => string | null) = null, plan: (database: string, query: string) => Promise<PlanResult> = async () => ({lines: ['Result  (cost=0.00..0.01 rows=1 width=4)'], explain: 'EXPLAIN (GENERIC_PLAN)'})) {
 	const calls: string[] = [];
+	const answerFor = (pid: number) => (typeof answer === 'function' ? answer(pid) : answer);
 	return {
 		calls,
-		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answer),
-		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answer),
+		cancel: async (pid: number) => (calls.push(`cancel ${pid}`), answerFor(pid)),
+		terminate: async (pid: number) => (calls.push(`terminate ${pid}`), answerFor(pid)),
+		explain: async (database: string, query: string) => (calls.push(`explain ${database}: ${query}`), plan(database, query)),
 	};
 }
 
-/** What the app runs its commands against besides the store: a scheduler that does nothing and no Postgres, unless given. */
-export type AppParts = {postgres?: ReturnType<typeof fakePostgres>; scheduler?: Pick<Scheduler, 'setPaused' | 'setRefresh' | 'wake'>};
+/** What the app runs its commands against besides the store: a scheduler that does nothing and no Postgres, unless given; and whether it is read-only. */
+export type AppParts = {postgres?: ReturnType<typeof fakePostgres>; scheduler?: Pick<Scheduler, 'setPaused' | 'setRefresh' | 'wake'>; readOnly?: ReadOnlyMode};
 
 /** The whole app at a terminal size after the actions, with cancel and terminate answered by `postgres` and `p`, `+`, `-` going to `scheduler`. */
-export async function renderApp(columns: number, rows: number, actions: Action[], {postgres, scheduler = {setPaused() {}, setRefresh() {}, wake() {}}}: AppParts = {}) {
+export async function renderApp(columns: number, rows: number, actions: Action[], {postgres, scheduler = {setPaused() {}, setRefresh() {}, wake() {}}, readOnly}: AppParts = {}) {
 	const context = {scheduler, exit() {}, user: 'tester', postgres};
 	const view = renderView(
 		<CommandContextValue.Provider value={context}>
 			<App version="1" />
 		</CommandContextValue.Provider>,
 		actions,
+		createStore(initialState(1000, undefined, undefined, readOnly ?? null)),
 	);
 	// ink-testing-library's terminal is 100 columns: make it the size under test.
 	Object.defineProperty(view.stdout, 'columns', {value: columns, configurable: true});

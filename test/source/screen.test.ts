@@ -135,7 +135,7 @@ test('processes are on screen in their list and the drill-downs that read them, 
 
 test('read-only, the commands that change something are absent from the key table the help shows and from the hints; otherwise present', () => {
 	const changing = new Set<string>(Object.keys(CHANGING_COMMANDS));
-	assert.deepEqual([...changing].sort(), ['acknowledge', 'acknowledge-all', 'cancel-backend', 'kill', 'terminate-backend']);
+	assert.deepEqual([...changing].sort(), ['acknowledge', 'acknowledge-all', 'cancel-backend', 'kill', 'tag-shown', 'terminate-backend', 'toggle-tag']);
 	for (const screen of SCREENS) {
 		const shown = new Set<string>([...screen.bindings.map(binding => binding.command), ...screen.hints.map(hint => hint.command)]);
 		const present = [...changing].filter(command => shown.has(command));
@@ -147,12 +147,19 @@ test('read-only, the commands that change something are absent from the key tabl
 
 		const replayKeys = screen.bindings.filter(binding => binding.scope === 'replay' || binding.scope === 'nodes');
 		assert.equal(replayKeys.length > 0, screen.readOnly === 'replay', `${name(screen)}: time travel and the node picker only in a replay`);
+		// A plan asks the live server: there with --read-only, not in a replay.
+		assert.equal(shown.has('show-plan'), screen.readOnly !== 'replay', `${name(screen)}: the plan key`);
 	}
 
 	// The screens that hint a change when not read-only, and the same screens read-only.
 	const screen = (pane: PaneId, readOnly: ReadOnlyMode | null, ...actions: Action[]) => screenOf(actions.reduce(reduce, reduce(initialState(1000, undefined, undefined, readOnly), {type: 'set-pane', pane})));
 	const hinted = (found: Screen) => found.hints.map(hint => hint.word);
 	assert.ok(hinted(screen('sessions', null)).includes('terminate'));
+	assert.ok(hinted(screen('sessions', null)).includes('tag'));
+	assert.ok(!hinted(screen('sessions', 'live')).includes('tag'));
+	const sessionDetail: Action = {type: 'open-detail', list: 'sessions', pid: 101};
+	assert.deepEqual(hinted(screen('sessions', 'live', sessionDetail)), ['back', 'scroll', 'plan', 'help', 'quit'], 'the plan only reads');
+	assert.ok(!hinted(screen('sessions', 'replay', sessionDetail)).includes('plan'), 'a replay has no server to plan on');
 	assert.ok(hinted(screen('alerts', null)).includes('acknowledge'));
 	assert.ok(hinted(screen('processes', null, {type: 'open-detail', list: 'processes', pid: 20})).includes('kill'));
 	assert.deepEqual(hinted(screen('processes', 'live', {type: 'open-detail', list: 'processes', pid: 20})), ['back', 'help', 'pane', 'pause', 'quit']);
@@ -174,6 +181,9 @@ test('read-only, a key for a changing command says it is not available, in the w
 	assert.deepEqual(noticeOf('live', 'locks', 'terminate-backend'), {notice: 'read-only: terminating a backend is not available', confirm: null, input: null});
 	assert.deepEqual(noticeOf('replay', 'alerts', 'acknowledge'), {notice: 'read-only replay: acknowledging an alert is not available', confirm: null, input: null});
 	assert.deepEqual(noticeOf('replay', 'alerts', 'acknowledge-all'), {notice: 'read-only replay: acknowledging alerts is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('live', 'sessions', 'toggle-tag'), {notice: 'read-only: tagging sessions is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('replay', 'sessions', 'tag-shown'), {notice: 'read-only replay: tagging sessions is not available', confirm: null, input: null});
+	assert.deepEqual(noticeOf('replay', 'sessions', 'show-plan', {type: 'open-detail', list: 'sessions', pid: 101}), {notice: 'read-only replay: showing a plan needs a live server', confirm: null, input: null});
 	// Not read-only, the same key goes on to its command (here: nothing is selected to act on).
 	assert.equal(noticeOf(null, 'sessions', 'cancel-backend').notice, 'no session selected');
 });

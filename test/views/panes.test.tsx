@@ -213,15 +213,18 @@ test('at 80 columns and narrower the header drops the load, then the uptime, the
 	view.unmount();
 });
 
-test('help, read-only: no binding of a command that changes something; not read-only, each is there', () => {
-	const words = /SIGTERM|Cancel its query|Terminate it|Acknowledge/;
-	const text = (readOnly: 'live' | null) => {
+test('help, read-only: no binding of a command that changes something; not read-only, each is there; a plan everywhere but in a replay', () => {
+	const words = /SIGTERM|Cancel its query|Terminate it|Acknowledge|Tag /;
+	const text = (readOnly: 'live' | 'replay' | null) => {
 		const screen = screenOf(initialState(1000, undefined, undefined, readOnly));
 		return helpSections(200, screen.viewScopes, screen.bindings).flat().map(line => line.text).join('\n');
 	};
 
 	assert.doesNotMatch(text('live'), words);
-	for (const help of ['SIGTERM', 'Cancel its query', 'Terminate it', 'Acknowledge, with a note', 'Acknowledge all']) assert.ok(text(null).includes(help), help);
+	assert.doesNotMatch(text('replay'), words);
+	for (const help of ['SIGTERM', 'Cancel its query', 'Terminate it', 'Acknowledge, with a note', 'Acknowledge all', 'Tag or untag it', 'Tag all shown']) assert.ok(text(null).includes(help), help);
+	assert.match(text('live'), /^ {2}e +Show its plan \(EXPLAIN, never runs it\)$/m, 'a plan only reads');
+	assert.doesNotMatch(text('replay'), /Show its plan/, 'a replay has no server to ask');
 	// The rest of the table is all there.
 	assert.match(text('live'), /Filter: sev: src: ack:yes\|no text/);
 });

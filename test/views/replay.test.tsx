@@ -137,11 +137,19 @@ test('the changing keys are gone from the hints and the help, and pressing one s
 	const pid = /copied the query of (\d+) to the clipboard/.exec(view.frame())?.[1];
 	assert.ok(pid === '101' || pid === '102', view.frame());
 	assert.deepEqual(view.copied, [pid === '101' ? 'UPDATE accounts SET x = 1' : 'UPDATE accounts SET x = 2']);
-	await view.press('?');
+	await view.press(' ');
+	assert.match(view.frame(), /read-only replay: tagging sessions is not available/);
+	// A plan needs the live server: the session's detail neither offers nor runs it.
+	await view.press('\r');
+	assert.doesNotMatch(view.frame(), /e plan/);
+	await view.press('e');
+	assert.match(view.frame(), /read-only replay: showing a plan needs a live server/);
+	assert.equal(view.store.getState().ui.sessions.plan, null);
+	await view.press('\u001B', '?');
 	const help = view.frame();
 	assert.match(help, /Replay \(time travel\)/);
 	assert.match(help, /left +One sample back/);
-	assert.doesNotMatch(help, /Acknowledge|SIGTERM|Cancel its query/);
+	assert.doesNotMatch(help, /Acknowledge|SIGTERM|Cancel its query|Tag |Show its plan/);
 	view.unmount();
 });
 
