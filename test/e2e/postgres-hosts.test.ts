@@ -39,7 +39,7 @@ type Snapshot = {postgres: {target: string; error?: string; sessions?: Array<{ap
 function snapshot(ports: readonly number[], extra: string): Snapshot['postgres'] {
 	const pg = `host=${ports.map(() => '127.0.0.1').join(',')} port=${ports.join(',')} user=postgres password=dbtop-test dbname=postgres ${extra}`;
 	const result = spawnSync(process.execPath, [CLI, '--json', '--pg', pg, ...NO_ENGINE, '--interval', '300ms'], {encoding: 'utf8', timeout: 30_000, env: pinnedEnv(home)});
-	assert.equal(result.status, 0, result.stderr);
+	assert.equal(result.status, 0, `${result.signal ?? ''} ${result.error?.message ?? ''} ${result.stderr}`);
 	return (JSON.parse(result.stdout) as Snapshot).postgres;
 }
 
