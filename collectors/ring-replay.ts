@@ -3,7 +3,8 @@
 // samples like any other collector's. Each ring has one read-only reader; a reader that fails is
 // dropped and opened again on the next tick (the scheduler backs off while it fails), so a ring
 // server that restarts is read again where the cursor is: the same node and moment.
-import type {CompanionParts} from '../source/ring/companion.js';
+import type {SnapshotStatement} from '../source/app/snapshot.js';
+import type {CompanionParts, CompanionPostgres} from '../source/ring/companion.js';
 import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
 import {openRings, type Rings} from '../source/ring/rings.js';
 import {assertInSpan, chooseNode, readRing, ringNodes, type ReplayOptions} from '../source/ring/replay-json.js';
@@ -30,11 +31,26 @@ function isServer(value: unknown): value is PgServer {
 	return isObject(value) && typeof value['version'] === 'string' && ['startedAt', 'connections', 'maxConnections'].every(field => typeof value[field] === 'number') && Array.isArray(value['standbys']);
 }
 
+/** The recorded Postgres header, with the statements where it holds them (a companion of an older dbtop has none). */
+function postgresPart(postgres: Record<string, unknown>): CompanionPostgres {
+	const statements = itemsOf<SnapshotStatement>(postgres['statements'], {queryId: 'string', query: 'string', callsPerSec: 'number', totalMsPerSec: 'number'});
+	const interval = postgres['statementsIntervalSec'];
+	const statementsError = postgres['statementsError'];
+	return {
+		target: typeof postgres['target'] === 'string' ? postgres['target'] : null,
+		server: isServer(postgres['server']) ? postgres['server'] : null,
+		error: typeof postgres['error'] === 'string' ? postgres['error'] : null,
+		...(statements ? {statements} : {}),
+		...(typeof interval === 'number' ? {statementsIntervalSec: interval} : {}),
+		...(typeof statementsError === 'string' ? {statementsError} : {}),
+	};
+}
+
 /** A companion row's parts, each as recorded where it has the shape dbtop writes, else null. */
 export function companionParts(companion: Record<string, unknown>): CompanionParts {
 	const postgres = companion['postgres'];
 	return {
-		postgres: isObject(postgres) ? {target: typeof postgres['target'] === 'string' ? postgres['target'] : null, server: isServer(postgres['server']) ? postgres['server'] : null, error: typeof postgres['error'] === 'string' ? postgres['error'] : null} : null,
+		postgres: isObject(postgres) ? postgresPart(postgres) : null,
 		users: itemsOf(companion['users'], {user: 'string'}),
 		sessions: itemsOf(companion['sessions'], {pid: 'number', query: 'string', backendType: 'string'}),
 		blocking: itemsOf(companion['blocking'], {pid: 'number', query: 'string'}),

@@ -7,6 +7,7 @@ import {host} from '../../collectors/host.js';
 import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
+import {postgresStatements} from '../../collectors/postgres-statements.js';
 import {processes} from '../../collectors/processes.js';
 import {App} from '../../views/App.js';
 import {HostSummary} from '../../views/HostSummary.js';
@@ -94,6 +95,7 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
+		postgresStatements(postgres),
 		containers(options.docker),
 		containerDetail(options.docker, {
 			focus() {

@@ -1,0 +1,258 @@
+// What eats the server: pg_stat_statements, as rates over the last interval. The extension is
+// looked for once per connection (and on every tick while it is missing, a catalog lookup); the
+// entries are read without their texts (pg_stat_statements(false)), and a text is fetched only for
+// an entry dbtop has not seen before, so a tick transfers numbers, not thousands of queries.
+import type {Collector} from '../source/store/collector.js';
+import type {PgStatement, PgStatementsSample} from '../source/types.js';
+import type {PgConnection} from './postgres-connection.js';
+
+/** Whether the extension is installed in the connected database (its schema, quoted), and whether the library is loaded. */
+export const CHECK_SQL = `SELECT current_database() AS database, current_setting('pg_stat_statements.max', true) IS NOT NULL AS is_loaded,
+	(SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements') AS schema`;
+
+/** The clock, the last reset and the evictions so far (pg_stat_statements_info, 14+), and the view's size. */
+export function infoSql(versionNum: number, schema: string): string {
+	const max = `current_setting('pg_stat_statements.max', true)::int AS max`;
+	return versionNum >= 140_000
+		? `SELECT extract(epoch FROM clock_timestamp())::float8 AS at, (extract(epoch FROM i.stats_reset) * 1000)::float8 AS reset_at, i.dealloc::float8 AS dealloc, ${max}
+FROM ${schema}.pg_stat_statements_info i`
+		: `SELECT extract(epoch FROM clock_timestamp())::float8 AS at, NULL::float8 AS reset_at, NULL::float8 AS dealloc, ${max}`;
+}
+
+// What identifies an entry: its database, user, queryid and (14+) whether it is top-level.
+const keyColumns = (versionNum: number) => `dbid, userid, queryid::text AS queryid, ${versionNum >= 140_000 ? 'toplevel' : 'true'} AS toplevel`;
+
+/** Every entry's counters, without its text; the columns each version has (13 renamed total_time and added wal_bytes). */
+export function statementsSql(versionNum: number, schema: string): string {
+	const time = versionNum >= 130_000 ? 'total_exec_time' : 'total_time';
+	const wal = versionNum >= 130_000 ? 'wal_bytes::float8' : 'NULL::float8';
+	return `SELECT ${keyColumns(versionNum)}, calls::float8 AS calls, ${time}::float8 AS total_ms, "rows"::float8 AS "rows",
+	shared_blks_hit::float8 AS hit, shared_blks_read::float8 AS read, temp_blks_written::float8 AS temp_written, ${wal} AS wal_bytes
+FROM ${schema}.pg_stat_statements(false) WHERE queryid IS NOT NULL`;
+}
+
+/** The texts of some queryids ($1, an int8[]): read only for entries not seen before. */
+export function textsSql(versionNum: number, schema: string): string {
+	return `SELECT ${keyColumns(versionNum)}, query FROM ${schema}.pg_stat_statements(true) WHERE queryid = ANY($1::int8[])`;
+}
+
+/** The names of databases and roles, by oid: read again when an entry names one not known yet. */
+export const NAMES_SQL = `SELECT 'd' AS kind, oid, datname AS name FROM pg_database UNION ALL SELECT 'r', oid, rolname FROM pg_roles`;
+
+/** How to enable pg_stat_statements, for what the check found missing. */
+export function enableText(database: string, missing: 'library' | 'extension' | 'both'): string {
+	const db = `database "${database}"`;
+	const preload = "add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart the server";
+	const create = `run CREATE EXTENSION pg_stat_statements in ${db}`;
+	if (missing === 'library') return `pg_stat_statements is installed in ${db} but not loaded: ${preload}`;
+	if (missing === 'extension') return `pg_stat_statements is not installed in ${db}: ${create}`;
+	return `pg_stat_statements is not enabled: ${preload}, then ${create}`;
+}
+
+type Row = Record<string, unknown>;
+
+/** An entry's counters as read, kept to compute the next sample's rates from. */
+export type StatementCounters = {calls: number; totalMs: number; rows: number; hit: number; read: number; tempWritten: number; walBytes: number | null};
+
+/** One entry as read: what identifies it and its counters. */
+export type StatementRow = StatementCounters & {key: string; queryId: string; dbid: number; userid: number; isToplevel: boolean};
+
+/** What one tick read: the server's clock (epoch seconds), the last reset (epoch ms, 14+), the evictions so far (14+), the view's size and every entry by key. */
+export type StatementsReading = {at: number; resetAt: number | null; dealloc: number | null; max: number | null; entries: ReadonlyMap<string, StatementRow>};
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** An entry's key: `dbid/userid/queryid/toplevel`. */
+const keyOf = (row: Row) => `${String(row['dbid'])}/${String(row['userid'])}/${String(row['queryid'])}/${String(row['toplevel'])}`;
+
+/** A row of statementsSql as an entry. */
+export function toStatementRow(row: Row): StatementRow {
+	return {
+		key: keyOf(row),
+		queryId: String(row['queryid']),
+		dbid: Number(row['dbid']),
+		userid: Number(row['userid']),
+		isToplevel: row['toplevel'] !== false,
+		calls: Number(row['calls'] ?? 0),
+		totalMs: Number(row['total_ms'] ?? 0),
+		rows: Number(row['rows'] ?? 0),
+		hit: Number(row['hit'] ?? 0),
+		read: Number(row['read'] ?? 0),
+		tempWritten: Number(row['temp_written'] ?? 0),
+		walBytes: num(row['wal_bytes']),
+	};
+}
+
+/** The rows of infoSql and statementsSql as one reading. */
+export function toReading(info: Row, rows: readonly Row[]): StatementsReading {
+	const entries = new Map<string, StatementRow>();
+	for (const row of rows) {
+		const entry = toStatementRow(row);
+		entries.set(entry.key, entry);
+	}
+
+	return {at: Number(info['at']), resetAt: num(info['reset_at']), dealloc: num(info['dealloc']), max: num(info['max']), entries};
+}
+
+const ZERO: StatementCounters = {calls: 0, totalMs: 0, rows: 0, hit: 0, read: 0, tempWritten: 0, walBytes: 0};
+
+/** An entry's growth since `old`; counting from zero where it has none, or where a counter went down (the entry was reset or evicted and came back: it starts over). */
+function growth(entry: StatementRow, old: StatementCounters | undefined): StatementCounters {
+	const from = (base: StatementCounters): StatementCounters => ({
+		calls: entry.calls - base.calls,
+		totalMs: entry.totalMs - base.totalMs,
+		rows: entry.rows - base.rows,
+		hit: entry.hit - base.hit,
+		read: entry.read - base.read,
+		tempWritten: entry.tempWritten - base.tempWritten,
+		walBytes: entry.walBytes === null ? null : entry.walBytes - (base.walBytes ?? 0),
+	});
+	if (!old) return from(ZERO);
+	const delta = from(old);
+	const isDown = delta.calls < 0 || delta.totalMs < 0 || delta.rows < 0 || delta.hit < 0 || delta.read < 0 || delta.tempWritten < 0 || (delta.walBytes ?? 0) < 0;
+	return isDown ? from(ZERO) : delta;
+}
+
+/** What an entry is beyond its numbers: its database, user and text. */
+export type Describe = (entry: StatementRow) => {database: string | null; user: string | null; query: string};
+
+/**
+ * The sample of a reading, with rates over the time since the previous one. The first reading has
+ * none (measuring). A reset of the whole view in between (14+: stats_reset moved) makes every entry
+ * start over, as does an entry whose counters went down; an entry new since the previous reading
+ * counts from zero (it was created within the interval); one gone is simply not listed.
+ */
+export function toStatementsSample(reading: StatementsReading, previous: StatementsReading | null, describe: Describe, hasWal: boolean): PgStatementsSample {
+	const seconds = previous ? reading.at - previous.at : 0;
+	const isMeasured = previous !== null && seconds > 0;
+	const wasReset = isMeasured && reading.resetAt !== null && previous.resetAt !== null && reading.resetAt !== previous.resetAt;
+	const deltas = new Map<string, StatementCounters>();
+	let serverMs = 0;
+	if (isMeasured) {
+		for (const entry of reading.entries.values()) {
+			const delta = growth(entry, wasReset ? undefined : previous.entries.get(entry.key));
+			deltas.set(entry.key, delta);
+			// Statements run inside functions are counted in their callers' time too.
+			if (entry.isToplevel) serverMs += delta.totalMs;
+		}
+	}
+
+	const statements: PgStatement[] = [];
+	for (const entry of reading.entries.values()) {
+		const delta = deltas.get(entry.key);
+		const rate = (value: number | null) => (delta && value !== null ? value / seconds : null);
+		statements.push({
+			key: entry.key,
+			queryId: entry.queryId,
+			...describe(entry),
+			isToplevel: entry.isToplevel,
+			calls: entry.calls,
+			totalMs: entry.totalMs,
+			callsPerSec: rate(delta?.calls ?? null),
+			totalMsPerSec: rate(delta?.totalMs ?? null),
+			meanMs: delta && delta.calls > 0 ? delta.totalMs / delta.calls : null,
+			rowsPerSec: rate(delta?.rows ?? null),
+			sharedHitPerSec: rate(delta?.hit ?? null),
+			sharedReadPerSec: rate(delta?.read ?? null),
+			tempWrittenPerSec: rate(delta?.tempWritten ?? null),
+			walBytesPerSec: hasWal ? rate(delta?.walBytes ?? null) : null,
+			timePct: delta ? (entry.isToplevel && serverMs > 0 ? (delta.totalMs / serverMs) * 100 : 0) : null,
+		});
+	}
+
+	let evicted: number | null = null;
+	if (isMeasured && reading.dealloc !== null && previous.dealloc !== null) evicted = wasReset ? reading.dealloc : Math.max(reading.dealloc - previous.dealloc, 0);
+	return {error: null, intervalSec: isMeasured ? seconds : null, statements, hasWal, max: reading.max, evicted, wasReset};
+}
+
+/** A sample that says why there are no statements. */
+export const missingSample = (error: string): PgStatementsSample => ({error, intervalSec: null, statements: [], hasWal: false, max: null, evicted: null, wasReset: false});
+
+/** The statements collector: one sample every 2 s by default. */
+export const postgresStatements = (connection: PgConnection): Collector<PgStatementsSample> => {
+	// The extension's schema once it is found on this connection; looked for again after a failure.
+	let found: {schema: string; database: string} | null = null;
+	let previous: StatementsReading | null = null;
+	const texts = new Map<string, string>();
+	const names = {databases: new Map<number, string>(), roles: new Map<number, string>()};
+	// Oids whose names were read for: one that is still unknown (a dropped role) is not read again.
+	const asked = new Set<string>();
+
+	const readNames = async () => {
+		for (const row of await connection.query(NAMES_SQL)) (row['kind'] === 'd' ? names.databases : names.roles).set(Number(row['oid']), String(row['name']));
+	};
+
+	// Whether an entry names a database or role not known yet (each asked for once).
+	const hasUnknownNames = (entries: ReadonlyMap<string, StatementRow>): boolean => {
+		let isUnknown = false;
+		const ask = (oid: string) => {
+			if (asked.has(oid)) return;
+			asked.add(oid);
+			isUnknown = true;
+		};
+
+		for (const entry of entries.values()) {
+			if (!names.databases.has(entry.dbid)) ask(`d${entry.dbid}`);
+			if (!names.roles.has(entry.userid)) ask(`r${entry.userid}`);
+		}
+
+		return isUnknown;
+	};
+
+	const readTexts = async (versionNum: number, schema: string, entries: ReadonlyMap<string, StatementRow>) => {
+		const missing = new Set<string>();
+		for (const entry of entries.values()) if (!texts.has(entry.key)) missing.add(entry.queryId);
+		if (missing.size > 0) {
+			for (const row of await connection.query(textsSql(versionNum, schema), [[...missing]])) texts.set(keyOf(row), String(row['query'] ?? ''));
+		}
+
+		if (texts.size > entries.size) for (const key of texts.keys()) if (!entries.has(key)) texts.delete(key);
+	};
+
+	return {
+		id: 'postgres-statements',
+		intervalMs: 2000,
+		async collect(signal) {
+			try {
+				if (!found) {
+					const [check] = await connection.query(CHECK_SQL);
+					const database = String(check?.['database'] ?? '');
+					if (check?.['schema'] === null || check?.['schema'] === undefined) {
+						previous = null;
+						return missingSample(enableText(database, check?.['is_loaded'] ? 'extension' : 'both'));
+					}
+
+					found = {schema: String(check['schema']), database};
+				}
+
+				const {schema} = found;
+				const versionNum = connection.versionNum();
+				const [info] = await connection.query(infoSql(versionNum, schema));
+				signal.throwIfAborted();
+				const reading = toReading(info ?? {}, await connection.query(statementsSql(versionNum, schema)));
+				signal.throwIfAborted();
+				await readTexts(versionNum, schema, reading.entries);
+				if (hasUnknownNames(reading.entries)) await readNames();
+
+				const sample = toStatementsSample(
+					reading,
+					previous,
+					entry => ({database: names.databases.get(entry.dbid) ?? null, user: names.roles.get(entry.userid) ?? null, query: texts.get(entry.key) ?? ''}),
+					versionNum >= 130_000,
+				);
+				previous = reading;
+				return sample;
+			} catch (error) {
+				const database = found?.database ?? '';
+				found = null;
+				// Installed but not loaded: the view says so when read.
+				if (error instanceof Error && /shared_preload_libraries/.test(error.message)) {
+					previous = null;
+					return missingSample(enableText(database, 'library'));
+				}
+
+				throw error;
+			}
+		},
+	};
+};
