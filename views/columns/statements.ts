@@ -6,14 +6,16 @@ import type {Column} from './column.js';
 // A rate not measured yet (the first sample) is left blank: the title says the pane is measuring.
 const amount = (value: number | null) => (value === null ? '' : formatAmount(value));
 
+// The calls and the mean are a column wider than their titles: a title takes `▼` while the list is sorted by it.
+
 /** The statements list's columns at a width: the calls, time, mean and share at every width, then more as there is room (the sorted one always); the query takes the rest. */
 export function statementColumns(width: number, sort: StatementSort, hasWal: boolean): Column<PgStatement>[] {
 	const shows = (which: StatementSort, from: number) => width >= from || sort === which;
 	const nameWidth = width >= 200 ? 16 : 10;
 	const all: Array<Column<PgStatement> | false> = [
-		{id: 'calls', title: 'CALLS/s', width: 7, align: 'right', sort: 'calls', value: statement => amount(statement.callsPerSec)},
+		{id: 'calls', title: 'CALLS/s', width: 8, align: 'right', sort: 'calls', value: statement => amount(statement.callsPerSec)},
 		{id: 'time', title: 'ms/s', width: 7, align: 'right', sort: 'time', value: statement => amount(statement.totalMsPerSec)},
-		{id: 'mean', title: 'MEAN ms', width: 7, align: 'right', sort: 'mean', value: statement => amount(statement.meanMs)},
+		{id: 'mean', title: 'MEAN ms', width: 8, align: 'right', sort: 'mean', value: statement => amount(statement.meanMs)},
 		{id: 'pct', title: '%TIME', width: 5, align: 'right', value: statement => (statement.timePct === null ? '' : statement.timePct.toFixed(1))},
 		shows('rows', 120) && {id: 'rows', title: 'ROWS/s', width: 7, align: 'right', sort: 'rows', value: statement => amount(statement.rowsPerSec)},
 		shows('hit', 160) && {id: 'hit', title: 'HIT/s', width: 7, align: 'right', sort: 'hit', value: statement => amount(statement.sharedHitPerSec)},
