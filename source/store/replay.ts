@@ -298,7 +298,7 @@ export function notRecorded(state: State, part: 'processes' | 'postgres' | 'aler
 	if (moment.companionMissing) return `no companion data for ${moment.host.node} at this moment (${moment.companionMissing}): only dbtop record writes ${part}`;
 	const companion = moment.companion!;
 	if ((part === 'postgres' || part === 'statements') && !companion.postgres?.server) return `Postgres not recorded: ${companion.postgres?.error ?? 'the writer read no Postgres'}`;
-	if (part === 'statements' && !state.statements) return 'statements not recorded: the writer had not read them yet, or is a dbtop from before they were recorded';
+	if (part === 'statements' && !state.statements) return 'statements not recorded (by an older dbtop, or not read yet)';
 	if (part === 'processes' && !companion.processes) return 'processes not recorded: the writer had not read them yet';
 	return null;
 }

@@ -2,9 +2,14 @@
 // sorts, the filter, the drill-down (charts, the sessions running it, its query) and copying it.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {Action} from '../../source/store/store.js';
+import {companionParts} from '../../collectors/ring-replay.js';
+import {companionOf} from '../../source/ring/companion.js';
+import {hostOfRow} from '../../source/ring/replay-parse.js';
+import type {ReplayCursor} from '../../source/store/replay.js';
+import {createStore, initialState, reduce, type Action, type State} from '../../source/store/store.js';
 import type {PgStatement} from '../../source/types.js';
-import {hostSample, pgSession, pgSessionsSample, pgStatement, pgStatementsSample} from '../helpers/fixtures.js';
+import {hostSample, pgServer, pgSession, pgSessionsSample, pgStatement, pgStatementsSample} from '../helpers/fixtures.js';
+import {ringRow} from '../helpers/ring.js';
 
 process.env['FORCE_COLOR'] = '1';
 const {App} = await import('../../views/App.js');
@@ -154,4 +159,57 @@ test('history is kept for the statements on screen and the open one, not for eve
 	assert.ok(statementHistory.has(many[0]!.key));
 	assert.ok(!statementHistory.has(many[199]!.key));
 	view.unmount();
+});
+
+/** A replay on the Statements pane of a moment whose companion dbtop recorded from `live` (passed through JSON, as the ring holds it); `edit` changes the recorded Postgres part. */
+async function replayOf(live: Action[], edit: (postgres: Record<string, unknown>) => void = () => {}) {
+	const state = live.reduce<State>((current, action) => reduce(current, action), initialState(1000));
+	const recorded = JSON.parse(JSON.stringify(companionOf(state, 0))) as Record<string, unknown>;
+	edit(recorded['postgres'] as Record<string, unknown>);
+	const cursor: ReplayCursor = {ring: 0, node: 'db1', at: 1_800_000_000, steps: 0};
+	const host = hostOfRow({slot: 1, ...ringRow({sample_time: 1_800_000_000, node_name: 'db1', cpu_total_pct: 10})})!;
+	const initial = initialState(1000, undefined, undefined, 'replay');
+	const store = createStore({
+		...initial,
+		ui: {...initial.ui, pane: 'statements'},
+		replay: {rings: ['ring:5432/metrics/monitor_samples_ring'], table: 'monitor_samples_ring', cursor, startAt: null, moment: null, nodes: null, missingColumns: []},
+	});
+	store.dispatch({
+		type: 'sample',
+		id: 'replay',
+		at: Date.now(),
+		value: {cursor, host, history: [], oldestTime: 1_799_990_000, newestTime: 1_800_000_000, containers: [], openContainer: null, containerHistory: [], companion: companionParts(recorded), companionMissing: null},
+	});
+	const copied: string[] = [];
+	const view = renderView(<App version="1" />, [], store, copied);
+	await view.press('');
+	return {...view, copied, frame: () => stripAnsi(view.frame())};
+}
+
+const recordedLive: Action[] = [{type: 'sample', id: 'postgres-sessions', at: AT, value: pgSessionsSample([], {server: pgServer()})}, statementsAction()];
+
+test('a replay shows the statements dbtop record kept (those that ran, the most time first), their detail, and copies a query', async () => {
+	const view = await replayOf(recordedLive);
+	assert.match(view.frame(), /Statements 3 · sort time\/s · the most time over 2s, as recorded/);
+	assert.deepEqual(order(view.frame()), ['orders WHERE', 'stock', 'staff'], 'what did not run in the interval is not recorded');
+	await view.press(KEYS.down, KEYS.enter);
+	assert.match(view.frame(), /Statement 222 alice@shop/);
+	assert.match(view.frame(), /Since reset not recorded/);
+	assert.match(view.frame(), /Running not in the ring/);
+	await view.press('y');
+	assert.deepEqual(view.copied, ['UPDATE stock\n   SET qty = qty - $1\n WHERE item = $2']);
+	view.unmount();
+});
+
+test('a replay of a companion without statements (an older dbtop) says so in one line; one recorded without the extension says how to enable it', async () => {
+	const older = await replayOf(recordedLive, postgres => {
+		delete postgres['statements'];
+		delete postgres['statementsIntervalSec'];
+	});
+	assert.match(older.frame(), /Statements\nstatements not recorded \(by an older dbtop, or not read yet\)\n/);
+	older.unmount();
+	const error = 'pg_stat_statements is not installed in database "shop": run CREATE EXTENSION pg_stat_statements in database "shop"';
+	const missing = await replayOf([recordedLive[0]!, statementsAction([], AT, {error, intervalSec: null})]);
+	assert.match(missing.frame(), /Statements\npg_stat_statements is not installed in database "shop": run CREATE EXTENSION/);
+	missing.unmount();
 });
