@@ -1,11 +1,12 @@
 // The statements slice: the latest pg_stat_statements sample, and the per-interval history of the
 // statements a person can open. Keeping 120 points for each of 5,000 entries would cost more than
 // the rest of the store: like the processes', a statement's history is kept while it is on screen
-// (a row of the list in view, or the one drilled into), from when it came into view.
+// (a row of the list in view, or the one drilled into), from when it came into view, and only
+// while the pane is shown.
 import {visibleStatements} from '../postgres/statement-list.js';
 import type {PgStatement, PgStatementsSample} from '../types.js';
 import {appendBounded, PROCESS_HISTORY_POINTS} from './host.js';
-import {listSelectionIndex} from './lists.js';
+import {keepSelection, listSelectionIndex} from './lists.js';
 import {windowStart} from './selection.js';
 import type {SampleOf, State} from './store.js';
 
@@ -20,12 +21,19 @@ export type StatementsSlice = {
 export const initialStatements = (): StatementsSlice => ({statements: null, statementHistory: new Map()});
 
 const NO_HISTORY: StatementHistory = {calls: [], meanMs: [], totalMs: []};
+const NO_HISTORIES: ReadonlyMap<string, StatementHistory> = new Map();
 
-/** The statements slice's reducer: the sample, and a point more for each statement on screen (none while measuring). */
-export function reduceStatements(state: State, action: SampleOf<'postgres-statements'>): State {
+/**
+ * The statements slice's reducer: the sample, and a point more for each statement on screen (none
+ * while measuring). Off the Statements pane nothing is on screen: the list is not sorted, and the
+ * selection is kept as it was (a row gone leaves it where it was when the pane was left).
+ */
+export function reduceStatements(before: State, action: SampleOf<'postgres-statements'>): State {
 	const sample = action.value;
+	if (before.ui.pane !== 'statements') return {...before, statements: sample, statementHistory: NO_HISTORIES};
+	const state = keepSelection(before, 'statements');
 	const next = {...state, statements: sample};
-	if (sample.intervalSec === null) return {...next, statementHistory: new Map()};
+	if (sample.intervalSec === null) return {...next, statementHistory: NO_HISTORIES};
 	const previous = state.statementHistory;
 	const statementHistory = new Map<string, StatementHistory>();
 	const record = (statement: PgStatement) => {

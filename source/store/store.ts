@@ -69,7 +69,6 @@ const LISTS_FED: Partial<Record<CollectorId, readonly ListId[]>> = {
 	processes: ['processes'],
 	'postgres-sessions': ['sessions', 'locks'],
 	'postgres-locks': ['locks'],
-	'postgres-statements': ['statements'],
 	containers: ['containers'],
 };
 

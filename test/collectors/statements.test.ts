@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import type pg from 'pg';
 import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
-import {infoSql, postgresStatements, statementsSql, textsSql, toReading, toStatementsSample, type Describe} from '../../collectors/postgres-statements.js';
+import {infoSql, postgresStatements, signatures, statementsSql, textsSql, toReading, toStatementRow, toStatementsSample, WHOLE_READ_TICKS, type Describe, type IdleStatements} from '../../collectors/postgres-statements.js';
 import {resolvePgTarget} from '../../source/postgres/settings.js';
 import type {PgSessionsSample, PgStatement, PgStatementsSample} from '../../source/types.js';
 import {MAJORS, startPostgres, type TestServer} from '../helpers/postgres.js';
@@ -19,6 +19,7 @@ test('the SQL reads the columns each version has: total_time before 13, total_ex
 	assert.match(v12, /total_time::float8 AS total_ms/);
 	assert.match(v12, /NULL::float8 AS wal_bytes/);
 	assert.match(v12, /true AS toplevel/);
+	assert.match(v12, /# true::int::int8 # calls/);
 	assert.doesNotMatch(v12, /total_exec_time/);
 	const v13 = statementsSql(130_000, 'public');
 	assert.match(v13, /total_exec_time::float8 AS total_ms/);
@@ -27,7 +28,8 @@ test('the SQL reads the columns each version has: total_time before 13, total_ex
 	for (const version of [140_000, 180_001]) {
 		const sql = statementsSql(version, 'ext');
 		assert.match(sql, /total_exec_time::float8 AS total_ms/);
-		assert.match(sql, /toplevel AS toplevel/);
+		assert.match(sql, /, toplevel AS toplevel/);
+		assert.match(sql, /AND queryid # \(dbid::int8 << 33\) # \(userid::int8 << 1\) # toplevel::int::int8 # calls NOT IN \(SELECT unnest\(\$1::int8\[\]\)\)$/, 'only what moved since the previous reading');
 		assert.match(sql, /FROM ext\.pg_stat_statements\(false\)/, 'the counters without the texts');
 		assert.match(textsSql(version, 'ext'), /FROM ext\.pg_stat_statements\(true\) WHERE queryid = ANY\(\$1::int8\[\]\)/);
 		assert.match(infoSql(version, 'ext'), /FROM ext\.pg_stat_statements_info/);
@@ -43,6 +45,7 @@ function reading(at: number, entries: Record<string, [number, number]>, fields: 
 		userid: 10,
 		queryid: queryId,
 		toplevel: !(fields.nested ?? []).includes(queryId),
+		signature: `${queryId}:${calls}`,
 		calls,
 		total_ms: totalMs,
 		rows: calls * 2,
@@ -51,7 +54,7 @@ function reading(at: number, entries: Record<string, [number, number]>, fields: 
 		temp_written: 0,
 		wal_bytes: calls * 100,
 	}));
-	return toReading({at, reset_at: fields.resetAt ?? 1000, dealloc: fields.dealloc ?? 0, max: 5000}, rows);
+	return toReading({at, reset_at: fields.resetAt ?? 1000, dealloc: fields.dealloc ?? 0, max: 5000}, rows.map(toStatementRow));
 }
 
 const describeEntry: Describe = entry => ({database: 'shop', user: 'alice', query: `q${entry.queryId}`});
@@ -94,6 +97,24 @@ test('a reset of the statistics in between: every entry starts over; an entry wh
 	assert.deepEqual(rates(byId(alone).get('3')), [2.5, 2.5, 1, 5, 25, 2.5, 0, 250]);
 	assert.equal(alone.evicted, 0);
 	for (const sample of [reset, alone]) for (const statement of sample.statements) assert.ok(rates(statement)!.every(value => value === null || value >= 0), `${statement.queryId} has no negative rate`);
+});
+
+test('only what moved is read: the previous reading\'s signatures go to the server, the entries that moved come back over it; an idle entry is given as the same statement', () => {
+	const first = reading(100, {1: [10, 100], 2: [5, 50]});
+	assert.equal(signatures(first.entries), '{1:10,2:5}');
+	assert.equal(signatures(null), '{}', 'every entry');
+	const changed = [toStatementRow({dbid: 5, userid: 10, queryid: '1', toplevel: true, signature: '1:12', calls: 12, total_ms: 130, rows: 24, hit: 120, read: 12, temp_written: 0, wal_bytes: 1200})];
+	const second = toReading({at: 102, reset_at: 1000, dealloc: 0, max: 5000}, changed, first.entries);
+	assert.equal(second.entries.get('5/10/2/true'), first.entries.get('5/10/2/true'), 'the unchanged entry kept as it was');
+	assert.equal(second.entries.get('5/10/1/true')!.calls, 12);
+
+	const idle: IdleStatements = new WeakMap();
+	const sample = toStatementsSample(second, first, describeEntry, true, idle);
+	const third = toReading({at: 104, reset_at: 1000, dealloc: 0, max: 5000}, [], second.entries);
+	const next = toStatementsSample(third, second, describeEntry, true, idle);
+	assert.equal(byId(next).get('2'), byId(sample).get('2'), 'idle in both intervals: the same statement');
+	assert.notEqual(byId(next).get('1'), byId(sample).get('1'), 'idle now, not before: built again');
+	assert.deepEqual(rates(byId(next).get('1')), [0, 0, null, 0, 0, 0, 0, 0]);
 });
 
 test('without WAL counts (before 13) the WAL rate is null, not 0', () => {
@@ -185,13 +206,25 @@ for (const major of MAJORS) {
 			}
 		});
 
-		test('entries that come and go: one reset alone is gone, then back and counted from zero; a new statement has its rate at once', async () => {
+		test('the server returns only the entries that moved since the signatures it is sent', async () => {
+			const {key} = known(await sample())!;
+			const sql = statementsSql(connection.versionNum(), 'public');
+			const all = (await client.query(sql, ['{}'])).rows.map(toStatementRow);
+			assert.ok(all.some(entry => entry.key === key), 'every entry, the known one among them');
+			await run(3);
+			const moved = (await client.query(sql, [signatures(new Map(all.map(entry => [entry.key, entry])))])).rows.map(toStatementRow);
+			assert.ok(moved.some(entry => entry.key === key), 'the statement run again');
+			assert.ok(moved.length < all.length / 2, `${moved.length} of ${all.length} entries read`);
+		});
+
+		test('entries that come and go: one reset alone is gone by the next whole read, then back and counted from zero; a new statement has its rate at once', async () => {
 			await run(5);
 			const before = await sample();
 			const id = known(before)!.queryId;
 			await client.query('SELECT pg_stat_statements_reset(0, 0, $1::bigint)', [id]);
-			const gone = await sample();
-			assert.equal(known(gone), undefined, 'gone from the view');
+			let gone = await sample();
+			for (let tick = 0; tick < WHOLE_READ_TICKS && known(gone); tick++) gone = await sample();
+			assert.equal(known(gone), undefined, 'gone from the list');
 			assert.equal(gone.wasReset, false, 'one entry, not the view');
 			await run(2);
 			await client.query('SELECT 42 AS answer_to_statements_test');

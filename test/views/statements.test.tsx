@@ -151,13 +151,17 @@ test('without the extension the pane says how to enable it, and the other panes 
 	view.unmount();
 });
 
-test('history is kept for the statements on screen and the open one, not for every entry', async () => {
+test('history is kept for the statements on screen and the open one, not for every entry, and none off the pane', async () => {
 	const many = Array.from({length: 200}, (_, index) => pgStatement({queryId: String(1000 + index), totalMsPerSec: 1000 - index}));
-	const view = await renderPane(80, 24, [statementsAction(many), statementsAction(many, AT + 2000)]);
+	const view = await renderPane(80, 24, [statementsAction(many)]);
+	view.store.dispatch(statementsAction(many, AT + 2000));
 	const {statementHistory, ui} = view.store.getState();
 	assert.ok(statementHistory.size > 0 && statementHistory.size <= ui.statements.pageSize, `${statementHistory.size} histories for a page of ${ui.statements.pageSize}`);
 	assert.ok(statementHistory.has(many[0]!.key));
 	assert.ok(!statementHistory.has(many[199]!.key));
+	await view.press('3');
+	view.store.dispatch(statementsAction(many, AT + 4000));
+	assert.equal(view.store.getState().statementHistory.size, 0);
 	view.unmount();
 });
 
