@@ -214,8 +214,12 @@ export function toStatementsSample(reading: StatementsReading, previous: Stateme
 /** A sample that says why there are no statements. */
 export const missingSample = (error: string): PgStatementsSample => ({error, intervalSec: null, statements: [], hasWal: false, max: null, evicted: null, wasReset: false});
 
-/** The statements collector: one sample every 2 s by default. */
-export const postgresStatements = (connection: PgConnection): Collector<PgStatementsSample> => {
+/**
+ * The statements collector: one sample every 2 s by default, while `isWanted` says something shows
+ * or keeps them. A tick skipped meanwhile leaves the previous reading too old to take rates from:
+ * the first sample after is measuring again.
+ */
+export const postgresStatements = (connection: PgConnection, {isWanted}: {isWanted?: () => boolean} = {}): Collector<PgStatementsSample> => {
 	// The extension's schema once it is found on this connection; looked for again after a failure.
 	let found: {schema: string; database: string} | null = null;
 	let previous: StatementsReading | null = null;
@@ -224,6 +228,7 @@ export const postgresStatements = (connection: PgConnection): Collector<PgStatem
 	// Oids whose names were read for: one that is still unknown (a dropped role) is not read again.
 	const asked = new Set<string>();
 	const idle: IdleStatements = new WeakMap();
+	let wasSkipped = false;
 
 	const readNames = async () => {
 		for (const row of await connection.query(NAMES_SQL)) (row['kind'] === 'd' ? names.databases : names.roles).set(Number(row['oid']), String(row['name']));
@@ -263,7 +268,21 @@ export const postgresStatements = (connection: PgConnection): Collector<PgStatem
 	return {
 		id: 'postgres-statements',
 		intervalMs: 2000,
+		...(isWanted
+			? {
+					isWanted() {
+						const is = isWanted();
+						if (!is) wasSkipped = true;
+						return is;
+					},
+				}
+			: {}),
 		async collect(signal) {
+			if (wasSkipped) {
+				previous = null;
+				wasSkipped = false;
+			}
+
 			try {
 				if (!found) {
 					const [check] = await connection.query(CHECK_SQL);

@@ -189,6 +189,18 @@ for (const major of MAJORS) {
 			assert.ok(statement.timePct !== null && statement.timePct >= 0 && statement.timePct <= 100);
 		});
 
+		test('a tick skipped while nothing wanted the statements: the next sample measures again', async () => {
+			let isWanted = true;
+			const wanted = postgresStatements(connection, {isWanted: () => isWanted});
+			await wanted.collect(signal);
+			assert.notEqual(((await wanted.collect(signal)) as PgStatementsSample).intervalSec, null);
+			isWanted = false;
+			assert.equal(wanted.isWanted?.(), false, 'as the scheduler asks before a tick');
+			isWanted = true;
+			assert.equal(((await wanted.collect(signal)) as PgStatementsSample).intervalSec, null, 'measuring: the previous reading is too old');
+			assert.notEqual(((await wanted.collect(signal)) as PgStatementsSample).intervalSec, null);
+		});
+
 		test('a statistics reset between samples: no negative or huge rates, the entry starts over', async () => {
 			await sample();
 			await run(30);
