@@ -85,7 +85,6 @@ export function statementByKey(state: State, key: string | null): PgStatement | 
 	return key === null || !statements ? null : (byKey(statements).get(key) ?? null);
 }
 
-
 /** What the pane's title counts: the statements that ran in the interval, and the execution time per second of the top-level ones. */
 export type StatementTotals = {ran: number; msPerSec: number};
 
