@@ -135,7 +135,7 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 		return connecting;
 	};
 
-	const query = async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> => {
+	const run = async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> => {
 		if (lostReason !== null) {
 			const reason = lostReason;
 			lostReason = null;
@@ -156,6 +156,15 @@ export function createPgConnection(settings: PgTarget, {isReadOnly = false}: {is
 
 			throw new Error(pgErrorMessage(error));
 		}
+	};
+
+	// The collectors that share the connection take turns: pg runs one query at a time on a client
+	// anyway, and warns on stderr (pg 9 refuses) when more than one is waiting.
+	let turn: Promise<unknown> = Promise.resolve();
+	const query = async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> => {
+		const mine = turn.then(async () => run<Row>(sql, params));
+		turn = mine.catch(() => {});
+		return mine;
 	};
 
 	const signal = async (fn: 'pg_cancel_backend' | 'pg_terminate_backend', pid: number): Promise<string | null> => {

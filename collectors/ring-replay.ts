@@ -3,6 +3,7 @@
 // samples like any other collector's. Each ring has one read-only reader; a reader that fails is
 // dropped and opened again on the next tick (the scheduler backs off while it fails), so a ring
 // server that restarts is read again where the cursor is: the same node and moment.
+import type {SnapshotStatement} from '../source/app/snapshot.js';
 import type {CompanionParts, CompanionPostgres} from '../source/ring/companion.js';
 import {HISTORY_ROWS, type RingReader} from '../source/ring/reader.js';
 import {openRings, type Rings} from '../source/ring/rings.js';
@@ -36,13 +37,23 @@ function serverOf(value: unknown): PgServer | null {
 	return {...value, slots: itemsOf<PgReplicationSlot>(value['slots'], {name: 'string', type: 'string'}) ?? []};
 }
 
-/** The recorded Postgres header: what the Sessions pane reads first, and the long operations in progress (none where they were not recorded). */
+/**
+ * The recorded Postgres header: what the Sessions pane reads first, the long operations in progress
+ * (none where they were not recorded), and the statements where it holds them (a companion of an
+ * older dbtop has none).
+ */
 function postgresOf(value: Record<string, unknown>): CompanionPostgres {
+	const statements = itemsOf<SnapshotStatement>(value['statements'], {queryId: 'string', query: 'string', callsPerSec: 'number', totalMsPerSec: 'number'});
+	const interval = value['statementsIntervalSec'];
+	const statementsError = value['statementsError'];
 	return {
 		target: typeof value['target'] === 'string' ? value['target'] : null,
 		server: serverOf(value['server']),
 		error: typeof value['error'] === 'string' ? value['error'] : null,
 		progress: itemsOf<PgProgress>(value['progress'], {pid: 'number', command: 'string', phase: 'string', unit: 'string'}) ?? [],
+		...(statements ? {statements} : {}),
+		...(typeof interval === 'number' ? {statementsIntervalSec: interval} : {}),
+		...(typeof statementsError === 'string' ? {statementsError} : {}),
 	};
 }
 

@@ -251,6 +251,59 @@ export type PgLocksSample = {
 	locks: PgLock[];
 };
 
+/**
+ * One entry of pg_stat_statements (a statement of one user in one database) with its rates over
+ * the last interval: each null while there is no interval yet (the first sample: measuring).
+ * Strings are raw (unsanitized).
+ */
+export type PgStatement = {
+	/** What identifies the entry: `dbid/userid/queryid/toplevel`. */
+	key: string;
+	/** pg_stat_statements' queryid (text: it is a 64-bit number), as pg_stat_activity.query_id has it. */
+	queryId: string;
+	database: string | null;
+	user: string | null;
+	/** False for a statement run inside a function (pg_stat_statements.track = all); true where the server does not say (before 14). */
+	isToplevel: boolean;
+	/** The normalised text (constants as $1, $2, ...). */
+	query: string;
+	/** Calls and execution time since the entry was last reset. */
+	calls: number;
+	totalMs: number;
+	callsPerSec: number | null;
+	/** Execution time per second of the interval, in milliseconds. */
+	totalMsPerSec: number | null;
+	/** Mean execution time of the calls in the interval; null also when it had none. */
+	meanMs: number | null;
+	rowsPerSec: number | null;
+	/** Shared blocks (of block_size, 8 kB by default) found in the buffer cache, read, and temp blocks written, per second. */
+	sharedHitPerSec: number | null;
+	sharedReadPerSec: number | null;
+	tempWrittenPerSec: number | null;
+	/** WAL bytes per second (13+; null where the server does not count them). */
+	walBytesPerSec: number | null;
+	/** Its share of the execution time of every top-level statement in the interval, 0–100. */
+	timePct: number | null;
+};
+
+/** The statements collector's sample: pg_stat_statements over the last interval, or how to enable it. */
+export type PgStatementsSample = {
+	/** Why there are no statements: the extension is not installed or not loaded, said with how to enable it. Null when read. */
+	error: string | null;
+	/** Seconds the rates cover; null on the first sample (measuring). */
+	intervalSec: number | null;
+	/** Every entry dbtop can see (a role without pg_read_all_stats sees only its own), in no order. */
+	statements: PgStatement[];
+	/** Whether the server counts WAL bytes per statement (13+). */
+	hasWal: boolean;
+	/** pg_stat_statements.max: how many entries the view holds at most (null where unknown). */
+	max: number | null;
+	/** Entries evicted to make room over the interval (14+; null where unknown). */
+	evicted: number | null;
+	/** Whether the statistics were reset over the interval (every entry then starts over). */
+	wasReset: boolean;
+};
+
 /** One container as the containers pane shows it; rates over the time since the previous sample. */
 export type ContainerRow = {
 	id: string;
@@ -329,6 +382,7 @@ export type SampleMap = {
 	processes: ProcessSample;
 	'postgres-sessions': PgSessionsSample;
 	'postgres-locks': PgLocksSample;
+	'postgres-statements': PgStatementsSample;
 	containers: ContainersSample;
 	/** The open container's details, or null when none is open. */
 	'container-detail': ContainerDetail | null;

@@ -16,6 +16,8 @@ import {LocksPane} from './LocksPane.js';
 import {NodePicker} from './NodePicker.js';
 import {SessionDetail} from './SessionDetail.js';
 import {SessionsPane} from './SessionsPane.js';
+import {StatementDetail} from './StatementDetail.js';
+import {StatementsPane} from './StatementsPane.js';
 import {ProcessDetail} from './ProcessDetail.js';
 import {ProcessesPane} from './ProcessesPane.js';
 import {StatusBar} from './StatusBar.js';
@@ -24,7 +26,7 @@ import {useKeys} from './use-keys.js';
 import {useStore, useStoreInstance} from './use-store.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
-const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers', alerts: 'Alerts'};
+const PANE_TITLES: Record<PaneId, string> = {processes: 'Processes', host: 'Host', sessions: 'Sessions', locks: 'Locks', containers: 'Containers', alerts: 'Alerts', statements: 'Statements'};
 
 type BodyProps = {width: number; height: number};
 
@@ -36,6 +38,7 @@ const PANE_VIEWS: Record<PaneId, (props: BodyProps) => ReactNode> = {
 	locks: LocksPane,
 	containers: ContainersPane,
 	alerts: AlertsPane,
+	statements: StatementsPane,
 };
 
 const DETAILS: Record<Detail, (props: BodyProps) => ReactNode> = {
@@ -43,6 +46,7 @@ const DETAILS: Record<Detail, (props: BodyProps) => ReactNode> = {
 	session: SessionDetail,
 	container: ContainerDetail,
 	alert: AlertDetail,
+	statement: StatementDetail,
 };
 
 // The fewest rows of a pane in the full layout.

@@ -156,3 +156,12 @@ export function formatCount(count: number): string {
 	if (count < 1_000_000_000) return `${(count / 1_000_000).toFixed(count < 10_000_000 ? 1 : 0)}M`;
 	return `${(count / 1_000_000_000).toFixed(1)}G`;
 }
+
+/** A rate or a time with no unit of its own, at most 5 characters: `0`, `0.05`, `12.5`, `850`, `12345`, `123k`, `1.2M`. */
+export function formatAmount(value: number): string {
+	if (!Number.isFinite(value)) return '—';
+	if (value === 0) return '0';
+	if (value < 1) return value.toFixed(2);
+	if (value < 100) return value.toFixed(1);
+	return formatCount(value);
+}

@@ -99,6 +99,7 @@ const COLLECTORS: Readonly<Record<NamedCollector, Collector>> = {
 	processes: {source: 'process', pane: 'processes', isDownMeasured: false},
 	'postgres-sessions': {source: 'postgres', pane: 'sessions', isDownMeasured: true},
 	'postgres-locks': {source: 'postgres', pane: 'locks', isDownMeasured: false},
+	'postgres-statements': {source: 'postgres', pane: 'statements', isDownMeasured: false},
 	containers: {source: 'container', pane: 'containers', isDownMeasured: true},
 	'container-detail': {source: 'container', pane: 'containers', isDownMeasured: false},
 };

@@ -7,6 +7,7 @@ import {host} from '../../collectors/host.js';
 import {createPgConnection, type PgConnection} from '../../collectors/postgres-connection.js';
 import {postgresLocks} from '../../collectors/postgres-locks.js';
 import {postgresSessions} from '../../collectors/postgres-sessions.js';
+import {postgresStatements} from '../../collectors/postgres-statements.js';
 import {processes} from '../../collectors/processes.js';
 import {App} from '../../views/App.js';
 import {HostSummary} from '../../views/HostSummary.js';
@@ -72,8 +73,13 @@ export type Runtime = {
 	logPositions(): Record<string, TailPosition>;
 };
 
-/** Builds the store, the collectors and the scheduler that feeds one into the other; log checks start where `logPositions` say. */
-export function createRuntime(options: Options, alerts: Alert[] = [], logPositions: Readonly<Record<string, TailPosition>> = {}): Runtime {
+/**
+ * Builds the store, the collectors and the scheduler that feeds one into the other; log checks
+ * start where `logPositions` say. The statements are read where something shows or keeps them
+ * (`hasStatements`: not for `dbtop check` or `--once`), and in the live monitor only while their
+ * pane is shown or the samples are recorded.
+ */
+export function createRuntime(options: Options, alerts: Alert[] = [], logPositions: Readonly<Record<string, TailPosition>> = {}, {hasStatements = true}: {hasStatements?: boolean} = {}): Runtime {
 	const store = createStore(initialState(options.refreshMs, options.rules, {...initialAlerts(), alerts}, options.isReadOnly ? 'live' : null));
 	const postgres = createPgConnection(options.pg, {isReadOnly: options.isReadOnly});
 	const checks = (options.checks ?? []).filter(check => check.rule.isEnabled).map(check => ({name: check.name, collector: serviceCheck(check, {start: logPositions[check.name]})}));
@@ -94,6 +100,7 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 		}),
 		postgresSessions(postgres),
 		postgresLocks(postgres),
+		...(hasStatements ? [postgresStatements(postgres, {isWanted: () => options.record !== undefined || store.getState().ui.pane === 'statements'})] : []),
 		containers(options.docker),
 		containerDetail(options.docker, {
 			focus() {
@@ -109,12 +116,17 @@ export function createRuntime(options: Options, alerts: Alert[] = [], logPositio
 		refreshMs: options.refreshMs,
 		intervals: options.intervals,
 	});
-	// Back on a screen that shows processes: a fresh scan now, not at the next tick.
+	// Back on a screen that shows processes (or statements): a fresh reading now, not at the next tick.
 	let wasShowingProcesses = true;
+	let wasShowingStatements = false;
 	store.subscribe(() => {
-		const isShowing = screenOf(store.getState()).isShowingProcesses;
+		const state = store.getState();
+		const isShowing = screenOf(state).isShowingProcesses;
 		if (isShowing && !wasShowingProcesses) scheduler.wake('processes');
 		wasShowingProcesses = isShowing;
+		const isShowingStatements = state.ui.pane === 'statements';
+		if (isShowingStatements && !wasShowingStatements) scheduler.wake('postgres-statements');
+		wasShowingStatements = isShowingStatements;
 	});
 	const positions = () => Object.fromEntries(checks.flatMap(({name, collector}) => (collector.position() ? [[name, collector.position()!]] : [])));
 	return {store, scheduler, postgres, logPositions: positions};
@@ -129,7 +141,7 @@ async function sampleTwice(runtime: Runtime, gapMs: number): Promise<void> {
 
 /** `--once` and `--json`: resolves to the one snapshot, as text or JSON, for stdout. */
 export async function runSnapshot(options: Options, version: string): Promise<string> {
-	const runtime = createRuntime(options);
+	const runtime = createRuntime(options, [], {}, {hasStatements: options.mode === 'json'});
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
 		const state = runtime.store.getState();
@@ -159,7 +171,7 @@ export async function runCheck(options: Options, sources: readonly string[]): Pr
 	// Log checks go on from where the previous run stopped, so a run from cron counts what was
 	// written since, over the window.
 	const positionsFile = logPositionsPath(process.env);
-	const runtime = createRuntime(options, [], loadLogPositions(positionsFile));
+	const runtime = createRuntime(options, [], loadLogPositions(positionsFile), {hasStatements: false});
 	try {
 		await sampleTwice(runtime, Math.min(options.refreshMs, 2000));
 		const positions = runtime.logPositions();

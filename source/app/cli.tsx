@@ -27,7 +27,8 @@ const HELP = `
 	Options
 	  --interval <duration>     Refresh interval: 500ms, 2s, 1.5s or 2 (seconds). Default 1s.
 	  --interval <id>=<dur>     A fixed interval for one collector (host, processes,
-	                            postgres-sessions, postgres-locks, containers); repeatable.
+	                            postgres-sessions, postgres-locks, postgres-statements,
+	                            containers); repeatable.
 	  --pg <conninfo>           The Postgres server: a postgres:// URL or key=value string.
 	                            Default: libpq's PG* variables, else the local socket.
 	  --docker <socket|url>     The container engine (Docker or Podman): a socket path,

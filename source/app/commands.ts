@@ -3,9 +3,10 @@ import {formatDuration} from '../duration.js';
 import type {Scheduler} from '../store/scheduler.js';
 import {listKeys, listSelectionIndex, selectedKey} from '../store/lists.js';
 import {selectedLockIndex, SESSION_SORTS, sessionFilterError, visibleLockLines} from '../postgres/session-list.js';
+import {STATEMENT_SORTS, statementByKey, statementFilterError} from '../postgres/statement-list.js';
 import {visibleAlerts} from '../alerts/list.js';
 import {screenOf} from '../store/screen.js';
-import {PANES, type Confirm, type ContainerSort, type PaneId, type ProcessSort} from '../store/ui.js';
+import {PANES, type Confirm, type ContainerSort, type FilteredListId, type PaneId, type ProcessSort} from '../store/ui.js';
 import {processByPid} from '../store/host.js';
 import {sessionsByPid} from '../store/postgres.js';
 import type {State, Store} from '../store/store.js';
@@ -55,9 +56,10 @@ function move(context: CommandContext, to: (index: number, last: number, page: n
 	const {store} = context;
 	const state = store.getState();
 	const {list, detail} = screenOf(state);
-	if (detail === 'session') {
-		const {top, last, page} = state.ui.sessions.query;
-		store.dispatch({type: 'scroll-query', top: to(top, last, page)});
+	if (detail === 'session' || detail === 'statement') {
+		const queryList = detail === 'session' ? 'sessions' : 'statements';
+		const {top, last, page} = state.ui[queryList].query;
+		store.dispatch({type: 'scroll-query', list: queryList, top: to(top, last, page)});
 		return;
 	}
 
@@ -129,7 +131,11 @@ const PANE_COMMANDS: Partial<Record<Command, PaneId>> = {
 	'show-locks': 'locks',
 	'show-containers': 'containers',
 	'show-alerts': 'alerts',
+	'show-statements': 'statements',
 };
+
+/** Why a list's filter does not work, for the lists whose filter holds a regular expression. */
+const FILTER_ERRORS: Partial<Record<FilteredListId, (state: State) => string | null>> = {sessions: sessionFilterError, statements: statementFilterError};
 
 const CONTAINER_SORTS: Partial<Record<Command, ContainerSort>> = {
 	'sort-container-cpu': 'cpu',
@@ -258,9 +264,15 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'cycle-sort':
 		case 'cycle-sort-back': {
-			const at = SESSION_SORTS.findIndex(entry => entry.sort === ui.sessions.sort);
-			const step = command === 'cycle-sort' ? 1 : SESSION_SORTS.length - 1;
-			store.dispatch({type: 'set-session-sort', sort: SESSION_SORTS[(at + step) % SESSION_SORTS.length]!.sort});
+			const forward = command === 'cycle-sort';
+			if (ui.pane === 'statements') {
+				// WAL bytes only where the server counts them (13+).
+				const sorts = STATEMENT_SORTS.filter(entry => entry.sort !== 'wal' || (state.statements?.hasWal ?? true));
+				store.dispatch({type: 'set-statement-sort', sort: cycled(sorts, ui.statements.sort, forward)});
+			} else {
+				store.dispatch({type: 'set-session-sort', sort: cycled(SESSION_SORTS, ui.sessions.sort, forward)});
+			}
+
 			return;
 		}
 
@@ -299,6 +311,11 @@ export function runCommand(command: Command, context: CommandContext): void {
 				return;
 			}
 
+			if (list === 'statements') {
+				store.dispatch({type: 'open-statement', key: String(key)});
+				return;
+			}
+
 			if (list === 'containers' || list === 'alerts') {
 				store.dispatch(list === 'containers' ? {type: 'open-container', id: String(key)} : {type: 'open-alert', id: String(key)});
 				return;
@@ -317,6 +334,8 @@ export function runCommand(command: Command, context: CommandContext): void {
 				store.dispatch({type: 'open-container', id: null});
 			} else if (detail === 'alert') {
 				store.dispatch({type: 'open-alert', id: null});
+			} else if (detail === 'statement') {
+				store.dispatch({type: 'open-statement', key: null});
 			} else if (detail) {
 				store.dispatch({type: 'close-detail', list: detail === 'session' ? 'sessions' : 'processes'});
 				if (detail === 'session' && ui.sessions.detailFrom === 'locks') store.dispatch({type: 'set-pane', pane: 'locks'});
@@ -338,6 +357,11 @@ export function runCommand(command: Command, context: CommandContext): void {
 		}
 
 		case 'copy-query': {
+			if (ui.pane === 'statements') {
+				copyStatement(context);
+				return;
+			}
+
 			const pid = targetBackend(state);
 			const session = pid === null ? undefined : sessionsByPid(state).get(pid);
 			if (pid === null || !session || !context.copy) {
@@ -392,7 +416,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 			return;
 		case 'commit-prompt': {
 			store.dispatch({type: 'set-input', input: null});
-			const filterError = ui.input?.kind === 'filter' && ui.input.list === 'sessions' ? sessionFilterError(state) : null;
+			const filterError = ui.input?.kind === 'filter' ? (FILTER_ERRORS[ui.input.list]?.(state) ?? null) : null;
 			if (filterError) store.dispatch({type: 'notice', notice: {text: `filter: ${filterError}`, level: 'error'}});
 			if (ui.input?.kind === 'note') {
 				acknowledgeAlerts(context, ui.input.alertIds, ui.input.text.trim() || null);
@@ -417,6 +441,27 @@ export function runCommand(command: Command, context: CommandContext): void {
 
 			return;
 	}
+}
+
+/** The sort after (or before) `current` in a list of sorts, round. */
+function cycled<S>(sorts: ReadonlyArray<{sort: S}>, current: S, forward: boolean): S {
+	const at = sorts.findIndex(entry => entry.sort === current);
+	return sorts[(at + (forward ? 1 : sorts.length - 1)) % sorts.length]!.sort;
+}
+
+/** `y` on the Statements pane: the open statement's query, else the selected one's. */
+function copyStatement(context: CommandContext): void {
+	const {store} = context;
+	const state = store.getState();
+	const key = state.ui.statements.detailKey ?? selectedKey(state, 'statements');
+	const statement = statementByKey(state, typeof key === 'string' ? key : null);
+	if (!statement || !context.copy) {
+		store.dispatch({type: 'notice', notice: {text: statement ? 'no terminal to copy to' : 'no statement selected', level: 'error'}});
+		return;
+	}
+
+	context.copy(sanitizeKeepingLines(statement.query));
+	store.dispatch({type: 'notice', notice: {text: `copied the query of statement ${statement.queryId} to the clipboard (${Array.from(statement.query).length} characters)`, level: 'info'}});
 }
 
 /** Replaces the prompt's text; the filter follows as the user types. */

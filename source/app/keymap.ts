@@ -1,5 +1,5 @@
 /** Where a binding applies: a pane, a detail view, or a modal that takes the keys first. */
-export type Scope = 'global' | 'replay' | 'nodes' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'alert-detail' | 'help' | 'prompt' | 'confirm';
+export type Scope = 'global' | 'replay' | 'nodes' | 'processes' | 'process-detail' | 'sessions' | 'session-detail' | 'locks' | 'containers' | 'container-detail' | 'alerts' | 'alert-detail' | 'statements' | 'statement-detail' | 'help' | 'prompt' | 'confirm';
 
 /** One row of the key table: what keys run which command, and the line the help shows. */
 export type Binding = {
@@ -13,6 +13,9 @@ export type Binding = {
 type MoveHelp = {up: string; down: string; pageUp: string; pageDown: string; first: string; last: string};
 
 const selectionMoves = (first: string, last: string): MoveHelp => ({up: 'Move the selection up', down: 'Move the selection down', pageUp: 'One page up', pageDown: 'One page down', first, last});
+
+/** The moves of a drill-down whose query scrolls (a session's, a statement's). */
+const QUERY_MOVES: MoveHelp = {up: 'Scroll the query up a line', down: 'Scroll the query down a line', pageUp: 'Scroll the query up a page', pageDown: 'Scroll the query down a page', first: 'Start of the query', last: 'End of the query'};
 
 /** The moves, bound the same way in every scope that has them. */
 const moves = <S extends Scope>(scope: S, help: MoveHelp) =>
@@ -45,6 +48,7 @@ export const keymap = [
 	{scope: 'global', keys: ['4'], command: 'show-locks', help: 'Locks: who blocks whom'},
 	{scope: 'global', keys: ['5'], command: 'show-containers', help: 'Containers pane'},
 	{scope: 'global', keys: ['6'], command: 'show-alerts', help: 'Alerts pane'},
+	{scope: 'global', keys: ['7'], command: 'show-statements', help: 'Statements: what eats the server'},
 	{scope: 'global', keys: ['p'], command: 'toggle-pause', help: 'Pause or resume'},
 	{scope: 'global', keys: ['+', '='], command: 'slower', help: 'Longer refresh interval'},
 	{scope: 'global', keys: ['-'], command: 'faster', help: 'Shorter refresh interval'},
@@ -91,7 +95,7 @@ export const keymap = [
 	{scope: 'sessions', keys: ['T'], command: 'tag-shown', help: 'Tag all shown (or none)'},
 
 	{scope: 'session-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
-	...moves('session-detail', {up: 'Scroll the query up a line', down: 'Scroll the query down a line', pageUp: 'Scroll the query up a page', pageDown: 'Scroll the query down a page', first: 'Start of the query', last: 'End of the query'}),
+	...moves('session-detail', QUERY_MOVES),
 	...backendActions('session-detail'),
 	{scope: 'session-detail', keys: ['e'], command: 'show-plan', help: 'Show its plan (EXPLAIN, never runs it)'},
 
@@ -120,6 +124,18 @@ export const keymap = [
 
 	{scope: 'alert-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
 	{scope: 'alert-detail', keys: ['a'], command: 'acknowledge', help: 'Acknowledge, with a note'},
+
+	...moves('statements', selectionMoves('First statement', 'Last statement')),
+	{scope: 'statements', keys: ['s'], command: 'cycle-sort', help: 'Next sort: time, calls, mean, rows, I/O'},
+	{scope: 'statements', keys: ['S'], command: 'cycle-sort-back', help: 'Previous sort'},
+	{scope: 'statements', keys: ['/'], command: 'open-filter', help: 'Filter: db: user: regex'},
+	{scope: 'statements', keys: ['escape'], command: 'clear-filter', help: 'Clear the filter'},
+	{scope: 'statements', keys: ['enter'], command: 'open-detail', help: 'Drill into the statement'},
+	{scope: 'statements', keys: ['y'], command: 'copy-query', help: 'Copy its query (OSC 52)'},
+
+	{scope: 'statement-detail', keys: ['escape'], command: 'close-detail', help: 'Back to the list'},
+	...moves('statement-detail', QUERY_MOVES),
+	{scope: 'statement-detail', keys: ['y'], command: 'copy-query', help: 'Copy its query (OSC 52)'},
 
 	{scope: 'help', keys: ['escape'], command: 'close-help', help: 'Close the help'},
 	{scope: 'help', keys: ['pagedown', 'down'], command: 'next-help-page', help: 'Next page of the help'},
@@ -188,6 +204,8 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	'container-detail': 'Container detail',
 	alerts: 'Alerts pane',
 	'alert-detail': 'Alert detail',
+	statements: 'Statements pane',
+	'statement-detail': 'Statement detail',
 	help: 'Help',
 	prompt: 'Prompts (filter, note, time)',
 	confirm: 'Confirmation',

@@ -94,7 +94,7 @@ export function toReplayOptions(flags: ReplayFlags, env: NodeJS.ProcessEnv, osUs
 }
 
 /** The collectors whose interval `--interval id=duration` can set (the README lists them). */
-export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'containers'] as const;
+export const COLLECTOR_IDS = ['host', 'processes', 'postgres-sessions', 'postgres-locks', 'postgres-statements', 'containers'] as const;
 
 const DEFAULT_REFRESH_MS = 1000;
 const MIN_INTERVAL_MS = 100;

@@ -5,16 +5,22 @@ import type {UserCounts} from '../postgres/users.js';
 import {containerLabel, containerNames} from '../store/containers.js';
 import {usersSummary} from '../store/postgres.js';
 import type {State} from '../store/store.js';
-import type {CheckValue, ContainerRow, PgProgress, PgReplicationSlot, PgServer, PgSession, ProcessRow} from '../types.js';
+import type {CheckValue, ContainerRow, PgProgress, PgReplicationSlot, PgServer, PgSession, PgStatement, PgStatementsSample, ProcessRow} from '../types.js';
 
 /** The session fields the snapshot promises. */
 export type SnapshotSession = Pick<PgSession, 'pid' | 'database' | 'user' | 'application' | 'client' | 'backendType' | 'state' | 'waitEventType' | 'waitEvent' | 'xactAgeSec' | 'queryAgeSec' | 'stateAgeSec' | 'query'>;
 
+/** The statement fields the snapshot promises: rates over the sampling interval. */
+export type SnapshotStatement = Pick<
+	PgStatement,
+	'queryId' | 'query' | 'database' | 'user' | 'callsPerSec' | 'meanMs' | 'totalMsPerSec' | 'rowsPerSec' | 'sharedHitPerSec' | 'sharedReadPerSec' | 'tempWrittenPerSec' | 'walBytesPerSec' | 'timePct'
+>;
+
 /** One user's client sessions by state, as the snapshot gives them (over all databases). */
 export type SnapshotUser = Omit<UserCounts, 'database'>;
 
-/** The Postgres part: the server, its sessions, users and blocking tree, the long operations and the replication slots, or why it could not be read. */
-type SnapshotPostgres = {
+/** The Postgres part: the server, its sessions, users and blocking tree, the long operations, the replication slots and the statements, or why it could not be read. */
+export type SnapshotPostgres = {
 	target?: string;
 	/** The server's figures; its slots are `slots`. */
 	server?: Omit<PgServer, 'slots'>;
@@ -23,6 +29,11 @@ type SnapshotPostgres = {
 	slots?: PgReplicationSlot[];
 	users?: SnapshotUser[];
 	blocking?: BlockingNode[];
+	/** The statements that ran in the interval, the most time first; the seconds their rates cover. */
+	statements?: SnapshotStatement[];
+	statementsIntervalSec?: number;
+	/** Why pg_stat_statements could not be read, and how to enable it. */
+	statementsError?: string;
 	error?: string;
 };
 
@@ -87,6 +98,37 @@ export function toSnapshotSession(session: PgSession): SnapshotSession {
 	};
 }
 
+/** A statement as the snapshot gives it. */
+export function toSnapshotStatement(statement: PgStatement): SnapshotStatement {
+	return {
+		queryId: statement.queryId,
+		query: statement.query,
+		database: statement.database,
+		user: statement.user,
+		callsPerSec: statement.callsPerSec,
+		meanMs: statement.meanMs,
+		totalMsPerSec: statement.totalMsPerSec,
+		rowsPerSec: statement.rowsPerSec,
+		sharedHitPerSec: statement.sharedHitPerSec,
+		sharedReadPerSec: statement.sharedReadPerSec,
+		tempWrittenPerSec: statement.tempWrittenPerSec,
+		walBytesPerSec: statement.walBytesPerSec,
+		timePct: statement.timePct,
+	};
+}
+
+/** The statements that ran in a sample's interval, the most execution time first (none while measuring). */
+export function ranStatements(sample: PgStatementsSample): PgStatement[] {
+	return sample.statements.filter(statement => (statement.callsPerSec ?? 0) > 0).sort((a, b) => (b.totalMsPerSec ?? 0) - (a.totalMsPerSec ?? 0) || (b.callsPerSec ?? 0) - (a.callsPerSec ?? 0));
+}
+
+/** The statements part of the Postgres part: what ran, over how long, or why pg_stat_statements could not be read. */
+export function snapshotStatements(sample: PgStatementsSample | null, max = Number.POSITIVE_INFINITY): Pick<SnapshotPostgres, 'statements' | 'statementsIntervalSec' | 'statementsError'> {
+	if (sample?.error) return {statementsError: sample.error};
+	if (!sample || sample.intervalSec === null) return {};
+	return {statements: ranStatements(sample).slice(0, max).map(toSnapshotStatement), statementsIntervalSec: sample.intervalSec};
+}
+
 /** A user's counts as the snapshot gives them: the users summary's row without its (null) database. */
 export function toSnapshotUser({database: _database, ...counts}: UserCounts): SnapshotUser {
 	return counts;
@@ -134,6 +176,7 @@ function toSnapshotPostgres(state: State): SnapshotPostgres {
 		slots,
 		users: usersSummary(state).users.map(toSnapshotUser),
 		blocking: state.locks ? blockingTree(sample.sessions, state.locks, state.now) : [],
+		...snapshotStatements(state.statements),
 		...(error ? {error} : {}),
 	};
 }

@@ -13,18 +13,21 @@ import type {PgLocksSample, PgSession} from '../types.js';
 /** A parsed filter: `db:NAME user:NAME app:NAME state:NAME` terms, the rest a regex (RE2: linear time) over the query. */
 export type SessionFilter = {db?: string; user?: string; app?: string; state?: string; query?: UserPattern; error?: string};
 
-const TERMS = ['db', 'user', 'app', 'state'] as const;
+/** The terms a filter can have before the text. */
+export type FilterTerm = 'db' | 'user' | 'app' | 'state';
 
-/** Parses the sessions filter (`app:"my app"` quotes a value with spaces); an invalid regex gives `error` instead of throwing. */
-export function parseSessionFilter(text: string): SessionFilter {
+const TERMS: readonly FilterTerm[] = ['db', 'user', 'app', 'state'];
+
+/** Parses the sessions filter (`app:"my app"` quotes a value with spaces), or another list's with fewer `terms`; an invalid regex gives `error` instead of throwing. */
+export function parseSessionFilter(text: string, terms: readonly FilterTerm[] = TERMS): SessionFilter {
 	const filter: SessionFilter = {};
 	const rest: string[] = [];
 	for (const match of text.matchAll(/(\w+):"([^"]*)"?|(\S+)/g)) {
 		const [word, quotedTerm, quotedValue] = match;
 		const colon = word.indexOf(':');
 		const term = quotedTerm ?? word.slice(0, colon);
-		if ((quotedTerm !== undefined || colon > 0) && (TERMS as readonly string[]).includes(term)) {
-			filter[term as (typeof TERMS)[number]] = (quotedValue ?? word.slice(colon + 1)).toLowerCase();
+		if ((quotedTerm !== undefined || colon > 0) && (terms as readonly string[]).includes(term)) {
+			filter[term as FilterTerm] = (quotedValue ?? word.slice(colon + 1)).toLowerCase();
 		} else {
 			rest.push(word);
 		}

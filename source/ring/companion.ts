@@ -5,15 +5,16 @@
 // them, and the viewer sanitizes them where it shows them.
 import {sortAlerts, type Alert} from '../alerts/engine.js';
 import {withMessage} from '../alerts/message.js';
-import {toSnapshotProcess, toSnapshotSession, toSnapshotUser, type SnapshotProcess, type SnapshotSession, type SnapshotUser} from '../app/snapshot.js';
+import {snapshotStatements, toSnapshotProcess, toSnapshotSession, toSnapshotUser, type SnapshotPostgres, type SnapshotProcess, type SnapshotSession, type SnapshotUser} from '../app/snapshot.js';
 import {blockingTree, type BlockingNode} from '../postgres/lock-tree.js';
 import {backendLabel, localBackends, sessionOrder} from '../postgres/session-list.js';
 import type {UserCounts} from '../postgres/users.js';
 import {containerNames} from '../store/containers.js';
 import {sessionsByPid, usersSummary} from '../store/postgres.js';
+import {memoOf} from '../store/memo.js';
 import {PROCESS_ORDER} from '../store/process-list.js';
 import type {State} from '../store/store.js';
-import type {PgProgress, PgServer, ProcessRow} from '../types.js';
+import type {PgProgress, PgServer, PgStatementsSample, ProcessRow} from '../types.js';
 import type {Companion} from './contract.js';
 
 /** Sessions kept that take part in a blocking chain (blocked or blocking), in the order the blocking tree shows them; also the most nodes of the tree kept. */
@@ -37,12 +38,20 @@ export const MAX_ALERTS = 100;
 /** Long operations kept in progress (one per backend at most): far more than a screen shows. */
 export const MAX_PROGRESS = 100;
 
+/** Statements kept: those that took the most execution time in the statements' latest interval. */
+export const MAX_STATEMENTS = 30;
+
 /**
  * The Postgres server header: where dbtop connects, the server's figures from the last sample
  * (with its replication slots), why it cannot be read now, and the long operations in progress
- * (absent before the first sample, and in a companion written before they were recorded).
+ * (absent before the first sample, and in a companion written before they were recorded); and the
+ * statements of the latest interval, the seconds it covers, or why pg_stat_statements could not
+ * be read (absent before they were read, and in a companion an older dbtop wrote).
  */
-export type CompanionPostgres = {target: string | null; server: PgServer | null; error: string | null; progress?: PgProgress[]};
+export type CompanionPostgres = {target: string | null; server: PgServer | null; error: string | null; progress?: PgProgress[]} & Pick<
+	SnapshotPostgres,
+	'statements' | 'statementsIntervalSec' | 'statementsError'
+>;
 
 /** A user's client sessions by state, over all databases and per database, as the Sessions pane groups them. */
 export type CompanionUser = SnapshotUser & {databases: Array<Omit<UserCounts, 'user'>>};
@@ -72,13 +81,19 @@ function withTextCut<T extends object>(record: T): T {
 	return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, typeof value === 'string' ? cutText(value, MAX_TEXT_CHARS) : value])) as T;
 }
 
+// The statements of a sample as recorded, worked out once per sample (a companion is built for every host sample).
+const statementsOf = memoOf((sample: PgStatementsSample) => {
+	const {statements, ...rest} = snapshotStatements(sample, MAX_STATEMENTS);
+	return {...withTextCut(rest), ...(statements ? {statements: statements.map(statement => ({...withTextCut(statement), query: cutText(statement.query, MAX_QUERY_CHARS)}))} : {})};
+});
+
 // "Not read" is no sample and no failure: Postgres is not configured, or its collector has not run yet.
 function postgresOf(state: State): CompanionPostgres | null {
 	const sample = state.postgres;
 	const error = state.status['postgres-sessions']?.error ?? null;
 	if (!sample && error === null) return null;
 	const header = withTextCut({target: sample?.target ?? null, server: sample?.server ?? null, error});
-	return sample ? {...header, progress: sample.progress.slice(0, MAX_PROGRESS).map(withTextCut)} : header;
+	return {...header, ...(sample ? {progress: sample.progress.slice(0, MAX_PROGRESS).map(withTextCut)} : {}), ...(state.statements ? statementsOf(state.statements) : {})};
 }
 
 function usersOf(state: State): CompanionUser[] | null {

@@ -9,9 +9,10 @@ import {selectAt, selectionIndex} from './selection.js';
 import type {LockLine} from '../postgres/lock-tree.js';
 import {selectedLockIndex, visibleLockLines, visibleSessions} from '../postgres/session-list.js';
 import {visibleNodes, type PickerNode} from './node-list.js';
+import {visibleStatements} from '../postgres/statement-list.js';
 import type {ListId, RowKey} from './ui.js';
 import type {State} from './store.js';
-import type {ContainerRow, PgSession} from '../types.js';
+import type {ContainerRow, PgSession, PgStatement} from '../types.js';
 
 // The keys of a list's rows, worked out once per list of rows (each list is memoized by its
 // selector): the list view asks on every change of the store, the reducer on every sample.
@@ -23,6 +24,7 @@ const KEYS_OF = {
 	containers: memoOf((rows: readonly ContainerRow[]): RowKey[] => rows.map(row => row.id)),
 	alerts: memoOf((rows: readonly Alert[]): RowKey[] => rows.map(alert => alert.id)),
 	nodes: memoOf((rows: readonly PickerNode[]): RowKey[] => rows.map(node => node.key)),
+	statements: memoOf((rows: readonly PgStatement[]): RowKey[] => rows.map(statement => statement.key)),
 };
 
 /** The keys of a list's rows (pids, lock-tree paths, container and alert ids) in the order it shows them. */
@@ -40,6 +42,8 @@ export function listKeys(state: State, list: ListId): readonly RowKey[] {
 			return KEYS_OF.alerts(visibleAlerts(state));
 		case 'nodes':
 			return KEYS_OF.nodes(visibleNodes(state));
+		case 'statements':
+			return KEYS_OF.statements(visibleStatements(state));
 	}
 }
 

@@ -3,12 +3,12 @@
 // views cannot tell a recorded moment from a live one except by the header. A companion part the
 // ring does not hold for the moment leaves its slice empty, and `companionMissing` says why.
 import {initialAlerts, type Alert} from '../alerts/engine.js';
-import type {SnapshotSession} from '../app/snapshot.js';
+import type {SnapshotSession, SnapshotStatement} from '../app/snapshot.js';
 import type {BlockingNode} from '../postgres/lock-tree.js';
-import type {CompanionParts, CompanionProcess} from '../ring/companion.js';
+import type {CompanionParts, CompanionPostgres, CompanionProcess} from '../ring/companion.js';
 import type {CompanionMissing, RingNode} from '../ring/reader.js';
 import type {ReplayContainer, ReplayHost} from '../ring/replay-parse.js';
-import type {ContainerRow, HostSample, PgLock, PgLocksSample, PgSession, PgSessionsSample, ProcessRow} from '../types.js';
+import type {ContainerRow, HostSample, PgLock, PgLocksSample, PgSession, PgSessionsSample, PgStatement, PgStatementsSample, ProcessRow} from '../types.js';
 import {appendBounded, HISTORY_POINTS, memoryUsedPct, PROCESS_HISTORY_POINTS, type HostSlice} from './host.js';
 import type {ContainerHistory} from './containers.js';
 import {memoOf} from './memo.js';
@@ -185,6 +185,20 @@ function sessionOf(session: SnapshotSession): PgSession {
 	return {...session, xminAge: null, backendStartAt: Number.NaN, leaderPid: null, queryId: null};
 }
 
+/** A recorded statement as the Statements pane reads it: keyed by what the recording names it by; what is not recorded is null or 0. */
+function statementOf(statement: SnapshotStatement): PgStatement {
+	return {...statement, key: `${statement.database ?? ''}/${statement.user ?? ''}/${statement.queryId}`, isToplevel: true, calls: 0, totalMs: 0};
+}
+
+/** The statements recorded with a moment (the top by time), or why pg_stat_statements could not be read; null where none were recorded (an older dbtop). */
+function statementsSampleOf(postgres: CompanionPostgres | null | undefined): PgStatementsSample | null {
+	const recorded = {intervalSec: null, statements: [], hasWal: false, max: null, evicted: null, wasReset: false};
+	if (postgres?.statementsError) return {...recorded, error: postgres.statementsError};
+	if (!postgres?.statements) return null;
+	const statements = postgres.statements.map(statementOf);
+	return {...recorded, error: null, intervalSec: postgres.statementsIntervalSec ?? null, statements, hasWal: statements.some(statement => statement.walBytesPerSec !== null)};
+}
+
 /** The locks a recorded blocking tree stands for: each waiter blocked by its parent, waiting on the lock the tree names; each root holding it. */
 function locksOf(roots: readonly BlockingNode[], sampleMs: number): PgLocksSample {
 	const blockedBy: Record<number, number[]> = {};
@@ -277,18 +291,21 @@ export function withMoment(state: State, moment: ReplayMoment): State {
 		containerHistory: containerHistoryOf(moment.containerHistory),
 		postgres,
 		locks: postgres ? locksOf(companion?.blocking ?? [], sampleMs) : null,
+		statements: postgres ? statementsSampleOf(companion?.postgres) : null,
+		statementHistory: new Map(),
 		alerts: {...initialAlerts(), alerts: (companion?.alerts ?? []) as Alert[]},
 		replay: {...replay, moment, cursor},
 	};
 }
 
 /** Why a pane fed by the companion has nothing to show at this moment, in one line; null when it has, or outside a replay. */
-export function notRecorded(state: State, part: 'processes' | 'postgres' | 'alerts'): string | null {
+export function notRecorded(state: State, part: 'processes' | 'postgres' | 'alerts' | 'statements'): string | null {
 	const moment = state.replay?.moment;
 	if (!moment) return null;
 	if (moment.companionMissing) return `no companion data for ${moment.host.node} at this moment (${moment.companionMissing}): only dbtop record writes ${part}`;
 	const companion = moment.companion!;
-	if (part === 'postgres' && !companion.postgres?.server) return `Postgres not recorded: ${companion.postgres?.error ?? 'the writer read no Postgres'}`;
+	if ((part === 'postgres' || part === 'statements') && !companion.postgres?.server) return `Postgres not recorded: ${companion.postgres?.error ?? 'the writer read no Postgres'}`;
+	if (part === 'statements' && !state.statements) return 'statements not recorded (by an older dbtop, or not read yet)';
 	if (part === 'processes' && !companion.processes) return 'processes not recorded: the writer had not read them yet';
 	return null;
 }

@@ -7,7 +7,7 @@ import {PANES, type FilteredListId, type ListId, type PaneId, type Ui} from './u
 import type {State} from './store.js';
 
 /** A drill-down open over a pane's list. */
-export type Detail = 'process' | 'session' | 'container' | 'alert';
+export type Detail = 'process' | 'session' | 'container' | 'alert' | 'statement';
 
 /** What takes the keys before the pane: a prompt being typed into, a y/n question, the help, a replay's node picker. */
 export type Modal = 'prompt' | 'confirm' | 'help' | 'nodes';
@@ -46,9 +46,10 @@ const PANE_VIEWS: Record<PaneId, {list: ListId | null; scope: Scope | null; deta
 	locks: {list: 'locks', scope: 'locks', detail: null},
 	containers: {list: 'containers', scope: 'containers', detail: 'container'},
 	alerts: {list: 'alerts', scope: 'alerts', detail: 'alert'},
+	statements: {list: 'statements', scope: 'statements', detail: 'statement'},
 };
 
-const DETAIL_SCOPES: Record<Detail, Scope> = {process: 'process-detail', session: 'session-detail', container: 'container-detail', alert: 'alert-detail'};
+const DETAIL_SCOPES: Record<Detail, Scope> = {process: 'process-detail', session: 'session-detail', container: 'container-detail', alert: 'alert-detail', statement: 'statement-detail'};
 
 const MODALS: readonly Modal[] = ['prompt', 'confirm', 'help', 'nodes'];
 
@@ -74,6 +75,8 @@ const HINTS: Record<Exclude<Scope, 'prompt' | 'confirm'>, readonly Hint[]> = {
 	'container-detail': [back, help, pane, pause, quit],
 	alerts: [help, pane, ['acknowledge', 'acknowledge'], ['acknowledge-all', 'all'], filter, detail, pause, quit],
 	'alert-detail': [back, ['acknowledge', 'acknowledge'], help, pane, pause, quit],
+	statements: [help, ['cycle-sort', 'sort'], filter, detail, ['copy-query', 'copy'], pane, pause, quit],
+	'statement-detail': [back, ['move-down', 'scroll'], ['copy-query', 'copy'], help, pane, quit],
 	help: [['close-help', 'close'], ['next-help-page', 'next page'], ['previous-help-page', 'previous page'], quit],
 	replay: [help, ['step-back', 'earlier'], ['step-forward', 'later'], ['hour-back', '-1h'], ['go-to-time', 'time'], ['follow-newest', 'newest'], ['open-nodes', 'nodes'], quit],
 	nodes: [['pick-node', 'show'], ['close-nodes', 'back'], help, quit],
@@ -167,6 +170,8 @@ function detailOf(ui: Ui): Detail | null {
 			return ui.containers.detailId === null ? null : 'container';
 		case 'alerts':
 			return ui.alerts.detailId === null ? null : 'alert';
+		case 'statements':
+			return ui.statements.detailKey === null ? null : 'statement';
 		default:
 			return null;
 	}

@@ -12,6 +12,7 @@ import {initialHost, reduceHost, type HostSlice} from './host.js';
 import {initialPostgres, reducePostgres, withoutSession, type PostgresSlice} from './postgres.js';
 import {keepSelection} from './lists.js';
 import {initialReplay, withMoment, type ReplayAction, type ReplaySlice} from './replay.js';
+import {initialStatements, reduceStatements, type StatementsSlice} from './statements.js';
 import {initialUi, reduceUi, type ListId, type Ui, type UiAction} from './ui.js';
 
 /** Health of one collector: when it last succeeded and why it fails now (the scheduler counts the failures it backs off on). */
@@ -29,7 +30,8 @@ export type State = HostSlice &
 	ContainersSlice &
 	ChecksSlice &
 	AlertsSlice &
-	ReplaySlice & {
+	ReplaySlice &
+	StatementsSlice & {
 		/** Time of the latest sample or error (epoch ms): the clock ages are measured against. */
 		now: number;
 		status: Partial<Record<string, CollectorStatus>>;
@@ -53,6 +55,7 @@ export function initialState(refreshMs: number, rules?: readonly Rule[], alerts?
 		...initialChecks(),
 		...initialAlertsSlice(rules, alerts),
 		...initialReplay(),
+		...initialStatements(),
 		now: 0,
 		status: {},
 		ui: initialUi(refreshMs, readOnly),
@@ -73,6 +76,7 @@ function withSample(before: State, action: SampleAction): State {
 	const state = (LISTS_FED[action.id] ?? []).reduce(keepSelection, before);
 	if (isSampleOf(action, 'host', 'processes')) return reduceHost(state, action);
 	if (isSampleOf(action, 'postgres-sessions', 'postgres-locks')) return reducePostgres(state, action);
+	if (isSampleOf(action, 'postgres-statements')) return reduceStatements(state, action);
 	if (isSampleOf(action, 'containers', 'container-detail')) return reduceContainers(state, action);
 	if (isSampleOf(action, 'replay')) return withMoment(state, action.value);
 	if (isSampleOf(action, 'replay-nodes')) return state.replay ? {...state, replay: {...state.replay, nodes: action.value}} : state;
@@ -96,8 +100,8 @@ export function reduce(state: State, action: Action): State {
 			const next = withSample(state, action);
 			// A replay's clock is the moment shown (withMoment sets it), and its alerts are those recorded: no rule runs.
 			const sampled = withStatus({...next, now: state.replay ? next.now : Math.max(state.now, action.at)}, action.id, {lastOkAt: action.at, error: null, errorAt: null, downSince: null});
-			// No rule reads the process list or the open container's details.
-			return state.replay || action.id === 'processes' || action.id === 'container-detail' ? sampled : withRules(sampled, action.id);
+			// No rule reads the process list, the open container's details or the statements.
+			return state.replay || action.id === 'processes' || action.id === 'container-detail' || action.id === 'postgres-statements' ? sampled : withRules(sampled, action.id);
 		}
 
 		case 'collector-error': {

@@ -4,19 +4,23 @@ import type {PlanResult} from '../postgres/plan.js';
 import {selectAt, windowStart} from './selection.js';
 
 /** The main panes, in the order Tab and the number keys walk them. */
-export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers', 'alerts'] as const;
+export const PANES = ['processes', 'host', 'sessions', 'locks', 'containers', 'alerts', 'statements'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export type ProcessSort = 'cpu' | 'mem' | 'pid' | 'time';
 export type SessionSort = 'xact' | 'query' | 'state-age' | 'xmin' | 'state' | 'user' | 'database';
 export type ContainerSort = 'cpu' | 'mem' | 'name';
+/** The Statements pane's sorts: each rate over the interval, or the database or user. */
+export type StatementSort = 'time' | 'calls' | 'mean' | 'rows' | 'hit' | 'read' | 'temp' | 'wal' | 'database' | 'user';
 
 /** The lists with a selection that moves with the arrow keys. */
-export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts' | 'nodes';
+export type ListId = 'processes' | 'sessions' | 'locks' | 'containers' | 'alerts' | 'nodes' | 'statements';
 /** The lists with a drill-down by pid. */
 export type DetailListId = 'processes' | 'sessions';
 /** The lists with a filter. */
-export type FilteredListId = DetailListId | 'containers' | 'alerts';
+export type FilteredListId = DetailListId | 'containers' | 'alerts' | 'statements';
+/** The lists whose drill-down shows a query that scrolls. */
+export type QueryListId = 'sessions' | 'statements';
 
 /** What identifies a row of a list: a pid, or a container id. */
 export type RowKey = number | string;
@@ -85,6 +89,8 @@ export type Ui = {
 	locks: Selection;
 	containers: Selection & {sort: ContainerSort; filter: string; showExited: boolean; detailId: string | null};
 	alerts: Selection & {filter: string; detailId: string | null};
+	/** The Statements pane's list, keyed by the entry's key; its drill-down's query scrolls as a session's does. */
+	statements: Selection & {sort: StatementSort; filter: string; detailKey: string | null; query: QueryScroll};
 	/** The node picker's list: a ring's node, keyed `ring/name`. */
 	nodes: Selection;
 };
@@ -105,8 +111,8 @@ export type UiAction =
 	| {type: 'open-alert'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
 	| {type: 'close-detail'; list: DetailListId}
-	| {type: 'scroll-query'; top: number}
-	| {type: 'set-query-view'; page: number; last: number}
+	| {type: 'scroll-query'; top: number; list?: QueryListId}
+	| {type: 'set-query-view'; page: number; last: number; list?: QueryListId}
 	| {type: 'request-plan'; pid: number; query: string}
 	| {type: 'plan-result'; pid: number; query: string; result: PlanResult}
 	| {type: 'close-plan'}
@@ -118,6 +124,8 @@ export type UiAction =
 	| {type: 'toggle-background'}
 	| {type: 'set-container-sort'; sort: ContainerSort}
 	| {type: 'toggle-exited'}
+	| {type: 'set-statement-sort'; sort: StatementSort}
+	| {type: 'open-statement'; key: string | null}
 	| {type: 'set-confirm'; confirm: Confirm | null}
 	| {type: 'notice'; notice: Notice | null};
 
@@ -145,6 +153,7 @@ export function initialUi(refreshMs: number, readOnly: ReadOnlyMode | null = nul
 		containers: {...FIRST_ROW, sort: 'cpu', filter: '', showExited: true, detailId: null},
 		alerts: {...FIRST_ROW, filter: '', detailId: null},
 		nodes: FIRST_ROW,
+		statements: {...FIRST_ROW, sort: 'time', filter: '', detailKey: null, query: {top: 0, page: 1, last: 0}},
 	};
 }
 
@@ -225,16 +234,18 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 		case 'set-tags':
 			return withList(ui, 'sessions', {tagged: action.tagged});
 		case 'scroll-query': {
-			const {query} = ui.sessions;
+			const list = action.list ?? 'sessions';
+			const {query} = ui[list];
 			const top = Math.min(Math.max(action.top, 0), query.last);
-			return top === query.top ? ui : withList(ui, 'sessions', {query: {...query, top}});
+			return top === query.top ? ui : withList(ui, list, {query: {...query, top}});
 		}
 
 		case 'set-query-view': {
-			const {query} = ui.sessions;
+			const list = action.list ?? 'sessions';
+			const {query} = ui[list];
 			if (action.page === query.page && action.last === query.last) return ui;
 			// A query that got shorter (the session ran another) is not left scrolled past its end.
-			return withList(ui, 'sessions', {query: {page: action.page, last: action.last, top: Math.min(query.top, action.last)}});
+			return withList(ui, list, {query: {page: action.page, last: action.last, top: Math.min(query.top, action.last)}});
 		}
 		case 'set-filter':
 			return withList(ui, action.list, {filter: action.filter, selectedIndex: 0});
@@ -242,5 +253,9 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 			return withList(ui, 'containers', {sort: action.sort});
 		case 'toggle-exited':
 			return withList(ui, 'containers', {showExited: !ui.containers.showExited});
+		case 'set-statement-sort':
+			return withList(ui, 'statements', {sort: action.sort});
+		case 'open-statement':
+			return withList(ui, 'statements', {detailKey: action.key, query: {...ui.statements.query, top: 0}});
 	}
 }

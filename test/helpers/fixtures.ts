@@ -1,5 +1,5 @@
 // Synthetic samples for pure tests of the store and the views.
-import type {ContainerRow, HostSample, PgLock, PgServer, PgSession, PgSessionsSample, ProcessRow} from '../../source/types.js';
+import type {ContainerRow, HostSample, PgLock, PgServer, PgSession, PgSessionsSample, PgStatement, PgStatementsSample, ProcessRow} from '../../source/types.js';
 
 export function processRow(fields: Partial<ProcessRow> & {pid: number}): ProcessRow {
 	return {
@@ -149,4 +149,32 @@ export function containerRow(fields: Partial<ContainerRow> & {id: string; name: 
 		pids: 7,
 		...fields,
 	};
+}
+
+/** A statement of shop's alice that ran over the interval unless told otherwise; keyed by its queryid. */
+export function pgStatement(fields: Partial<PgStatement> & {queryId: string}): PgStatement {
+	return {
+		key: `16384/10/${fields.queryId}/true`,
+		database: 'shop',
+		user: 'alice',
+		isToplevel: true,
+		query: `SELECT ${fields.queryId} FROM t WHERE id = $1`,
+		calls: 1000,
+		totalMs: 5000,
+		callsPerSec: 10,
+		totalMsPerSec: 20,
+		meanMs: 2,
+		rowsPerSec: 10,
+		sharedHitPerSec: 100,
+		sharedReadPerSec: 1,
+		tempWrittenPerSec: 0,
+		walBytesPerSec: 0,
+		timePct: 10,
+		...fields,
+	};
+}
+
+/** A statements sample over 2 s on a server that counts WAL unless told otherwise. */
+export function pgStatementsSample(statements: PgStatement[], fields: Partial<PgStatementsSample> = {}): PgStatementsSample {
+	return {error: null, intervalSec: 2, statements, hasWal: true, max: 5000, evicted: 0, wasReset: false, ...fields};
 }

@@ -44,7 +44,7 @@ test('a flag with an empty value is an error naming it, not "unset"; --interval 
 	assert.throws(() => toOptions({user: ''}, {}), {message: '--user: empty (accepted: a name)'});
 	assert.throws(() => toOptions({pg: ' '}, {}), {message: '--pg: empty (accepted: a postgres:// URL or a libpq key=value string)'});
 	assert.throws(() => toOptions({interval: ['container-detail=2s']}, {}), {
-		message: '--interval: unknown collector "container-detail" in "container-detail=2s" (accepted: host, processes, postgres-sessions, postgres-locks, containers)',
+		message: '--interval: unknown collector "container-detail" in "container-detail=2s" (accepted: host, processes, postgres-sessions, postgres-locks, postgres-statements, containers)',
 	});
 });
 

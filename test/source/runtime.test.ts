@@ -153,6 +153,45 @@ describe('on a local Postgres server', () => {
 			await scheduler.stop();
 		}
 	});
+
+	test('the statements are read only while their pane is shown: at once when it is, not while another is', async () => {
+		// The host and the statements on the same 200 ms grid: the host's ticks are the statements' missed ones.
+		const runtime = runtimeOf({pg: server.url(), interval: ['200ms', 'postgres-statements=200ms']});
+		const {store, scheduler} = runtime;
+		const hostTicks = (state: State) => state.status['host']?.lastOkAt ?? 0;
+		// Counts the host's ticks until there are three.
+		const threeTicks = async (what: string) => {
+			let seen = 0;
+			let last = hostTicks(store.getState());
+			await until(
+				store,
+				state => {
+					if (hostTicks(state) !== last) {
+						last = hostTicks(state);
+						seen++;
+					}
+
+					return seen >= 3;
+				},
+				what,
+			);
+		};
+
+		try {
+			scheduler.start();
+			await threeTicks('three host ticks on the processes pane');
+			assert.equal(store.getState().statements, null, 'not read off their pane');
+			store.dispatch({type: 'set-pane', pane: 'statements'});
+			const shown = await until(store, state => state.statements !== null, 'the statements read on showing their pane');
+			assert.match(shown.statements!.error ?? '', /CREATE EXTENSION pg_stat_statements/, 'this server has no pg_stat_statements');
+			store.dispatch({type: 'set-pane', pane: 'sessions'});
+			const away = store.getState().statements;
+			await threeTicks('three host ticks on the sessions pane');
+			assert.equal(store.getState().statements, away, 'not read while another pane is shown');
+		} finally {
+			await scheduler.stop();
+		}
+	});
 });
 
 test('an open container with no engine: closed, the container-detail collector reads nothing; open, it tries the engine and says why it cannot', async () => {

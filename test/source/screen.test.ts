@@ -16,6 +16,7 @@ const OPEN_DETAIL: Partial<Record<PaneId, Action>> = {
 	sessions: {type: 'open-detail', list: 'sessions', pid: 101},
 	containers: {type: 'open-container', id: 'abc'},
 	alerts: {type: 'open-alert', id: 'rule:host:/'},
+	statements: {type: 'open-statement', key: '5/10/42/true'},
 };
 const OPEN_MODAL: readonly Action[] = [
 	{type: 'set-input', input: {kind: 'filter', list: 'processes', text: '', previous: ''}},

@@ -31,7 +31,7 @@ test('the alerts pane: critical first, then warnings; the header counts them', (
 	assert.match(lines[1]!, /^ {3}WARN firing +0s +host:\/logs +Filesystem free: 10% \(warning below 15%\)/);
 	assert.match(frame.split('\n')[0]!, /every 1s 1 crit {2}1 warn$/);
 	// The pane the alerts point at is marked in the tabs.
-	assert.match(frame, /^ 1 Processes {2}2 Host! 3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts$/m);
+	assert.match(frame, /^ 1 Processes {2}2 Host! 3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts {2}7 Statements$/m);
 	view.unmount();
 });
 

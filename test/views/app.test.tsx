@@ -36,7 +36,7 @@ test('the frame is at most rows − 1 tall, with the summary, tabs, pane and hin
 	const lines = view.frame().split('\n');
 	assert.ok(lines.length <= 23, `frame has ${lines.length} lines`);
 	assert.match(lines[0]!, /^dbtop 9\.9\.9/);
-	assert.match(view.frame(), /^ 1 Processes {2}2 Host {2}3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts$/m);
+	assert.match(view.frame(), /^ 1 Processes {2}2 Host {2}3 Sessions {2}4 Locks {2}5 Containers {2}6 Alerts {2}7 Statements$/m);
 	assert.match(lines.at(-1)!, /\? help {2}tab pane {2}\/ filter/);
 	view.unmount();
 });
