@@ -1,6 +1,6 @@
 // Overhead benchmark: what dbtop costs next to htop and pg_activity. All three run at once, each in
 // a tmux server of its own, at a 1 s refresh, against the same Postgres server with people on it
-// (dbtop on its Sessions pane), at 80x24 and at 200x50, three runs each; every program's process
+// (dbtop on its Sessions pane, and a second dbtop on its Statements pane), at 80x24 and at 200x50, three runs each; every program's process
 // tree is sampled at the same moments. The soak keeps the same three running for 10 minutes (by
 // default) for dbtop's peak memory.
 import {readFileSync, realpathSync} from 'node:fs';
@@ -75,7 +75,7 @@ export function pgActivitySpec(command: string, server: TestServer, label = 'pg_
 /** The three programs, or fewer with a note for each one that is not installed. */
 export async function comparedPrograms(load: PgLoad): Promise<{specs: ProgramSpec[]; notes: string[]}> {
 	const [htop, pgActivity] = await Promise.all([findTool('htop', 'htop'), findTool('pg_activity', 'pg-activity')]);
-	const specs = [dbtopSpec(load)];
+	const specs = [dbtopSpec(load), dbtopStatementsSpec(load)];
 	const notes: string[] = [];
 	if (htop.path === null) {
 		notes.push(htop.note);
@@ -107,6 +107,22 @@ function pooled(windows: readonly Window[], label: string): {cpuSeconds: number;
 
 const percent = (cpuSeconds: number, wallSeconds: number) => `${((cpuSeconds / wallSeconds) * 100).toFixed(2)}%`;
 const pad = (text: string, width: number) => text.padEnd(width);
+
+/** The second dbtop's label. */
+const STATEMENTS_LABEL = 'dbtop on 7';
+
+/** dbtop again, on its Statements pane (key 7), with an application_name of its own for its backends. */
+export function dbtopStatementsSpec(load: PgLoad): ProgramSpec {
+	return {
+		label: STATEMENTS_LABEL,
+		command: dbtopCommand(['--pg', `${load.server.url()}?application_name=dbtop-statements`, '--docker', NO_ENGINE]),
+		executable: 'node',
+		ready: /PID USER/,
+		keys: ['7'],
+		shows: /Statements [1-9]/,
+		application: 'dbtop-statements',
+	};
+}
 
 /** dbtop, htop and pg_activity side by side at 80x24 and 200x50, three runs each; returns the lines for BENCHMARKS.md. */
 export async function benchOverhead(): Promise<string[]> {
@@ -162,6 +178,12 @@ export async function benchOverhead(): Promise<string[]> {
 				lines.push(
 					`CPU at ${sizeName(size)}: dbtop ${percent(dbtop.cpuSeconds, dbtop.wallSeconds)}, htop ${percent(htop.cpuSeconds, htop.wallSeconds)} of a core: dbtop/htop ${ratio(dbtop.cpuSeconds, htop.cpuSeconds)} over the 3 runs (each run: ${runs}) · budget ≤ ${HTOP_BUDGET}× htop: ${verdict(value <= HTOP_BUDGET)} · aim ${HTOP_AIM}×: ${verdict(value <= HTOP_AIM)}`,
 				);
+				const statements = pooled(sized, STATEMENTS_LABEL);
+				const statementRuns = statements.usages.map((usage, index) => ratio(usage.cpuSeconds, htop.usages[index].cpuSeconds)).join(', ');
+				const statementsValue = htop.cpuSeconds > 0 ? statements.cpuSeconds / htop.cpuSeconds : Number.POSITIVE_INFINITY;
+				lines.push(
+					`CPU at ${sizeName(size)}: dbtop on its Statements pane ${percent(statements.cpuSeconds, statements.wallSeconds)} (its backend ${percent(statements.usages.reduce((sum, usage) => sum + (usage.backendCpuSeconds ?? 0), 0), statements.wallSeconds)}), htop ${percent(htop.cpuSeconds, htop.wallSeconds)} of a core: ${ratio(statements.cpuSeconds, htop.cpuSeconds)} (each run: ${statementRuns}) · budget ≤ ${HTOP_BUDGET}× htop: ${verdict(statementsValue <= HTOP_BUDGET)}`,
+				);
 			} else {
 				lines.push(`CPU at ${sizeName(size)}: dbtop/htop: the comparison could not be made (htop is not installed: apt-get install htop)`);
 			}
@@ -179,7 +201,7 @@ export async function benchOverhead(): Promise<string[]> {
 		}
 
 		lines.push(
-			`method: ${labels.join(', ')} run at the same time, each in a detached tmux server of its own at the size named, at a 1 s refresh (dbtop's default; htop -d 10; pg_activity --refresh 1), all pointed at the same server; dbtop is the built CLI (${path.basename(dbtopCommand()[0])} ${dbtopCommand().slice(1).map(arg => path.relative(process.cwd(), arg) || arg).join(' ')}) with --pg naming the server and --docker a socket that does not exist, its own XDG_STATE_HOME and XDG_CONFIG_HOME, on its Sessions pane (key 3); after they show their screens, ${WARM_UP_MS / 1000} s of warm-up, then a ${windowMs / 1000} s window sampled every 5 s; the two sizes alternate within each of the ${RUNS} runs, fresh processes for each`,
+			`method: ${labels.join(', ')} run at the same time, each in a detached tmux server of its own at the size named, at a 1 s refresh (dbtop's default; htop -d 10; pg_activity --refresh 1), all pointed at the same server; dbtop is the built CLI (${path.basename(dbtopCommand()[0])} ${dbtopCommand().slice(1).map(arg => path.relative(process.cwd(), arg) || arg).join(' ')}) with --pg naming the server and --docker a socket that does not exist, its own XDG_STATE_HOME and XDG_CONFIG_HOME, on its Sessions pane (key 3), and a second dbtop the same way on its Statements pane (key 7); after they show their screens, ${WARM_UP_MS / 1000} s of warm-up, then a ${windowMs / 1000} s window sampled every 5 s; the two sizes alternate within each of the ${RUNS} runs, fresh processes for each`,
 			`method: ${METHOD_CPU}; peak RSS = VmHWM and RSS at end = VmRSS of the program's process from /proc/<pid>/status (MB = 10^6 bytes); the ratios divide CPU seconds summed over the 3 windows`,
 		);
 		return lines;
