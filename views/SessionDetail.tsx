@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {useEffect, useMemo} from 'react';
+import {useMemo} from 'react';
 import {sanitize, sanitizeLine} from '../source/sanitize.js';
 import {sessionBlocking} from '../source/postgres/lock-tree.js';
 import {processByPid} from '../source/store/host.js';
@@ -9,10 +9,11 @@ import type {SessionPlan} from '../source/store/ui.js';
 import type {PgLock, PgSession, ProcessDetail, ProcessRow} from '../source/types.js';
 import {formatAge, formatBytes, formatCount, formatRate, formatTimestamp} from './format.js';
 import {PgUnavailable} from './PgUnavailable.js';
+import {ScrolledText, type AreaLine} from './ScrolledText.js';
 import {progressText} from './progress.js';
 import {Stale} from './Stale.js';
 import {wrapToWidth} from './text-width.js';
-import {useStore, useStoreInstance} from './use-store.js';
+import {useStore} from './use-store.js';
 
 const selectSession = (state: State) => (state.ui.sessions.detailPid === null ? null : (sessionsByPid(state).get(state.ui.sessions.detailPid) ?? null));
 const age = (seconds: number | null) => (seconds === null ? '—' : formatAge(seconds));
@@ -58,9 +59,6 @@ export function queryLines(query: string, width: number): string[] {
 	return wrapToWidth(`Query ${text || '—'}`, width);
 }
 
-/** A line of the detail's text area (the query, or its plan) and its colour. */
-export type AreaLine = {text: string; color?: string};
-
 /**
  * The plan shown in place of the query, as lines of at most `width` columns behind its `Plan `
  * label: the EXPLAIN that gave it (or that it is being asked for, or why there is none), whether
@@ -98,10 +96,8 @@ export function SessionDetail({width, height}: Props) {
 	// Only a local server's pids are this host's processes: a remote backend's pid may name any process here.
 	const process = useStore(state => (isLocal ? processByPid(state, pid) : null));
 	const detail = useStore(state => (isLocal && state.processes?.detail?.pid === pid ? state.processes.detail : null));
-	const storedScroll = useStore(state => state.ui.sessions.query);
 	const readOnly = useStore(state => state.ui.readOnly);
 	const plan = useStore(state => state.ui.sessions.plan);
-	const store = useStoreInstance();
 	const allProgress = useStore(state => state.postgres?.progress);
 	const progress = (allProgress ?? []).filter(operation => operation.pid === pid).map(operation => progressText(operation, false));
 	const text = session?.query ?? '';
@@ -109,15 +105,6 @@ export function SessionDetail({width, height}: Props) {
 	const hasMovedOn = shownPlan !== null && session !== null && session.query !== shownPlan.query;
 	// Wrapped once per query (or plan) and width, not on every sample.
 	const lines = useMemo(() => (shownPlan ? planLines(shownPlan, hasMovedOn, width) : queryLines(text, width).map((line): AreaLine => ({text: line}))), [shownPlan, hasMovedOn, text, width]);
-	const label = shownPlan ? 'Plan' : 'Query';
-	// A query taller than its area gives its last line to where it is scrolled to.
-	const rows = Math.max(height - HEAD_LINES - progress.length, 1);
-	const fits = lines.length <= rows;
-	const page = fits ? rows : Math.max(rows - 1, 1);
-	const last = fits ? 0 : lines.length - page;
-	useEffect(() => {
-		if (storedScroll.page !== page || storedScroll.last !== last) store.dispatch({type: 'set-query-view', page, last});
-	}, [store, page, last, storedScroll]);
 
 	if (!hasSample) {
 		return (
@@ -141,7 +128,6 @@ export function SessionDetail({width, height}: Props) {
 	const own = (locks?.locks ?? []).filter(lock => lock.pid === pid).sort((a, b) => Number(a.granted) - Number(b.granted));
 	let lockLine = own.length === 0 ? 'none that block or wait' : own.map(lock => lockText(lock, now)).join('; ');
 	if (!locks) lockLine = 'not read yet';
-	const top = Math.min(storedScroll.top, last);
 	return (
 		<Box flexDirection="column" height={height} width={width}>
 			<Text wrap="truncate-end">
@@ -180,25 +166,7 @@ export function SessionDetail({width, height}: Props) {
 					{line}
 				</Text>
 			))}
-			<Box flexDirection="column" height={rows} overflow="hidden">
-				{lines.slice(top, top + page).map((line, index) =>
-					top + index === 0 ? (
-						<Text key={index} wrap="truncate-end">
-							<Text bold>{label}</Text>
-							{line.text.slice(label.length)}
-						</Text>
-					) : (
-						<Text key={index} wrap="truncate-end" color={line.color}>
-							{line.text}
-						</Text>
-					),
-				)}
-				{fits || rows < 2 ? null : (
-					<Text dimColor wrap="truncate-end">
-						{`lines ${top + 1}–${Math.min(top + page, lines.length)} of ${lines.length} · ↑↓ PgUp PgDn Home End scroll`}
-					</Text>
-				)}
-			</Box>
+			<ScrolledText list="sessions" lines={lines} label={shownPlan ? 'Plan' : 'Query'} rows={Math.max(height - HEAD_LINES - progress.length, 1)} />
 		</Box>
 	);
 }

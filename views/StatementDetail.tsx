@@ -1,14 +1,15 @@
 import {Box, Text} from 'ink';
-import {useEffect, useMemo} from 'react';
+import {useMemo} from 'react';
 import {statementByKey} from '../source/postgres/statement-list.js';
 import {sanitizeLine} from '../source/sanitize.js';
 import type {State} from '../source/store/store.js';
 import type {PgSession, PgStatement} from '../source/types.js';
 import {plotChart} from './chart.js';
 import {formatAge, formatAmount, formatBytes, formatCount} from './format.js';
+import {ScrolledText} from './ScrolledText.js';
 import {queryLines} from './SessionDetail.js';
 import {Stale} from './Stale.js';
-import {useStore, useStoreInstance} from './use-store.js';
+import {useStore} from './use-store.js';
 
 const NO_HISTORY = {calls: [] as number[], meanMs: [] as number[], totalMs: [] as number[]};
 const NO_SESSIONS: PgSession[] = [];
@@ -54,19 +55,9 @@ export function StatementDetail({width, height}: Props) {
 	const sessions = useStore(state => state.postgres?.sessions) ?? NO_SESSIONS;
 	const versionNum = useStore(state => state.postgres?.server.versionNum ?? null);
 	const isReplay = useStore(state => state.replay !== null);
-	const storedScroll = useStore(state => state.ui.statements.query);
-	const store = useStoreInstance();
 	const text = statement?.query ?? '';
-	const lines = useMemo(() => queryLines(text, width), [text, width]);
+	const lines = useMemo(() => queryLines(text, width).map(line => ({text: line})), [text, width]);
 	const chartRows = Math.min(Math.max(Math.floor((height - HEAD_LINES - MIDDLE_LINES) / 3), 2), 6);
-	// A query taller than its area gives its last line to where it is scrolled to.
-	const rows = Math.max(height - HEAD_LINES - MIDDLE_LINES - chartRows, 1);
-	const fits = lines.length <= rows;
-	const page = fits ? rows : Math.max(rows - 1, 1);
-	const last = fits ? 0 : lines.length - page;
-	useEffect(() => {
-		if (storedScroll.page !== page || storedScroll.last !== last) store.dispatch({type: 'set-query-view', list: 'statements', page, last});
-	}, [store, page, last, storedScroll]);
 
 	if (!statement) {
 		return (
@@ -83,7 +74,6 @@ export function StatementDetail({width, height}: Props) {
 		{title: `Mean ms ${statement.meanMs === null ? '—' : formatAmount(statement.meanMs)}`, values: history.meanMs},
 		{title: `Time ms/s ${statement.totalMsPerSec === null ? '—' : formatAmount(statement.totalMsPerSec)}`, values: history.totalMs},
 	];
-	const top = Math.min(storedScroll.top, last);
 	return (
 		<Box flexDirection="column" height={height} width={width} overflow="hidden">
 			<Text wrap="truncate-end">
@@ -113,25 +103,7 @@ export function StatementDetail({width, height}: Props) {
 				<Text bold>Running </Text>
 				{isReplay ? 'not in the ring' : runningText(sessions, statement.queryId, versionNum)}
 			</Text>
-			<Box flexDirection="column" height={rows} overflow="hidden">
-				{lines.slice(top, top + page).map((line, index) =>
-					top + index === 0 ? (
-						<Text key={index} wrap="truncate-end">
-							<Text bold>Query</Text>
-							{line.slice('Query'.length)}
-						</Text>
-					) : (
-						<Text key={index} wrap="truncate-end">
-							{line}
-						</Text>
-					),
-				)}
-				{fits || rows < 2 ? null : (
-					<Text dimColor wrap="truncate-end">
-						{`lines ${top + 1}–${Math.min(top + page, lines.length)} of ${lines.length} · ↑↓ PgUp PgDn Home End scroll`}
-					</Text>
-				)}
-			</Box>
+			<ScrolledText list="statements" lines={lines} label="Query" rows={Math.max(height - HEAD_LINES - MIDDLE_LINES - chartRows, 1)} />
 		</Box>
 	);
 }

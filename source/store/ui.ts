@@ -111,8 +111,8 @@ export type UiAction =
 	| {type: 'open-alert'; id: string | null}
 	| {type: 'open-detail'; list: DetailListId; pid: number; from?: PaneId}
 	| {type: 'close-detail'; list: DetailListId}
-	| {type: 'scroll-query'; top: number; list?: QueryListId}
-	| {type: 'set-query-view'; page: number; last: number; list?: QueryListId}
+	| {type: 'scroll-query'; top: number; list: QueryListId}
+	| {type: 'set-query-view'; page: number; last: number; list: QueryListId}
 	| {type: 'request-plan'; pid: number; query: string}
 	| {type: 'plan-result'; pid: number; query: string; result: PlanResult}
 	| {type: 'close-plan'}
@@ -234,14 +234,14 @@ export function reduceUi(ui: Ui, action: UiAction): Ui {
 		case 'set-tags':
 			return withList(ui, 'sessions', {tagged: action.tagged});
 		case 'scroll-query': {
-			const list = action.list ?? 'sessions';
+			const {list} = action;
 			const {query} = ui[list];
 			const top = Math.min(Math.max(action.top, 0), query.last);
 			return top === query.top ? ui : withList(ui, list, {query: {...query, top}});
 		}
 
 		case 'set-query-view': {
-			const list = action.list ?? 'sessions';
+			const {list} = action;
 			const {query} = ui[list];
 			if (action.page === query.page && action.last === query.last) return ui;
 			// A query that got shorter (the session ran another) is not left scrolled past its end.

@@ -113,7 +113,7 @@ test('the plan in the store: asked for with pid and query, its answer kept only 
 	assert.equal(open(requested, {type: 'close-detail', list: 'sessions'}).ui.sessions.plan, null);
 	assert.equal(open(requested, {type: 'open-detail', list: 'sessions', pid: 102}).ui.sessions.plan, null);
 	// Scrolled in the query, the plan starts at its top.
-	const scrolled = open({type: 'set-query-view', page: 5, last: 20}, {type: 'scroll-query', top: 7});
+	const scrolled = open({type: 'set-query-view', list: 'sessions', page: 5, last: 20}, {type: 'scroll-query', list: 'sessions', top: 7});
 	assert.equal(scrolled.ui.sessions.query.top, 7);
 	assert.equal(reduce(scrolled, requested).ui.sessions.query.top, 0);
 });
