@@ -63,7 +63,7 @@ const SECTIONS: Section[] = [
 	{
 		name: 'overhead',
 		title: 'Overhead',
-		budget: 'dbtop, htop and pg_activity running at once at a 1 s refresh, at 80x24 and at 200x50, three runs each, dbtop on its Sessions pane against a Postgres server with sessions on it: dbtop’s CPU at most 2× htop’s (aim 1.5×) and below pg_activity’s, at both sizes',
+		budget: 'dbtop, htop and pg_activity running at once at a 1 s refresh, at 80x24 and at 200x50, three runs each, dbtop on its Sessions pane against a Postgres server with sessions on it (and pg_stat_statements loaded), with a second dbtop on its Statements pane beside them: each dbtop’s CPU at most 2× htop’s (aim 1.5×), the first below pg_activity’s, at both sizes',
 		bench: benchOverhead,
 	},
 	{
