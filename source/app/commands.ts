@@ -13,7 +13,7 @@ import type {State, Store} from '../store/store.js';
 import {signalProcess} from './signal-process.js';
 import {sanitizeKeepingLines} from '../sanitize.js';
 import {goToTime, runReplayCommand} from './replay-commands.js';
-import {askAboutTagged, signalTagged, tagShown, toggleTag, togglePlan} from './session-commands.js';
+import {askAboutTagged, signalOne, signalTagged, tagShown, toggleTag, togglePlan} from './session-commands.js';
 import type {PlanResult} from '../postgres/plan.js';
 
 /** Refresh intervals `+` and `-` step through. */
@@ -105,14 +105,7 @@ async function signalBackend(context: CommandContext, confirm: Extract<Confirm, 
 		return;
 	}
 
-	let failure: string | null;
-	try {
-		failure = await (confirm.kind === 'cancel' ? postgres.cancel(confirm.pid) : postgres.terminate(confirm.pid));
-	} catch (error) {
-		// The contract is to resolve with a reason; a rejection still ends up on screen, not as a crash.
-		failure = error instanceof Error ? error.message : String(error);
-	}
-
+	const failure = await signalOne(postgres, confirm.kind, confirm.pid);
 	store.dispatch({
 		type: 'notice',
 		notice: failure ? {text: `${verb} ${confirm.pid} failed: ${failure}`, level: 'error'} : {text: `${verb === 'cancel' ? 'cancelled the query of' : 'terminated'} ${confirm.pid}`, level: 'info'},
@@ -364,13 +357,7 @@ export function runCommand(command: Command, context: CommandContext): void {
 
 			const pid = targetBackend(state);
 			const session = pid === null ? undefined : sessionsByPid(state).get(pid);
-			if (pid === null || !session || !context.copy) {
-				store.dispatch({type: 'notice', notice: {text: session ? 'no terminal to copy to' : 'no session selected', level: 'error'}});
-				return;
-			}
-
-			context.copy(sanitizeKeepingLines(session.query));
-			store.dispatch({type: 'notice', notice: {text: `copied the query of ${pid} to the clipboard (${Array.from(session.query).length} characters)`, level: 'info'}});
+			copyQuery(context, session ? {query: session.query, of: String(pid)} : null, 'no session selected');
 			return;
 		}
 
@@ -451,17 +438,22 @@ function cycled<S>(sorts: ReadonlyArray<{sort: S}>, current: S, forward: boolean
 
 /** `y` on the Statements pane: the open statement's query, else the selected one's. */
 function copyStatement(context: CommandContext): void {
-	const {store} = context;
-	const state = store.getState();
+	const state = context.store.getState();
 	const key = state.ui.statements.detailKey ?? selectedKey(state, 'statements');
 	const statement = statementByKey(state, typeof key === 'string' ? key : null);
-	if (!statement || !context.copy) {
-		store.dispatch({type: 'notice', notice: {text: statement ? 'no terminal to copy to' : 'no statement selected', level: 'error'}});
+	copyQuery(context, statement ? {query: statement.query, of: `statement ${statement.queryId}`} : null, 'no statement selected');
+}
+
+/** Puts a query on the clipboard, sanitized, and says so; or says why not (`none`: nothing selected). */
+function copyQuery(context: CommandContext, target: {query: string; of: string} | null, none: string): void {
+	const {store} = context;
+	if (!target || !context.copy) {
+		store.dispatch({type: 'notice', notice: {text: target ? 'no terminal to copy to' : none, level: 'error'}});
 		return;
 	}
 
-	context.copy(sanitizeKeepingLines(statement.query));
-	store.dispatch({type: 'notice', notice: {text: `copied the query of statement ${statement.queryId} to the clipboard (${Array.from(statement.query).length} characters)`, level: 'info'}});
+	context.copy(sanitizeKeepingLines(target.query));
+	store.dispatch({type: 'notice', notice: {text: `copied the query of ${target.of} to the clipboard (${Array.from(target.query).length} characters)`, level: 'info'}});
 }
 
 /** Replaces the prompt's text; the filter follows as the user types. */

@@ -62,6 +62,16 @@ export function askAboutTagged(store: Store, kind: 'cancel' | 'terminate'): bool
 	return true;
 }
 
+/** Cancels a backend's query or terminates it: null when done, else why not. */
+export async function signalOne(postgres: NonNullable<CommandContext['postgres']>, kind: 'cancel' | 'terminate', pid: number): Promise<string | null> {
+	try {
+		return await (kind === 'cancel' ? postgres.cancel(pid) : postgres.terminate(pid));
+	} catch (error) {
+		// The contract is to resolve with a reason; a rejection still ends up on screen, not as a crash.
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
 /** A backend the server did not cancel or terminate, and why. */
 export type SignalFailure = {pid: number; reason: string};
 
@@ -85,14 +95,7 @@ export async function signalTagged(context: CommandContext, confirm: Extract<Con
 
 	const failures: SignalFailure[] = [];
 	for (const {pid} of confirm.backends) {
-		let failure: string | null;
-		try {
-			failure = await (kind === 'cancel' ? postgres.cancel(pid) : postgres.terminate(pid));
-		} catch (error) {
-			// The contract is to resolve with a reason; a rejection still ends up on screen, not as a crash.
-			failure = error instanceof Error ? error.message : String(error);
-		}
-
+		const failure = await signalOne(postgres, kind, pid);
 		if (failure) failures.push({pid, reason: failure});
 	}
 
